@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.db import models
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseRecord(TimeStamped):
+    """Anything recorded about a case: versioned for concurrent edits, archived instead of deleted."""
+
+    # Bumped by every save through a service; a form posts the version it was rendered with, and a stale one
+    # is refused instead of overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def case_id_for_scope(self) -> int:
+        return self.case_id  # type: ignore[attr-defined]

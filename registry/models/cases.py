@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from registry.choices import Exclusion, Sex
+from registry.models.base import CaseRecord
+from registry.models.centers import Center
+
+
+class Case(CaseRecord):
+    """One child. Pseudonymous: no names; the hospital number only as a keyed hash."""
+
+    registry_id = models.CharField(max_length=20, unique=True, editable=False)
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="cases")
+    hospital_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    birth_date = models.DateField()
+    gestational_age_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(22), MaxValueValidator(44)]
+    )
+    birth_weight_g = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(300), MaxValueValidator(6500)]
+    )
+    down_syndrome = models.BooleanField(null=True, blank=True)
+    family_history_cancer = models.BooleanField(null=True, blank=True)
+    excluded = models.BooleanField(
+        default=False, help_text="Excluded from outcome analyses (kept in the registry)."
+    )
+    exclusion_reason = models.CharField(max_length=30, blank=True, choices=Exclusion.choices)
+    exclusion_note = models.TextField(blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("lock_case", "Can lock and unlock cases")]
+
+    def __str__(self) -> str:
+        return self.registry_id
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    def case_id_for_scope(self) -> int:
+        return self.pk

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from registry.choices import CENTER_ROLES, Role
+
+
+class Center(models.Model):
+    code = models.SlugField(max_length=16, unique=True, help_text="Short code, e.g. ALA for Almaty.")
+    name = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name}"
+
+
+class Membership(models.Model):
+    """A user's role, at one center (data entry, lead) or registry-wide (coordinator, data manager)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    center = models.ForeignKey(Center, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "center", "role"], name="unique_membership"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=sorted(CENTER_ROLES), center__isnull=False)
+                    | (~models.Q(role__in=sorted(CENTER_ROLES)) & models.Q(center__isnull=True))
+                ),
+                name="membership_center_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.center.code if self.center_id else "registry"
+        return f"{self.user} - {self.get_role_display()} ({where})"

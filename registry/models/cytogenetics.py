@@ -1,0 +1,44 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from registry.choices import GeneticMethod
+from registry.models.base import CaseRecord
+from registry.models.cases import Case
+from registry.models.vocabularies import Abnormality, Gene
+
+OTHER_GENE = "OTHER"
+
+
+class CytogeneticFinding(CaseRecord):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="findings")
+    method = models.CharField(max_length=20, choices=GeneticMethod.choices)
+    sample_date = models.DateField(null=True, blank=True)
+    iscn = models.CharField("ISCN", max_length=300, blank=True, help_text="e.g. 46,XY,t(4;11)(q21;q23)")
+    abnormality = models.ForeignKey(Abnormality, on_delete=models.PROTECT)
+    gene_5p = models.ForeignKey(
+        Gene, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="5' gene"
+    )
+    gene_3p = models.ForeignKey(
+        Gene, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="3' gene"
+    )
+    gene_other = models.CharField(
+        "other gene", max_length=40, blank=True, help_text="Gene symbol when a partner is OTHER."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sample_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.abnormality.code} {self.fusion}".strip()
+
+    def _gene(self, gene) -> str:
+        if gene is None:
+            return ""
+        return self.gene_other.upper() if gene.code == OTHER_GENE else gene.code
+
+    @property
+    def fusion(self) -> str:
+        """The fusion written as KMT2A::AFF1, or empty when no fusion was recorded."""
+        five, three = self._gene(self.gene_5p), self._gene(self.gene_3p)
+        return f"{five}::{three}" if five and three else ""
