@@ -1,0 +1,186 @@
+"""KMT2A status and partner, and the cytogenetic risk class under a versioned rule table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import reasons
+from .records import Finding, RiskRule, RiskRuleSet
+
+__all__ = [
+    "KMT2A_SCREENING_METHODS",
+    "SEED000_RULES_V1",
+    "Kmt2aResult",
+    "RiskClassResult",
+    "classify_risk",
+    "derive_kmt2a",
+    "finding_is_kmt2a_rearranged",
+    "kmt2a_partner_of",
+]
+
+KMT2A = "KMT2A"
+# Methods that look at the KMT2A locus itself: a negative result from one of them is evidence of germline
+# KMT2A. A karyotype misses cryptic rearrangements, and WES/Sanger do not see translocations, so they can
+# show a rearrangement but never exclude one.
+KMT2A_SCREENING_METHODS = frozenset({"fish", "rt_pcr", "multiplex_rt_pcr", "rna_seq"})
+# Results of a screening method that say "nothing at KMT2A" without the vocabulary flag being set.
+_NEGATIVE_SCREEN_ABNORMALITIES = frozenset({"normal_karyotype", "other", "no_kmt2a_r"})
+UNKNOWN_PARTNER_ABNORMALITY = "t(?;11q23)"
+
+SEED000_RULES_V1 = RiskRuleSet(
+    version="seed000-v1",
+    rules=(
+        RiskRule(abnormality="t(12;21)", risk_class="favorable"),
+        RiskRule(fusion="ETV6::RUNX1", risk_class="favorable"),
+        RiskRule(abnormality="t(8;21)", risk_class="favorable"),
+        RiskRule(fusion="RUNX1::RUNX1T1", risk_class="favorable"),
+        RiskRule(abnormality="inv(16)", risk_class="favorable"),
+        RiskRule(fusion="CBFB::MYH11", risk_class="favorable"),
+        RiskRule(abnormality="t(4;11)", risk_class="unfavorable"),
+        RiskRule(fusion="KMT2A::AFF1", risk_class="unfavorable"),
+        RiskRule(kmt2a_rearranged=True, risk_class="unfavorable"),
+        RiskRule(abnormality="t(9;22)", risk_class="unfavorable"),
+        RiskRule(fusion="BCR::ABL1", risk_class="unfavorable"),
+    ),
+)
+"""Seed 000's rule: favorable = t(12;21), t(8;21), inv(16); unfavorable = t(4;11)/any KMT2A-r, t(9;22)."""
+
+
+@dataclass(frozen=True)
+class Kmt2aResult:
+    """KMT2A status and partner gene.
+
+    ``status`` is "rearranged", "germline", "not_tested" or "unknown". ``partner`` is the partner gene
+    ("AFF1", "MLLT3", ...), "unknown_partner" for t(?;11q23), "unknown" when rearranged but the partner
+    cannot be read (or the findings disagree), and "not_applicable" when KMT2A is not known to be rearranged.
+    ``reason`` explains an unknown or not-tested status, or notes conflicting results; ``partner_reason``
+    explains an unknown partner.
+    """
+
+    status: str
+    partner: str
+    reason: str | None = None
+    partner_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RiskClassResult:
+    """Cytogenetic risk class, the rule-set version that produced it and the rules that matched."""
+
+    risk_class: str
+    rule_version: str
+    matched_rules: tuple[RiskRule, ...] = ()
+    reason: str | None = None
+
+
+def _fusion_genes(fusion: str | None) -> tuple[str, ...]:
+    if not fusion:
+        return ()
+    return tuple(gene.strip().upper() for gene in fusion.split("::"))
+
+
+def kmt2a_partner_of(fusion: str | None) -> str | None:
+    """The partner gene of a KMT2A fusion written ``KMT2A::AFF1`` or ``AFF1::KMT2A``; None otherwise."""
+    genes = _fusion_genes(fusion)
+    if len(genes) != 2 or KMT2A not in genes:
+        return None
+    partner = genes[1] if genes[0] == KMT2A else genes[0]
+    return partner or None
+
+
+def finding_is_kmt2a_rearranged(finding: Finding) -> bool:
+    """True when the finding's vocabulary flag says KMT2A-r, or its fusion starts or ends with KMT2A."""
+    if finding.kmt2a_rearranged is True:
+        return True
+    genes = _fusion_genes(finding.fusion)
+    return len(genes) >= 2 and KMT2A in (genes[0], genes[-1])
+
+
+def _is_negative_kmt2a_result(finding: Finding) -> bool:
+    if finding.kmt2a_rearranged is False:
+        return True
+    method = (finding.method or "").strip().lower()
+    return method in KMT2A_SCREENING_METHODS and finding.abnormality in _NEGATIVE_SCREEN_ABNORMALITIES
+
+
+def _has_result(finding: Finding) -> bool:
+    # A test row with nothing recorded is a missing result, not a normal one.
+    return finding.abnormality is not None or bool(finding.fusion) or finding.kmt2a_rearranged is not None
+
+
+def derive_kmt2a(findings: Iterable[Finding]) -> Kmt2aResult:
+    """Derive KMT2A status and partner gene from a case's findings.
+
+    Parameters
+    ----------
+    findings : iterable of Finding
+
+    Returns
+    -------
+    Kmt2aResult
+        "rearranged" if any finding is KMT2A-rearranged (this wins over a negative test, with a note);
+        "germline" if none is and at least one finding is a negative KMT2A result (vocabulary flag False, or
+        a normal/other result by FISH, RT-PCR, multiplex RT-PCR or RNA-seq); "not_tested" if findings exist
+        but none screens the locus; "unknown" if no finding carries a result.
+    """
+    results = [f for f in findings if _has_result(f)]
+    if not results:
+        return Kmt2aResult("unknown", "unknown", reasons.KMT2A_NO_FINDINGS, reasons.KMT2A_STATUS_UNKNOWN)
+
+    rearranged = [f for f in results if finding_is_kmt2a_rearranged(f)]
+    negative = [f for f in results if not finding_is_kmt2a_rearranged(f) and _is_negative_kmt2a_result(f)]
+    if rearranged:
+        note = reasons.KMT2A_CONFLICT_NOTE if negative else None
+        partner, partner_reason = _partner(rearranged)
+        return Kmt2aResult("rearranged", partner, note, partner_reason)
+    if negative:
+        return Kmt2aResult("germline", "not_applicable", None, reasons.KMT2A_NOT_REARRANGED)
+    return Kmt2aResult("not_tested", "unknown", reasons.KMT2A_NOT_TESTED, reasons.KMT2A_STATUS_UNKNOWN)
+
+
+def _partner(rearranged: list[Finding]) -> tuple[str, str | None]:
+    genes = {p for p in (kmt2a_partner_of(f.fusion) for f in rearranged) if p is not None}
+    if len(genes) > 1:
+        return "unknown", reasons.CONTRADICTION_PARTNERS
+    if genes:
+        return genes.pop(), None
+    if any(f.abnormality == UNKNOWN_PARTNER_ABNORMALITY for f in rearranged):
+        return "unknown_partner", None
+    return "unknown", reasons.KMT2A_PARTNER_NOT_RECORDED
+
+
+def _rule_matches(rule: RiskRule, finding: Finding) -> bool:
+    if rule.abnormality is not None and rule.abnormality != finding.abnormality:
+        return False
+    if rule.fusion is not None and _fusion_genes(rule.fusion) != _fusion_genes(finding.fusion):
+        return False
+    if rule.kmt2a_rearranged is True and not finding_is_kmt2a_rearranged(finding):
+        return False
+    return not (rule.kmt2a_rearranged is False and finding.kmt2a_rearranged is not False)
+
+
+def classify_risk(findings: Iterable[Finding], rules: RiskRuleSet) -> RiskClassResult:
+    """Classify a case's cytogenetics under a versioned rule set.
+
+    Parameters
+    ----------
+    findings : iterable of Finding
+    rules : RiskRuleSet
+
+    Returns
+    -------
+    RiskClassResult
+        "unfavorable" if any finding matches an unfavorable rule; else "favorable" if any matches a
+        favorable rule; else "intermediate" if at least one finding carries a result; else "unknown".
+        ``rule_version`` is always the version of ``rules``.
+    """
+    results = [f for f in findings if _has_result(f)]
+    if not results:
+        return RiskClassResult("unknown", rules.version, (), reasons.RISK_NO_FINDINGS)
+    matched = tuple(rule for rule in rules.rules if any(_rule_matches(rule, f) for f in results))
+    classes = {rule.risk_class for rule in matched}
+    for risk_class in ("unfavorable", "favorable"):
+        if risk_class in classes:
+            return RiskClassResult(risk_class, rules.version, matched)
+    return RiskClassResult("intermediate", rules.version, matched)
