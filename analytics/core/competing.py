@@ -425,78 +425,88 @@ def cumulative_incidence(
 
 
 def _shift(x: np.ndarray, first: float) -> np.ndarray:
-    """Values just before each time (left-continuous version) of a per-time array, rows = times."""
+    """Values just before each time (left-continuous version) of per-time arrays, times on the last axis."""
     out = np.empty_like(x)
-    out[0] = first
-    out[1:] = x[:-1]
+    out[..., 0] = first
+    out[..., 1:] = x[..., :-1]
     return out
 
 
 def _gray_stratum(t: np.ndarray, e: np.ndarray, g: np.ndarray, ng: int, rho: float) -> tuple:
-    """Score (first K-1 groups) and its variance in one stratum: ``crst`` of cmprsk, over times at once."""
-    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
-    ntimes = starts.size
-    tid = np.cumsum(np.r_[True, t[1:] != t[:-1]]) - 1
-    counts = np.bincount((tid * ng + g) * 3 + e, minlength=ntimes * ng * 3).reshape(ntimes, ng, 3)
-    n_at = counts.sum(axis=2)
-    rs_all = np.cumsum(n_at[::-1], axis=0)[::-1]  # at risk in each group at each distinct time
-    d1_all, d2_all = counts[:, :, 1], counts[:, :, 2]
-    # Only times with an event of either kind change anything; censoring-only times just shrink the risk set.
-    keep = (d1_all + d2_all).sum(axis=1) > 0
-    rs = rs_all[keep].astype(float)
-    d1 = d1_all[keep].astype(float)
-    d2 = d2_all[keep].astype(float)
-    nd1 = d1.sum(axis=1)
+    """Score (first K-1 groups) and its variance in one stratum: ``crst`` of cmprsk, over all times at once.
+
+    Arrays are laid out group by time, ``(K, T)``, over the T distinct times with an event of either kind
+    (times with only censorings shrink the risk set and change nothing else), so that the running sums
+    along time are contiguous. Names follow the Fortran: ``skm``/``skmm`` the group's all-cause KM after and
+    before the time, ``f1``/``f1m`` its CIF, ``ratio`` = ``rs / skmm``, ``tr`` its sum over groups, ``f``
+    the pooled CIF under the null, ``a`` and its running weighted sum ``c``.
+    """
+    new = np.empty(t.size, dtype=bool)
+    new[0] = True
+    np.not_equal(t[1:], t[:-1], out=new[1:])
+    tid = np.cumsum(new) - 1
+    ntimes = int(tid[-1]) + 1
+    is_event = e > 0
+    keep = np.bincount(tid[is_event], minlength=ntimes) > 0
+    n_at = np.bincount(g * ntimes + tid, minlength=ng * ntimes).reshape(ng, ntimes)
+    rs = np.cumsum(n_at[:, ::-1], axis=1)[:, ::-1][:, keep].astype(float)  # at risk by group, event times
+    nt = rs.shape[1]
+    kid = (np.cumsum(keep) - 1)[tid[is_event]]
+    cell = g[is_event] * nt + kid
+    d1 = np.bincount(cell, weights=e[is_event] == 1, minlength=ng * nt).reshape(ng, nt)
+    d2 = np.bincount(cell, weights=e[is_event] == 2, minlength=ng * nt).reshape(ng, nt)
+    nd1 = d1.sum(axis=0)
     live = rs > 0
-    factor = np.divide(rs - d1 - d2, rs, out=np.ones_like(rs), where=live)
-    skm = np.cumprod(factor, axis=0)  # group all-cause KM, right-continuous
+    rs_safe = np.where(live, rs, 1.0)  # no events without a risk set, so d / rs_safe is 0 there
+    skm = np.cumprod(1.0 - (d1 + d2) / rs_safe, axis=1)
     skmm = _shift(skm, 1.0)
-    f1 = np.cumsum(np.divide(skmm * d1, rs, out=np.zeros_like(rs), where=live), axis=0)
-    f1m = _shift(f1, 0.0)
-    ratio = np.divide(rs, skmm, out=np.zeros_like(rs), where=live)  # t1 of the Fortran, 0 where not at risk
-    tr = ratio.sum(axis=1)
-    tq = (ratio * (1.0 - f1m)).sum(axis=1)
+    f1m = _shift(np.cumsum(skmm * d1 / rs_safe, axis=1), 0.0)
+    ratio = rs / np.where(live, skmm, 1.0)  # 0 for a group with nobody at risk
+    tr = ratio.sum(axis=0)
+    tq = (ratio * (1.0 - f1m)).sum(axis=0)
     f = np.cumsum(nd1 / tr)
     fm = _shift(f, 0.0)
     fb = (1.0 - fm) ** rho if rho != 0 else np.ones_like(fm)
 
-    # a(i, j) = fb (diag(t1) - t1 t1' / tr); c is its running sum weighted by nd1 / (tr (1 - fm)).
-    a = -(fb / tr)[:, None, None] * ratio[:, :, None] * ratio[:, None, :]
-    idx = np.arange(ng)
-    a[:, idx, idx] += fb[:, None] * ratio
+    # a(i, k) = fb (diag(ratio) - ratio ratio' / tr); c is its running sum weighted by nd1 / (tr (1 - fm)).
+    # Only the first K - 1 rows enter the statistic: (K - 1, K, T) arrays.
+    nv = ng - 1
+    a = -(fb / tr) * ratio[:nv, None, :] * ratio[None, :, :]
+    idx = np.arange(nv)
+    a[idx, idx, :] += fb * ratio[:nv]
     weight = np.divide(nd1, tr * (1.0 - fm), out=np.zeros_like(nd1), where=(nd1 > 0) & (fm < 1.0))
-    c = np.cumsum(a * weight[:, None, None], axis=0)
+    c = np.cumsum(a * weight, axis=2)
 
-    score = (fb[:, None] * (d1 - nd1[:, None] * np.divide(ratio * (1.0 - f1m), tq[:, None]))).sum(axis=0)
+    score = (fb * (d1 - nd1 * ratio * (1.0 - f1m) / tq)).sum(axis=1)[:nv]
 
-    # Events of interest.
-    t4 = np.where(skm > 0, 1.0 - np.divide(1.0 - f[:, None], skm, out=np.ones_like(skm), where=skm > 0), 1.0)
-    denom = tr[:, None] * skmm - 1.0
-    t5 = np.where(
-        nd1[:, None] > 1,
-        1.0 - np.divide(nd1[:, None] - 1.0, denom, out=np.zeros_like(denom), where=denom != 0),
-        1.0,
-    )
-    t3 = np.divide(t5 * skmm * nd1[:, None], tr[:, None] * rs, out=np.zeros_like(rs), where=live)
-    t3 = np.where(nd1[:, None] > 0, t3, 0.0)
-    v3 = (t4**2 * t3).sum(axis=0)
-    t1 = a - t4[:, None, :] * c  # (time, i, k)
-    v2 = (t1 * (t4 * t3)[:, None, :]).sum(axis=0)
-    v = np.einsum("tik,tjk,tk->ij", t1, t1, t3)
+    # Events of interest: t3 is 0 at times without one.
+    pos = skm > 0
+    t4 = np.where(pos, 1.0 - (1.0 - f) / np.where(pos, skm, 1.0), 1.0)
+    denom = tr * skmm - 1.0
+    t5 = np.where(nd1 > 1, 1.0 - (nd1 - 1.0) / np.where(denom != 0, denom, 1.0), 1.0)
+    t3 = np.where(live & (nd1 > 0), t5 * skmm * nd1 / (tr * rs_safe), 0.0)
+    v3 = (t4**2 * t3).sum(axis=1)
 
-    # Competing events.
-    ok2 = (skm > 0) & (d2 > 0)
-    t4c = np.divide(1.0 - f[:, None], skm, out=np.zeros_like(skm), where=ok2)
+    # Competing events: cells with d2 > 0 and a positive KM contribute through t4c^2 t3c, t4c = (1 - F) / S.
+    ok2 = pos & (d2 > 0)
+    t4c = np.where(ok2, (1.0 - f) / np.where(pos, skm, 1.0), 0.0)
     t5c = np.where(d2 > 1, 1.0 - (d2 - 1.0) / np.maximum(rs - 1.0, 1.0), 1.0)
-    t3c = np.divide(t5c * skmm**2 * d2, rs**2, out=np.zeros_like(rs), where=ok2)
-    v3 += (t4c**2 * t3c).sum(axis=0)
-    t1c = t4c[:, None, :] * c
-    v2 -= (t1c * (t4c * t3c)[:, None, :]).sum(axis=0)
-    v += np.einsum("tik,tjk,tk->ij", t1c, t1c, t3c)
+    w2 = np.where(ok2, t4c**2 * t5c * skmm**2 * d2 / rs_safe**2, 0.0)
+    v3 += w2.sum(axis=1)
 
-    c_end = c[-1]
+    v = np.zeros((nv, nv))
+    v2 = np.zeros((nv, ng))
+    for k in range(ng):  # a loop over groups, not rows: each step is a few matrix products over times
+        ck = c[:, k, :]
+        x = a[:, k, :] - t4[k] * ck
+        v += (x * t3[k]) @ x.T
+        v2[:, k] += x @ (t4[k] * t3[k])
+        v += (ck * w2[k]) @ ck.T
+        v2[:, k] -= ck @ w2[k]
+
+    c_end = c[:, :, -1]
     v += (c_end * v3[None, :]) @ c_end.T + c_end @ v2.T + v2 @ c_end.T
-    return score[: ng - 1], v[: ng - 1, : ng - 1]
+    return score, v
 
 
 def gray_test(time: Any, event: Any, group: Any, strata: Any = None, *, rho: float = 0.0) -> GrayResult:
