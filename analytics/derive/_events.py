@@ -23,7 +23,11 @@ def start_anchor(record: CaseRecord) -> date | None:
 
 @dataclass(frozen=True)
 class Death:
-    """Whether and when the child died, read from death events and vital status."""
+    """Whether and when the child died, read from death events and vital status.
+
+    ``reason`` is set when the death cannot be used for survival (no date, conflicting dates, vital status
+    "alive"); ``date`` may still be set beside it.
+    """
 
     died: bool
     date: date | None = None
@@ -42,14 +46,14 @@ def death_of(record: CaseRecord) -> Death:
         if status == "dead":
             return Death(True, None, reasons.VITAL_STATUS_DEAD_NO_DEATH_EVENT)
         return Death(False)
-    if status == "alive":
-        return Death(True, None, reasons.CONTRADICTION_VITAL_STATUS_ALIVE)
     dates = {event.date for event in deaths if event.date is not None}
-    if not dates:
-        return Death(True, None, reasons.DEATH_DATE_MISSING)
     if len(dates) > 1:
         return Death(True, None, reasons.CONTRADICTION_DEATH_DATES)
-    return Death(True, dates.pop())
+    when = dates.pop() if dates else None
+    if status == "alive":
+        # Keep the date: the response at end of induction may still use it; survival endpoints may not.
+        return Death(True, when, reasons.CONTRADICTION_VITAL_STATUS_ALIVE)
+    return Death(True, when, None if when else reasons.DEATH_DATE_MISSING)
 
 
 def censor_date(record: CaseRecord) -> tuple[date | None, str | None]:

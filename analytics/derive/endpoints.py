@@ -93,8 +93,8 @@ def derive_os(record: CaseRecord) -> SurvivalResult:
         return SurvivalResult(None, None, reasons.DIAGNOSIS_DATE_MISSING)
     death = death_of(record)
     if death.died:
-        if death.date is None:
-            return SurvivalResult(None, None, death.reason)
+        if death.reason is not None or death.date is None:
+            return SurvivalResult(None, None, death.reason or reasons.DEATH_DATE_MISSING)
         if death.date < diagnosis:
             return SurvivalResult(None, None, reasons.DEATH_BEFORE_DIAGNOSIS)
         return SurvivalResult(_days(diagnosis, death.date), 1)
@@ -163,7 +163,7 @@ def derive_efs(
     death = death_of(record)
     if death.died:
         kind = "induction_death" if response.status == "induction_death" else "death"
-        if death.date is None:
+        if death.reason is not None or death.date is None:
             problems.append(death.reason or reasons.DEATH_DATE_MISSING)
         else:
             add(kind, death.date)
@@ -225,8 +225,8 @@ def derive_cir(
         return CompetingRiskResult(_days(diagnosis, first_relapse), CIR_RELAPSE, "included")
     death = death_of(record)
     if death.died:
-        if death.date is None:
-            return unknown(death.reason)
+        if death.reason is not None or death.date is None:
+            return unknown(death.reason or reasons.DEATH_DATE_MISSING)
         if death.date < diagnosis:
             return unknown(reasons.DEATH_BEFORE_DIAGNOSIS)
         return CompetingRiskResult(_days(diagnosis, death.date), CIR_DEATH_IN_REMISSION, "included")
