@@ -1,0 +1,5 @@
+"""Entry point of ``python -m analytics`` (see :mod:`analytics.cli`)."""
+
+from analytics.cli import main
+
+raise SystemExit(main())
