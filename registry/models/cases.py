@@ -24,9 +24,7 @@ class Case(CaseRecord):
     )
     down_syndrome = models.BooleanField(null=True, blank=True)
     family_history_cancer = models.BooleanField(null=True, blank=True)
-    excluded = models.BooleanField(
-        default=False, help_text="Excluded from outcome analyses (kept in the registry)."
-    )
+    excluded = models.BooleanField(default=False, help_text="Excluded from outcome analyses (kept in the registry).")
     exclusion_reason = models.CharField(max_length=30, blank=True, choices=Exclusion.choices)
     exclusion_note = models.TextField(blank=True)
     locked_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -27,9 +27,7 @@ class OutcomeEvent(CaseRecord):
 class AdverseEvent(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="adverse_events")
     event_type = models.ForeignKey(AdverseEventType, on_delete=models.PROTECT)
-    grade = models.PositiveSmallIntegerField(
-        "CTCAE grade", validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
+    grade = models.PositiveSmallIntegerField("CTCAE grade", validators=[MinValueValidator(1), MaxValueValidator(5)])
     onset_date = models.DateField()
     phase = models.CharField(max_length=20, choices=TreatmentPhase.choices)
     history = HistoricalRecords()

@@ -1,0 +1,83 @@
+"""Feeds a case's records to analytics.derive, the one place that decides what an endpoint is."""
+
+from __future__ import annotations
+
+from analytics import derive as d
+from registry import models as m
+from registry.choices import LabTimepoint
+from registry.validation import CaseState
+
+__all__ = ["case_record", "derive_for_case", "risk_ruleset"]
+
+NO_DEFAULT_RULESET = "No risk rule set is marked as default; the data manager sets one in the admin."
+
+
+def risk_ruleset(version: str | None = None) -> d.RiskRuleSet:
+    """The risk rule table from the database: the given version, else the default one."""
+    qs = m.RiskRuleSet.objects.prefetch_related("rules__abnormality")
+    ruleset = qs.get(version=version) if version else qs.filter(is_default=True).order_by("-pk").first()
+    if ruleset is None:
+        raise m.RiskRuleSet.DoesNotExist(NO_DEFAULT_RULESET)
+    rules = tuple(
+        d.RiskRule(
+            abnormality=rule.abnormality.code if rule.abnormality else None,
+            fusion=rule.fusion or None,
+            kmt2a_rearranged=rule.kmt2a_rearranged,
+            risk_class=rule.risk_class,
+        )
+        for rule in ruleset.rules.all()
+    )
+    return d.RiskRuleSet(version=ruleset.version, rules=rules)
+
+
+def _event_detail(event: m.OutcomeEvent) -> str | None:
+    return event.relapse_site or event.death_cause or None
+
+
+def case_record(state: CaseState) -> d.CaseRecord:
+    """The plain record analytics.derive reads, built from a case's live records."""
+    diagnosis, treatment = state.diagnosis, state.treatment
+    baseline = next((p for p in state.labs if p.timepoint == LabTimepoint.BASELINE), None)
+    protocol = treatment.protocol if treatment else None
+    follow_ups = sorted(state.follow_ups, key=lambda f: f.contact_date)
+    last = follow_ups[-1] if follow_ups else None
+    return d.CaseRecord(
+        birth_date=state.case.birth_date,
+        diagnosis_date=diagnosis.diagnosis_date if diagnosis else None,
+        lineage=diagnosis.lineage if diagnosis else None,
+        wbc_baseline=baseline.wbc if baseline else None,
+        findings=tuple(
+            d.Finding(
+                method=f.method,
+                sample_date=f.sample_date,
+                abnormality=f.abnormality.code,
+                fusion=f.fusion or None,
+                kmt2a_rearranged=f.abnormality.kmt2a_rearranged,
+            )
+            for f in state.findings
+        ),
+        protocol=d.Protocol(protocol.name, protocol.version, protocol.lineage, protocol.induction_day)
+        if protocol
+        else None,
+        treatment_start=treatment.start_date if treatment else None,
+        steroid_response=(treatment.steroid_response or None) if treatment else None,
+        assessments=tuple(
+            d.Assessment(
+                date=a.assessment_date,
+                day=a.day,
+                marrow=a.marrow or None,
+                mrd_flow_pct=a.mrd_flow_pct,
+                mrd_pcr=a.mrd_pcr or None,
+                extramedullary_disease=a.extramedullary_disease,
+            )
+            for a in state.assessments
+        ),
+        events=tuple(d.Event(kind=e.kind, date=e.event_date, detail=_event_detail(e)) for e in state.events),
+        last_contact_date=last.contact_date if last else None,
+        vital_status=last.vital_status if last else None,
+        excluded=state.case.excluded,
+    )
+
+
+def derive_for_case(case: m.Case, *, rules: d.RiskRuleSet | None = None) -> d.DerivedCase:
+    return d.derive_case(case_record(CaseState.load(case)), rules=rules or risk_ruleset())

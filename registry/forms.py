@@ -1,0 +1,173 @@
+"""Web forms. They only shape input: the rules that decide what may be saved live in registry/validation and
+run in the services, so the API and the import apply the same ones."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms import BaseModelFormSet, modelformset_factory
+
+from registry import models as m
+from registry.access import centers_for
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the record had when the form was rendered; the service refuses a stale one."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DATE
+
+
+class CaseCreateForm(VersionedForm):
+    center = forms.ModelChoiceField(queryset=m.Center.objects.none())
+    hospital_number = forms.CharField(
+        max_length=60,
+        help_text="The hospital's own number. Only a keyed hash is stored, to find a child registered twice.",
+    )
+
+    class Meta:
+        model = m.Case
+        fields = [
+            "sex",
+            "birth_date",
+            "gestational_age_weeks",
+            "birth_weight_g",
+            "down_syndrome",
+            "family_history_cancer",
+            "excluded",
+            "exclusion_reason",
+            "exclusion_note",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        centers = centers_for(user, writable=True)
+        self.fields["center"].queryset = centers
+        if centers.count() == 1:
+            self.fields["center"].initial = centers.first()
+        self.order_fields(["center", "hospital_number"])
+
+
+class CaseForm(VersionedForm):
+    class Meta:
+        model = m.Case
+        fields = CaseCreateForm.Meta.fields
+
+
+class DiagnosisForm(VersionedForm):
+    class Meta:
+        model = m.Diagnosis
+        exclude = ["case", "version"]
+
+
+class LabPanelForm(VersionedForm):
+    class Meta:
+        model = m.LabPanel
+        exclude = ["case", "version", "timepoint"]
+
+
+class TreatmentForm(VersionedForm):
+    class Meta:
+        model = m.Treatment
+        exclude = ["case", "version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["protocol"].queryset = m.Protocol.objects.filter(active=True)
+
+
+class RecordRowForm(VersionedForm):
+    """One row of a formset; DELETE archives the record (nothing is removed from the database)."""
+
+
+class _RowFormSet(BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Archive"
+
+
+def _rows(model, fields, *, extra=1, widgets=None):
+    return modelformset_factory(
+        model,
+        form=RecordRowForm,
+        formset=_RowFormSet,
+        fields=fields,
+        extra=extra,
+        can_delete=True,
+        widgets=widgets or {},
+    )
+
+
+MarkerFormSet = _rows(m.MarkerFinding, ["marker", "result", "percent_positive"], extra=3)
+FindingFormSet = _rows(
+    m.CytogeneticFinding,
+    ["method", "sample_date", "iscn", "abnormality", "gene_5p", "gene_3p", "gene_other"],
+)
+AssessmentFormSet = _rows(
+    m.ResponseAssessment,
+    [
+        "assessment_date",
+        "day",
+        "marrow",
+        "marrow_blasts",
+        "mrd_flow_pct",
+        "mrd_pcr",
+        "mrd_pcr_level",
+        "extramedullary_disease",
+    ],
+)
+TransplantFormSet = _rows(m.Transplant, ["transplant_date", "transplant_type", "remission"])
+SupportiveCareFormSet = _rows(m.SupportiveCare, ["kind", "phase", "start_date", "note"], extra=2)
+EventFormSet = _rows(m.OutcomeEvent, ["kind", "event_date", "relapse_site", "death_cause", "note"])
+AdverseEventFormSet = _rows(m.AdverseEvent, ["event_type", "grade", "onset_date", "phase"], extra=2)
+FollowUpFormSet = _rows(m.FollowUp, ["contact_date", "vital_status", "note"])
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", help_text="Registry ID or hospital number")
+    center = forms.ModelChoiceField(queryset=m.Center.objects.none(), required=False)
+    lineage = forms.ChoiceField(
+        choices=[("", "Any lineage"), *m.Diagnosis._meta.get_field("lineage").choices], required=False
+    )
+    age_class = forms.ChoiceField(
+        required=False,
+        label="Class",
+        choices=[
+            ("", "Any class"),
+            ("CAL", "Congenital (<= 28 days)"),
+            ("early_infant", "Early infant (<= 3 months)"),
+            ("infant", "Infant (< 1 year)"),
+        ],
+    )
+    protocol = forms.ModelChoiceField(queryset=m.Protocol.objects.all(), required=False)
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any status"),
+            ("open", "Open"),
+            ("locked", "Locked"),
+            ("excluded", "Excluded"),
+            ("attention", "Needs attention"),
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["center"].queryset = centers_for(user)

@@ -1,0 +1,295 @@
+"""Reads for pages: every one starts from the scoping function in access.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from registry import models as m
+from registry.access import access_for, cases_for
+from registry.choices import EventKind
+from registry.derivation import derive_for_case
+from registry.pseudonyms import hospital_number_hash
+from registry.services.audit import describe_value, diff_records
+
+__all__ = [
+    "AuditEntry",
+    "TimelineEntry",
+    "case_audit",
+    "case_derived",
+    "case_list",
+    "case_timeline",
+    "dashboard_counts",
+]
+
+FOLLOW_UP_OVERDUE_DAYS = 365
+
+
+def _with_flags(qs: QuerySet[m.Case]) -> QuerySet[m.Case]:
+    live = {"archived_at__isnull": True, "case": OuterRef("pk")}
+    age = ExpressionWrapper(F("diagnosis__diagnosis_date") - F("birth_date"), output_field=DurationField())
+    return qs.select_related("center", "diagnosis", "treatment__protocol").annotate(
+        age_at_diagnosis=age,
+        has_findings=Exists(m.CytogeneticFinding.objects.filter(**live)),
+        is_dead=Exists(m.OutcomeEvent.objects.filter(kind__in=[EventKind.DEATH, EventKind.INDUCTION_DEATH], **live)),
+        last_contact=Max("follow_ups__contact_date", filter=Q(follow_ups__archived_at__isnull=True)),
+    )
+
+
+def _needs_attention(today: date) -> Q:
+    overdue = today - timedelta(days=FOLLOW_UP_OVERDUE_DAYS)
+    return (
+        Q(diagnosis__isnull=True)
+        | Q(has_findings=False, excluded=False)
+        | Q(treatment__isnull=True, excluded=False)
+        | (Q(is_dead=False) & (Q(last_contact__isnull=True) | Q(last_contact__lt=overdue)))
+    )
+
+
+def case_list(user, filters: dict | None = None) -> QuerySet[m.Case]:
+    """Cases the user may read, with the list page's filters applied (keys as in CaseFilterForm)."""
+    filters = filters or {}
+    qs = _with_flags(cases_for(user))
+    query = (filters.get("q") or "").strip()
+    if query:
+        qs = qs.filter(Q(registry_id__icontains=query) | Q(hospital_number_hash=hospital_number_hash(query)))
+    if filters.get("center"):
+        qs = qs.filter(center=filters["center"])
+    if filters.get("lineage"):
+        qs = qs.filter(diagnosis__lineage=filters["lineage"])
+    if filters.get("protocol"):
+        qs = qs.filter(treatment__protocol=filters["protocol"], treatment__archived_at__isnull=True)
+    age_class = filters.get("age_class")
+    if age_class == "CAL":
+        qs = qs.filter(age_at_diagnosis__lte=timedelta(days=28))
+    elif age_class == "early_infant":
+        qs = qs.filter(age_at_diagnosis__gt=timedelta(days=28), age_at_diagnosis__lte=timedelta(days=92))
+    elif age_class == "infant":
+        qs = qs.filter(age_at_diagnosis__lt=timedelta(days=365))
+    status = filters.get("status")
+    if status == "open":
+        qs = qs.filter(locked_at__isnull=True)
+    elif status == "locked":
+        qs = qs.filter(locked_at__isnull=False)
+    elif status == "excluded":
+        qs = qs.filter(excluded=True)
+    elif status == "attention":
+        qs = qs.filter(_needs_attention(timezone.localdate()))
+    return qs.order_by("-created_at", "-pk")
+
+
+def dashboard_counts(user) -> dict:
+    qs = _with_flags(cases_for(user))
+    today = timezone.localdate()
+    by_center = (
+        qs.values("center__code", "center__name")
+        .annotate(
+            total=Count("pk"),
+            locked=Count("pk", filter=Q(locked_at__isnull=False)),
+            excluded=Count("pk", filter=Q(excluded=True)),
+        )
+        .order_by("center__code")
+    )
+    return {
+        "total": qs.count(),
+        "locked": qs.filter(locked_at__isnull=False).count(),
+        "excluded": qs.filter(excluded=True).count(),
+        "by_lineage": list(qs.values("diagnosis__lineage").annotate(n=Count("pk")).order_by("diagnosis__lineage")),
+        "by_center": list(by_center),
+        "attention": qs.filter(_needs_attention(today)).order_by("-created_at")[:15],
+        "attention_count": qs.filter(_needs_attention(today)).count(),
+    }
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: date | None
+    kind: str
+    title: str
+    details: list[tuple[str, str]]
+
+
+def _details(record, fields) -> list[tuple[str, str]]:
+    model = type(record)
+    out = []
+    for name in fields:
+        value = getattr(record, name + "_id", None) if model._meta.get_field(name).is_relation else None
+        raw = value if value is not None else getattr(record, name)
+        if raw in (None, "", False):
+            continue
+        out.append((str(model._meta.get_field(name).verbose_name), describe_value(model, name, raw)))
+    return out
+
+
+def case_timeline(case: m.Case) -> list[TimelineEntry]:
+    """Everything about a case, dated, in order: the case page's timeline."""
+    live = {"archived_at__isnull": True}
+    entries = [TimelineEntry(case.birth_date, "birth", "Birth", [])]
+    diagnosis = m.Diagnosis.objects.filter(case=case, **live).first()
+    if diagnosis:
+        entries.append(
+            TimelineEntry(
+                diagnosis.diagnosis_date,
+                "diagnosis",
+                f"Diagnosis: {diagnosis.get_lineage_display()}",
+                _details(
+                    diagnosis,
+                    [
+                        f.name
+                        for f in m.Diagnosis._meta.fields
+                        if f.name not in _BOOKKEEPING | {"diagnosis_date", "lineage"}
+                    ],
+                ),
+            )
+        )
+    for panel in m.LabPanel.objects.filter(case=case, **live):
+        fields = [f.name for f in m.LabPanel._meta.fields if f.name not in _BOOKKEEPING | {"timepoint", "sample_date"}]
+        entries.append(
+            TimelineEntry(
+                panel.sample_date, "labs", f"Laboratory: {panel.get_timepoint_display()}", _details(panel, fields)
+            )
+        )
+    markers = list(m.MarkerFinding.objects.filter(case=case, **live).select_related("marker"))
+    if markers:
+        text = ", ".join(f"{x.marker.code} {x.result}" for x in markers)
+        entries.append(
+            TimelineEntry(
+                diagnosis.diagnosis_date if diagnosis else None, "markers", "Immunophenotype", [("markers", text)]
+            )
+        )
+    for finding in m.CytogeneticFinding.objects.filter(case=case, **live).select_related(
+        "abnormality", "gene_5p", "gene_3p"
+    ):
+        details = [("ISCN", finding.iscn)] if finding.iscn else []
+        if finding.fusion:
+            details.append(("fusion", finding.fusion))
+        entries.append(
+            TimelineEntry(
+                finding.sample_date, "finding", f"{finding.get_method_display()}: {finding.abnormality.label}", details
+            )
+        )
+    treatment = m.Treatment.objects.filter(case=case, **live).select_related("protocol").first()
+    if treatment:
+        entries.append(
+            TimelineEntry(
+                treatment.start_date,
+                "treatment",
+                f"Treatment start: {treatment.protocol}",
+                _details(treatment, ["arm", "steroid", "steroid_response", "atra"]),
+            )
+        )
+    for record in m.ResponseAssessment.objects.filter(case=case, **live):
+        entries.append(
+            TimelineEntry(
+                record.assessment_date,
+                "assessment",
+                f"Response assessment{f' (day {record.day})' if record.day else ''}",
+                _details(
+                    record,
+                    ["marrow", "marrow_blasts", "mrd_flow_pct", "mrd_pcr", "mrd_pcr_level", "extramedullary_disease"],
+                ),
+            )
+        )
+    for record in m.Transplant.objects.filter(case=case, **live):
+        entries.append(
+            TimelineEntry(
+                record.transplant_date,
+                "transplant",
+                f"HSCT: {record.get_transplant_type_display()}",
+                _details(record, ["remission"]),
+            )
+        )
+    for record in m.SupportiveCare.objects.filter(case=case, **live):
+        entries.append(
+            TimelineEntry(
+                record.start_date,
+                "supportive",
+                f"Supportive care: {record.get_kind_display()}",
+                _details(record, ["phase", "note"]),
+            )
+        )
+    for record in m.OutcomeEvent.objects.filter(case=case, **live):
+        entries.append(
+            TimelineEntry(
+                record.event_date,
+                "event",
+                record.get_kind_display(),
+                _details(record, ["relapse_site", "death_cause", "note"]),
+            )
+        )
+    for record in m.AdverseEvent.objects.filter(case=case, **live).select_related("event_type"):
+        entries.append(
+            TimelineEntry(
+                record.onset_date,
+                "adverse",
+                f"Adverse event: {record.event_type}",
+                [("grade", str(record.grade)), ("phase", record.get_phase_display())],
+            )
+        )
+    for record in m.FollowUp.objects.filter(case=case, **live):
+        entries.append(
+            TimelineEntry(
+                record.contact_date,
+                "follow_up",
+                f"Contact: {record.get_vital_status_display()}",
+                _details(record, ["note"]),
+            )
+        )
+    return sorted(entries, key=lambda e: (e.date is None, e.date or date.min))
+
+
+_BOOKKEEPING = {"id", "case", "version", "archived_at", "archived_by", "created_at", "updated_at"}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    when: object
+    who: str
+    what: str
+    action: str
+    reason: str
+    changes: list
+
+
+_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]:
+    """Every history row of the case and its records, newest first, with old and new values."""
+    sees_identifiers = access_for(user).sees_identifiers
+    histories = [(m.Case, case.history.all())]
+    for model in m.CASE_RECORD_MODELS:
+        histories.append((model, model.history.filter(case_id=case.pk)))
+    entries = []
+    for model, rows in histories:
+        rows = list(rows.select_related("history_user").order_by("id", "history_date", "history_id"))
+        previous_by_id = {}
+        for row in rows:
+            previous = previous_by_id.get(row.id)
+            changes = diff_records(model, previous, row) if previous is not None else []
+            if not sees_identifiers:
+                changes = [c for c in changes if c.field not in {"birth_date", "hospital_number_hash"}]
+            action = _ACTIONS[row.history_type]
+            if previous is not None and previous.archived_at is None and row.archived_at is not None:
+                action = "archived"
+            entries.append(
+                AuditEntry(
+                    when=row.history_date,
+                    who=getattr(row.history_user, "username", "system"),
+                    what=f"{model._meta.verbose_name}",
+                    action=action,
+                    reason=row.history_change_reason or "",
+                    changes=changes,
+                )
+            )
+            previous_by_id[row.id] = row
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit] if limit else entries
+
+
+def case_derived(case: m.Case):
+    """The derived classification and endpoints shown on the case page (never typed, always recomputed)."""
+    return derive_for_case(case)

@@ -1,0 +1,63 @@
+"""Reading the audit trail: what changed between two versions of a record, in words a person can check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = ["Change", "changes_since", "describe_value"]
+
+# Bookkeeping fields every save changes; they say nothing to a reader.
+_SILENT = {"version", "updated_at", "created_at"}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+def describe_value(model, field_name: str, value) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    field = model._meta.get_field(field_name)
+    if field.choices:
+        return str(dict(field.choices).get(value, value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def diff_records(model, older, newer) -> list[Change]:
+    if older is None or newer is None:
+        return []
+    delta = newer.diff_against(older)
+    changes = []
+    for change in delta.changes:
+        if change.field in _SILENT:
+            continue
+        field = model._meta.get_field(change.field)
+        changes.append(
+            Change(
+                field=change.field,
+                label=str(field.verbose_name),
+                old=describe_value(model, change.field, change.old),
+                new=describe_value(model, change.field, change.new),
+            )
+        )
+    return changes
+
+
+def changes_since(record, version: int) -> tuple[list[Change], str, datetime | None]:
+    """What was changed in `record` after `version`, by whom (username) and when."""
+    history = record.history.order_by("-history_date", "-history_id")
+    latest = history.first()
+    older = history.filter(version=version).order_by("-history_date", "-history_id").first()
+    changes = diff_records(type(record), older, latest)
+    who = getattr(latest.history_user, "username", "someone") if latest else "someone"
+    return changes, who, latest.history_date if latest else None

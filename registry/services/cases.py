@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from registry.access import access_for
+from registry.models import Case, Center
+from registry.pseudonyms import hospital_number_hash, new_registry_id
+from registry.services.errors import RecordsInvalid
+from registry.services.records import RecordChange, check_case_writable, records_save, save_audited
+from registry.validation import CaseState, violations
+
+__all__ = ["case_archive", "case_create", "case_lock", "case_unlock", "case_update"]
+
+CENTER_NOT_YOURS = "You cannot register cases for this center."
+HOSPITAL_NUMBER_REQUIRED = "Give the hospital's own number; only its keyed hash is stored."
+NOT_A_LEAD = "Only a lead of this center or the registry data manager can lock or unlock its cases."
+ALREADY_LOCKED = "This case is already locked."
+NOT_LOCKED = "This case is not locked."
+ARCHIVE_REASON_REQUIRED = "Say why the case is archived; the reason is kept in its history."
+
+_CASE_FIELDS = {
+    "sex",
+    "birth_date",
+    "gestational_age_weeks",
+    "birth_weight_g",
+    "down_syndrome",
+    "family_history_cancer",
+    "excluded",
+    "exclusion_reason",
+    "exclusion_note",
+}
+
+
+@transaction.atomic
+def case_create(*, user, center: Center, hospital_number: str, registry_id: str | None = None, **fields) -> Case:
+    """Register a child at a center the user enters data for. Returns the saved case.
+
+    Raises PermissionDenied for a center outside the user's write scope, ValidationError for bad fields.
+    """
+    if not access_for(user).can_write_center(center.pk):
+        raise PermissionDenied(CENTER_NOT_YOURS)
+    unknown = set(fields) - _CASE_FIELDS
+    if unknown:
+        raise TypeError(f"case_create() got unexpected fields: {sorted(unknown)}")
+    if not hospital_number or not hospital_number.strip():
+        raise ValidationError({"hospital_number": HOSPITAL_NUMBER_REQUIRED})
+    case = Case(
+        center=center,
+        registry_id=registry_id or new_registry_id(),
+        hospital_number_hash=hospital_number_hash(hospital_number),
+        created_by=user,
+        **fields,
+    )
+    case.full_clean(exclude=["registry_id"] if registry_id is None else None)
+    errors: dict[str, list[str]] = {}
+    for violation in violations(CaseState(case=case)):
+        for record, field in violation.targets:
+            if record is case:
+                errors.setdefault(field, []).append(violation.message)
+    if errors:
+        raise ValidationError(errors)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                save_audited(case, user=user, reason="registered")
+            return case
+        except IntegrityError:
+            if registry_id is not None:
+                raise
+            case.registry_id = new_registry_id()  # a collision of random IDs: draw again
+    raise RuntimeError("Could not draw a free registry ID")
+
+
+def case_update(*, user, case: Case, expected_version: int, **fields) -> Case:
+    """Change the case's own fields (demographics, exclusion). Raises ValidationError (field errors),
+    ConcurrentEditError inside it, or PermissionDenied."""
+    unknown = set(fields) - _CASE_FIELDS
+    if unknown:
+        raise TypeError(f"case_update() got unexpected fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(case, name, value)
+    try:
+        records_save(user=user, case=case, changes=[RecordChange(case, expected_version)])
+    except RecordsInvalid as exc:
+        raise exc.errors[0] from None
+    return case
+
+
+@transaction.atomic
+def case_archive(*, user, case: Case, reason: str) -> Case:
+    """Take a case out of lists and analyses. Nothing is deleted; the data manager can see archived cases."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    check_case_writable(user, case)
+    if not reason.strip():
+        raise ValidationError({"reason": ARCHIVE_REASON_REQUIRED})
+    case.archived_at, case.archived_by = timezone.now(), user
+    case.version += 1
+    save_audited(case, user=user, reason=f"archived: {reason.strip()}")
+    return case
+
+
+@transaction.atomic
+def case_lock(*, user, case: Case) -> Case:
+    """Sign the case off: nobody can edit it until a lead or the data manager unlocks it."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_lead(user, case)
+    if case.is_locked:
+        raise ValidationError(ALREADY_LOCKED)
+    case.locked_at, case.locked_by = timezone.now(), user
+    case.version += 1
+    save_audited(case, user=user, reason="locked (signed off)")
+    return case
+
+
+@transaction.atomic
+def case_unlock(*, user, case: Case, reason: str = "") -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_lead(user, case)
+    if not case.is_locked:
+        raise ValidationError(NOT_LOCKED)
+    case.locked_at, case.locked_by = None, None
+    case.version += 1
+    save_audited(case, user=user, reason=f"unlocked: {reason}".strip().rstrip(":"))
+    return case
+
+
+def _check_lead(user, case: Case) -> None:
+    access = access_for(user)
+    if not access.can_read_center(case.center_id) or case.is_archived:
+        raise PermissionDenied("No such case.")
+    if not access.can_lock_center(case.center_id):
+        raise PermissionDenied(NOT_A_LEAD)

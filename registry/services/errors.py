@@ -1,0 +1,16 @@
+from django.core.exceptions import ValidationError
+
+__all__ = ["ConcurrentEditError", "RecordsInvalid"]
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone saved the record after this form was rendered. The message lists what they changed."""
+
+
+class RecordsInvalid(ValidationError):
+    """Several records were saved together and some broke rules: `errors[i]` is a ValidationError for the
+    i-th change (field errors in `message_dict`), so a formset can show each on its own row."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        self.errors = errors
+        super().__init__([message for error in errors.values() for message in error.messages])

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from registry.access import CASE_LOCKED, CASE_READ_ONLY, access_for
+from registry.models import Case
+from registry.services.audit import changes_since
+from registry.services.errors import ConcurrentEditError, RecordsInvalid
+from registry.validation import CaseState, violations
+
+__all__ = ["RecordChange", "check_case_writable", "records_save", "save_audited"]
+
+CONCURRENT_EDIT = (
+    "{who} saved this record at {when} while you were editing it. Your changes were not saved. "
+    "What changed: {what}. Review the current values and save again."
+)
+WRONG_CASE = "This record belongs to another case."
+
+
+@dataclass
+class RecordChange:
+    """One record to save (new or edited, with the version the form was rendered with) or to archive."""
+
+    instance: object
+    expected_version: int | None = None
+    archive: bool = False
+
+
+def check_case_writable(user, case: Case) -> None:
+    access = access_for(user)
+    if not access.can_read_center(case.center_id) or case.is_archived:
+        # Same answer as a case that does not exist: nobody learns about another center's cases.
+        raise PermissionDenied("No such case.")
+    if not access.can_write_center(case.center_id):
+        raise PermissionDenied(CASE_READ_ONLY)
+    if case.is_locked:
+        raise PermissionDenied(CASE_LOCKED)
+
+
+def save_audited(instance, *, user, reason: str = "") -> None:
+    """Save with the author and reason on the history row (simple_history writes it in the same transaction)."""
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+
+
+def _stale(instance, expected_version: int | None) -> ConcurrentEditError | None:
+    if instance.pk is None or expected_version is None:
+        return None
+    current = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if current.version == expected_version:
+        return None
+    changes, who, when = changes_since(current, expected_version)
+    what = "; ".join(f"{c.label}: {c.old} -> {c.new}" for c in changes) or "the record was archived or re-saved"
+    when_text = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "an unknown time"
+    return ConcurrentEditError(CONCURRENT_EDIT.format(who=who, when=when_text, what=what), code="concurrent_edit")
+
+
+def _field_errors(violations_found, instance) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for violation in violations_found:
+        for record, field in violation.targets:
+            if record is instance:
+                errors.setdefault(field, []).append(violation.message)
+                break
+    return errors
+
+
+@transaction.atomic
+def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: str = "") -> list:
+    """Save and archive a case's records together, or nothing at all.
+
+    Refuses (PermissionDenied) a user outside the case's center or read-only, and a locked case. Each change
+    is checked for a concurrent edit, against its fields' validators, and, with every other change applied,
+    against the entry rules of the whole case. Any error raises RecordsInvalid keyed by the change's index
+    and nothing is written. Returns the saved instances.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    check_case_writable(user, case)
+
+    errors: dict[int, ValidationError] = {}
+    state = CaseState.load(case)
+    for index, change in enumerate(changes):
+        instance = change.instance
+        if isinstance(instance, Case):
+            if instance.pk != case.pk:
+                raise PermissionDenied(WRONG_CASE)
+        elif instance.case_id != case.pk:
+            raise PermissionDenied(WRONG_CASE)
+        stale = _stale(instance, change.expected_version)
+        if stale is not None:
+            errors[index] = stale
+            continue
+        if not change.archive:
+            try:
+                instance.full_clean(exclude=["case"] if not isinstance(instance, Case) else None)
+            except ValidationError as exc:
+                errors[index] = exc
+                continue
+        state = state.with_record(instance, archived=change.archive)
+
+    if not errors:
+        found = violations(state)
+        for index, change in enumerate(changes):
+            if change.archive:
+                continue
+            field_errors = _field_errors(found, change.instance)
+            if field_errors:
+                errors[index] = ValidationError(field_errors)
+    if errors:
+        raise RecordsInvalid(errors)
+
+    now = timezone.now()
+    saved = []
+    for change in changes:
+        instance = change.instance
+        if instance.pk is not None:
+            instance.version = type(instance).objects.get(pk=instance.pk).version + 1
+        if change.archive:
+            instance.archived_at, instance.archived_by = now, user
+        save_audited(instance, user=user, reason=reason or ("archived" if change.archive else ""))
+        saved.append(instance)
+    return saved

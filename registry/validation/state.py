@@ -1,0 +1,107 @@
+"""A case and all its live records, as one value the rules can read, with proposed changes applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from registry.models import (
+    AdverseEvent,
+    Case,
+    CytogeneticFinding,
+    Diagnosis,
+    FollowUp,
+    LabPanel,
+    MarkerFinding,
+    OutcomeEvent,
+    ResponseAssessment,
+    SupportiveCare,
+    Transplant,
+    Treatment,
+)
+
+# Model -> attribute of CaseState holding its records.
+_MANY = {
+    LabPanel: "labs",
+    MarkerFinding: "markers",
+    CytogeneticFinding: "findings",
+    ResponseAssessment: "assessments",
+    Transplant: "transplants",
+    SupportiveCare: "supportive_care",
+    OutcomeEvent: "events",
+    AdverseEvent: "adverse_events",
+    FollowUp: "follow_ups",
+}
+_ONE = {Diagnosis: "diagnosis", Treatment: "treatment"}
+
+
+@dataclass(frozen=True)
+class CaseState:
+    case: Case
+    diagnosis: Diagnosis | None = None
+    treatment: Treatment | None = None
+    labs: tuple[LabPanel, ...] = ()
+    markers: tuple[MarkerFinding, ...] = ()
+    findings: tuple[CytogeneticFinding, ...] = ()
+    assessments: tuple[ResponseAssessment, ...] = ()
+    transplants: tuple[Transplant, ...] = ()
+    supportive_care: tuple[SupportiveCare, ...] = ()
+    events: tuple[OutcomeEvent, ...] = ()
+    adverse_events: tuple[AdverseEvent, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, case: Case) -> CaseState:
+        """Read a saved case with every live record (archived records do not count)."""
+        values: dict[str, Any] = {"case": case}
+        for model, attr in _ONE.items():
+            values[attr] = model.objects.filter(case=case, archived_at__isnull=True).first()
+        for model, attr in _MANY.items():
+            qs = model.objects.filter(case=case, archived_at__isnull=True)
+            if model is CytogeneticFinding:
+                qs = qs.select_related("abnormality", "gene_5p", "gene_3p")
+            values[attr] = tuple(qs)
+        if values["treatment"] is not None:
+            values["treatment"] = Treatment.objects.select_related("protocol").get(pk=values["treatment"].pk)
+        return cls(**values)
+
+    def with_record(self, record, *, archived: bool = False) -> CaseState:
+        """This state with one record added, replaced (same pk) or, if archived, removed."""
+        if isinstance(record, Case):
+            return replace(self, case=record)
+        model = type(record)
+        if model in _ONE:
+            return replace(self, **{_ONE[model]: None if archived else record})
+        attr = _MANY[model]
+        kept = [r for r in getattr(self, attr) if record.pk is None or r.pk != record.pk]
+        if not archived:
+            kept.append(record)
+        return replace(self, **{attr: tuple(kept)})
+
+    @property
+    def death(self) -> OutcomeEvent | None:
+        deaths = [e for e in self.events if e.kind in ("death", "induction_death")]
+        return min(deaths, key=lambda e: e.event_date) if deaths else None
+
+    def dated_records(self):
+        """Every (record, date field name, date) a timeline has, births and diagnoses included."""
+        yield self.case, "birth_date", self.case.birth_date
+        if self.diagnosis:
+            yield self.diagnosis, "diagnosis_date", self.diagnosis.diagnosis_date
+        if self.treatment:
+            yield self.treatment, "start_date", self.treatment.start_date
+        for attr, date_field in (
+            ("labs", "sample_date"),
+            ("findings", "sample_date"),
+            ("assessments", "assessment_date"),
+            ("transplants", "transplant_date"),
+            ("supportive_care", "start_date"),
+            ("events", "event_date"),
+            ("adverse_events", "onset_date"),
+            ("follow_ups", "contact_date"),
+        ):
+            for record in getattr(self, attr):
+                value = getattr(record, date_field)
+                if value is not None:
+                    yield record, date_field, value

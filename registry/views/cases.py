@@ -1,0 +1,145 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from registry import selectors
+from registry.access import access_for, get_case_for_user, get_case_for_user_rw
+from registry.forms import ArchiveForm, CaseCreateForm, CaseFilterForm, CaseForm, UnlockForm
+from registry.sections import SECTIONS
+from registry.services.cases import case_archive, case_create, case_lock, case_unlock, case_update
+from registry.views.errors import apply_errors
+
+
+@login_required
+def dashboard(request):
+    return render(
+        request,
+        "registry/dashboard.html",
+        {"counts": selectors.dashboard_counts(request.user), "access": access_for(request.user)},
+    )
+
+
+@login_required
+def case_list(request):
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.case_list(request.user, filters), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/case_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "access": access_for(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    if not access_for(request.user).write_center_ids and not access_for(request.user).write_all:
+        raise PermissionDenied("Your role cannot register cases.")
+    form = CaseCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("expected_version", None)
+        try:
+            case = case_create(
+                user=request.user, center=data.pop("center"), hospital_number=data.pop("hospital_number"), **data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.registry_id} registered. Record the diagnosis next.")
+            return redirect("registry:case_section", pk=case.pk, section="diagnosis")
+    return render(request, "registry/case_form.html", {"form": form, "title": "Register a case"})
+
+
+@login_required
+def case_detail(request, pk):
+    case, can_write = get_case_for_user(request.user, pk)
+    access = access_for(request.user)
+    return render(
+        request,
+        "registry/case_detail.html",
+        {
+            "case": case,
+            "can_write": can_write and not case.is_locked,
+            "can_lock": access.can_lock_center(case.center_id),
+            "sees_identifiers": access.sees_identifiers,
+            "timeline": selectors.case_timeline(case),
+            "audit": selectors.case_audit(case, request.user, limit=30),
+            "derived": selectors.case_derived(case),
+            "sections": SECTIONS.values(),
+        },
+    )
+
+
+@login_required
+def case_history(request, pk):
+    case, _ = get_case_for_user(request.user, pk)
+    return render(
+        request, "registry/case_history.html", {"case": case, "audit": selectors.case_audit(case, request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = get_case_for_user_rw(request.user, pk)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("expected_version")
+        try:
+            case_update(user=request.user, case=case, expected_version=version, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Case saved.")
+            return redirect("registry:case_detail", pk=case.pk)
+    return render(request, "registry/case_form.html", {"form": form, "case": case, "title": "Child and exclusions"})
+
+
+@login_required
+@require_POST
+def case_lock_view(request, pk):
+    case, _ = get_case_for_user(request.user, pk)
+    try:
+        case_lock(user=request.user, case=case)
+        messages.success(request, "Case locked (signed off).")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_unlock_view(request, pk):
+    case, _ = get_case_for_user(request.user, pk)
+    form = UnlockForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        case_unlock(user=request.user, case=case, reason=reason)
+        messages.success(request, "Case unlocked.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:case_detail", pk=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_archive_view(request, pk):
+    case = get_case_for_user_rw(request.user, pk)
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_archive(user=request.user, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.registry_id} archived. Its data and history are kept.")
+            return redirect("registry:case_list")
+    return render(request, "registry/case_archive.html", {"form": form, "case": case})

@@ -1,0 +1,72 @@
+"""One view edits any section of a case: a single record (diagnosis, treatment, a lab panel) or a formset of
+records (findings, events...). It shapes input and calls records_save; the rules live in the service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from registry.access import CASE_LOCKED, get_case_for_user_rw
+from registry.sections import SECTIONS
+from registry.services.errors import RecordsInvalid
+from registry.services.records import RecordChange, records_save
+from registry.views.errors import apply_errors
+
+
+def _single(section, case, data):
+    instance = section.model.objects.filter(case=case, archived_at__isnull=True, **section.fixed).first()
+    if instance is None:
+        instance = section.model(case=case, **section.fixed)
+    form = section.form(data, instance=instance, prefix="rec")
+    return form, [form]
+
+
+def _many(section, case, data):
+    queryset = section.model.objects.filter(case=case, archived_at__isnull=True)
+    formset = section.formset(data, queryset=queryset, prefix="rows")
+    return formset, list(formset.forms)
+
+
+def _changes(case, forms) -> tuple[list[RecordChange], list]:
+    changes, changed_forms = [], []
+    for form in forms:
+        archive = bool(form.cleaned_data.get("DELETE")) if hasattr(form, "cleaned_data") else False
+        if not archive and not form.has_changed():
+            continue
+        if archive and form.instance.pk is None:
+            continue  # an empty extra row ticked for archive: nothing to do
+        instance = form.instance if archive else form.save(commit=False)
+        instance.case = case
+        changes.append(RecordChange(instance, form.cleaned_data.get("expected_version"), archive=archive))
+        changed_forms.append(form)
+    return changes, changed_forms
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_section(request, pk, section):
+    spec = SECTIONS.get(section)
+    if spec is None:
+        raise Http404("No such section.")
+    case = get_case_for_user_rw(request.user, pk)
+    if case.is_locked:
+        raise PermissionDenied(CASE_LOCKED)
+    data = request.POST if request.method == "POST" else None
+    container, forms = (_many if spec.many else _single)(spec, case, data)
+    if request.method == "POST" and container.is_valid():
+        changes, changed_forms = _changes(case, forms)
+        try:
+            records_save(user=request.user, case=case, changes=changes)
+        except RecordsInvalid as exc:
+            for index, error in exc.errors.items():
+                apply_errors(changed_forms[index], error)
+            messages.error(request, "Nothing was saved: correct the fields marked below.")
+        else:
+            messages.success(request, f"{spec.title}: saved." if changes else f"{spec.title}: nothing changed.")
+            return redirect("registry:case_detail", pk=case.pk)
+    elif request.method == "POST":
+        messages.error(request, "Nothing was saved: correct the fields marked below.")
+    template = "registry/section_formset.html" if spec.many else "registry/section_form.html"
+    return render(request, template, {"case": case, "section": spec, "form": container, "sections": SECTIONS.values()})
