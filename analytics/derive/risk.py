@@ -76,7 +76,7 @@ def derive_interfant06_risk(
 
     age = age if age is not None else derive_age(record.birth_date, record.diagnosis_date)
     wbc_high = None if record.wbc_baseline is None else record.wbc_baseline >= INTERFANT06_WBC_THRESHOLD
-    poor_prednisone = {"poor": True, "good": False}.get(_normalise(record.steroid_response).lower())
+    poor_prednisone = {"poor": True, "good": False}.get((record.steroid_response or "").strip().lower())
     high = _and3(age.lt_6_months, _or3(wbc_high, poor_prednisone))
     if high is True:
         return InterfantRiskResult("high")
