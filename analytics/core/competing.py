@@ -6,8 +6,11 @@ event (death in remission).
 Cumulative incidence of cause 1 is the Aalen-Johansen estimate ``F1(t) = sum_{s <= t} S(s-) d1(s) / Y(s)``,
 where ``S`` is the all-cause Kaplan-Meier curve; it equals ``survival::survfit(Surv(time, factor(event)) ~ g)``
 (multi-state) and ``cmprsk::cuminc``. Its standard error is, by default, the infinitesimal-jackknife (IJ)
-standard error that ``survfit`` reports for multi-state curves, and the 95% CI uses ``survfit``'s default
-``conf.type = "log"``; ``variance="cmprsk"`` gives the delta-method variance of ``cmprsk::cuminc`` instead.
+standard error that ``survfit`` reports for multi-state curves, and the 95% CI is ``survfit``'s ``conf.type =
+"log-log"`` interval, ``exp(-exp(log(-log F) -+ z se / (F log F)))``: it stays inside (0, 1) without
+truncation, is the transform usually recommended for cumulative incidence, and is the engine's Kaplan-Meier
+default too (R's own default, ``"log"``, is ``conf_type="log"``). ``variance="cmprsk"`` gives the
+delta-method variance of ``cmprsk::cuminc`` instead.
 Both are computed from cumulative sums over the distinct times, with no loop over rows.
 
 Gray's test (``gray_test``) is a vectorized port of ``crstm``/``crst`` in cmprsk's Fortran (``src/crstm.f``,
@@ -25,6 +28,7 @@ import pandas as pd
 from scipy import stats
 
 from analytics.core._checks import (
+    check_columns,
     check_durations,
     check_event_codes,
     check_labels,
@@ -36,6 +40,7 @@ from analytics.core.results import Result, to_jsonable
 
 __all__ = [
     "CONF_TYPES",
+    "DEFAULT_CONF_TYPE",
     "VARIANCES",
     "CumulativeIncidenceResult",
     "GrayResult",
@@ -43,7 +48,8 @@ __all__ = [
     "gray_test",
 ]
 
-CONF_TYPES = ("log", "log-log", "plain")
+CONF_TYPES = ("log-log", "log", "plain")
+DEFAULT_CONF_TYPE = "log-log"
 VARIANCES = ("ij", "cmprsk")
 
 UNKNOWN_CONF_TYPE = "conf_type must be one of {allowed}; got {value!r}"
@@ -148,7 +154,12 @@ class GrayResult(Result):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _prepare(time: Any, event: Any, group: Any, strata: Any = None) -> tuple:
+def _prepare(time: Any, event: Any, group: Any, strata: Any = None, data: pd.DataFrame | None = None) -> tuple:
+    if data is not None:
+        check_columns(data, [time, event, group, strata])
+        time, event = data[time], data[event]
+        group = None if group is None else data[group]
+        strata = None if strata is None else data[strata]
     check_same_length(time=time, event=event, group=group, strata=strata)
     t = check_durations(time, "time")
     e = check_event_codes(event, (0, 1, 2), "event")
@@ -319,26 +330,30 @@ def cumulative_incidence(
     times: Any = None,
     conf_level: float = 0.95,
     *,
-    conf_type: str = "log",
+    data: pd.DataFrame | None = None,
+    conf_type: str = DEFAULT_CONF_TYPE,
     variance: str = "ij",
 ) -> dict[Any, CumulativeIncidenceResult]:
     """Aalen-Johansen cumulative incidence of cause 1 with competing cause 2, by group.
 
     Parameters
     ----------
-    time : array-like
-        Follow-up times, >= 0.
-    event : array-like
+    time : array-like or str
+        Follow-up times, >= 0 (or a column name when ``data`` is given).
+    event : array-like or str
         0 censored, 1 event of interest (e.g. relapse), 2 competing event (e.g. death in remission).
-    group : array-like, optional
+    group : array-like or str, optional
         Group labels; without it one curve keyed ``"all"``.
     times : array-like, optional
         Times at which to report the estimate, its standard error and CI (``at_*`` and ``to_cli_dict()``).
     conf_level : float
         Confidence level of the pointwise intervals, 0.95 by default.
-    conf_type : {"log", "log-log", "plain"}
-        CI transform, as ``survfit``'s ``conf.type`` for state probabilities; ``"log"`` (R's default) gives
-        ``F exp(+- z se / F)``, the upper limit capped at 1.
+    data : pandas.DataFrame, optional
+        Table holding the columns named by ``time``, ``event`` and ``group``.
+    conf_type : {"log-log", "log", "plain"}
+        CI transform, as ``survfit``'s ``conf.type`` for state probabilities. ``"log-log"`` (default) works on
+        ``log(-log F)``; ``"log"`` (R's default) gives ``F exp(+- z se / F)`` with the upper limit capped at
+        1; ``"plain"`` is ``F +- z se`` clipped to [0, 1].
     variance : {"ij", "cmprsk"}
         ``"ij"`` (default): the infinitesimal-jackknife standard error of ``survival::survfit`` (multi-state).
         ``"cmprsk"``: the delta-method variance of ``cmprsk::cuminc``.
@@ -374,7 +389,7 @@ def cumulative_incidence(
         raise AnalysisInputError(UNKNOWN_VARIANCE.format(allowed=list(VARIANCES), value=variance))
     if not 0 < float(conf_level) < 1:
         raise AnalysisInputError(BAD_CONF_LEVEL.format(value=conf_level))
-    t, e, codes, labels, _ = _prepare(time, event, group)
+    t, e, codes, labels, _ = _prepare(time, event, group, data=data)
     req = check_times([] if times is None else times, "times")
     order = _order_by(codes, t)
     t_sorted, e_sorted = t[order], e[order]
@@ -509,7 +524,15 @@ def _gray_stratum(t: np.ndarray, e: np.ndarray, g: np.ndarray, ng: int, rho: flo
     return score, v
 
 
-def gray_test(time: Any, event: Any, group: Any, strata: Any = None, *, rho: float = 0.0) -> GrayResult:
+def gray_test(
+    time: Any,
+    event: Any,
+    group: Any,
+    strata: Any = None,
+    *,
+    data: pd.DataFrame | None = None,
+    rho: float = 0.0,
+) -> GrayResult:
     """Gray's K-sample test for equal cumulative incidence of cause 1 across groups (cmprsk::cuminc's Tests).
 
     Parameters
@@ -522,6 +545,8 @@ def gray_test(time: Any, event: Any, group: Any, strata: Any = None, *, rho: flo
         Group labels (two or more distinct values).
     strata : array-like, optional
         Stratum labels; the scores and variances are summed over strata, as ``cuminc(..., strata=)`` does.
+    data : pandas.DataFrame, optional
+        Table holding the columns named by ``time``, ``event``, ``group`` and ``strata``.
     rho : float
         Power of the weight ``(1 - F(t-))^rho``; 0 (the default and the only value the registry reports)
         gives cmprsk's default test.
@@ -543,7 +568,7 @@ def gray_test(time: Any, event: Any, group: Any, strata: Any = None, *, rho: flo
     >>> res.df
     1
     """
-    t, e, codes, labels, scodes = _prepare(time, event, group, strata)
+    t, e, codes, labels, scodes = _prepare(time, event, group, strata, data)
     if group is None:
         labels = ["all"]
     method = "Gray's K-sample test for equal cumulative incidence of cause 1" + (
