@@ -1,4 +1,4 @@
-from analytics.derive import derive_cir, reasons
+from analytics.derive import ResponseResult, derive_cir, reasons
 from analytics.derive.endpoints import CIR_CENSORED, CIR_DEATH_IN_REMISSION, CIR_RELAPSE
 
 from .builders import DIAGNOSIS, START, assessment, case, days_after, event
@@ -70,3 +70,11 @@ def test_an_undated_death_in_remission_is_unknown():
 def test_missing_diagnosis_or_last_contact_is_unknown():
     assert derive_cir(case(diagnosis_date=None)).reason == reasons.DIAGNOSIS_DATE_MISSING
     assert derive_cir(case(last_contact_date=None)).reason == reasons.LAST_CONTACT_MISSING
+
+
+def test_a_relapse_or_death_dated_before_diagnosis_is_unknown():
+    assert derive_cir(case(events=(event("relapse", on(-1)),))).reason == reasons.EVENT_BEFORE_DIAGNOSIS
+    # Through derive_response such a death is an induction death; a caller may pass its own response.
+    record = case(events=(event("death", on(-2)),), vital_status="dead")
+    result = derive_cir(record, response=ResponseResult("CR", True))
+    assert (result.status, result.reason) == ("unknown", reasons.DEATH_BEFORE_DIAGNOSIS)

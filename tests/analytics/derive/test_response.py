@@ -172,3 +172,20 @@ def test_without_any_start_date_nothing_can_be_placed():
 def test_nothing_recorded_is_unknown():
     result = response(assessments=(), events=())
     assert (result.status, result.is_cr, result.reason) == ("unknown", None, reasons.NO_EOI_ASSESSMENT)
+
+
+def test_an_assessment_with_only_a_day_is_dated_from_treatment_start_when_placing_a_death():
+    day_only = Assessment(day=33, marrow="M1")
+    record = case(assessments=(day_only,), events=(event("death", days_after(START, 33)),), vital_status="dead")
+    assert derive_response(record).status == "induction_death"
+    later = case(assessments=(day_only,), events=(event("death", days_after(START, 34)),), vital_status="dead")
+    assert derive_response(later).status == "CR"
+
+
+def test_an_undated_death_without_assessment_is_unknown_with_a_reason():
+    result = response(assessments=(), events=(event("death", None),), vital_status="dead")
+    assert (result.status, result.reason) == ("unknown", reasons.DEATH_DATE_MISSING)
+
+
+def test_an_undated_death_after_an_end_of_induction_assessment_leaves_the_cr():
+    assert response(events=(event("death", None),), vital_status="dead").status == "CR"
