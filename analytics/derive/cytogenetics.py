@@ -81,7 +81,18 @@ def _fusion_genes(fusion: str | None) -> tuple[str, ...]:
 
 
 def kmt2a_partner_of(fusion: str | None) -> str | None:
-    """The partner gene of a KMT2A fusion written ``KMT2A::AFF1`` or ``AFF1::KMT2A``; None otherwise."""
+    """The partner gene of a two-gene KMT2A fusion.
+
+    Parameters
+    ----------
+    fusion : str or None
+        Written ``KMT2A::AFF1`` or ``AFF1::KMT2A`` (case-insensitive).
+
+    Returns
+    -------
+    str or None
+        The other gene, upper-case; None when the fusion does not involve KMT2A.
+    """
     genes = _fusion_genes(fusion)
     if len(genes) != 2 or KMT2A not in genes:
         return None
@@ -90,7 +101,18 @@ def kmt2a_partner_of(fusion: str | None) -> str | None:
 
 
 def finding_is_kmt2a_rearranged(finding: Finding) -> bool:
-    """True when the finding's vocabulary flag says KMT2A-r, or its fusion starts or ends with KMT2A."""
+    """Whether one finding shows a KMT2A rearrangement.
+
+    Parameters
+    ----------
+    finding : Finding
+
+    Returns
+    -------
+    bool
+        True when the vocabulary flag ``kmt2a_rearranged`` is True, or the fusion starts with ``KMT2A::``
+        or ends with ``::KMT2A``.
+    """
     if finding.kmt2a_rearranged is True:
         return True
     genes = _fusion_genes(finding.fusion)
