@@ -42,7 +42,7 @@ class _WaveletMatrix:
         idx_type = np.int32 if len(values) < 2**31 - 1 else np.int64
         self.zero_prefix: list[np.ndarray] = []
         self.zeros: list[int] = []
-        cur = values
+        cur = values.astype(np.int32) if bits < 31 else values
         for level in range(bits - 1, -1, -1):
             bit = (cur >> level) & 1
             is_zero = bit == 0
@@ -69,16 +69,31 @@ class _WaveletMatrix:
         return less, e - s
 
 
-def concordance(time: np.ndarray, status: np.ndarray, strata: np.ndarray, score: np.ndarray) -> Concordance:
-    """Concordance of ``score`` (higher = earlier failure) with right-censored ``time``; R's coxph value."""
+def _dense_rank(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """0-based rank among the distinct values (equal values share a rank), and the number of distinct values."""
+    order = np.argsort(values)
+    ordered = values[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.cumsum(new) - 1
+    return rank, int(new.sum())
+
+
+def concordance(
+    time: np.ndarray, status: np.ndarray, strata: np.ndarray, score: np.ndarray, *, presorted: bool = False
+) -> Concordance:
+    """Concordance of ``score`` (higher = earlier failure) with right-censored ``time``; R's coxph value.
+
+    With ``presorted``, the rows are already in (stratum, time descending, censored first) order.
+    """
     n = len(time)
-    order = np.lexsort((status, -time, strata))
-    t = time[order]
-    d = status[order].astype(bool)
-    s = strata[order]
-    _, rank = np.unique(score[order], return_inverse=True)
-    rank = rank.astype(np.int64)
-    n_levels = int(rank.max()) + 1 if n else 1
+    if presorted:
+        t, d, s, x = time, status.astype(bool), strata, score
+    else:
+        order = np.lexsort((status, -time, strata))
+        t, d, s, x = time[order], status[order].astype(bool), strata[order], score[order]
+    rank, n_levels = _dense_rank(x) if n else (np.zeros(0, dtype=np.int64), 1)
 
     new_block = np.ones(n, dtype=bool)
     new_block[1:] = (s[1:] != s[:-1]) | (t[1:] != t[:-1])
@@ -128,10 +143,10 @@ def concordance(time: np.ndarray, status: np.ndarray, strata: np.ndarray, score:
     # tied.y and tied.xy: pairs of deaths at the same time (R counts tied.xy apart from tied.y).
     deaths_in_block = np.add.reduceat(d.astype(np.int64), block_starts)
     tied_y_all = float((deaths_in_block * (deaths_in_block - 1) // 2).sum())
-    key_rows = events
-    if len(key_rows):
-        pair_key = np.stack([block_id[key_rows], rank[key_rows]], axis=1)
-        _, counts = np.unique(pair_key, axis=0, return_counts=True)
+    if len(events):
+        pair_key = np.sort(block_id[events].astype(np.int64) * n_levels + rank[events])
+        run_start = np.flatnonzero(np.r_[True, pair_key[1:] != pair_key[:-1]])
+        counts = np.diff(np.append(run_start, len(pair_key)))
         tied_xy = float((counts * (counts - 1) // 2).sum())
     else:
         tied_xy = 0.0

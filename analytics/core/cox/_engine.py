@@ -17,10 +17,6 @@ import numpy as np
 
 __all__: list[str] = []
 
-# Row-wise products of covariate pairs are formed this many pairs at a time, which bounds the scratch memory
-# at (rows x _PAIR_BATCH) floats whatever the number of covariates.
-_PAIR_BATCH = 8
-
 
 @dataclass
 class Evaluation:
@@ -44,8 +40,38 @@ def _segment_cumsum(values: np.ndarray, segment_starts: np.ndarray) -> np.ndarra
     return total
 
 
+def sort_order(time: np.ndarray, status: np.ndarray, strata: np.ndarray) -> np.ndarray:
+    """Row order by (stratum, time descending, censored before deaths), ties kept in input order.
+
+    One integer key and one argsort: the key is made unique by appending the row number, so the fast
+    unstable sort gives the stable order.
+    """
+    n = len(time)
+    tmin, tmax = (float(time.min()), float(time.max())) if n else (0.0, 0.0)
+    if n and tmax - tmin < 2**31 and np.array_equal(time, np.floor(time)):
+        time_rank = (tmax - time).astype(np.int64)  # whole days: the time itself orders the rows
+        n_times = int(tmax - tmin) + 1
+    else:
+        order = np.argsort(-time, kind="stable")
+        ordered = -time[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = ordered[1:] != ordered[:-1]
+        time_rank = np.empty(n, dtype=np.int64)
+        time_rank[order] = np.cumsum(new) - 1
+        n_times = int(new.sum())
+    key = (strata.astype(np.int64) * n_times + time_rank) * 2 + status.astype(np.int64)
+    if n and int(key.max()) < np.iinfo(np.int64).max // max(n, 1):
+        return np.argsort(key * n + np.arange(n), kind="quicksort")
+    return np.argsort(key, kind="stable")
+
+
 class RiskSets:
     """Sorted data and block structure shared by every evaluation of one model.
+
+    Rows are sorted by (stratum, time descending, censored before deaths). A block is the rows of one stratum
+    with one time; within a block the deaths come last. Sums are taken over "pieces": the censored part and
+    the death part of each block, so that one ``reduceat`` per column gives both the risk-set increments and
+    the sums over the tied deaths.
 
     Parameters
     ----------
@@ -60,7 +86,7 @@ class RiskSets:
     """
 
     def __init__(self, time: np.ndarray, status: np.ndarray, strata: np.ndarray, X: np.ndarray, efron: bool):
-        order = np.lexsort((status, -time, strata))
+        order = sort_order(time, status, strata)
         self.order = order
         self.n, self.p = X.shape
         self.efron = efron
@@ -70,57 +96,67 @@ class RiskSets:
         self.time = t
         self.status = d
         self.strata = s
-        self.X = np.ascontiguousarray(X[order], dtype=float)
+        # One contiguous row per covariate: every per-column pass below reads contiguous memory.
+        self.XT = np.ascontiguousarray(X[order].T, dtype=float)
+        n = self.n
 
-        new_block = np.ones(self.n, dtype=bool)
+        new_block = np.ones(n, dtype=bool)
         new_block[1:] = (s[1:] != s[:-1]) | (t[1:] != t[:-1])
-        self.block_starts = np.flatnonzero(new_block)
-        block_strata = s[self.block_starts]
+        block_starts = np.flatnonzero(new_block)
+        self.block_starts = block_starts
+        block_strata = s[block_starts]
         self.block_stratum_starts = np.flatnonzero(np.r_[True, block_strata[1:] != block_strata[:-1]])
         self.stratum_row_starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-        self.stratum_row_counts = np.diff(np.append(self.stratum_row_starts, self.n))
+        self.stratum_row_counts = np.diff(np.append(self.stratum_row_starts, n))
 
-        deaths_per_block = np.add.reduceat(d.astype(np.int64), self.block_starts)
-        self.death_blocks = np.flatnonzero(deaths_per_block > 0)
+        deaths_per_block = np.add.reduceat(d.astype(np.int64), block_starts)
+        block_sizes = np.diff(np.append(block_starts, n))
+        censored_per_block = block_sizes - deaths_per_block
+        # Pieces: a block's censored rows, then its deaths; empty pieces are left out (reduceat cannot sum them).
+        has_cens = censored_per_block > 0
+        has_dead = deaths_per_block > 0
+        piece_start = np.stack([block_starts, block_starts + censored_per_block], axis=1)
+        piece_keep = np.stack([has_cens, has_dead], axis=1)
+        self.piece_starts = piece_start[piece_keep]
+        piece_block = np.repeat(np.arange(len(block_starts)), piece_keep.sum(axis=1))
+        # reduceat over pieces back to blocks: the first piece of each block.
+        self.block_first_piece = np.flatnonzero(np.r_[True, piece_block[1:] != piece_block[:-1]])
+        piece_is_dead = np.stack([np.zeros_like(has_cens), has_dead], axis=1)[piece_keep]
+        self.death_pieces = np.flatnonzero(piece_is_dead)
+
+        self.death_blocks = np.flatnonzero(has_dead)
         self.n_deaths = deaths_per_block[self.death_blocks]
-        self.death_rows = np.flatnonzero(d)
-        self.n_events = len(self.death_rows)
-        # Death rows are contiguous at the end of each block, so their own reduceat starts are the running count.
+        self.n_events = int(self.n_deaths.sum())
         self.death_starts = np.concatenate([[0], np.cumsum(self.n_deaths)[:-1]]).astype(np.int64)
-        self.death_block_time = t[self.block_starts[self.death_blocks]]
-        self.death_block_stratum = s[self.block_starts[self.death_blocks]]
+        self.death_block_time = t[block_starts[self.death_blocks]]
+        self.death_rows = np.flatnonzero(d)
         if self.n_events:
-            self.death_x_sum = np.add.reduceat(self.X[self.death_rows], self.death_starts, axis=0)
+            self.death_x_sum = np.add.reduceat(self.XT, self.piece_starts, axis=1)[:, self.death_pieces].T
             rep = np.repeat(np.arange(len(self.death_blocks)), self.n_deaths)
             self.entry_block = rep
-            if efron:
+            # Efron: the k-th of d tied deaths (k = 0..d-1) sees the deaths' risk weighted by 1 - k/d.
+            self.tied = bool((self.n_deaths > 1).any())
+            if efron and self.tied:
                 k = np.arange(self.n_events) - self.death_starts[rep]
                 self.entry_frac = k / self.n_deaths[rep]
             else:
                 self.entry_frac = np.zeros(self.n_events)
-        iu, ju = np.triu_indices(self.p)
-        self.pairs = (iu, ju)
+        self.pairs = np.triu_indices(self.p)
+
+    @property
+    def X(self) -> np.ndarray:
+        """(n, p) covariates in sorted row order (a view)."""
+        return self.XT.T
 
     def subset(self, keep: list[int]) -> RiskSets:
         """The same rows and blocks with only the covariate columns in ``keep`` (no re-sorting)."""
         other = copy.copy(self)
-        other.X = np.ascontiguousarray(self.X[:, keep])
+        other.XT = np.ascontiguousarray(self.XT[keep])
         other.p = len(keep)
         if self.n_events:
             other.death_x_sum = self.death_x_sum[:, keep]
         other.pairs = np.triu_indices(other.p)
         return other
-
-    def _pair_sums(self, wx: np.ndarray, rows: np.ndarray | None, starts: np.ndarray) -> np.ndarray:
-        """Block sums of w * x_i * x_j for the packed upper-triangle pairs: (blocks, q)."""
-        iu, ju = self.pairs
-        X = self.X if rows is None else self.X[rows]
-        out = np.empty((len(starts), len(iu)))
-        for lo in range(0, len(iu), _PAIR_BATCH):
-            hi = min(lo + _PAIR_BATCH, len(iu))
-            prod = wx[:, iu[lo:hi]] * X[:, ju[lo:hi]]
-            out[:, lo:hi] = np.add.reduceat(prod, starts, axis=0)
-        return out
 
     def unpack(self, packed: np.ndarray) -> np.ndarray:
         """(..., q) packed upper triangle -> (..., p, p) symmetric."""
@@ -131,49 +167,71 @@ class RiskSets:
         return full
 
     def linear_predictor(self, beta: np.ndarray) -> np.ndarray:
-        """X beta in sorted row order (X is centered, so this is R's ``linear.predictors``)."""
-        return self.X @ beta
+        """X beta in sorted row order (X is centered, so this is R's ``linear.predictors``).
 
-    def evaluate(self, beta: np.ndarray, *, per_block: bool = False) -> Evaluation:
-        """Partial log-likelihood, score vector and information matrix at ``beta``."""
+        Summed column by column with elementwise ufuncs, not BLAS: rows with equal covariates must get
+        bit-identical scores, or the concordance would see ties broken by rounding.
+        """
+        eta = np.zeros(self.n)
+        for k in range(self.p):
+            eta += beta[k] * self.XT[k]
+        return eta
+
+    def _piece_sums(self, w: np.ndarray) -> np.ndarray:
+        """Piece sums of w, w x_i and w x_i x_j (packed pairs): (1 + p + q, pieces)."""
+        p = self.p
+        iu, ju = self.pairs
+        starts = self.piece_starts
+        out = np.empty((1 + p + len(iu), len(starts)))
+        out[0] = np.add.reduceat(w, starts)
+        wx = w * self.XT  # (p, n)
+        out[1 : 1 + p] = np.add.reduceat(wx, starts, axis=1)
+        scratch = np.empty(self.n)
+        for k, (i, j) in enumerate(zip(iu, ju, strict=True)):
+            np.multiply(wx[i], self.XT[j], out=scratch)
+            out[1 + p + k] = np.add.reduceat(scratch, starts)
+        return out
+
+    def evaluate(self, beta: np.ndarray) -> Evaluation:
+        """Partial log-likelihood, score, information, and each death block's share of the last two."""
         p = self.p
         if self.n_events == 0:
             return Evaluation(0.0, np.zeros(p), np.zeros((p, p)))
-        eta = self.X @ beta
+        eta = self.linear_predictor(beta)
         # Shifting eta by a constant within a stratum leaves every term of the likelihood unchanged and keeps
         # exp() away from overflow.
         shift = np.maximum.reduceat(eta, self.stratum_row_starts)
-        eta_shifted = eta - np.repeat(shift, self.stratum_row_counts)
-        w = np.exp(eta_shifted)
-        wx = w[:, None] * self.X
+        eta -= np.repeat(shift, self.stratum_row_counts)
+        w = np.exp(eta)
 
-        starts = self.block_starts
-        block_w = np.add.reduceat(w, starts)
-        block_wx = np.add.reduceat(wx, starts, axis=0)
-        block_wxx = self._pair_sums(wx, None, starts)
-        seg = self.block_stratum_starts
-        db = self.death_blocks
-        risk_w = _segment_cumsum(block_w, seg)[db]
-        risk_wx = _segment_cumsum(block_wx, seg)[db]
-        risk_wxx = _segment_cumsum(block_wxx, seg)[db]
+        pieces = self._piece_sums(w)
+        dead = pieces[:, self.death_pieces].T  # (H, 1 + p + q)
+        blocks = np.add.reduceat(pieces, self.block_first_piece, axis=1).T  # (blocks, 1 + p + q)
+        risk = _segment_cumsum(blocks, self.block_stratum_starts)[self.death_blocks]
+        risk_w, risk_wx, risk_wxx = risk[:, 0], risk[:, 1 : 1 + p], risk[:, 1 + p :]
+        dead_w, dead_wx, dead_wxx = dead[:, 0], dead[:, 1 : 1 + p], dead[:, 1 + p :]
 
-        rows = self.death_rows
         dstarts = self.death_starts
-        dead_w = np.add.reduceat(w[rows], dstarts)
-        dead_wx = np.add.reduceat(wx[rows], dstarts, axis=0)
-        dead_wxx = self._pair_sums(wx[rows], rows, dstarts)
-
-        rep = self.entry_block
-        f = self.entry_frac
-        denom = risk_w[rep] - f * dead_w[rep]
-        inv = 1.0 / denom
-        s1 = np.add.reduceat(inv, dstarts)
-        s2 = np.add.reduceat(f * inv, dstarts)
-        inv2 = inv * inv
-        s3 = np.add.reduceat(inv2, dstarts)
-        s4 = np.add.reduceat(f * inv2, dstarts)
-        s5 = np.add.reduceat(f * f * inv2, dstarts)
-        loglik = float(eta_shifted[rows].sum() - np.log(denom).sum())
+        if self.efron and self.tied:
+            rep = self.entry_block
+            f = self.entry_frac
+            denom = risk_w[rep] - f * dead_w[rep]
+            inv = 1.0 / denom
+            s1 = np.add.reduceat(inv, dstarts)
+            s2 = np.add.reduceat(f * inv, dstarts)
+            inv2 = inv * inv
+            s3 = np.add.reduceat(inv2, dstarts)
+            s4 = np.add.reduceat(f * inv2, dstarts)
+            s5 = np.add.reduceat(f * f * inv2, dstarts)
+            log_denom = float(np.log(denom).sum())
+        else:
+            # Breslow (or no ties): every death of a block sees the whole risk set.
+            d = self.n_deaths
+            s1 = d / risk_w
+            s3 = d / (risk_w * risk_w)
+            s2 = s4 = s5 = np.zeros_like(s1)
+            log_denom = float((d * np.log(risk_w)).sum())
+        loglik = float(eta[self.death_rows].sum()) - log_denom
 
         block_score = self.death_x_sum - (risk_wx * s1[:, None] - dead_wx * s2[:, None])
         iu, ju = self.pairs
@@ -186,6 +244,4 @@ class RiskSets:
         )
         score = block_score.sum(axis=0)
         info = self.unpack(block_info.sum(axis=0))
-        if per_block:
-            return Evaluation(loglik, score, info, block_score, block_info)
-        return Evaluation(loglik, score, info)
+        return Evaluation(loglik, score, info, block_score, block_info)

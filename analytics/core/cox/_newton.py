@@ -72,11 +72,12 @@ def _converged(best: float, new: float, eps: float) -> bool:
     return abs(1.0 - best / new) <= eps
 
 
-def newton(rs: RiskSets, *, max_iter: int, eps: float) -> NewtonOutcome:
-    """Maximise the partial likelihood from beta = 0 (R's default ``init``)."""
+def newton(rs: RiskSets, *, max_iter: int, eps: float, null: Evaluation | None = None) -> NewtonOutcome:
+    """Maximise the partial likelihood from beta = 0 (R's default ``init``); ``null`` is the evaluation there."""
     p = rs.p
     beta = np.zeros(p)
-    null = rs.evaluate(beta)
+    if null is None:
+        null = rs.evaluate(beta)
     try:
         step = _solve(null.info, null.score)
     except np.linalg.LinAlgError:

@@ -15,7 +15,7 @@ from scipy import stats
 from analytics.core._checks import check_columns, check_durations, check_event_codes
 from analytics.core.cox._concordance import concordance as _concordance
 from analytics.core.cox._design import build_design
-from analytics.core.cox._engine import RiskSets
+from analytics.core.cox._engine import Evaluation, RiskSets
 from analytics.core.cox._newton import newton, singular_columns
 from analytics.core.exceptions import AnalysisInputError, ConvergenceWarning, DegenerateDataWarning
 from analytics.core.results import Result, to_jsonable
@@ -59,9 +59,12 @@ _NAN = float("nan")
 class _Model:
     """What ``cox_zph`` needs from a fit: sorted data, fitted coefficients and the grouping of columns."""
 
-    def __init__(self, rs: RiskSets, beta: np.ndarray, columns: list[str], assign: dict[str, list[int]]):
+    def __init__(
+        self, rs: RiskSets, beta: np.ndarray, final: Evaluation, columns: list[str], assign: dict[str, list[int]]
+    ):
         self.rs = rs
         self.beta = beta
+        self.final = final
         self.columns = columns
         self.assign = assign
 
@@ -272,7 +275,8 @@ def cox_ph(
     scale = np.where(abs_sum > 0, n / np.where(abs_sum > 0, abs_sum, 1.0), 1.0)
     rs_all = RiskSets(t, e, strata_codes, Xc, efron=(ties == "efron"))
     notes = list(design.notes)
-    singular = singular_columns(rs_all.evaluate(np.zeros(X.shape[1])).info, scale)
+    null_all = rs_all.evaluate(np.zeros(X.shape[1]))
+    singular = singular_columns(null_all.info, scale)
     for j in singular:
         notes.append(_classify_singular(X, strata_codes, j).format(column=design.columns[j]))
     if notes:
@@ -280,9 +284,14 @@ def cox_ph(
     keep = [j for j in range(X.shape[1]) if j not in set(singular)]
     if not keep:
         return _empty(method, settings, "; ".join([*notes, NO_COVARIATES]), n, n_events, n_dropped)
-    rs = rs_all if not singular else rs_all.subset(keep)
+    if singular:
+        # At beta = 0 the likelihood does not involve X, so the null fit of the kept columns is a sub-block.
+        rs = rs_all.subset(keep)
+        null = Evaluation(null_all.loglik, null_all.score[keep], null_all.info[np.ix_(keep, keep)])
+    else:
+        rs, null = rs_all, null_all
 
-    outcome = newton(rs, max_iter=max_iter, eps=tol)
+    outcome = newton(rs, max_iter=max_iter, eps=tol, null=null)
     if outcome.failure:
         return _empty(method, settings, "; ".join([*notes, SINGULAR]), n, n_events, n_dropped)
     if outcome.infinite:
@@ -308,7 +317,7 @@ def cox_ph(
     wald = float(beta @ final.info @ beta)
     lr = 2.0 * (final.loglik - outcome.null.loglik)
     lp = rs.linear_predictor(beta)
-    conc = _concordance(rs.time, rs.status, rs.strata, lp)
+    conc = _concordance(rs.time, rs.status, rs.strata, lp, presorted=True)
 
     kept_assign: dict[str, list[int]] = {}
     position = {j: i for i, j in enumerate(keep)}
@@ -316,7 +325,7 @@ def cox_ph(
         kept = [position[c] for c in cols if c in position]
         if kept:
             kept_assign[term] = kept
-    model = _Model(rs, beta, [design.columns[j] for j in keep], kept_assign)
+    model = _Model(rs, beta, final, [design.columns[j] for j in keep], kept_assign)
     result = CoxResult(
         method=method,
         settings=settings,

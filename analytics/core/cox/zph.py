@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from analytics.core.cox._engine import RiskSets
 from analytics.core.cox.fit import CoxResult
 from analytics.core.exceptions import AnalysisInputError
 from analytics.core.results import Result, to_jsonable
@@ -52,29 +53,35 @@ class ZphResult(Result):
         )
 
 
-def _kaplan_meier_left(time: np.ndarray, status: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Pooled Kaplan-Meier S(t-) at each value of ``at`` (R: 1 - c(1, surv)[findInterval(left.open)])."""
-    utimes, inverse = np.unique(time, return_inverse=True)
-    n_at = np.bincount(inverse, minlength=len(utimes))
-    deaths = np.bincount(inverse, weights=status.astype(float), minlength=len(utimes))
-    at_risk = n_at[::-1].cumsum()[::-1]
-    surv = np.cumprod(1.0 - deaths / at_risk)
-    idx = np.searchsorted(utimes, at, side="left")  # number of curve times strictly below
-    return np.where(idx > 0, surv[np.maximum(idx - 1, 0)], 1.0)
+def _pooled_counts(rs: RiskSets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct times over all strata, ascending, with the number of rows and of deaths at each."""
+    block_time = rs.time[rs.block_starts]
+    sizes = np.diff(np.append(rs.block_starts, rs.n))
+    deaths = np.add.reduceat(rs.status.astype(np.int64), rs.block_starts)
+    utimes, inverse = np.unique(block_time, return_inverse=True)
+    n_at = np.bincount(inverse, weights=sizes, minlength=len(utimes))
+    n_dead = np.bincount(inverse, weights=deaths, minlength=len(utimes))
+    return utimes, n_at, n_dead
 
 
-def _transform(name: str, time: np.ndarray, status: np.ndarray, block_time: np.ndarray) -> np.ndarray:
-    if name == "km":
-        return 1.0 - _kaplan_meier_left(time, status, block_time)
+def _transform(name: str, rs: RiskSets, block_time: np.ndarray) -> np.ndarray:
+    """g(t) at each death block's time, before centring."""
     if name == "identity":
         return block_time.astype(float)
     if name == "log":
         return np.log(block_time)
-    # "rank": R's rank(times) over all rows, average ranks for ties, looked up at each death time.
-    utimes, counts = np.unique(time, return_counts=True)
-    upper = np.cumsum(counts)
-    avg_rank = upper - (counts - 1) / 2.0
-    return avg_rank[np.searchsorted(utimes, block_time)]
+    utimes, n_at, n_dead = _pooled_counts(rs)
+    idx = np.searchsorted(utimes, block_time, side="left")  # number of distinct times strictly below
+    if name == "km":
+        # R: 1 - c(1, surv)[findInterval(times, km$time, left.open = TRUE) + 1], i.e. 1 - S(t-) of the
+        # Kaplan-Meier curve of all rows pooled over strata.
+        at_risk = n_at[::-1].cumsum()[::-1]
+        surv = np.cumprod(1.0 - n_dead / at_risk)
+        return 1.0 - np.where(idx > 0, surv[np.maximum(idx - 1, 0)], 1.0)
+    # "rank": R's rank(times) over all rows, average ranks for ties.
+    upper = np.cumsum(n_at)
+    avg_rank = upper - (n_at - 1) / 2.0
+    return avg_rank[idx]
 
 
 def _message_result(transform: str, reason: str) -> ZphResult:
@@ -114,9 +121,9 @@ def cox_zph(result: CoxResult, transform: str = "km", terms: bool = True) -> Zph
     rs = model.rs
     beta = model.beta
     p = rs.p
-    ev = rs.evaluate(beta, per_block=True)
+    ev = model.final if model.final.block_score is not None else rs.evaluate(beta)
     block_time = rs.death_block_time
-    tt = _transform(transform, rs.time, rs.status, block_time)
+    tt = _transform(transform, rs, block_time)
     g = tt - np.sum(tt * rs.n_deaths) / rs.n_events
     u2 = g @ ev.block_score
     i12 = rs.unpack(g @ ev.block_info)
