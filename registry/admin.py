@@ -120,4 +120,3 @@ for _model in m.CASE_RECORD_MODELS:
 
 admin.site.site_header = "Infant Leukemia Registry: data manager"
 admin.site.site_title = "Registry admin"
-

@@ -34,6 +34,12 @@ def _event_detail(event: m.OutcomeEvent) -> str | None:
     return event.relapse_site or event.death_cause or None
 
 
+def _implied_fusion(abnormality: m.Abnormality) -> str | None:
+    # A t(4;11) on a karyotype names its fusion even when no molecular test spelled it out.
+    expected = abnormality.expected_fusion
+    return expected if "::" in expected else None
+
+
 def case_record(state: CaseState) -> d.CaseRecord:
     """The plain record analytics.derive reads, built from a case's live records."""
     diagnosis, treatment = state.diagnosis, state.treatment
@@ -51,7 +57,7 @@ def case_record(state: CaseState) -> d.CaseRecord:
                 method=f.method,
                 sample_date=f.sample_date,
                 abnormality=f.abnormality.code,
-                fusion=f.fusion or None,
+                fusion=f.fusion or _implied_fusion(f.abnormality),
                 kmt2a_rearranged=f.abnormality.kmt2a_rearranged,
             )
             for f in state.findings

@@ -2,50 +2,20 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connection
-
-from registry.choices import Role
-from tests.factories import CenterFactory, make_full_case, member
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _record_database_vendor(django_db_setup, django_db_blocker):
-    """CI reads this file to prove the suite ran on the database it was given, not a silent SQLite."""
+def _record_database_vendor(request):
+    """CI reads this file to prove the suite ran on the database it was given, not a silent SQLite.
+
+    Django is imported only when a test needs it, so the analytics core's tests also run without Django.
+    """
     target = os.environ.get("REGISTRY_TEST_VENDOR_FILE")
-    if target:
-        with django_db_blocker.unblock():
-            Path(target).write_text(connection.vendor)
+    if not target:
+        return
+    from django.db import connection
 
-
-@pytest.fixture
-def center_a(db):
-    return CenterFactory(code="AAA", name="Center A", city="Almaty", country="Kazakhstan")
-
-
-@pytest.fixture
-def center_b(db):
-    return CenterFactory(code="BBB", name="Center B", city="Moscow", country="Russia")
-
-
-@pytest.fixture
-def people(center_a, center_b):
-    """Named people: data entry and lead at A, data entry at B, a coordinator and the data manager."""
-
-    class People:
-        entry_a = member("entry_a", Role.DATA_ENTRY, center_a)
-        lead_a = member("lead_a", Role.CENTER_LEAD, center_a)
-        entry_b = member("entry_b", Role.DATA_ENTRY, center_b)
-        coordinator = member("coordinator", Role.COORDINATOR)
-        manager = member("manager", Role.DATA_MANAGER, is_staff=True)
-
-    return People
-
-
-@pytest.fixture
-def case_a(people, center_a):
-    return make_full_case(people.entry_a, center_a)
-
-
-@pytest.fixture
-def case_b(people, center_b):
-    return make_full_case(people.entry_b, center_b)
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        Path(target).write_text(connection.vendor)

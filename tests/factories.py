@@ -9,7 +9,6 @@ import factory
 from django.contrib.auth import get_user_model
 
 from registry import models as m
-from registry.choices import Role
 from registry.services.cases import case_create
 from registry.services.records import RecordChange, records_save
 
@@ -85,13 +84,24 @@ def make_full_case(user, center, *, birth=date(2020, 1, 1), lineage="ALL") -> m.
             gene_5p=vocab(m.Gene, "KMT2A"),
             gene_3p=vocab(m.Gene, "AFF1"),
         ),
-        m.Treatment(case=case, protocol=protocol("INTERFANT-06"), start_date=start, steroid="prednisone",
-                    steroid_response="good"),
-        m.ResponseAssessment(case=case, assessment_date=start + timedelta(days=32), day=33, marrow="M1",
-                             marrow_blasts=1.0),
+        m.Treatment(
+            case=case,
+            protocol=protocol("INTERFANT-06"),
+            start_date=start,
+            steroid="prednisone",
+            steroid_response="good",
+        ),
+        m.ResponseAssessment(
+            case=case, assessment_date=start + timedelta(days=32), day=33, marrow="M1", marrow_blasts=1.0
+        ),
         m.OutcomeEvent(case=case, kind="cr", event_date=start + timedelta(days=32)),
-        m.AdverseEvent(case=case, event_type=vocab(m.AdverseEventType, "febrile_neutropenia"), grade=3,
-                       onset_date=start + timedelta(days=10), phase="induction"),
+        m.AdverseEvent(
+            case=case,
+            event_type=vocab(m.AdverseEventType, "febrile_neutropenia"),
+            grade=3,
+            onset_date=start + timedelta(days=10),
+            phase="induction",
+        ),
         m.FollowUp(case=case, contact_date=dx + timedelta(days=400), vital_status="alive"),
     )
     return case

@@ -1,9 +1,9 @@
 """Complete remission (CR) at the protocol's end of induction; induction death counts as non-CR.
 
-Day numbering: an assessment's protocol day is its recorded ``day``, or else its date minus day 0 of
-induction, which is the treatment start date (the diagnosis date when the start is missing). A death is an
-induction death when dated on or before the end-of-induction assessment, or, with no such assessment, before
-day 0 + the protocol's induction day.
+Day numbering follows the protocols: the first day of treatment is day 1 (the diagnosis date stands in
+when the start is missing), so "day 33" is start + 32 days. An assessment's protocol day is its recorded
+``day``, or else counted from its date that way. A death is an induction death when dated on or before the
+end-of-induction assessment, or, with no such assessment, on or before the protocol's induction day.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _assessment_day(assessment: Assessment, anchor: date | None) -> int | None:
     if assessment.day is not None:
         return assessment.day
     if assessment.date is not None and anchor is not None:
-        return (assessment.date - anchor).days
+        return (assessment.date - anchor).days + 1
     return None
 
 
@@ -55,7 +55,7 @@ def _assessment_date(assessment: Assessment, anchor: date | None) -> date | None
     if assessment.date is not None:
         return assessment.date
     if assessment.day is not None and anchor is not None:
-        return anchor + timedelta(days=assessment.day)
+        return anchor + timedelta(days=assessment.day - 1)
     return None
 
 
@@ -119,7 +119,7 @@ def derive_response(record: CaseRecord, settings: EndpointSettings | None = None
     window = settings.induction_window_days
     window_end = None
     if record.protocol is not None and anchor is not None:
-        window_end = anchor + timedelta(days=record.protocol.induction_day + window)
+        window_end = anchor + timedelta(days=record.protocol.induction_day - 1 + window)
     cr_in_induction = [e for e in cr_events if e.date is not None and window_end is not None and e.date <= window_end]
     assessment, day = _end_of_induction_assessment(record, anchor, window)
     assessment_date = _assessment_date(assessment, anchor) if assessment is not None else None

@@ -50,8 +50,8 @@ def test_the_end_of_induction_day_comes_from_the_protocol():
     assert derive_response(record).assessment_day == 28
 
 
-def test_an_assessment_without_day_is_placed_by_its_date_from_treatment_start():
-    undated_day = Assessment(date=days_after(START, 33), marrow="M1")
+def test_an_assessment_without_day_is_placed_by_its_date_with_treatment_start_as_day_1():
+    undated_day = Assessment(date=days_after(START, 32), marrow="M1")
     result = response(assessments=(undated_day,))
     assert (result.status, result.assessment_day) == ("CR", 33)
 
@@ -176,9 +176,10 @@ def test_nothing_recorded_is_unknown():
 
 def test_an_assessment_with_only_a_day_is_dated_from_treatment_start_when_placing_a_death():
     day_only = Assessment(day=33, marrow="M1")
-    record = case(assessments=(day_only,), events=(event("death", days_after(START, 33)),), vital_status="dead")
+    # Day 33 is start + 32 days: treatment start is day 1.
+    record = case(assessments=(day_only,), events=(event("death", days_after(START, 32)),), vital_status="dead")
     assert derive_response(record).status == "induction_death"
-    later = case(assessments=(day_only,), events=(event("death", days_after(START, 34)),), vital_status="dead")
+    later = case(assessments=(day_only,), events=(event("death", days_after(START, 33)),), vital_status="dead")
     assert derive_response(later).status == "CR"
 
 
