@@ -41,8 +41,11 @@ from analytics.core.exceptions import AnalysisInputError
 from analytics.core.results import Result, to_jsonable
 
 __all__ = [
+    "BAD_CONF_LEVEL",
     "CONF_TYPES",
     "DEFAULT_CONF_TYPE",
+    "NO_EVENTS",
+    "UNKNOWN_CONF_TYPE",
     "KaplanMeier",
     "KaplanMeierCurve",
     "MedianSurvival",

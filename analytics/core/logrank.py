@@ -34,12 +34,12 @@ from analytics.core.exceptions import AnalysisInputError
 from analytics.core.km import _resolve
 from analytics.core.results import Result, to_jsonable
 
-__all__ = ["LogRank", "logrank_test"]
+__all__ = ["EVENTS_IN_ONE_GROUP", "NO_EVENTS", "ONE_GROUP", "SINGULAR", "LogRank", "logrank_test"]
 
 ONE_GROUP = "only one group: a log-rank test needs at least two"
 NO_EVENTS = "no events: the log-rank test is not defined"
 EVENTS_IN_ONE_GROUP = "expected events in fewer than two groups: no test"
-SINGULAR = "the variance matrix is singular: no test"
+SINGULAR = "the variance matrix of O - E is singular (groups without information in a stratum): no test"
 BAD_RHO = "rho must be a finite number >= 0; got {value!r}"
 
 
@@ -168,25 +168,6 @@ def logrank_test(
     settings: dict[str, Any] = {"rho": rho, "stratified": cols["strata"] is not None, "n_strata": n_strata}
     n_per_group = np.bincount(g, minlength=n_groups)
 
-    def empty(message: str) -> LogRank:
-        return LogRank(
-            method=method,
-            settings=settings,
-            message=message,
-            rho=rho,
-            groups=groups,
-            n=n_per_group,
-            observed=np.zeros(n_groups),
-            expected=np.zeros(n_groups),
-            variance=np.zeros((n_groups, n_groups)),
-            strata=strata_labels,
-        )
-
-    if n_groups < 2:
-        return empty(ONE_GROUP)
-    if not e.any():
-        return empty(NO_EVENTS)
-
     # One sort by (stratum, time); blocks are the distinct (stratum, time) pairs.
     order = np.lexsort((t, s)) if n_strata > 1 else np.argsort(t, kind="stable")
     ts, ss, gs, es = t[order], s[order], g[order], e[order]
@@ -248,13 +229,21 @@ def logrank_test(
         "observed_by_stratum": obs_gs,
         "expected_by_stratum": exp_gs,
     }
+    if n_groups < 2:
+        return LogRank(message=ONE_GROUP, **result)
+    if not e.any():
+        return LogRank(message=NO_EVENTS, **result)
     used = np.flatnonzero(expected > 0)
     if len(used) < 2:
         return LogRank(message=EVENTS_IN_ONE_GROUP, **result)
+    # R drops the first group and solves; that is only sound when V has rank k - 1. Checking the rank of the
+    # whole matrix (not of the reduced one) keeps the verdict independent of which group happens to be first.
+    full = variance[np.ix_(used, used)]
+    if np.linalg.matrix_rank(full) < len(used) - 1:
+        return LogRank(message=SINGULAR, **result)
     diff = (observed - expected)[used][1:]
-    vv = variance[np.ix_(used, used)][1:, 1:]
     try:
-        chisq = float(np.sum(np.linalg.solve(vv, diff) * diff))
+        chisq = float(np.sum(np.linalg.solve(full[1:, 1:], diff) * diff))
     except np.linalg.LinAlgError:
         return LogRank(message=SINGULAR, **result)
     df = len(used) - 1

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analytics.core.exceptions import AnalysisInputError
-from analytics.core.logrank import NO_EVENTS, ONE_GROUP, logrank_test
+from analytics.core.logrank import NO_EVENTS, ONE_GROUP, SINGULAR, logrank_test
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 RTOL, ATOL = 1e-6, 1e-12
@@ -74,6 +74,15 @@ class TestLogRankDegenerateInput:
         # Group b leaves before the only event: its expected count is 0, as in R (chisq 0 on 0 df) we give no test.
         result = logrank_test([5, 1, 1], [1, 0, 0], ["a", "b", "b"])
         assert not result.ok and np.isnan(result.chisq)
+
+    def test_it_reports_a_singular_variance_whatever_group_comes_first(self):
+        # Group c's only event has one subject at risk (no variance); a and b inform only each other.
+        time = [0, 0, 0, 1, 0, 0]
+        event = [0, 0, 0, 1, 1, 0]
+        strata = [0, 0, 0, 0, 1, 1]
+        for labels in (["a", "a", "a", "c", "b", "a"], ["c", "c", "c", "a", "b", "c"]):
+            result = logrank_test(time, event, labels, strata)
+            assert result.message == SINGULAR and np.isnan(result.chisq)
 
     def test_it_requires_a_group(self):
         with pytest.raises(AnalysisInputError, match="group"):

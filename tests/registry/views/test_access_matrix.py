@@ -50,9 +50,9 @@ def _admin_urls(case):
     ]
     for model in m.CASE_RECORD_MODELS:
         for record in model.objects.filter(case=case):
-            info = model._meta.app_label, model._meta.model_name
-            urls.append(reverse("admin:%s_%s_change" % info, args=[record.pk]))
-            urls.append(reverse("admin:%s_%s_history" % info, args=[record.pk]))
+            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            urls.append(reverse(f"{prefix}_change", args=[record.pk]))
+            urls.append(reverse(f"{prefix}_history", args=[record.pk]))
     return urls
 
 
