@@ -1,6 +1,6 @@
 """Exceptions and warnings of the statistics core, in one place so callers and tests can name them."""
 
-__all__ = ["AnalysisInputError", "DegenerateDataWarning", "ConvergenceWarning"]
+__all__ = ["AnalysisInputError", "ConvergenceWarning", "DegenerateDataWarning"]
 
 
 class AnalysisInputError(ValueError):
