@@ -325,6 +325,10 @@ def cox_ph(
         kept = [position[c] for c in cols if c in position]
         if kept:
             kept_assign[term] = kept
+    with np.errstate(over="ignore"):  # an infinite coefficient (separation) gives an infinite HR, as in R
+        hr = np.exp(coef)
+        hr_lower = np.exp(coef - zcrit * se)
+        hr_upper = np.exp(coef + zcrit * se)
     model = _Model(rs, beta, final, [design.columns[j] for j in keep], kept_assign)
     result = CoxResult(
         method=method,
@@ -333,9 +337,9 @@ def cox_ph(
         terms=tuple(design.columns),
         coef=tuple(coef.tolist()),
         se=tuple(se.tolist()),
-        hr=tuple(np.exp(coef).tolist()),
-        hr_lower=tuple(np.exp(coef - zcrit * se).tolist()),
-        hr_upper=tuple(np.exp(coef + zcrit * se).tolist()),
+        hr=tuple(hr.tolist()),
+        hr_lower=tuple(hr_lower.tolist()),
+        hr_upper=tuple(hr_upper.tolist()),
         z=tuple(zval.tolist()),
         p=tuple(pval.tolist()),
         var=tuple(tuple(row) for row in var.tolist()),
