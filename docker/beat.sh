@@ -1,0 +1,4 @@
+#!/bin/sh
+# Beat: exactly one per deployment; the schedule lives in the database (django-celery-beat, editable in admin).
+set -eu
+exec celery -A config beat --loglevel "${LOG_LEVEL:-INFO}"
