@@ -1,9 +1,14 @@
 """Model matrix for the Cox fit, coded as R's ``model.matrix`` codes a formula's terms.
 
 Numeric columns enter as they are. Logical columns become one 0/1 column named ``<name>TRUE``. Any other
-column is a factor: a pandas Categorical keeps its category order (unused categories dropped, as R's
-``drop.unused.levels``), anything else is sorted; the first level is the reference and each other level gets a
-treatment-contrast column named ``<name><level>`` (R's ``riskintermediate``).
+column is a factor: a pandas Categorical keeps its category order, anything else is sorted; the first level is
+the reference and each other level gets a treatment-contrast column named ``<name><level>`` (R's
+``riskintermediate``).
+
+Deliberate difference from R: categories of a pandas Categorical that no analysed row has are dropped before
+coding. R keeps unused factor levels and reports an NA coefficient for each (or, when the unused level is the
+first, makes it the reference and loses another level to collinearity). Registry vocabularies are Categoricals
+with every level of the code list, so keeping them would put empty rows in every report.
 """
 
 from __future__ import annotations
