@@ -34,7 +34,7 @@ import pandas as pd
 from scipy import stats
 from scipy.special import gammaln
 
-from analytics.core._checks import check_labels
+from analytics.core._checks import check_labels, check_same_length
 from analytics.core.exceptions import AnalysisInputError
 from analytics.core.results import Result
 
@@ -70,6 +70,7 @@ PAIRED_LENGTHS = "before and after must have the same length; got {n1} and {n2}"
 BAD_PROPORTIONS = "proportions must be positive and as many as the counts ({k}); got {proportions}"
 
 NO_VALUES = "no non-missing values"
+ONE_GROUP = "only one group has values ({labels}); there is nothing to compare"
 TOO_FEW = "group {group} has {n} value(s); a comparison needs at least 2 per group"
 TOO_FEW_PAIRS = "{n} complete pair(s); a paired comparison needs at least 2"
 NO_VARIANCE = "no variance: every value is the same, so the test is not defined"
@@ -294,21 +295,24 @@ def compare_two_groups(values: Any, group: Any, *, test: str = "auto", alpha: fl
     """
     if test not in _TESTS:
         raise AnalysisInputError(BAD_ALTERNATIVE.format(allowed=list(_TESTS), value=test))
+    check_same_length(values=values, group=group)
     x_all = _numeric(values, "values")
     labels_all = check_labels(group, "group")
-    if len(labels_all) != len(x_all):
-        raise AnalysisInputError(PAIRED_LENGTHS.format(n1=len(x_all), n2=len(labels_all)))
     keep = ~np.isnan(x_all)
     codes, uniques = pd.factorize(labels_all[keep], sort=True)
     labels = [u.item() if isinstance(u, np.generic) else u for u in uniques]
-    if len(labels) != 2:
+    if len(labels) > 2:
         raise AnalysisInputError(NOT_TWO_GROUPS.format(count=len(labels), labels=labels))
-    x, y = x_all[keep][codes == 0], x_all[keep][codes == 1]
     method = (
         f"Welch's t-test if Shapiro-Wilk p >= {alpha:g} in both groups, else Mann-Whitney U "
         "(exact below 50 per group without ties, else normal approximation with continuity correction)"
     )
     settings = {"alpha": alpha, "test": test, "t_test": "Welch"}
+    if len(labels) < 2:
+        return TwoGroupComparison(
+            method=method, settings=settings, message=ONE_GROUP.format(labels=labels), groups=tuple(labels)
+        )
+    x, y = x_all[keep][codes == 0], x_all[keep][codes == 1]
     base = {"method": method, "settings": settings, "groups": tuple(labels), "n": (int(x.size), int(y.size))}
     for label, arr in zip(labels, (x, y), strict=True):
         if arr.size < 2:
@@ -459,9 +463,8 @@ class ContingencyTest(Result):
 
 def _as_table(x: Any, y: Any) -> tuple[np.ndarray, tuple, tuple]:
     if y is not None:
+        check_same_length(rows=x, columns=y)
         xs, ys = pd.Series(check_labels(x, "rows")), pd.Series(check_labels(y, "columns"))
-        if len(xs) != len(ys):
-            raise AnalysisInputError(PAIRED_LENGTHS.format(n1=len(xs), n2=len(ys)))
         tab = pd.crosstab(xs.to_numpy(), ys.to_numpy())
         return tab.to_numpy(dtype=np.int64), tuple(tab.index.tolist()), tuple(tab.columns.tolist())
     if isinstance(x, pd.DataFrame):
