@@ -105,6 +105,7 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # ---------------------------------------------------------------------------------------------------------------
 # Static files: served from the app itself (WhiteNoise), never from a CDN
