@@ -123,15 +123,14 @@ def concordance(
     ev_tied = equal
     ev_disc = at_risk - lower - equal
 
-    # Each subject, as the one still at risk, against the deaths that come after it in this order; the
-    # censored are given a rank above every score so that they never count.
-    death_rank = np.where(d, rank, n_levels)
-    death_scores = _WaveletMatrix(death_rank, max(1, int(n_levels + 1).bit_length()))
-    later_start = np.where(d, block_ends[block_id], first_death)
-    later_end = end_of_stratum
+    # Each subject, as the one still at risk, against the deaths that come after it in this order: a range of
+    # the deaths-only sequence.
     deaths_prefix = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(d, out=deaths_prefix[1:])
-    n_later_deaths = deaths_prefix[later_end] - deaths_prefix[later_start]
+    later_start = deaths_prefix[np.where(d, block_ends[block_id], first_death)]
+    later_end = deaths_prefix[end_of_stratum]
+    n_later_deaths = later_end - later_start
+    death_scores = _WaveletMatrix(rank[events], bits)
     lower2, equal2 = death_scores.less_and_equal(later_start, later_end, rank)
     la_disc = lower2  # the death after me has the lower score: discordant
     la_tied = equal2

@@ -11,6 +11,7 @@ time.
 from __future__ import annotations
 
 import copy
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,14 +31,16 @@ class Evaluation:
 
 
 def _segment_cumsum(values: np.ndarray, segment_starts: np.ndarray) -> np.ndarray:
-    """Cumulative sum along axis 0 that restarts at each index in ``segment_starts`` (first must be 0)."""
-    total = np.cumsum(values, axis=0)
-    if len(segment_starts) > 1:
-        before = total[segment_starts[1:] - 1]
-        lengths = np.diff(np.append(segment_starts, len(values)))
-        offsets = np.concatenate([np.zeros((1, *values.shape[1:])), before])
-        total -= np.repeat(offsets, lengths, axis=0)
-    return total
+    """Cumulative sum along axis 0 that restarts at each index in ``segment_starts`` (first must be 0).
+
+    Each stratum is summed on its own rather than by subtracting running totals: a late, small risk set
+    must not inherit the rounding error of every stratum before it.
+    """
+    out = np.empty_like(values)
+    bounds = np.append(segment_starts, len(values))
+    for lo, hi in itertools.pairwise(bounds):
+        np.cumsum(values[lo:hi], axis=0, out=out[lo:hi])
+    return out
 
 
 def sort_order(time: np.ndarray, status: np.ndarray, strata: np.ndarray) -> np.ndarray:

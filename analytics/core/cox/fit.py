@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,8 +16,9 @@ from analytics.core.cox._concordance import concordance as _concordance
 from analytics.core.cox._design import build_design
 from analytics.core.cox._engine import Evaluation, RiskSets
 from analytics.core.cox._newton import newton, singular_columns
+from analytics.core.cox.result import CoxResult, Model
+from analytics.core.cox.zph import cox_zph
 from analytics.core.exceptions import AnalysisInputError, ConvergenceWarning, DegenerateDataWarning
-from analytics.core.results import Result, to_jsonable
 
 __all__ = [
     "BAD_CONF_LEVEL",
@@ -52,94 +52,6 @@ INFINITE_COEF = (
 )
 NOT_CONVERGED = "ran out of iterations ({max_iter}) and did not converge"
 SINGULAR = "the information matrix is singular: the model cannot be estimated"
-
-_NAN = float("nan")
-
-
-class _Model:
-    """What ``cox_zph`` needs from a fit: sorted data, fitted coefficients and the grouping of columns."""
-
-    def __init__(
-        self, rs: RiskSets, beta: np.ndarray, final: Evaluation, columns: list[str], assign: dict[str, list[int]]
-    ):
-        self.rs = rs
-        self.beta = beta
-        self.final = final
-        self.columns = columns
-        self.assign = assign
-
-
-@dataclass(frozen=True)
-class CoxResult(Result):
-    """A fitted Cox model: per-term estimates, the three global tests, concordance, and the PH test.
-
-    Coefficients that cannot be estimated (no variance, collinear) are NaN, as R's NA, and say so in
-    ``message``. ``var`` is the covariance matrix of the estimable coefficients, in the order of
-    ``terms`` with the NaN ones left out.
-    """
-
-    terms: tuple[str, ...] = ()
-    coef: tuple[float, ...] = ()
-    se: tuple[float, ...] = ()
-    hr: tuple[float, ...] = ()
-    hr_lower: tuple[float, ...] = ()
-    hr_upper: tuple[float, ...] = ()
-    z: tuple[float, ...] = ()
-    p: tuple[float, ...] = ()
-    var: tuple[tuple[float, ...], ...] = ()
-    n: int = 0
-    n_events: int = 0
-    n_dropped: int = 0
-    loglik: tuple[float, float] = (_NAN, _NAN)
-    lr_chisq: float = _NAN
-    lr_df: int = 0
-    lr_p: float = _NAN
-    wald_chisq: float = _NAN
-    wald_df: int = 0
-    wald_p: float = _NAN
-    score_chisq: float = _NAN
-    score_df: int = 0
-    score_p: float = _NAN
-    concordance: float = _NAN
-    concordance_se: float = _NAN
-    concordance_counts: dict[str, float] = field(default_factory=dict)
-    iterations: int = 0
-    converged: bool = False
-    ph_test: Any = None  # ZphResult from analytics.core.cox.zph
-    _model: _Model | None = field(default=None, repr=False, compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            if f.name.startswith("_"):
-                continue
-            value = getattr(self, f.name)
-            out[f.name] = value.to_dict() if isinstance(value, Result) else value
-        return to_jsonable(out)
-
-    def to_cli_dict(self) -> dict[str, Any]:
-        """The ``cox`` object of ``python -m analytics survival`` output (JSON-safe)."""
-        terms = [
-            {"term": t, "coef": c, "se": s, "hr": h, "hr_lower": lo, "hr_upper": hi, "z": z, "p": p}
-            for t, c, s, h, lo, hi, z, p in zip(
-                self.terms, self.coef, self.se, self.hr, self.hr_lower, self.hr_upper, self.z, self.p, strict=True
-            )
-        ]
-        if self.ph_test is not None:
-            ph = self.ph_test.to_cli_dict()
-        else:
-            ph = {"global": {"chisq": None, "df": None, "p": None}, "terms": []}
-        return to_jsonable(
-            {
-                "terms": terms,
-                "loglik": list(self.loglik),
-                "lr_chisq": self.lr_chisq,
-                "lr_df": self.lr_df,
-                "lr_p": self.lr_p,
-                "concordance": self.concordance,
-                "ph_test": ph,
-            }
-        )
 
 
 def _method(ties: str, strata: list[str]) -> str:
@@ -227,8 +139,6 @@ def cox_ph(
     AnalysisInputError
         Missing columns, non-numeric or negative times, event codes other than 0/1, bad settings.
     """
-    from analytics.core.cox.zph import cox_zph  # the PH test module imports this one
-
     if ties not in ("efron", "breslow"):
         raise AnalysisInputError(BAD_TIES.format(ties=ties))
     if not (0.0 < float(conf_level) < 1.0):
@@ -329,7 +239,7 @@ def cox_ph(
         hr = np.exp(coef)
         hr_lower = np.exp(coef - zcrit * se)
         hr_upper = np.exp(coef + zcrit * se)
-    model = _Model(rs, beta, final, [design.columns[j] for j in keep], kept_assign)
+    model = Model(rs, beta, final, [design.columns[j] for j in keep], kept_assign)
     result = CoxResult(
         method=method,
         settings=settings,

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import stats
 
 from analytics.core.cox._engine import RiskSets
-from analytics.core.cox.fit import CoxResult
+from analytics.core.cox.result import CoxResult
 from analytics.core.exceptions import AnalysisInputError
 from analytics.core.results import Result, to_jsonable
 
