@@ -256,12 +256,7 @@ class TestStrata:
         )
         close(two.coef, crossed.coef, rtol=1e-12)
         close(two.concordance, crossed.concordance, rtol=1e-12)
-        assert (
-            two.method.endswith(
-                "stratified by center x sex; Wald/LR/score tests; Harrell's concordance; PH test as R's cox.zph"
-            )
-            or "stratified by center x sex" in two.method
-        )
+        assert "stratified by center x sex" in two.method
 
 
 class TestCovariateCoding:
