@@ -17,7 +17,7 @@ from analytics.core.cox._design import build_design
 from analytics.core.cox._engine import Evaluation, RiskSets
 from analytics.core.cox._newton import newton, singular_columns
 from analytics.core.cox.result import CoxResult, Model
-from analytics.core.cox.zph import cox_zph
+from analytics.core.cox.zph import BAD_TRANSFORM, TRANSFORMS, cox_zph
 from analytics.core.exceptions import AnalysisInputError, ConvergenceWarning, DegenerateDataWarning
 
 __all__ = [
@@ -143,6 +143,8 @@ def cox_ph(
         raise AnalysisInputError(BAD_TIES.format(ties=ties))
     if not (0.0 < float(conf_level) < 1.0):
         raise AnalysisInputError(BAD_CONF_LEVEL.format(value=conf_level))
+    if ph_transform not in TRANSFORMS:
+        raise AnalysisInputError(BAD_TRANSFORM.format(allowed=", ".join(TRANSFORMS), transform=ph_transform))
     covariates = _as_list(covariates)
     strata_cols = _as_list(strata)
     check_columns(df, [time, event, *covariates, *strata_cols])
@@ -213,7 +215,10 @@ def cox_ph(
 
     beta = outcome.beta
     final = outcome.final
-    var = np.linalg.inv(final.info)
+    try:
+        var = np.linalg.inv(final.info)
+    except np.linalg.LinAlgError:
+        return _empty(method, settings, "; ".join([*notes, SINGULAR]), n, n_events, n_dropped)
     se_kept = np.sqrt(np.diag(var))
     k = len(keep)
     p_all = X.shape[1]
