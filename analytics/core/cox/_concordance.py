@@ -35,38 +35,63 @@ class Concordance:
 
 
 class _WaveletMatrix:
-    """Counts, for many ranges at once, the values below and equal to a query value."""
+    """Counts, for many ranges at once, the values below and equal to a query value.
+
+    Positions and values are int32 (n < 2**31) and the query loop works in place: the loop is bound by
+    memory traffic and random gathers, not arithmetic.
+    """
 
     def __init__(self, values: np.ndarray, bits: int):
         self.bits = bits
-        idx_type = np.int32 if len(values) < 2**31 - 1 else np.int64
+        cur = values.astype(np.int32)
+        n = len(cur)
         self.zero_prefix: list[np.ndarray] = []
         self.zeros: list[int] = []
-        cur = values.astype(np.int32) if bits < 31 else values
+        bit = np.empty(n, dtype=np.int32)
         for level in range(bits - 1, -1, -1):
-            bit = (cur >> level) & 1
-            is_zero = bit == 0
-            prefix = np.zeros(len(cur) + 1, dtype=idx_type)
-            np.cumsum(is_zero, out=prefix[1:])
+            np.right_shift(cur, level, out=bit)
+            np.bitwise_and(bit, 1, out=bit)
+            is_one = bit.astype(bool)
+            prefix = np.zeros(n + 1, dtype=np.int32)
+            np.cumsum(1 - bit, out=prefix[1:])
             self.zero_prefix.append(prefix)
             self.zeros.append(int(prefix[-1]))
-            cur = np.concatenate([cur[is_zero], cur[~is_zero]])
+            cur = np.concatenate([cur[~is_one], cur[is_one]])
 
     def less_and_equal(self, start: np.ndarray, end: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each i: (# values < query[i], # values == query[i]) among positions [start[i], end[i])."""
-        less = np.zeros(len(query), dtype=np.int64)
-        s = start.astype(np.int64)
-        e = end.astype(np.int64)
+        m = len(query)
+        less = np.zeros(m, dtype=np.int32)
+        s = start.astype(np.int32)
+        e = end.astype(np.int32)
+        q = query.astype(np.int32)
+        one = np.empty(m, dtype=np.int32)
+        zs = np.empty(m, dtype=np.int32)
+        ze = np.empty(m, dtype=np.int32)
+        tmp = np.empty(m, dtype=np.int32)
         for n_level, level in enumerate(range(self.bits - 1, -1, -1)):
             prefix = self.zero_prefix[n_level]
-            zs = prefix[s]
-            ze = prefix[e]
-            one = ((query >> level) & 1).astype(bool)
-            less += np.where(one, ze - zs, 0)
+            np.take(prefix, s, out=zs)
+            np.take(prefix, e, out=ze)
+            np.right_shift(q, level, out=one)
+            np.bitwise_and(one, 1, out=one)
+            # Values with a 0 where the query has a 1 are below it: count them, then follow the query's bit.
+            np.subtract(ze, zs, out=tmp)
+            tmp *= one
+            less += tmp
             z = self.zeros[n_level]
-            s = np.where(one, z + s - zs, zs)
-            e = np.where(one, z + e - ze, ze)
-        return less, e - s
+            # s <- zs if bit is 0, z + (s - zs) if 1; the same for e.
+            s += z
+            s -= zs
+            s -= zs
+            s *= one
+            s += zs
+            e += z
+            e -= ze
+            e -= ze
+            e *= one
+            e += ze
+        return less.astype(np.int64), (e - s).astype(np.int64)
 
 
 def _dense_rank(values: np.ndarray) -> tuple[np.ndarray, int]:
