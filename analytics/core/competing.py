@@ -16,6 +16,15 @@ Both are computed from cumulative sums over the distinct times, with no loop ove
 Gray's test (``gray_test``) is a vectorized port of ``crstm``/``crst`` in cmprsk's Fortran (``src/crstm.f``,
 Robert Gray, GPL): the score and its variance are accumulated over the distinct event times of each stratum
 as arrays, and the statistic is ``s' V^-1 s`` on ``K - 1`` degrees of freedom.
+
+Where the numbers deliberately differ from R (everything else matches to 1e-6 relative, see
+``tests/analytics/reference/competing_reference.R``):
+
+- where ``survfit`` gives an NA confidence limit because the transform is undefined (log and log-log at an
+  estimate of 0, log-log at 1), the interval here is the degenerate ``[estimate, estimate]``;
+- Gray's p is the chi-square upper tail computed directly; cuminc's ``1 - pchisq()`` rounds p-values below
+  about 1e-15 (to 0 below about 1e-16);
+- an estimate asked for past a group's last follow-up time is NaN (``summary.survfit`` drops that row).
 """
 
 from __future__ import annotations
