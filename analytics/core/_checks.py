@@ -29,6 +29,7 @@ __all__ = [
     "check_columns",
     "check_durations",
     "check_event_codes",
+    "check_group_codes",
     "check_labels",
     "check_positive",
     "check_same_length",
@@ -211,6 +212,45 @@ def check_labels(values: Any, name: str = "group") -> np.ndarray:
     if missing.any():
         raise AnalysisInputError(MISSING_VALUES.format(name=name, count=int(missing.sum())))
     return series.to_numpy()
+
+
+def check_group_codes(values: Any, name: str = "group") -> tuple[np.ndarray, list[Any]]:
+    """Check a grouping column and code it: integer codes 0..k-1 in sorted order of the labels.
+
+    The order is that of R's factor levels for numbers and for plain ASCII strings, so results line up with
+    R's output. Faster than :func:`check_labels` followed by a factorization on large tables: missing values
+    are found from the factorization itself.
+
+    Parameters
+    ----------
+    values : array-like
+        The labels (numbers or strings).
+    name : str
+        How the message names the column.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        int64 codes, one per row.
+    labels : list
+        The distinct labels, sorted, as plain Python values.
+
+    Raises
+    ------
+    AnalysisInputError
+        If a label is missing.
+    """
+    if not isinstance(values, (pd.Series, pd.Index, np.ndarray, pd.api.extensions.ExtensionArray)):
+        values = pd.Series(list(values))
+    try:
+        codes, uniques = pd.factorize(values, sort=True)
+    except TypeError:  # labels of mixed types do not sort: sort their text instead
+        codes, uniques = pd.factorize(pd.Series(values).astype(str), sort=True)
+    missing = codes < 0
+    if missing.any():
+        raise AnalysisInputError(MISSING_VALUES.format(name=name, count=int(missing.sum())))
+    labels = [u.item() if isinstance(u, np.generic) else u for u in np.asarray(uniques, dtype=object)]
+    return codes.astype(np.int64, copy=False), labels
 
 
 def check_same_length(**arrays: Any) -> None:

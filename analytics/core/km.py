@@ -32,7 +32,7 @@ from analytics.core._checks import (
     check_columns,
     check_durations,
     check_event_codes,
-    check_labels,
+    check_group_codes,
     check_positive,
     check_same_length,
     check_times,
@@ -412,9 +412,56 @@ def _group_codes(group: Any, n: int, name: str = "group") -> tuple[np.ndarray, l
     """Integer codes 0..G-1 in sorted order of the labels (as R's factor levels), and the labels."""
     if group is None:
         return np.zeros(n, dtype=np.int64), ["all"]
-    labels = check_labels(group, name)
-    codes, uniques = pd.factorize(labels, sort=True)
-    return codes.astype(np.int64), [u.item() if isinstance(u, np.generic) else u for u in uniques]
+    return check_group_codes(group, name)
+
+
+# Times of follow-up beyond this many units are not days; integer times below it never need R's timefix.
+_INTEGER_TIMES_LIMIT = 2**26
+
+
+def _timefix(t: np.ndarray) -> np.ndarray:
+    """R's ``aeqSurv`` (``timefix = TRUE`` in survfit, survdiff, coxph): merge times that differ by rounding.
+
+    Distinct times closer than sqrt(machine epsilon), absolutely or relative to the mean absolute time, are
+    replaced by the smallest of their run, so that e.g. durations computed as differences of dates divided by
+    365.25 along different paths tie as they should. Integer times (days) are left as they are without work.
+    """
+    if not len(t) or (t.max() < _INTEGER_TIMES_LIMIT and np.array_equal(t, np.floor(t))):
+        return t
+    y = np.unique(t)
+    dy = np.diff(y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tied = (dy <= _R_TOLERANCE) | (dy / np.mean(np.abs(y)) <= _R_TOLERANCE)
+    if not tied.any():
+        return t
+    cuts = y[np.concatenate([[True], ~tied])]
+    return cuts[np.searchsorted(cuts, t, side="right") - 1]
+
+
+def _stable_order(t: np.ndarray, *codes: np.ndarray) -> np.ndarray:
+    """The order that sorts rows by codes[0], then codes[1], ..., then time t (>= 0); like ``np.lexsort``.
+
+    numpy's stable argsort is a radix sort for 16-bit keys, so integer times (days) are sorted as 16-bit digits
+    from the least significant up, and codes with fewer than 65 536 values take one more pass each: several
+    times faster than ``np.lexsort`` on a million rows. Other times take one comparison sort.
+    """
+    passes: list[np.ndarray] = []
+    order: np.ndarray | None = None
+    if len(t) and t.max() < 2**48 and np.array_equal(t, np.floor(t)):
+        u = t.astype(np.uint64)
+        top = int(u.max())
+        shift = 0
+        while shift == 0 or (top >> shift) > 0:
+            digit = ((u >> np.uint64(shift)) & np.uint64(0xFFFF)).astype(np.uint16)
+            passes.append(digit)
+            shift += 16
+    else:
+        order = np.argsort(t, kind="stable")
+    for c in reversed(codes):
+        passes.append(c.astype(np.uint16) if c.size and c.max() < 2**16 else c)
+    for key in passes:
+        order = np.argsort(key, kind="stable") if order is None else order[np.argsort(key[order], kind="stable")]
+    return order if order is not None else np.arange(len(t))
 
 
 def _km_blocks(
@@ -424,7 +471,7 @@ def _km_blocks(
 
     Returns time, number at risk, events and censorings per block, and each group's first block.
     """
-    order = np.lexsort((t, g)) if n_groups > 1 else np.argsort(t, kind="stable")
+    order = _stable_order(t, g) if n_groups > 1 else _stable_order(t)
     ts, gs, es = t[order], g[order], e[order]
     n = len(ts)
     new = np.empty(n, dtype=bool)
@@ -489,7 +536,7 @@ def kaplan_meier(
         if data is not None
         else {"time": "time", "event": "event", "group": "group"}
     )
-    t = check_durations(cols["time"], names["time"])
+    t = _timefix(check_durations(cols["time"], names["time"]))
     e = check_event_codes(cols["event"], (0, 1), names["event"])
     check_same_length(time=t, event=e, group=cols["group"])
     if conf_type not in CONF_TYPES:

@@ -27,11 +27,11 @@ from scipy.stats import chi2
 from analytics.core._checks import (
     check_durations,
     check_event_codes,
-    check_labels,
+    check_group_codes,
     check_same_length,
 )
 from analytics.core.exceptions import AnalysisInputError
-from analytics.core.km import _resolve
+from analytics.core.km import _resolve, _stable_order, _timefix
 from analytics.core.results import Result, to_jsonable
 
 __all__ = ["EVENTS_IN_ONE_GROUP", "NO_EVENTS", "ONE_GROUP", "SINGULAR", "LogRank", "logrank_test"]
@@ -87,12 +87,6 @@ class LogRank(Result):
         return to_jsonable(out)
 
 
-def _codes(values: Any, name: str) -> tuple[np.ndarray, list[Hashable]]:
-    labels = check_labels(values, name)
-    codes, uniques = pd.factorize(labels, sort=True)
-    return codes.astype(np.int64), [u.item() if isinstance(u, np.generic) else u for u in uniques]
-
-
 def _segment_cumprod_lag(values: np.ndarray, segment_starts: np.ndarray) -> np.ndarray:
     """Within each segment, the product of the values before each position (1 at a segment's start)."""
     out = np.empty_like(values)
@@ -145,7 +139,7 @@ def logrank_test(
         Missing column, bad times or event codes, missing group or stratum labels, negative rho.
     """
     cols = _resolve(data, time=time, event=event, group=group, strata=strata)
-    t = check_durations(cols["time"], time if isinstance(time, str) and data is not None else "time")
+    t = _timefix(check_durations(cols["time"], time if isinstance(time, str) and data is not None else "time"))
     e = check_event_codes(cols["event"], (0, 1), event if isinstance(event, str) and data is not None else "event")
     if cols["group"] is None:
         raise AnalysisInputError("a log-rank test needs a group column")
@@ -156,11 +150,11 @@ def logrank_test(
         raise AnalysisInputError(BAD_RHO.format(value=rho)) from None
     if not np.isfinite(rho) or rho < 0:
         raise AnalysisInputError(BAD_RHO.format(value=rho))
-    g, groups = _codes(cols["group"], group if isinstance(group, str) else "group")
+    g, groups = check_group_codes(cols["group"], group if isinstance(group, str) else "group")
     if cols["strata"] is None:
         s, strata_labels = np.zeros(len(t), dtype=np.int64), ["all"]
     else:
-        s, strata_labels = _codes(cols["strata"], strata if isinstance(strata, str) else "strata")
+        s, strata_labels = check_group_codes(cols["strata"], strata if isinstance(strata, str) else "strata")
     n_groups, n_strata = len(groups), len(strata_labels)
 
     test = "log-rank test" if rho == 0 else f"G-rho test (rho = {rho:g}, weights S(t-)^rho of the pooled KM)"
@@ -169,7 +163,7 @@ def logrank_test(
     n_per_group = np.bincount(g, minlength=n_groups)
 
     # One sort by (stratum, time); blocks are the distinct (stratum, time) pairs.
-    order = np.lexsort((t, s)) if n_strata > 1 else np.argsort(t, kind="stable")
+    order = _stable_order(t, s) if n_strata > 1 else _stable_order(t)
     ts, ss, gs, es = t[order], s[order], g[order], e[order]
     n = len(ts)
     new = np.empty(n, dtype=bool)

@@ -10,6 +10,7 @@ from analytics.core._checks import (
     check_columns,
     check_durations,
     check_event_codes,
+    check_group_codes,
     check_labels,
     check_positive,
     check_same_length,
@@ -91,3 +92,20 @@ class TestOtherChecks:
             check_positive(0, "horizon")
         with pytest.raises(AnalysisInputError, match="numeric"):
             check_positive("soon", "horizon")
+
+
+class TestCheckGroupCodes:
+    def test_it_codes_labels_in_sorted_order(self):
+        codes, labels = check_group_codes(pd.Series(["unfavorable", "favorable", "unfavorable"]), "risk")
+        assert labels == ["favorable", "unfavorable"] and codes.tolist() == [1, 0, 1]
+
+    def test_it_returns_plain_python_labels_for_numbers(self):
+        codes, labels = check_group_codes(np.array([2, 1, 2]), "trt")
+        assert labels == [1, 2] and type(labels[0]) is int and codes.tolist() == [1, 0, 1]
+
+    def test_it_accepts_a_list(self):
+        assert check_group_codes(["b", "a"], "g")[1] == ["a", "b"]
+
+    def test_it_rejects_missing_labels(self):
+        with pytest.raises(AnalysisInputError, match="center has 2 missing"):
+            check_group_codes(pd.Series(["C01", None, np.nan]), "center")

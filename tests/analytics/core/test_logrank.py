@@ -97,6 +97,17 @@ class TestLogRankDegenerateInput:
             logrank_test([1, 2, 3], [1, 0, 1], ["a", None, "b"])
 
 
+class TestLogRankTies:
+    def test_it_merges_near_ties_as_rs_timefix_does(self):
+        time = np.array([1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 5.0, 6.0])
+        event = [1, 1, 1, 0, 1, 1, 1, 0]
+        group = ["a", "b", "a", "b", "a", "b", "b", "a"]
+        jittered = time + np.array([0, 0, 2e-10, 0, 0, 4e-10, 0, 0])
+        exact, near = logrank_test(time, event, group), logrank_test(jittered, event, group)
+        assert near.chisq == pytest.approx(exact.chisq, rel=1e-12)
+        np.testing.assert_allclose(near.variance, exact.variance, rtol=1e-12)
+
+
 class TestLogRankAgreesWithLifelines:
     def test_it_gives_lifelines_multivariate_logrank_on_veteran(self):
         from lifelines.statistics import multivariate_logrank_test

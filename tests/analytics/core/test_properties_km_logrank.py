@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
-from analytics.core.km import CONF_TYPES, kaplan_meier
+from analytics.core.km import CONF_TYPES, _stable_order, kaplan_meier
 from analytics.core.logrank import logrank_test
 
 SEED = 20261121
@@ -84,6 +84,29 @@ class TestKaplanMeierProperties:
         b = kaplan_meier(time, event, names[group])
         for code, curve in a.curves.items():
             np.testing.assert_array_equal(curve.survival, b[str(names[code])].survival)
+
+
+class TestSortingProperties:
+    @seed(SEED)
+    @PROFILE
+    @given(
+        st.lists(
+            st.tuples(
+                st.one_of(st.integers(0, 2**40).map(float), st.floats(0, 1e6, allow_nan=False)),
+                st.integers(0, 2),
+                st.integers(0, 70_000),
+            ),
+            min_size=1,
+            max_size=80,
+        )
+    )
+    def test_the_radix_order_is_lexsorts_order(self, rows):
+        t = np.array([r[0] for r in rows])
+        g = np.array([r[1] for r in rows])
+        s = np.array([r[2] for r in rows])
+        np.testing.assert_array_equal(_stable_order(t, g), np.lexsort((t, g)))
+        np.testing.assert_array_equal(_stable_order(t, s, g), np.lexsort((t, g, s)))
+        np.testing.assert_array_equal(_stable_order(np.floor(t)), np.argsort(np.floor(t), kind="stable"))
 
 
 class TestLogRankProperties:

@@ -21,7 +21,10 @@ inline <- list(
   flat_half = data.frame(time = c(1, 2, 3, 4), status = c(1, 1, 0, 1)),
   ends_half = data.frame(time = c(1, 2, 3, 4), status = c(1, 1, 0, 0)),
   to_zero = data.frame(time = c(1, 2, 3, 3), status = c(0, 1, 1, 1)),
-  starts_zero = data.frame(time = c(0, 0, 2, 5, 5, 7, 9), status = c(1, 0, 1, 1, 0, 1, 0))
+  starts_zero = data.frame(time = c(0, 0, 2, 5, 5, 7, 9), status = c(1, 0, 1, 1, 0, 1, 0)),
+  # Near-ties that survfit's timefix (aeqSurv) merges: 1 and 1 + 1e-10, 3 and 3 + 3e-10.
+  near_ties = data.frame(time = c(1, 1 + 1e-10, 2, 2.5, 3, 3 + 3e-10, 4, 4.5),
+                         status = c(1, 1, 0, 1, 1, 0, 1, 0))
 )
 
 get_data <- function(name) if (!is.null(inline[[name]])) inline[[name]] else read(name)
