@@ -369,3 +369,57 @@ class TestBadInput:
     def test_an_unknown_ties_method_is_an_input_error(self):
         with pytest.raises(AnalysisInputError, match="ties must be"):
             cox_ph(small_cohort(1), time="time", event="event", covariates=["x1"], ties="exact")
+
+
+def brute_force_concordance(time, status, strata, score):
+    """Every pair, the slow way, with R's rules: comparable when the shorter time is an event."""
+    n = len(time)
+    c_i, d_i, t_i = np.zeros(n), np.zeros(n), np.zeros(n)
+    tied_y = tied_xy = 0
+    for i in range(n):
+        for j in range(n):
+            if i == j or strata[i] != strata[j] or not status[i]:
+                continue
+            if time[j] > time[i] or (time[j] == time[i] and not status[j]):
+                if score[i] > score[j]:
+                    c_i[[i, j]] += 1
+                elif score[i] < score[j]:
+                    d_i[[i, j]] += 1
+                else:
+                    t_i[[i, j]] += 1
+            elif time[j] == time[i] and status[j] and i < j:
+                tied_xy += score[i] == score[j]
+                tied_y += score[i] != score[j]
+    conc, disc, tied = c_i.sum() / 2, d_i.sum() / 2, t_i.sum() / 2
+    npair = conc + disc + tied
+    if npair == 0:
+        return conc, disc, tied, tied_y, tied_xy, np.nan, np.nan
+    somers = (conc - disc) / npair
+    dfbeta = (c_i - d_i) / npair - somers / npair * (c_i + d_i + t_i)
+    return conc, disc, tied, tied_y, tied_xy, (somers + 1) / 2, np.sqrt((dfbeta**2).sum() / 4)
+
+
+class TestConcordance:
+    @settings(max_examples=40, deadline=None)
+    @given(
+        seed=st.integers(0, 2**31 - 1),
+        n=st.integers(2, 40),
+        n_times=st.integers(1, 12),
+        n_scores=st.integers(1, 6),
+        n_strata=st.integers(1, 3),
+    )
+    def test_it_counts_pairs_as_a_brute_force_pass_over_every_pair(self, seed, n, n_times, n_scores, n_strata):
+        from analytics.core.cox._concordance import concordance
+
+        rng = np.random.default_rng(seed)
+        time = rng.integers(1, n_times + 1, n).astype(float)
+        status = rng.integers(0, 2, n)
+        strata = rng.integers(0, n_strata, n)
+        score = rng.integers(0, n_scores, n) * 0.5
+        got = concordance(time, status, strata, score)
+        want = brute_force_concordance(time, status, strata, score)
+        assert (got.concordant, got.discordant, got.tied_x, got.tied_y, got.tied_xy) == want[:5]
+        if np.isnan(want[5]):
+            assert np.isnan(got.concordance)
+        else:
+            np.testing.assert_allclose([got.concordance, got.std], want[5:], rtol=1e-12, atol=1e-15)
