@@ -15,7 +15,7 @@ from analytics.core._checks import check_columns, check_durations, check_event_c
 from analytics.core.cox._concordance import concordance as _concordance
 from analytics.core.cox._design import build_design
 from analytics.core.cox._engine import Evaluation, RiskSets
-from analytics.core.cox._newton import newton, singular_columns
+from analytics.core.cox._newton import TOLER_CHOL, newton, singular_columns
 from analytics.core.cox.result import CoxResult, Model
 from analytics.core.cox.zph import BAD_TRANSFORM, TRANSFORMS, cox_zph
 from analytics.core.exceptions import AnalysisInputError, ConvergenceWarning, DegenerateDataWarning
@@ -28,6 +28,7 @@ __all__ = [
     "NOT_CONVERGED",
     "NO_COVARIATES",
     "NO_EVENTS",
+    "NO_INFORMATION",
     "NO_ROWS",
     "NO_VARIANCE",
     "NO_VARIANCE_IN_STRATA",
@@ -44,6 +45,10 @@ NO_COVARIATES = "no covariate columns left to fit"
 NO_VARIANCE = "covariate {column!r} has no variance; its coefficient is not estimable (NaN, R gives NA)"
 NO_VARIANCE_IN_STRATA = (
     "covariate {column!r} does not vary within strata; its coefficient is not estimable (NaN, R gives NA)"
+)
+NO_INFORMATION = (
+    "covariate {column!r} does not vary within any risk set at an event time; its coefficient is not estimable "
+    "(NaN, R gives NA)"
 )
 COLLINEAR = "covariate {column!r} is collinear with the others; its coefficient is not estimable (NaN, R gives NA)"
 INFINITE_COEF = (
@@ -77,14 +82,20 @@ def _strata_codes(sub: pd.DataFrame, strata: list[str]) -> np.ndarray:
     return sub.groupby(strata, sort=True, observed=True).ngroup().to_numpy().astype(np.int64)
 
 
-def _classify_singular(X: np.ndarray, strata: np.ndarray, column: int) -> str:
+def _classify_singular(X: np.ndarray, strata: np.ndarray, scaled_info: np.ndarray, column: int) -> str:
+    """Say why R's Cholesky would drop this column: no variance at all, none within strata, none where the
+    events are, or a linear combination of the other columns (``scaled_info`` as R scales it at beta = 0)."""
     x = X[:, column]
     if np.all(x == x[0]):
         return NO_VARIANCE
     order = np.lexsort((x, strata))
     xs, ss = x[order], strata[order]
-    varies = (ss[1:] == ss[:-1]) & (xs[1:] != xs[:-1])
-    return COLLINEAR if varies.any() else NO_VARIANCE_IN_STRATA
+    if not ((ss[1:] == ss[:-1]) & (xs[1:] != xs[:-1])).any():
+        return NO_VARIANCE_IN_STRATA
+    largest = np.abs(np.diag(scaled_info)).max()
+    if scaled_info[column, column] <= TOLER_CHOL * (largest if largest > 0 else 1.0):
+        return NO_INFORMATION
+    return COLLINEAR
 
 
 def cox_ph(
@@ -189,8 +200,9 @@ def cox_ph(
     notes = list(design.notes)
     null_all = rs_all.evaluate(np.zeros(X.shape[1]))
     singular = singular_columns(null_all.info, scale)
+    scaled_info = null_all.info * np.outer(scale, scale)
     for j in singular:
-        notes.append(_classify_singular(X, strata_codes, j).format(column=design.columns[j]))
+        notes.append(_classify_singular(X, strata_codes, scaled_info, j).format(column=design.columns[j]))
     if notes:
         warnings.warn("; ".join(notes), DegenerateDataWarning, stacklevel=2)
     keep = [j for j in range(X.shape[1]) if j not in set(singular)]

@@ -40,7 +40,7 @@ class ZphResult(Result):
     transform: str = "km"
     terms: tuple[dict[str, Any], ...] = ()  # each {"term", "chisq", "df", "p"}
     global_chisq: float = _NAN
-    global_df: int = 0
+    global_df: int | None = None
     global_p: float = _NAN
 
     def to_cli_dict(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from analytics.core.cox.fit import (
     COLLINEAR,
     INFINITE_COEF,
     NO_EVENTS,
+    NO_INFORMATION,
     NO_VARIANCE,
     NO_VARIANCE_IN_STRATA,
     NOT_CONVERGED,
@@ -423,3 +424,29 @@ class TestConcordance:
             assert np.isnan(got.concordance)
         else:
             np.testing.assert_allclose([got.concordance, got.std], want[5:], rtol=1e-12, atol=1e-15)
+
+
+class TestTinyData:
+    def test_a_covariate_without_variation_where_the_events_are_is_named_as_such(self):
+        df = pd.DataFrame({"t": np.arange(1, 11), "e": [0] * 9 + [1], "x": np.arange(10.0)})
+        with pytest.warns(DegenerateDataWarning):
+            fit = cox_ph(df, time="t", event="e", covariates=["x"])
+        assert fit.message.startswith(NO_INFORMATION.format(column="x"))
+
+    def test_all_deaths_at_one_time_fit_as_r_does_and_the_ph_test_says_it_cannot(self):
+        # R: coef 5.2e-33, var 0.01212121; concordance NaN (no comparable pair); cox.zph stops (singular).
+        df = pd.DataFrame({"t": [5] * 10, "e": [1] * 10, "x": np.arange(10.0)})
+        fit = cox_ph(df, time="t", event="e", covariates=["x"])
+        assert abs(fit.coef[0]) < 1e-12
+        close(fit.var, [[0.012121212121212121]], rtol=1e-9)
+        assert np.isnan(fit.concordance)
+        assert fit.ph_test.message is not None
+        assert fit.to_cli_dict()["ph_test"]["global"] == {"chisq": None, "df": None, "p": None}
+
+    def test_two_rows_run_off_to_infinity_as_in_r(self):
+        # R: coef -21.20289 after running out of iterations.
+        df = pd.DataFrame({"t": [5, 6], "e": [1, 0], "x": [1.0, 2.0]})
+        with pytest.warns(ConvergenceWarning):
+            fit = cox_ph(df, time="t", event="e", covariates=["x"])
+        close(fit.coef, [-21.20289478], rtol=1e-8)
+        assert fit.message == NOT_CONVERGED.format(max_iter=20)
