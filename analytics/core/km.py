@@ -15,7 +15,19 @@ What matches R (survival 3.5), and is tested against values R computed:
 - estimates at chosen times with the semantics of ``summary(fit, times = ...)``;
 - the median and its confidence interval by ``quantile(fit, 0.5)`` (R's ``findq`` rule, including the
   midpoint rule where the curve is flat at exactly 0.5);
-- the restricted mean survival time and its standard error as ``print(fit, rmean = h)`` reports them.
+- the restricted mean survival time and its standard error as ``print(fit, rmean = h)`` reports them;
+- R's ``timefix``: distinct times closer than sqrt(machine epsilon) are merged (``aeqSurv``).
+
+Where the engine deliberately differs from R:
+
+- the default ``conf_type`` is "log-log" (R: "log"); see :data:`DEFAULT_CONF_TYPE`;
+- ``KaplanMeierCurve.at`` keeps times after the last observed time as NaN rows with a ``message`` (R's
+  ``summary(times=)`` drops those rows unless ``extend = TRUE``), so that the rows line up with the times asked for;
+- the median's limits follow ``quantile.survfit``; the table printed by ``print(fit)`` uses an older rule for the
+  limits and can differ from it where a confidence curve is not monotone (aml, "log": quantile gives 48, print 45);
+- an RMST horizon before the first observed time is the horizon itself with SE 0 (R stops with an error);
+- group labels are sorted as numbers or by code point; R sorts character factor levels in the locale's collation,
+  which can order mixed-case labels differently (the numbers per group do not change, only their order).
 """
 
 from __future__ import annotations
@@ -41,6 +53,7 @@ from analytics.core.exceptions import AnalysisInputError
 from analytics.core.results import Result, to_jsonable
 
 __all__ = [
+    "AFTER_FOLLOW_UP",
     "BAD_CONF_LEVEL",
     "CONF_TYPES",
     "DEFAULT_CONF_TYPE",
@@ -69,6 +82,7 @@ _R_TOLERANCE = float(np.sqrt(np.finfo(float).eps))
 UNKNOWN_CONF_TYPE = "conf_type must be one of {allowed}; got {value!r}"
 BAD_CONF_LEVEL = "conf_level must be strictly between 0 and 1; got {value!r}"
 NO_EVENTS = "no events in this group: S(t) stays at 1 and the median is not reached"
+AFTER_FOLLOW_UP = "no estimate at time(s) {times}: after the last follow-up time ({last:g})"
 
 
 def _z(conf_level: float) -> float:
@@ -278,12 +292,16 @@ class KaplanMeierCurve(Result):
         surv, sig, lo, up = s0[idx1], sig0[idx1], lo0[idx1], up0[idx1]
         with np.errstate(invalid="ignore"):
             se = sig * surv
+        message = None
         if not extend:
             beyond = query > t0[-1]
             surv, se, lo, up = (np.where(beyond, np.nan, a) for a in (surv, se, lo, up))
+            if beyond.any():
+                message = AFTER_FOLLOW_UP.format(times=", ".join(f"{x:g}" for x in query[beyond]), last=t0[-1])
         return SurvivalAt(
             method=self.method,
             settings=settings,
+            message=message,
             time=query,
             survival=surv,
             std_err=se,

@@ -10,7 +10,13 @@ over strata only (for the left-continuous pooled Kaplan-Meier weights when rho !
   ``df`` = (number of groups with E > 0) - 1;
 - with rho = 1 the weight at each event time is the pooled Kaplan-Meier S(t-) of the stratum, the
   Peto & Peto modification of the Gehan-Wilcoxon test as R defines it (lifelines calls it
-  Fleming-Harrington p = 1, q = 0, not its ``peto`` option).
+  Fleming-Harrington p = 1, q = 0, not its ``peto`` option);
+- R's ``timefix``: distinct times closer than sqrt(machine epsilon) are merged (``aeqSurv``).
+
+Where the engine deliberately differs from R: where the variance matrix of O - E has rank below
+(groups with E > 0) - 1 (e.g. a group whose only event is the last subject at risk of its stratum), R's ``solve``
+stops with "system is computationally singular" or returns a statistic that depends on which group is listed
+first; the engine returns a ``message`` and NaN instead. With one group R stops; the engine returns a message.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analytics.core.exceptions import AnalysisInputError
-from analytics.core.km import DEFAULT_CONF_TYPE, confidence_limits, kaplan_meier
+from analytics.core.km import AFTER_FOLLOW_UP, DEFAULT_CONF_TYPE, confidence_limits, kaplan_meier
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 RTOL, ATOL = 1e-6, 1e-12
@@ -123,6 +123,12 @@ class TestKaplanMeierRules:
     def test_it_takes_the_midpoint_where_the_curve_is_flat_at_one_half(self):
         curve = kaplan_meier([1, 2, 3, 4], [1, 1, 0, 1])["all"]
         assert curve.median().median == 3.0  # S = 0.5 on [2, 4): (2 + 4) / 2
+
+    def test_it_says_which_times_are_after_the_last_follow_up(self):
+        at = kaplan_meier([1, 2, 3], [1, 0, 1])["all"].at([2, 5, 7])
+        assert at.message == AFTER_FOLLOW_UP.format(times="5, 7", last=3.0)
+        assert np.isnan(at.survival[1:]).all() and at.survival[0] == pytest.approx(2 / 3)
+        assert kaplan_meier([1, 2, 3], [1, 0, 1])["all"].at([5], extend=True).ok
 
     def test_it_defaults_to_log_log_limits_inside_zero_one(self):
         fit = kaplan_meier(*(dataset("aml")[c] for c in ("time", "status")))
