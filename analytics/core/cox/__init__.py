@@ -1,6 +1,7 @@
 """Cox proportional hazards as R's ``survival::coxph`` fits it, and R's ``cox.zph`` test of proportional hazards.
 
-``cox_ph`` fits (Efron or Breslow ties, factors, strata) with numpy only; ``cox_zph`` tests a fit. The tests
+``cox_ph`` fits (Efron or Breslow ties, factors, strata) with numpy only; ``cox_zph`` tests a fit. Times go
+through R's ``timefix`` (``aeqSurv``) first, as in ``coxph``, so rounding noise does not split tied times. The tests
 compare every number with R (survival 3.5) at 1e-6 relative. Where the numbers or the behaviour deliberately
 differ from R:
 

@@ -19,6 +19,7 @@ from analytics.core.cox._newton import TOLER_CHOL, newton, singular_columns
 from analytics.core.cox.result import CoxResult, Model
 from analytics.core.cox.zph import BAD_TRANSFORM, TRANSFORMS, cox_zph
 from analytics.core.exceptions import AnalysisInputError, ConvergenceWarning, DegenerateDataWarning
+from analytics.core.km import _timefix  # R's timefix, shared with KM and log-rank
 
 __all__ = [
     "BAD_CONF_LEVEL",
@@ -181,7 +182,7 @@ def cox_ph(
     method = _method(ties, strata_cols)
     if len(sub) == 0:
         return _empty(method, settings, NO_ROWS.format(dropped=n_dropped), 0, 0, n_dropped)
-    t = check_durations(sub[time], time)
+    t = _timefix(check_durations(sub[time], time))
     e = check_event_codes(sub[event], (0, 1), event)
     design = build_design(sub, covariates)
     settings["reference_levels"] = design.references
