@@ -1,0 +1,112 @@
+"""What every section reads: the prepared tables, the settings, the scope, and the log of methods used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics.schema import Dataset
+
+from .settings import ReportSettings
+from .suppress import mask_count
+
+__all__ = ["UNKNOWN", "Context", "label_of", "prepare_cases"]
+
+UNKNOWN = "unknown"
+
+_NUMERIC = ("os_time", "os_event", "efs_time", "efs_event", "cir_time", "cir_event", "age_days", "diagnosis_year")
+_BOOLEAN = (
+    "excluded",
+    "age_lt_6m",
+    "wbc_ge_300",
+    "cr",
+    "trm",
+    "hsct",
+    "down_syndrome",
+    "alive_followed_12m",
+)
+
+
+def _as_bool(series: pd.Series) -> pd.Series:
+    """True/False/None as an object column (missing stays None, never False)."""
+
+    def one(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return None
+        if isinstance(v, str):
+            return {"true": True, "1": True, "false": False, "0": False}.get(v.strip().lower())
+        return bool(v)
+
+    return series.map(one).astype(object)
+
+
+def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
+    """A copy with numeric endpoint columns as floats, flags as True/False/None, and labels as strings."""
+    out = cases.copy()
+    for col in _NUMERIC:
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+    for col in _BOOLEAN:
+        out[col] = _as_bool(out[col])
+    for col in ("center", "case_key"):
+        out[col] = out[col].astype(str)
+    out["exclusion_reason"] = out["exclusion_reason"].fillna("").astype(str)
+    return out
+
+
+def label_of(series: pd.Series) -> pd.Series:
+    """Group labels: missing values become "unknown", booleans "yes"/"no", everything else a string."""
+
+    def one(v: Any) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return UNKNOWN
+        if isinstance(v, (bool, np.bool_)):
+            return "yes" if v else "no"
+        return str(v)
+
+    return series.map(one).astype(str)
+
+
+@dataclass
+class Context:
+    """Inputs shared by the section builders.
+
+    ``cohort`` is every case in scope (section 1 counts exclusions from it); ``cases`` the outcome-analysis set
+    (exclusions applied when the settings say so); ``pool`` the registry-wide analysis set, used in a center's
+    report only for the comparison against the pool and the anonymized forest plot.
+    """
+
+    dataset: Dataset
+    settings: ReportSettings
+    cohort: pd.DataFrame
+    cases: pd.DataFrame
+    findings: pd.DataFrame
+    adverse_events: pd.DataFrame
+    pool: pd.DataFrame
+    methods: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def scope(self) -> str | None:
+        return self.settings.center_scope
+
+    @property
+    def threshold(self) -> int:
+        return int(self.settings.suppress_below)
+
+    def record(self, where: str, method: str, why: str = "") -> None:
+        """Log a method used in ``where`` (a table title), and why it was chosen, for the Methods section."""
+        entry = {"where": where, "method": method, "why": why}
+        if entry not in self.methods:
+            self.methods.append(entry)
+
+    def center_count(self, n: int, *, own: bool = False) -> int | str:
+        """A center-level count after the small-cell rule (the center's own counts in its report stay shown)."""
+        if own and not self.settings.suppress_own_center:
+            return int(n)
+        return mask_count(int(n), self.threshold)
+
+    def protect_own(self) -> bool:
+        """Whether the scoped center's own counts are suppressed."""
+        return self.scope is None or self.settings.suppress_own_center

@@ -1,0 +1,66 @@
+"""Formatting of numbers for report cells: p-values, percentages, estimates with CIs. No statistics here."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["DASH", "fmt_ci", "fmt_days", "fmt_hr", "fmt_num", "fmt_p", "fmt_pct", "is_missing", "n_pct"]
+
+DASH = "\u2013"  # en dash
+
+
+def is_missing(value: Any) -> bool:
+    """True for None and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_num(value: Any, decimals: int = 2) -> str | None:
+    """A number rounded for reading, or None when missing."""
+    if is_missing(value):
+        return None
+    return f"{float(value):.{decimals}f}"
+
+
+def fmt_p(p: Any) -> str | None:
+    """p-value as papers print it: "<0.001" or three decimals; None when there is no test."""
+    if is_missing(p):
+        return None
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def fmt_pct(value: Any, decimals: int = 1) -> str | None:
+    """A proportion (0-1) as a percentage."""
+    if is_missing(value):
+        return None
+    return f"{100 * float(value):.{decimals}f}%"
+
+
+def n_pct(n: int, d: int, decimals: int = 1) -> str:
+    """``"n/d (p%)"``; ``"0/0"`` without a denominator."""
+    if not d:
+        return f"{n}/{d}"
+    return f"{n}/{d} ({100 * n / d:.{decimals}f}%)"
+
+
+def fmt_ci(est: Any, lower: Any, upper: Any, *, percent: bool = True, decimals: int = 1) -> str | None:
+    """``"78.3% (70.1-84.9)"`` (or plain numbers); None when the estimate is missing, "NA" for a missing limit."""
+    if is_missing(est):
+        return None
+    scale = 100.0 if percent else 1.0
+    suffix = "%" if percent else ""
+
+    def one(v: Any) -> str:
+        return "NA" if is_missing(v) else f"{scale * float(v):.{decimals}f}"
+
+    return f"{one(est)}{suffix} ({one(lower)}{DASH}{one(upper)})"
+
+
+def fmt_hr(hr: Any, lower: Any, upper: Any) -> str | None:
+    """``"2.10 (1.20-3.50)"`` for a hazard or odds ratio."""
+    return fmt_ci(hr, lower, upper, percent=False, decimals=2)
+
+
+def fmt_days(value: Any) -> str | None:
+    """Days as a whole number ("not reached" when missing)."""
+    return "not reached" if is_missing(value) else f"{float(value):.0f}"

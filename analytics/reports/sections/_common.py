@@ -1,0 +1,76 @@
+"""Helpers the section builders share: count grids by center (with the small-cell rule) and n (%) rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from analytics.core.tables import summarize_categorical, summarize_continuous
+
+from ..context import Context, label_of
+from ..suppress import suppress_grid
+
+__all__ = ["categorical_rows", "center_grid_rows", "continuous_row", "crosstab_counts"]
+
+ALL_CENTERS = "All centers"
+
+
+def crosstab_counts(rows: pd.Series, cols: pd.Series, row_levels: Sequence[str], col_levels: Sequence[str]) -> list:
+    """Counts of (row, column) label pairs as a list of lists in the given level order."""
+    tab = pd.crosstab(rows, cols)
+    return [[int(tab.at[r, c]) if r in tab.index and c in tab.columns else 0 for c in col_levels] for r in row_levels]
+
+
+def center_grid_rows(
+    ctx: Context,
+    row_labels: Sequence[str],
+    counts: Sequence[Sequence[int]],
+    *,
+    total: bool = True,
+    pooled_row: Sequence[int] | None = None,
+    own: bool = False,
+) -> list[list[Any]]:
+    """Rows of a center-level count table: the small-cell rule applied (unless ``own`` and not asked for).
+
+    ``total`` appends each row's total as a last column (it takes part in the rule: a row with one hidden cell
+    gets a second one). ``pooled_row`` (registry-wide column totals) is appended unsuppressed; it protects the
+    columns, so a column with one hidden cell gets a second one too.
+    """
+    grid = [[int(v) for v in row] + ([int(sum(row))] if total else []) for row in counts]
+    if own and not ctx.settings.suppress_own_center:
+        cells: list[list[Any]] = [list(r) for r in grid]
+    elif grid:
+        cells, _, _ = suppress_grid(grid, threshold=ctx.threshold, protect_rows=total, protect_cols=True)
+    else:
+        cells = []
+    rows = [[label, *row] for label, row in zip(row_labels, cells, strict=True)]
+    if pooled_row is not None:
+        rows.append([ALL_CENTERS, *[int(v) for v in pooled_row], *([int(sum(pooled_row))] if total else [])])
+    return rows
+
+
+def categorical_rows(
+    name: str, values: pd.Series, *, levels: Sequence[str] | None = None, as_labels: bool = True
+) -> tuple[list[list[Any]], str]:
+    """``[name, level, "n (%)"]`` rows (missing values counted on their own row) and the method."""
+    series = label_of(values).replace("unknown", None) if as_labels else values
+    res = summarize_categorical(series, levels=list(levels) if levels is not None else None)
+    rows: list[list[Any]] = [[name, str(level), res.text[str(level)]] for level in res.levels]
+    if res.missing:
+        rows.append([name, "unknown / not recorded", str(res.missing)])
+    if not rows:
+        rows.append([name, "", res.message or "no values"])
+    return rows, res.method
+
+
+def continuous_row(name: str, values: Any) -> tuple[list[Any], str, str]:
+    """``[name, presentation, text, n]`` for a continuous variable, the method and why it was presented so."""
+    res = summarize_continuous(pd.to_numeric(pd.Series(values), errors="coerce"))
+    if res.message:
+        return [name, "", res.message, 0], res.method, ""
+    why = (
+        f"Shapiro-Wilk p = {res.shapiro_p:.3f}" if res.shapiro_p == res.shapiro_p else (res.note or "")
+    ) + f": {res.presentation}"
+    return [name, res.presentation, res.text, res.n], res.method, why

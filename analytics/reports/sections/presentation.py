@@ -1,0 +1,94 @@
+"""Section 2, Presentation: symptoms and syndromes; laboratory values at baseline vs after induction."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.core.tables import compare_paired, summarize_continuous
+from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS
+
+from ..context import Context
+from ..format import fmt_num, fmt_p
+from ..model import Section, Table
+from ._common import categorical_rows
+
+__all__ = ["build"]
+
+
+def _symptoms(ctx: Context) -> Table:
+    rows = []
+    method = ""
+    for col in PRESENTATION_COLUMNS:
+        cat_rows, method = categorical_rows(col.replace("_", " ").capitalize(), ctx.cohort[col], levels=["yes"])
+        rows += [[r[0], r[2]] for r in cat_rows if r[1] == "yes"]
+        unknown = [r for r in cat_rows if r[1].startswith("unknown")]
+        rows[-1].append(unknown[0][2] if unknown else "0")
+    cns_rows, _ = categorical_rows("CNS status", ctx.cohort["cns_status"], levels=["CNS1", "CNS2", "CNS3"])
+    rows += [[f"CNS status {r[1]}", r[2], ""] for r in cns_rows]
+    ctx.record("Symptoms and syndromes", method, "percentages of cases where the sign was recorded")
+    return Table(
+        key="presentation_symptoms",
+        title="Symptoms and syndromes at diagnosis",
+        columns=["Sign", "Present, n (%)", "Not recorded"],
+        rows=rows,
+        notes=["n (%) of cases where the sign was recorded as present or absent."],
+        method=method,
+    )
+
+
+def _labs(ctx: Context) -> Table:
+    rows = []
+    tests: set[str] = set()
+    cohort = ctx.cohort
+    for name in LAB_NAMES:
+        before = pd.to_numeric(cohort[f"lab_{name}_baseline"], errors="coerce")
+        after = pd.to_numeric(cohort[f"lab_{name}_post"], errors="coerce")
+        b, a = summarize_continuous(before), summarize_continuous(after)
+        paired = compare_paired(before.to_numpy(dtype=float), after.to_numpy(dtype=float))
+        if paired.ok:
+            why = f"Shapiro-Wilk on the paired differences p = {paired.shapiro_p:.3f}"
+            ctx.record(f"Laboratory: {name}", paired.test, why)
+            tests.add(paired.test)
+            test, p = paired.test, fmt_p(paired.p)
+        else:
+            test, p = paired.message, None
+        rows.append(
+            [
+                name.replace("_", " "),
+                b.n,
+                b.text or b.message,
+                a.n,
+                a.text or a.message,
+                paired.n_pairs,
+                fmt_num(paired.mean_difference),
+                test,
+                p,
+            ]
+        )
+    return Table(
+        key="presentation_labs",
+        title="Laboratory values at baseline and after induction",
+        columns=["Test", "n baseline", "Baseline", "n after", "After induction", "Pairs", "Mean diff", "Test", "p"],
+        rows=rows,
+        notes=[
+            "Values: mean ± SD when Shapiro-Wilk p >= 0.05, else median [Q1; Q3] (R type 7 quartiles).",
+            "Paired comparison on cases with both values: paired t-test when Shapiro-Wilk on the differences "
+            "gives p >= 0.05, else Wilcoxon signed-rank (exact below 50 pairs without ties, as R).",
+            "Mean diff = mean of (baseline - after induction) over the pairs. Units as in the laboratory panel.",
+        ],
+        method="; ".join(sorted(tests)) or "no paired test possible",
+    )
+
+
+def build(ctx: Context) -> Section:
+    """Build section 2 (Presentation).
+
+    Parameters
+    ----------
+    ctx : Context
+
+    Returns
+    -------
+    Section
+    """
+    return Section(number=2, key="presentation", title="Presentation", tables=[_symptoms(ctx), _labs(ctx)])

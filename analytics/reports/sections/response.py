@@ -1,0 +1,117 @@
+"""Section 4, Treatment and response: protocols; CR, induction death, TRM; CR by cytogenetic risk class."""
+
+from __future__ import annotations
+
+from analytics.core.tables import compare_categorical
+
+from ..context import Context
+from ..format import fmt_num, fmt_p, n_pct
+from ..model import Section, Table
+from ._common import categorical_rows
+
+__all__ = ["RISK_CLASSES", "build", "contingency_why"]
+
+RISK_CLASSES = ("favorable", "intermediate", "unfavorable")
+EVALUABLE = ("CR", "no_CR", "induction_death")
+
+
+def contingency_why(res) -> str:
+    """Why the chosen test of a contingency table was chosen, in words."""
+    if not res.ok:
+        return res.message or ""
+    if res.test.lower().startswith("fisher"):
+        return f"Fisher's exact because an expected count was < 5 (smallest {res.min_expected:.2f})"
+    return f"chi-square because every expected count was >= 5 (smallest {res.min_expected:.2f})"
+
+
+def _protocols(ctx: Context) -> Table:
+    rows, method = categorical_rows("Protocol", ctx.cases["protocol"], as_labels=False)
+    ctx.record("Protocols", method)
+    return Table(
+        key="response_protocols",
+        title="Protocols",
+        columns=["Variable", "Protocol", "n (%)"],
+        rows=rows,
+        notes=["n (%) of cases in the outcome analysis with a recorded protocol."],
+        method=method,
+    )
+
+
+def _rates(ctx: Context) -> Table:
+    cases = ctx.cases
+    status = cases["cr_status"].fillna("unknown")
+    evaluable = int(status.isin(EVALUABLE).sum())
+    n = len(cases)
+    rows = [
+        ["Complete remission (CR) at end of induction", n_pct(int((status == "CR").sum()), evaluable)],
+        ["No CR (alive, not in CR)", n_pct(int((status == "no_CR").sum()), evaluable)],
+        ["Induction death", n_pct(int((status == "induction_death").sum()), evaluable)],
+        ["Response unknown", f"{int((~status.isin(EVALUABLE)).sum())} of {n}"],
+        ["Treatment-related death (TRM)", n_pct(int(cases["trm"].map(lambda v: v is True).sum()), n)],
+        ["HSCT", n_pct(int(cases["hsct"].map(lambda v: v is True).sum()), n)],
+    ]
+    ctx.record("Response and early deaths", "n (%)", "rates of the evaluable cases (CR, no CR, induction death)")
+    return Table(
+        key="response_rates",
+        title="Response, induction death and treatment-related mortality",
+        columns=["Outcome", "n/N (%)"],
+        rows=rows,
+        notes=[
+            "CR, no CR and induction death: % of cases with a known end-of-induction response (induction death "
+            "counts as non-CR); TRM and HSCT: % of all cases in the outcome analysis.",
+        ],
+        method="n (%)",
+    )
+
+
+def _cr_by_risk(ctx: Context) -> Table:
+    cases = ctx.cases
+    ev = cases[cases["cr_status"].isin(EVALUABLE) & cases["risk_class"].isin(RISK_CLASSES)]
+    rows = []
+    for risk in RISK_CLASSES:
+        grp = ev[ev["risk_class"] == risk]
+        rows.append([risk, len(grp), n_pct(int((grp["cr_status"] == "CR").sum()), len(grp))])
+    title = "CR by cytogenetic risk class"
+    notes = ["Cases with a known risk class and a known end-of-induction response; induction death is non-CR."]
+    method = "no test"
+    if ev["risk_class"].nunique() >= 2 and ev["cr_status"].eq("CR").nunique() >= 2:
+        res = compare_categorical(
+            ev["risk_class"].to_numpy(), (ev["cr_status"] == "CR").map({True: "CR", False: "no CR"}).to_numpy()
+        )
+        why = contingency_why(res)
+        method = res.test if res.ok else "no test"
+        ctx.record(title, res.test or res.method, why)
+        stat = f"chi-square = {fmt_num(res.chisq)}, df = {res.df}" if res.ok else ""
+        notes.append(
+            f"Test: {res.test} p = {fmt_p(res.p)} ({why}). Pearson {stat}, p = {fmt_p(res.chisq_p)}; "
+            f"Fisher's exact p = {fmt_p(res.fisher_p)}."
+            if res.ok
+            else f"No test: {res.message}."
+        )
+    else:
+        notes.append("No test: fewer than two risk classes or no variation in CR among evaluable cases.")
+    return Table(
+        key="response_cr_by_risk",
+        title=title,
+        columns=["Risk class", "Evaluable", "CR, n/N (%)"],
+        rows=rows,
+        notes=notes,
+        method=method,
+    )
+
+
+def build(ctx: Context) -> Section:
+    """Build section 4 (Treatment and response).
+
+    Parameters
+    ----------
+    ctx : Context
+
+    Returns
+    -------
+    Section
+    """
+    tables = [_protocols(ctx), _rates(ctx), _cr_by_risk(ctx)]
+    version = sorted(ctx.cases["risk_rule_version"].dropna().astype(str).unique())
+    notes = [f"Cytogenetic risk class under rule version(s): {', '.join(version) or 'none recorded'}."]
+    return Section(number=4, key="response", title="Treatment and response", tables=tables, notes=notes)

@@ -1,0 +1,117 @@
+"""Section 5, Toxicity: adverse events by type and grade; toxicity vs CR and vs adverse outcome (OR and test)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.core.tables import compare_categorical, odds_ratio
+
+from ..context import Context
+from ..format import fmt_hr, fmt_p
+from ..model import Section, Table
+from .response import EVALUABLE, contingency_why
+
+__all__ = ["build", "two_by_two"]
+
+GRADES = (1, 2, 3, 4, 5)
+
+
+def _by_type(ctx: Context) -> Table:
+    ae = ctx.adverse_events
+    n_cases = len(ctx.cases)
+    rows = []
+    grades = pd.to_numeric(ae["grade"], errors="coerce")
+    for label, grp in sorted(ae.groupby(ae["event_label"].fillna(ae["event_type"]).astype(str))):
+        g = grades.loc[grp.index]
+        patients = grp["case_key"].nunique()
+        rows.append(
+            [
+                label,
+                *[int((g == k).sum()) for k in GRADES],
+                int(g.isna().sum()),
+                len(grp),
+                f"{patients} ({100 * patients / n_cases:.1f}%)" if n_cases else str(patients),
+            ]
+        )
+    notes = ["Events by CTCAE grade; patients: cases with at least one event of the type, % of cases analysed."]
+    if not rows:
+        notes.append("No adverse events recorded.")
+    return Table(
+        key="toxicity_by_type",
+        title="Adverse events by type and grade",
+        columns=["Event", *[f"Grade {k}" for k in GRADES], "Grade unknown", "Events", "Patients, n (%)"],
+        rows=rows,
+        notes=notes,
+        method="counts; n (%)",
+    )
+
+
+def two_by_two(exposed: pd.Series, outcome: pd.Series) -> list[list[int]]:
+    """``[[exposed & outcome, exposed & not], [unexposed & outcome, unexposed & not]]`` from two boolean Series."""
+    e, o = exposed.astype(bool), outcome.astype(bool)
+    return [[int((e & o).sum()), int((e & ~o).sum())], [int((~e & o).sum()), int((~e & ~o).sum())]]
+
+
+def _versus(ctx: Context, key: str, title: str, outcome_name: str, frame: pd.DataFrame, outcome: pd.Series) -> Table:
+    min_grade = ctx.settings.toxicity_min_grade
+    ae = ctx.adverse_events
+    toxic_keys = set(ae.loc[pd.to_numeric(ae["grade"], errors="coerce") >= min_grade, "case_key"])
+    toxic = frame["case_key"].isin(toxic_keys)
+    table = two_by_two(toxic, outcome)
+    rows = [
+        [f"Toxicity grade >= {min_grade}", table[0][0], table[0][1], sum(table[0])],
+        ["No such toxicity", table[1][0], table[1][1], sum(table[1])],
+    ]
+    notes = [f"{len(frame)} cases; toxicity = any adverse event of CTCAE grade >= {min_grade}."]
+    method = "no test"
+    if len(frame) and min(sum(r) for r in table) > 0 and min(table[0][0] + table[1][0], table[0][1] + table[1][1]):
+        orr = odds_ratio(table)
+        test = compare_categorical(table)
+        why = contingency_why(test)
+        ctx.record(title, orr.method, "odds ratio of the outcome with vs without toxicity")
+        ctx.record(title, test.test, why)
+        method = f"{orr.method}; {test.test}"
+        rows.append(["Odds ratio (95% CI)", fmt_hr(orr.odds_ratio, orr.lower, orr.upper), "", ""])
+        rows.append([f"{test.test}, p", fmt_p(test.p), "", ""])
+        notes.append(
+            f"{orr.method}. {test.test} ({why}); uncorrected chi-square p = {fmt_p(test.chisq_p)}, "
+            f"Yates p = {fmt_p(test.yates_p)}, Fisher's exact p = {fmt_p(test.fisher_p)}."
+        )
+    else:
+        notes.append("No odds ratio or test: a row or column of the 2x2 table is empty.")
+    return Table(
+        key=key,
+        title=title,
+        columns=["Group", outcome_name, f"Not {outcome_name.lower()}", "Total"],
+        rows=rows,
+        notes=notes,
+        method=method,
+    )
+
+
+def build(ctx: Context) -> Section:
+    """Build section 5 (Toxicity).
+
+    Parameters
+    ----------
+    ctx : Context
+
+    Returns
+    -------
+    Section
+    """
+    cases = ctx.cases
+    ev = cases[cases["cr_status"].isin(EVALUABLE)]
+    efs = cases[cases["efs_event"].notna()]
+    tables = [
+        _by_type(ctx),
+        _versus(ctx, "toxicity_vs_cr", "Toxicity vs CR", "No CR", ev, ev["cr_status"] != "CR"),
+        _versus(
+            ctx, "toxicity_vs_outcome", "Toxicity vs adverse outcome", "Adverse outcome", efs, efs["efs_event"] == 1
+        ),
+    ]
+    notes = [
+        "No CR: no complete remission at the end of induction (induction death included). Adverse outcome: an "
+        "EFS event (induction failure, relapse, death, second malignancy) by the data cut.",
+    ]
+    return Section(number=5, key="toxicity", title="Toxicity", tables=tables, notes=notes)
