@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from quality.hooks import case_changed
 from registry.access import access_for
 from registry.models import Case, Center
 from registry.pseudonyms import hospital_number_hash, new_registry_id
@@ -65,6 +66,7 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
         try:
             with transaction.atomic():
                 save_audited(case, user=user, reason="registered")
+            case_changed(case)
             return case
         except IntegrityError:
             if registry_id is not None:
@@ -98,6 +100,7 @@ def case_archive(*, user, case: Case, reason: str) -> Case:
     case.archived_at, case.archived_by = timezone.now(), user
     case.version += 1
     save_audited(case, user=user, reason=f"archived: {reason.strip()}")
+    case_changed(case)  # its findings close; its duplicates' findings are checked again
     return case
 
 

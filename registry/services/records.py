@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from quality.hooks import case_changed
 from registry.access import CASE_LOCKED, CASE_READ_ONLY, access_for
 from registry.models import Case
 from registry.services.audit import changes_since
@@ -126,4 +127,5 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
             instance.archived_at, instance.archived_by = now, user
         save_audited(instance, user=user, reason=reason or ("archived" if change.archive else ""))
         saved.append(instance)
+    case_changed(case)  # data-quality rules run again once this commits
     return saved

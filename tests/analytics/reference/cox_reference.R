@@ -25,6 +25,8 @@ one_case <- function(id, data_name, formula, ties, covariates, strata = NULL, ti
                      zph = list(list("km", TRUE))) {
   dat <- read(data_name)
   # Years with rounding noise: R's timefix (aeqSurv) must tie them back to the days they came from.
+  # Not estimable on purpose: a constant, and the sum of two other covariates (R: NA coefficients).
+  if (data_name == "multicenter") { dat$const <- 1; dat$both <- dat$age_lt6m + dat$wbc300 }
   if (data_name == "lung") dat$years <- dat$time / 365.25 * (1 + 1e-12 * (seq_len(nrow(dat)) %% 2))
   fit <- coxph(formula, data = dat, ties = ties, model = TRUE)
   s <- summary(fit)
@@ -81,6 +83,10 @@ cases <- list(
   one_case("multicenter_breslow", "multicenter",
            Surv(os_time, os_event) ~ risk + age_lt6m + wbc300 + sex + strata(center), "breslow",
            c("risk", "age_lt6m", "wbc300", "sex"), strata = "center", time = "os_time", event = "os_event"),
+  one_case("multicenter_not_estimable", "multicenter",
+           Surv(os_time, os_event) ~ age_lt6m + const + wbc300 + both + risk + strata(center), "efron",
+           c("age_lt6m", "const", "wbc300", "both", "risk"), strata = "center", time = "os_time", event = "os_event",
+           zph = all_zph),
   one_case("multicenter_relapse_unstratified", "multicenter",
            Surv(time, cr_event == 1) ~ risk + age_lt6m + wbc300, "efron",
            c("risk", "age_lt6m", "wbc300"), time = "time", event = "relapse")  # relapse = cr_event == 1

@@ -1,0 +1,136 @@
+"""Findings (what the rules report, with when they were first and last seen), queries between the data manager
+and the centers with their message threads (audited), and a daily snapshot per center for the trend."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from quality.rules.base import Severity, Stage
+from registry.models import Case, Center
+
+__all__ = ["Finding", "QualitySnapshot", "Query", "QueryMessage", "QueryStatus", "Severity", "Stage"]
+
+
+class Finding(models.Model):
+    """One rule broken on one record's field. Open while the rule still fires; closes itself when it stops."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="quality_findings")
+    rule_id = models.CharField(max_length=20, db_index=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    # The record the finding sits on ("registry.labpanel", pk); the case itself when on no record.
+    record_model = models.CharField(max_length=60)
+    record_pk = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=60, blank=True)
+    message = models.TextField()
+    # Only for the data manager (e.g. the other registrations of a duplicate); never shown to a center as is.
+    details = models.JSONField(default=dict, blank=True)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "rule_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "rule_id", "record_model", "record_pk", "field"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_finding_per_rule_record_field",
+            )
+        ]
+        indexes = [models.Index(fields=["resolved_at", "severity"], name="finding_open_severity")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} on {self.case_id}: {self.message}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def key(self) -> tuple[str, str, int, str]:
+        return (self.rule_id, self.record_model, self.record_pk, self.field)
+
+
+class QueryStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+
+
+# Statuses in which the center owes an answer.
+AWAITING_CENTER = (QueryStatus.OPEN, QueryStatus.REOPENED)
+
+
+class Query(models.Model):
+    """A question from the data manager to a center about a case, a record or a field."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="quality_queries")
+    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="queries")
+    record_model = models.CharField(max_length=60, blank=True)
+    record_pk = models.PositiveBigIntegerField(null=True, blank=True)
+    field = models.CharField(max_length=60, blank=True)
+    subject = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=QueryStatus.choices, default=QueryStatus.OPEN)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name_plural = "queries"
+
+    def __str__(self) -> str:
+        return f"Query {self.pk} on {self.case}: {self.subject}"
+
+    @property
+    def awaits_center(self) -> bool:
+        return self.status in AWAITING_CENTER
+
+
+class QueryMessage(models.Model):
+    class Kind(models.TextChoices):
+        OPENED = "opened", "Opened"
+        ANSWER = "answer", "Answer"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+
+    query = models.ForeignKey(Query, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author} on query {self.query_id}"
+
+
+class QualitySnapshot(models.Model):
+    """Counts of one center on one day, written by the sweep (rewritten if it runs twice that day)."""
+
+    day = models.DateField()
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    cases = models.PositiveIntegerField(default=0)
+    cases_with_errors = models.PositiveIntegerField(default=0)
+    open_errors = models.PositiveIntegerField(default=0)
+    open_warnings = models.PositiveIntegerField(default=0)
+    open_info = models.PositiveIntegerField(default=0)
+    open_queries = models.PositiveIntegerField(default=0)
+    living = models.PositiveIntegerField(default=0)
+    living_seen_12m = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "center__code"]
+        constraints = [models.UniqueConstraint(fields=["day", "center"], name="one_snapshot_per_center_day")]
+
+    def __str__(self) -> str:
+        return f"{self.center} {self.day}"

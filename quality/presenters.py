@@ -1,0 +1,48 @@
+"""Shaping findings and queries for a page: what a given user may read of them, and where to correct them."""
+
+from __future__ import annotations
+
+from registry.access import access_for, cases_for
+from registry.models import LabPanel
+from registry.sections import SECTIONS
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Record model -> section slug of the form that edits it (lab panels: by time point, below).
+_SECTION_OF = {s.model._meta.label_lower: slug for slug, s in SECTIONS.items() if not s.fixed}
+_LAB_SECTION = {s.fixed["timepoint"]: slug for slug, s in SECTIONS.items() if s.model is LabPanel}
+
+
+def sort_findings(findings):
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.rule_id, f.pk))
+
+
+def present_findings(user, findings, *, with_sections: bool = False) -> list:
+    """Attach to each finding what this user may read: `text` (the message, or the rule's description for
+    users who do not see identifiers), `peers` (the other registrations of a duplicate that lie inside the
+    user's scope, nothing else), and optionally `section` (slug of the form to correct it)."""
+    from quality.rules import RULES
+
+    findings = list(findings)
+    access = access_for(user)
+    peer_ids = {pk for f in findings for pk in (f.details or {}).get("case_ids", ())}
+    visible = {c.pk: c for c in cases_for(user).filter(pk__in=peer_ids).select_related("center")} if peer_ids else {}
+    lab_slugs = {}
+    if with_sections:
+        lab_pks = [f.record_pk for f in findings if f.record_model == "registry.labpanel"]
+        if lab_pks:
+            lab_slugs = {
+                pk: _LAB_SECTION.get(tp)
+                for pk, tp in LabPanel.objects.filter(pk__in=lab_pks).values_list("pk", "timepoint")
+            }
+    for finding in findings:
+        rule = RULES.get(finding.rule_id)
+        finding.rule = rule
+        finding.text = finding.message if access.sees_identifiers else (rule.description if rule else finding.rule_id)
+        finding.peers = [visible[pk] for pk in (finding.details or {}).get("case_ids", ()) if pk in visible]
+        finding.hidden_peers = len((finding.details or {}).get("case_ids", ())) - len(finding.peers)
+        if with_sections:
+            if finding.record_model == "registry.labpanel":
+                finding.section = lab_slugs.get(finding.record_pk)
+            else:
+                finding.section = _SECTION_OF.get(finding.record_model)
+    return findings

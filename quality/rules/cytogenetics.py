@@ -1,0 +1,76 @@
+"""Cytogenetics missing (an exclusion criterion) or inconsistent with lineage or fusion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from quality.rules.base import CheckContext, Hit, Severity, Stage
+from quality.rules.entry import from_entry_rule
+from quality.rules.registry import rule
+from registry.choices import Exclusion, Lineage
+from registry.models import CytogeneticFinding
+
+NO_CYTOGENETICS = (
+    "No cytogenetic or molecular finding recorded: without one the case is excluded from outcome analyses. "
+    "Record the finding, or exclude the case with that reason."
+)
+EXCLUDED_BUT_TESTED = "Excluded for 'no cytogenetic or molecular data', but {n} finding(s) are recorded."
+KMT2A_NOT_SCREENED = (
+    "KMT2A not screened by FISH, RT-PCR or RNA-seq (a karyotype cannot exclude a cryptic rearrangement)."
+)
+
+
+@rule(
+    "DQ-CYTO-001",
+    severity=Severity.ERROR,
+    stage=Stage.CYTOGENETICS,
+    description="An included case has a cytogenetic or molecular finding at diagnosis.",
+    fields=("cytogeneticfinding.abnormality",),
+)
+def _missing(context: CheckContext) -> Iterator[Hit]:
+    state = context.state
+    if state.diagnosis is not None and not state.findings and not context.case.excluded:
+        yield Hit(context.case, "findings", NO_CYTOGENETICS)
+
+
+@rule(
+    "DQ-CYTO-002",
+    severity=Severity.WARNING,
+    stage=Stage.CYTOGENETICS,
+    description="A case excluded for missing cytogenetics has none recorded.",
+    fields=("case.exclusion_reason", "cytogeneticfinding.abnormality"),
+)
+def _excluded_but_tested(context: CheckContext) -> Iterator[Hit]:
+    case, findings = context.case, context.state.findings
+    if case.excluded and case.exclusion_reason == Exclusion.NO_CYTOGENETICS and findings:
+        yield Hit(case, "exclusion_reason", EXCLUDED_BUT_TESTED.format(n=len(findings)))
+
+
+rule(
+    "DQ-CYTO-003",
+    severity=Severity.ERROR,
+    stage=Stage.CYTOGENETICS,
+    description="Each abnormality is one seen in the case's lineage (e.g. no t(15;17) in an ALL).",
+    fields=("cytogeneticfinding.abnormality", "diagnosis.lineage"),
+)(from_entry_rule("_lineage_fits", on=lambda record: isinstance(record, CytogeneticFinding)))
+
+rule(
+    "DQ-CYTO-004",
+    severity=Severity.ERROR,
+    stage=Stage.CYTOGENETICS,
+    description="The fusion agrees with the abnormality (t(4;11) is KMT2A::AFF1, t(12;21) ETV6::RUNX1 ...).",
+    fields=("cytogeneticfinding.gene_5p", "cytogeneticfinding.gene_3p", "cytogeneticfinding.gene_other"),
+)(from_entry_rule("_fusions"))
+
+
+@rule(
+    "DQ-CYTO-005",
+    severity=Severity.INFO,
+    stage=Stage.CYTOGENETICS,
+    description="An infant ALL has KMT2A screened by a method that can exclude a rearrangement.",
+    fields=("cytogeneticfinding.method",),
+)
+def _kmt2a_screened(context: CheckContext) -> Iterator[Hit]:
+    diagnosis = context.state.diagnosis
+    if diagnosis is not None and diagnosis.lineage == Lineage.ALL and context.derived.kmt2a.status == "not_tested":
+        yield Hit(context.case, "findings", KMT2A_NOT_SCREENED)

@@ -1,0 +1,72 @@
+"""Dates in the wrong order, in the future, or far from the event they belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from quality.rules.base import CheckContext, Hit, Severity, Stage
+from quality.rules.entry import from_entry_rule
+from quality.rules.registry import rule
+from registry.choices import LabTimepoint
+
+IN_THE_FUTURE = "This date ({value}) is in the future."
+BASELINE_FAR_FROM_DIAGNOSIS = "Laboratory 'at diagnosis' is dated {days} days from the diagnosis date."
+
+# A baseline panel further than this from the diagnosis date is probably the wrong panel or a typo.
+BASELINE_WINDOW_DAYS = 14
+
+rule(
+    "DQ-DATE-001",
+    severity=Severity.ERROR,
+    stage=Stage.ANY,
+    description="No date is before the date of birth.",
+    fields=("case.birth_date", "*.dates"),
+)(from_entry_rule("_dates_after_birth"))
+
+rule(
+    "DQ-DATE-002",
+    severity=Severity.ERROR,
+    stage=Stage.ANY,
+    description="Treatment, assessments, transplants, events, adverse events and contacts follow the diagnosis.",
+    fields=("diagnosis.diagnosis_date", "*.dates"),
+)(from_entry_rule("_dates_after_diagnosis"))
+
+rule(
+    "DQ-DATE-003",
+    severity=Severity.ERROR,
+    stage=Stage.TREATMENT,
+    description="Assessments, response events, relapses, transplants and post-induction labs follow treatment start.",
+    fields=("treatment.start_date", "*.dates"),
+)(from_entry_rule("_dates_after_treatment"))
+
+
+@rule(
+    "DQ-DATE-004",
+    severity=Severity.ERROR,
+    stage=Stage.ANY,
+    description="No date is in the future.",
+    fields=("*.dates",),
+)
+def _future(context: CheckContext) -> Iterator[Hit]:
+    for record, name, value in context.state.dated_records():
+        if value > context.today:
+            yield Hit(record, name, IN_THE_FUTURE.format(value=value))
+
+
+@rule(
+    "DQ-DATE-005",
+    severity=Severity.WARNING,
+    stage=Stage.DIAGNOSIS,
+    description=f"Laboratory at diagnosis is sampled within {BASELINE_WINDOW_DAYS} days of the diagnosis date.",
+    fields=("labpanel.sample_date",),
+)
+def _baseline_date(context: CheckContext) -> Iterator[Hit]:
+    diagnosis = context.state.diagnosis
+    if diagnosis is None:
+        return
+    for panel in context.state.labs:
+        if panel.timepoint != LabTimepoint.BASELINE or panel.sample_date is None:
+            continue
+        days = abs((panel.sample_date - diagnosis.diagnosis_date).days)
+        if days > BASELINE_WINDOW_DAYS:
+            yield Hit(panel, "sample_date", BASELINE_FAR_FROM_DIAGNOSIS.format(days=days))

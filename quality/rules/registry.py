@@ -1,0 +1,28 @@
+"""The one registry of data-quality rules. Rule modules add to it with @rule; ids are unique."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from quality.rules.base import Check, CheckContext, Hit, Rule
+
+__all__ = ["RULES", "evaluate", "rule"]
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, *, severity: str, stage: str, description: str, fields: tuple[str, ...]) -> Callable:
+    """Register the decorated check under `rule_id`."""
+
+    def register(check: Check) -> Check:
+        if rule_id in RULES:
+            raise ValueError(f"Data-quality rule {rule_id} is defined twice.")
+        RULES[rule_id] = Rule(rule_id, severity, stage, description, fields, check)
+        return check
+
+    return register
+
+
+def evaluate(context: CheckContext) -> list[tuple[Rule, Hit]]:
+    """Every (rule, hit) for one case, in rule-id order."""
+    return [(r, hit) for r in sorted(RULES.values(), key=lambda r: r.id) for hit in r.run(context)]

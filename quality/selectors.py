@@ -1,0 +1,201 @@
+"""Reads for the quality pages. Every one starts from registry.access (cases_for / centers_for): a center's
+user sees only their centers' findings and queries; the data manager sees every center."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from quality.models import Finding, QualitySnapshot, Query, QueryStatus, Severity, Stage
+from quality.rules import RULES
+from quality.rules.follow_up import FOLLOW_UP_DUE_DAYS
+from registry.access import access_for, cases_for, centers_for
+from registry.choices import DEATH_KINDS
+from registry.models import Case, FollowUp, OutcomeEvent
+
+__all__ = [
+    "COMPLETENESS_RULES",
+    "CenterRow",
+    "center_rows",
+    "findings_for",
+    "quality_counts_for_cases",
+    "queries_for",
+    "rule_rows",
+    "trend",
+]
+
+# Rules that say "something is missing" (the rest say "something is wrong"): completeness is the share of
+# cases with none of these open, per stage.
+COMPLETENESS_RULES = frozenset(
+    rule_id for rule_id in RULES if rule_id.startswith("DQ-COMP") and rule_id not in {"DQ-COMP-022", "DQ-COMP-023"}
+) | {"DQ-CYTO-001", "DQ-FU-001"}
+COMPLETENESS_STAGES = (Stage.DIAGNOSIS, Stage.CYTOGENETICS, Stage.TREATMENT, Stage.END_OF_INDUCTION, Stage.FOLLOW_UP)
+
+
+def findings_for(user, *, open_only: bool = True) -> QuerySet[Finding]:
+    qs = Finding.objects.filter(case__in=cases_for(user))
+    return qs.filter(resolved_at__isnull=True) if open_only else qs
+
+
+def queries_for(user) -> QuerySet[Query]:
+    """Queries of the user's cases. Coordinators read pooled data, not the correspondence about it."""
+    access = access_for(user)
+    if not (access.is_data_manager or access.write_center_ids):
+        return Query.objects.none()
+    return Query.objects.filter(case__in=cases_for(user))
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+@dataclass
+class CenterRow:
+    center_id: int
+    code: str
+    name: str
+    cases: int = 0
+    cases_with_errors: int = 0
+    open_errors: int = 0
+    open_warnings: int = 0
+    open_info: int = 0
+    open_queries: int = 0
+    living: int = 0
+    living_seen_12m: int = 0
+    incomplete_by_stage: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def follow_up_pct(self) -> float | None:
+        return _pct(self.living_seen_12m, self.living)
+
+    @property
+    def completeness(self) -> list[tuple[str, float | None]]:
+        return [(stage.label, _pct(self.cases - self.incomplete_by_stage.get(stage, 0), self.cases))
+                for stage in COMPLETENESS_STAGES]  # fmt: skip
+
+    @property
+    def clean_pct(self) -> float | None:
+        return _pct(self.cases - self.cases_with_errors, self.cases)
+
+
+def _living(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+    live = {"case": OuterRef("pk"), "archived_at__isnull": True}
+    last = FollowUp.objects.filter(**live).order_by().values("case").annotate(last=Max("contact_date")).values("last")
+    return cases.annotate(
+        dead=Exists(OutcomeEvent.objects.filter(kind__in=sorted(DEATH_KINDS), **live)),
+        last_contact=Subquery(last),
+    ).filter(dead=False)
+
+
+def center_rows(cases: QuerySet[Case], centers, *, today: date | None = None) -> list[CenterRow]:
+    """Per center: cases, open findings by severity, cases with errors, open queries, completeness by stage,
+    and follow-up completeness (living children seen in the last 12 months). A fixed number of queries."""
+    today = today or timezone.localdate()
+    rows = {c.pk: CenterRow(c.pk, c.code, c.name) for c in centers}
+    for pk, n in cases.values_list("center").annotate(n=Count("pk")).order_by():
+        if pk in rows:
+            rows[pk].cases = n
+    findings = Finding.objects.filter(case__in=cases, resolved_at__isnull=True)
+    attr = {Severity.ERROR: "open_errors", Severity.WARNING: "open_warnings", Severity.INFO: "open_info"}
+    for pk, severity, n in findings.values_list("case__center", "severity").annotate(n=Count("pk")).order_by():
+        if pk in rows:
+            setattr(rows[pk], attr[severity], n)
+    errors = findings.filter(severity=Severity.ERROR).values_list("case__center")
+    for pk, n in errors.annotate(n=Count("case", distinct=True)).order_by():
+        if pk in rows:
+            rows[pk].cases_with_errors = n
+    missing = findings.filter(rule_id__in=COMPLETENESS_RULES).values_list("case__center", "stage")
+    for pk, stage, n in missing.annotate(n=Count("case", distinct=True)).order_by():
+        if pk in rows:
+            rows[pk].incomplete_by_stage[stage] = n
+    queries = Query.objects.filter(case__in=cases).exclude(status=QueryStatus.CLOSED).values_list("case__center")
+    for pk, n in queries.annotate(n=Count("pk")).order_by():
+        if pk in rows:
+            rows[pk].open_queries = n
+    cutoff = today - timedelta(days=FOLLOW_UP_DUE_DAYS)
+    living = (
+        _living(cases, today)
+        .values_list("center")
+        .annotate(n=Count("pk"), seen=Count("pk", filter=Q(last_contact__gte=cutoff)))
+    )
+    for pk, n, seen in living.order_by():
+        if pk in rows:
+            rows[pk].living, rows[pk].living_seen_12m = n, seen
+    return list(rows.values())
+
+
+def overview(user) -> list[CenterRow]:
+    return center_rows(cases_for(user), centers_for(user))
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    rule: object
+    findings: int
+    cases: int
+    by_center: list[int]
+
+
+def rule_rows(user, center_codes: list[str]) -> list[RuleRow]:
+    """Every rule with its open findings and cases, and open findings per center (in `center_codes` order)."""
+    findings = findings_for(user)
+    totals = {
+        rule_id: (n, cases)
+        for rule_id, n, cases in findings.values_list("rule_id")
+        .annotate(n=Count("pk"), cases=Count("case", distinct=True))
+        .order_by()
+    }
+    per_center = {
+        (rule_id, code): n
+        for rule_id, code, n in findings.values_list("rule_id", "case__center__code").annotate(n=Count("pk")).order_by()
+    }
+    return [
+        RuleRow(
+            rule,
+            *totals.get(rule_id, (0, 0)),
+            by_center=[per_center.get((rule_id, code), 0) for code in center_codes],
+        )
+        for rule_id, rule in sorted(RULES.items())
+    ]
+
+
+def trend(user, *, days: int = 90) -> list[dict]:
+    """Open findings, queries and follow-up over the last `days` days, summed over the user's centers."""
+    since = timezone.localdate() - timedelta(days=days)
+    rows = (
+        QualitySnapshot.objects.filter(center__in=centers_for(user), day__gte=since)
+        .values("day")
+        .annotate(
+            cases=Sum("cases"),
+            errors=Sum("open_errors"),
+            warnings=Sum("open_warnings"),
+            info=Sum("open_info"),
+            queries=Sum("open_queries"),
+            living=Sum("living"),
+            seen=Sum("living_seen_12m"),
+        )
+        .order_by("day")
+    )
+    return [{**row, "follow_up_pct": _pct(row["seen"] or 0, row["living"] or 0)} for row in rows]
+
+
+def quality_counts_for_cases(case_ids) -> dict[str, int]:
+    """For an analysis run: how many of its included cases have open queries or open error-level findings."""
+    ids = list(case_ids)
+    return {
+        "cases": len(ids),
+        "with_open_queries": Query.objects.filter(case_id__in=ids)
+        .exclude(status=QueryStatus.CLOSED)
+        .values("case")
+        .distinct()
+        .count(),
+        "with_error_findings": Finding.objects.filter(
+            case_id__in=ids, resolved_at__isnull=True, severity=Severity.ERROR
+        )
+        .values("case")
+        .distinct()
+        .count(),
+    }

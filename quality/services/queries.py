@@ -1,0 +1,138 @@
+"""The query workflow: the data manager opens a query (or turns a finding into one), the center answers (and
+corrects the data through the ordinary forms), the data manager closes it or reopens it. Every status change
+and message is saved with its author in the history tables."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from quality.models import Finding, Query, QueryMessage, QueryStatus
+from quality.rules import RULES
+from quality.services.notify import notify_query
+from registry.access import access_for
+from registry.models import Case
+from registry.services.records import save_audited
+
+__all__ = ["query_answer", "query_close", "query_from_finding", "query_open", "query_reopen"]
+
+DATA_MANAGER_ONLY = "Only the registry data manager opens, closes and reopens queries."
+CENTER_ONLY = "Only the users of the case's center answer its queries."
+NO_SUCH_CASE = "No such case."
+WRONG_STATUS = "This query is {status}; it cannot be {action}."
+TEXT_REQUIRED = "Write a message."
+SUBJECT_REQUIRED = "Give the query a subject."
+FINDING_HAS_QUERY = "This finding already has a query that is not closed."
+FINDING_CLOSED = "This finding is resolved; open a query on the case instead."
+
+_ANSWERABLE = (QueryStatus.OPEN, QueryStatus.REOPENED, QueryStatus.ANSWERED)
+_CLOSABLE = (QueryStatus.OPEN, QueryStatus.REOPENED, QueryStatus.ANSWERED)
+
+
+def _check_data_manager(user, case: Case) -> None:
+    access = access_for(user)
+    if not access.can_read_center(case.center_id) or case.is_archived:
+        raise PermissionDenied(NO_SUCH_CASE)
+    if not access.is_data_manager:
+        raise PermissionDenied(DATA_MANAGER_ONLY)
+
+
+def _locked(query: Query) -> Query:
+    return Query.objects.select_for_update().select_related("case").get(pk=query.pk)
+
+
+def _status(query: Query, allowed, action: str) -> None:
+    if query.status not in allowed:
+        raise ValidationError(WRONG_STATUS.format(status=query.get_status_display().lower(), action=action))
+
+
+def _post(query: Query, *, user, kind: str, text: str) -> QueryMessage:
+    message = QueryMessage(query=query, author=user, kind=kind, text=text.strip())
+    message.full_clean()
+    save_audited(message, user=user, reason=kind)
+    return message
+
+
+@transaction.atomic
+def query_open(
+    *, user, case: Case, subject: str, text: str, finding: Finding | None = None, record=None, field: str = ""
+) -> Query:
+    """Open a query on a case, on one of its records (and field), or on a finding. Data manager only."""
+    _check_data_manager(user, case)
+    if not subject.strip():
+        raise ValidationError({"subject": SUBJECT_REQUIRED})
+    if not text.strip():
+        raise ValidationError({"text": TEXT_REQUIRED})
+    query = Query(case=case, subject=subject.strip(), opened_by=user, field=field, finding=finding)
+    if finding is not None:
+        if finding.case_id != case.pk:
+            raise PermissionDenied(NO_SUCH_CASE)
+        query.record_model, query.record_pk, query.field = finding.record_model, finding.record_pk, finding.field
+    elif record is not None:
+        if getattr(record, "case_id", record.pk) != case.pk:
+            raise PermissionDenied(NO_SUCH_CASE)
+        query.record_model, query.record_pk = record._meta.label_lower, record.pk
+    query.full_clean()
+    save_audited(query, user=user, reason="opened")
+    message = _post(query, user=user, kind=QueryMessage.Kind.OPENED, text=text)
+    notify_query(query, "opened", message)
+    return query
+
+
+@transaction.atomic
+def query_from_finding(*, user, finding: Finding, subject: str = "", text: str = "") -> Query:
+    """Turn a finding into a query; the subject and message default to the rule and the finding's message."""
+    finding = Finding.objects.select_for_update().select_related("case").get(pk=finding.pk)
+    _check_data_manager(user, finding.case)
+    if not finding.is_open:
+        raise ValidationError(FINDING_CLOSED)
+    if finding.queries.exclude(status=QueryStatus.CLOSED).exists():
+        raise ValidationError(FINDING_HAS_QUERY)
+    rule = RULES.get(finding.rule_id)
+    subject = subject or f"{finding.rule_id}: {rule.description if rule else finding.message}"[:200]
+    return query_open(user=user, case=finding.case, subject=subject, text=text or finding.message, finding=finding)
+
+
+@transaction.atomic
+def query_answer(*, user, query: Query, text: str) -> Query:
+    """A center user answers (again, if need be). The data manager's own notes go with close and reopen."""
+    query = _locked(query)
+    access = access_for(user)
+    if not access.can_read_center(query.case.center_id) or query.case.is_archived:
+        raise PermissionDenied(NO_SUCH_CASE)
+    if query.case.center_id not in access.write_center_ids:
+        raise PermissionDenied(CENTER_ONLY)
+    _status(query, _ANSWERABLE, "answered")
+    if not text.strip():
+        raise ValidationError({"text": TEXT_REQUIRED})
+    query.status = QueryStatus.ANSWERED
+    save_audited(query, user=user, reason="answered")
+    message = _post(query, user=user, kind=QueryMessage.Kind.ANSWER, text=text)
+    notify_query(query, "answered", message)
+    return query
+
+
+@transaction.atomic
+def query_close(*, user, query: Query, text: str = "") -> Query:
+    query = _locked(query)
+    _check_data_manager(user, query.case)
+    _status(query, _CLOSABLE, "closed")
+    query.status, query.closed_at = QueryStatus.CLOSED, timezone.now()
+    save_audited(query, user=user, reason="closed")
+    _post(query, user=user, kind=QueryMessage.Kind.CLOSED, text=text)
+    return query
+
+
+@transaction.atomic
+def query_reopen(*, user, query: Query, text: str) -> Query:
+    query = _locked(query)
+    _check_data_manager(user, query.case)
+    _status(query, (QueryStatus.CLOSED,), "reopened")
+    if not text.strip():
+        raise ValidationError({"text": TEXT_REQUIRED})
+    query.status, query.closed_at = QueryStatus.REOPENED, None
+    save_audited(query, user=user, reason="reopened")
+    message = _post(query, user=user, kind=QueryMessage.Kind.REOPENED, text=text)
+    notify_query(query, "reopened", message)
+    return query

@@ -1,0 +1,15 @@
+"""Celery tasks of the quality app. The nightly schedule is a PeriodicTask row (migration 0002)."""
+
+from celery import shared_task
+
+from quality.services import registry_sweep
+
+SWEEP_SOFT_TIME_LIMIT = 3000
+SWEEP_TIME_LIMIT = 3300
+
+
+@shared_task(name="quality.sweep", soft_time_limit=SWEEP_SOFT_TIME_LIMIT, time_limit=SWEEP_TIME_LIMIT)
+def quality_sweep() -> dict:
+    """Check the whole registry and write today's snapshot. Safe to run twice (the sweep is idempotent)."""
+    result = registry_sweep()
+    return {"cases": result.cases, "open_findings": result.open_findings, "resolved": result.resolved}

@@ -1,0 +1,229 @@
+"""Quality pages: thin views over quality.selectors and quality.services. Scoping is registry.access's."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quality import selectors, services
+from quality.forms import FindingFilterForm, MessageForm, QueryFilterForm, QueryOpenForm
+from quality.models import AWAITING_CENTER, QueryStatus
+from quality.presenters import present_findings, sort_findings
+from quality.services.queries import DATA_MANAGER_ONLY
+from registry.access import access_for, centers_for, get_case_for_user, get_case_for_user_rw
+from registry.views.errors import apply_errors
+
+PAGE_SIZE = 50
+
+
+def _get_query_for_user(user, pk):
+    """A query from the user's scope only: another center's query is a 404, like its case."""
+    try:
+        return selectors.queries_for(user).select_related("case__center", "opened_by", "finding").get(pk=pk)
+    except (selectors.Query.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such query.") from None
+
+
+def _get_finding_for_user(user, pk):
+    try:
+        return selectors.findings_for(user).select_related("case__center").get(pk=pk)
+    except (selectors.Finding.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such finding.") from None
+
+
+def _page(request, qs):
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    rows = selectors.overview(user)
+    codes = [row.code for row in rows]
+    queries = selectors.queries_for(user).select_related("case__center").exclude(status=QueryStatus.CLOSED)
+    return render(
+        request,
+        "quality/dashboard.html",
+        {
+            "rows": rows,
+            "codes": codes,
+            "rules": selectors.rule_rows(user, codes),
+            "trend": selectors.trend(user),
+            "queries": queries[:20],
+            "access": access_for(user),
+        },
+    )
+
+
+@login_required
+def finding_list(request):
+    user = request.user
+    form = FindingFilterForm(request.GET or None, centers=centers_for(user))
+    qs = (
+        selectors.findings_for(user).select_related("case__center").order_by("case__center__code", "case_id", "rule_id")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["center"]:
+            qs = qs.filter(case__center__code=data["center"])
+        for name, lookup in (("rule", "rule_id"), ("severity", "severity"), ("stage", "stage")):
+            if data[name]:
+                qs = qs.filter(**{lookup: data[name]})
+    page, query = _page(request, qs)
+    findings = present_findings(user, page.object_list)
+    return render(
+        request,
+        "quality/finding_list.html",
+        {"form": form, "page": page, "findings": findings, "query": query, "access": access_for(user)},
+    )
+
+
+@login_required
+def query_list(request):
+    user = request.user
+    form = QueryFilterForm(request.GET or None, centers=centers_for(user))
+    qs = selectors.queries_for(user).select_related("case__center", "opened_by").annotate(n_messages=Count("messages"))
+    status = ""
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        if form.cleaned_data["center"]:
+            qs = qs.filter(case__center__code=form.cleaned_data["center"])
+    if status == "":
+        qs = qs.exclude(status=QueryStatus.CLOSED)
+    elif status != "all":
+        qs = qs.filter(status=status)
+    page, query = _page(request, qs.order_by("-updated_at", "-pk"))
+    return render(request, "quality/query_list.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
+def query_detail(request, pk):
+    query = _get_query_for_user(request.user, pk)
+    access = access_for(request.user)
+    thread = query.messages.select_related("author")
+    return render(
+        request,
+        "quality/query_detail.html",
+        {
+            "query": query,
+            "thread": thread,
+            "form": MessageForm(),
+            "can_answer": query.case.center_id in access.write_center_ids and query.status != QueryStatus.CLOSED,
+            "can_close": access.is_data_manager and query.status != QueryStatus.CLOSED,
+            "can_reopen": access.is_data_manager and query.status == QueryStatus.CLOSED,
+            "awaits_center": query.status in AWAITING_CENTER,
+            "history": query.history.select_related("history_user").order_by("history_date"),
+        },
+    )
+
+
+def _act(request, pk, service, done: str):
+    query = _get_query_for_user(request.user, pk)
+    form = MessageForm(request.POST)
+    form.is_valid()
+    try:
+        service(user=request.user, query=query, text=form.cleaned_data.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("quality:query_detail", pk=query.pk)
+
+
+@login_required
+@require_POST
+def query_answer(request, pk):
+    return _act(request, pk, services.query_answer, "Answer sent to the data manager.")
+
+
+@login_required
+@require_POST
+def query_close(request, pk):
+    return _act(request, pk, services.query_close, "Query closed.")
+
+
+@login_required
+@require_POST
+def query_reopen(request, pk):
+    return _act(request, pk, services.query_reopen, "Query reopened; the center has been told.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def query_new(request, pk):
+    case, _ = get_case_for_user(request.user, pk)
+    if not access_for(request.user).is_data_manager:
+        raise PermissionDenied(DATA_MANAGER_ONLY)
+    form = QueryOpenForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            query = services.query_open(
+                user=request.user,
+                case=case,
+                subject=data["subject"],
+                text=data["text"],
+                record=form.record(case),
+                field=data["field"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Query opened; the center has been told.")
+            return redirect("quality:query_detail", pk=query.pk)
+    return render(request, "quality/query_form.html", {"form": form, "case": case})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_query(request, pk):
+    finding = _get_finding_for_user(request.user, pk)
+    if not access_for(request.user).is_data_manager:
+        raise PermissionDenied(DATA_MANAGER_ONLY)
+    [finding] = present_findings(request.user, [finding])
+    initial = {"subject": f"{finding.rule_id}: {finding.rule.description}"[:200], "text": finding.message}
+    form = QueryOpenForm(request.POST or None, case=finding.case, finding=finding, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            query = services.query_from_finding(
+                user=request.user, finding=finding, subject=form.cleaned_data["subject"], text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Query opened from the finding; the center has been told.")
+            return redirect("quality:query_detail", pk=query.pk)
+    return render(request, "quality/query_form.html", {"form": form, "case": finding.case, "finding": finding})
+
+
+@login_required
+@require_POST
+def case_recheck(request, pk):
+    """Run the rules on one case now (they also run after every save and nightly)."""
+    case = get_case_for_user_rw(request.user, pk)
+    services.case_check(case)
+    messages.success(request, "Data-quality checks run again for this case.")
+    return redirect("registry:case_detail", pk=case.pk)
+
+
+def case_panel_context(user, case) -> dict:
+    """The case page's findings and queries panel (quality/case_panel.html)."""
+    access = access_for(user)
+    findings = sort_findings(present_findings(user, selectors.findings_for(user).filter(case=case), with_sections=True))
+    queries = list(selectors.queries_for(user).filter(case=case).order_by("-updated_at", "-pk"))
+    return {
+        "case": case,
+        "findings": findings,
+        "queries": queries,
+        "is_data_manager": access.is_data_manager,
+        "can_edit": access.can_write_center(case.center_id) and not case.is_locked,
+    }
