@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from analytics.core.cox._engine import Evaluation, RiskSets
 from analytics.core.results import Result, to_jsonable
+
+if TYPE_CHECKING:
+    from analytics.core.cox.zph import ZphResult
 
 __all__ = ["CoxResult"]
 
@@ -65,7 +69,7 @@ class CoxResult(Result):
     concordance_counts: dict[str, float] = field(default_factory=dict)
     iterations: int = 0
     converged: bool = False
-    ph_test: Any = None  # ZphResult from analytics.core.cox.zph
+    ph_test: ZphResult | None = None
     _model: Model | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,6 +80,21 @@ class CoxResult(Result):
             value = getattr(self, f.name)
             out[f.name] = value.to_dict() if isinstance(value, Result) else value
         return to_jsonable(out)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per term: coef, se, hr, hr_lower, hr_upper, z, p (as R's ``summary(fit)`` table)."""
+        return pd.DataFrame(
+            {
+                "coef": self.coef,
+                "se": self.se,
+                "hr": self.hr,
+                "hr_lower": self.hr_lower,
+                "hr_upper": self.hr_upper,
+                "z": self.z,
+                "p": self.p,
+            },
+            index=pd.Index(self.terms, name="term"),
+        )
 
     def to_cli_dict(self) -> dict[str, Any]:
         """The ``cox`` object of ``python -m analytics survival`` output (JSON-safe)."""

@@ -146,6 +146,13 @@ class TestAgainstR:
         close(out["ph_test"]["global"]["chisq"], zph["global"]["chisq"])
         assert [t["term"] for t in out["ph_test"]["terms"]] == [t["term"] for t in zph["terms"]]
 
+    def test_the_table_has_one_row_per_term(self):
+        case = CASES["veteran_efron"]
+        table = fit_case(case).to_frame()
+        assert list(table.index) == case["terms"]
+        assert list(table.columns) == ["coef", "se", "hr", "hr_lower", "hr_upper", "z", "p"]
+        close(table["hr_upper"], case["hr_upper"])
+
     def test_the_method_and_settings_say_what_was_done(self):
         fit = fit_case(CASES["multicenter_efron"])
         assert fit.method.startswith("Cox proportional hazards, Efron ties, stratified by center;")
