@@ -16,6 +16,7 @@ __all__ = [
     "Access",
     "access_for",
     "cases_for",
+    "cases_for_system",
     "centers_for",
     "get_case_for_user",
     "get_case_for_user_rw",
@@ -102,6 +103,15 @@ def cases_for(user, *, include_archived: bool = False) -> QuerySet[Case]:
     qs = Case.objects.all()
     if not access.read_all:
         qs = qs.filter(center_id__in=access.write_center_ids)
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    return qs
+
+
+def cases_for_system(*, include_archived: bool = False) -> QuerySet[Case]:
+    """Every case, for work the registry does itself with no user behind it: the nightly pooled analysis and
+    the pooled comparison behind a center's own report (whose output names no other center). Never for a page."""
+    qs = Case.objects.all()
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True)
     return qs

@@ -1,0 +1,265 @@
+"""Records -> the analysis-ready dataset (``analytics.schema.Dataset``): one row per case, endpoints derived here.
+
+The Django side of the analytics. Every case set comes from ``registry.access`` (``cases_for(user)``, or
+``cases_for_system()`` for the registry's own runs); filters only narrow it. Every case's records are read with
+a fixed number of queries whatever the number of cases (prefetching), then derived with
+``registry.derivation.case_record`` + ``analytics.derive.derive_case``, the one place that decides endpoints.
+
+The rows are plain JSON values (dates as ISO strings), so a worker can store a center's part of a run and the
+join can rebuild exactly the same DataFrames (``dataset_from_rows``). No dates of birth, no hospital-number
+hashes: the schema has no column for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from analytics import derive as d
+from analytics.runs.options import RunFilters
+from analytics.schema import (
+    ADVERSE_EVENT_COLUMNS,
+    CASE_COLUMNS,
+    FINDING_COLUMNS,
+    LAB_NAMES,
+    PRESENTATION_COLUMNS,
+    Dataset,
+    check_dataset,
+)
+from registry import models as m
+from registry.choices import DEATH_KINDS, EventKind, LabTimepoint, VitalStatus
+from registry.derivation import case_record
+from registry.validation import CaseState
+
+__all__ = ["DatasetRows", "build_dataset", "dataset_from_rows", "dataset_rows", "filter_cases"]
+
+# A living child last seen more than this many days before the data cut is not "followed".
+FOLLOWED_DAYS = 365
+TRM_CAUSE = "trm"
+
+DatasetRows = dict[str, list[dict[str, Any]]]
+
+
+def filter_cases(cases: QuerySet[m.Case], filters: RunFilters, *, centers: bool = True) -> QuerySet[m.Case]:
+    """Narrow a scoped case set by the run's filters.
+
+    ``cal_only`` needs the derived age and is applied by ``dataset_rows``; ``apply_exclusions`` is the report's
+    to apply (excluded cases stay in the dataset, so the cohort section can count them and say why).
+
+    ``centers=False`` leaves the center filter out: a center's report compares its center with the pool.
+    """
+    if centers and filters.centers:
+        cases = cases.filter(center__code__in=filters.centers)
+    if filters.lineages:
+        cases = cases.filter(diagnosis__lineage__in=filters.lineages, diagnosis__archived_at__isnull=True)
+    if filters.protocols:
+        cases = cases.filter(treatment__protocol__name__in=filters.protocols, treatment__archived_at__isnull=True)
+    if filters.year_from is not None:
+        cases = cases.filter(diagnosis__diagnosis_date__year__gte=filters.year_from)
+    if filters.year_to is not None:
+        cases = cases.filter(diagnosis__diagnosis_date__year__lte=filters.year_to)
+    return cases
+
+
+def _live(model, *related: str) -> Prefetch:
+    qs = model.objects.filter(archived_at__isnull=True)
+    if related:
+        qs = qs.select_related(*related)
+    return Prefetch(_RELATED_NAME[model], queryset=qs, to_attr=f"_live_{_RELATED_NAME[model]}")
+
+
+_RELATED_NAME = {
+    m.LabPanel: "lab_panels",
+    m.CytogeneticFinding: "findings",
+    m.ResponseAssessment: "assessments",
+    m.Transplant: "transplants",
+    m.OutcomeEvent: "events",
+    m.AdverseEvent: "adverse_events",
+    m.FollowUp: "follow_ups",
+}
+
+
+def _prefetched(cases: QuerySet[m.Case]) -> QuerySet[m.Case]:
+    # One query for the cases (with their one-to-one records joined) and one per kind of record: the number of
+    # queries does not grow with the number of cases.
+    return (
+        cases.select_related("center", "diagnosis", "treatment__protocol")
+        .prefetch_related(
+            _live(m.LabPanel),
+            _live(m.CytogeneticFinding, "abnormality", "gene_5p", "gene_3p"),
+            _live(m.ResponseAssessment),
+            _live(m.Transplant),
+            _live(m.OutcomeEvent),
+            _live(m.AdverseEvent, "event_type"),
+            _live(m.FollowUp),
+        )
+        .order_by("registry_id")
+    )
+
+
+def _one(case: m.Case, attr: str):
+    try:
+        record = getattr(case, attr)
+    except ObjectDoesNotExist:
+        return None
+    return None if record.archived_at is not None else record
+
+
+def _state(case: m.Case) -> CaseState:
+    return CaseState(
+        case=case,
+        diagnosis=_one(case, "diagnosis"),
+        treatment=_one(case, "treatment"),
+        labs=tuple(case._live_lab_panels),
+        findings=tuple(case._live_findings),
+        assessments=tuple(case._live_assessments),
+        transplants=tuple(case._live_transplants),
+        events=tuple(case._live_events),
+        adverse_events=tuple(case._live_adverse_events),
+        follow_ups=tuple(case._live_follow_ups),
+    )
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
+def _case_row(state: CaseState, derived: d.DerivedCase, data_cut: date) -> dict[str, Any]:
+    case, diagnosis, treatment = state.case, state.diagnosis, state.treatment
+    panels = {p.timepoint: p for p in state.labs}
+    baseline, post = panels.get(LabTimepoint.BASELINE), panels.get(LabTimepoint.POST_INDUCTION)
+    events = sorted(state.events, key=lambda e: (e.event_date, e.pk))
+    deaths = [e for e in events if e.kind in DEATH_KINDS]
+    relapses = [e for e in events if e.kind == EventKind.RELAPSE]
+    follow_ups = sorted(state.follow_ups, key=lambda f: f.contact_date)
+    last = follow_ups[-1] if follow_ups else None
+    dead = bool(deaths) or (last is not None and last.vital_status == VitalStatus.DEAD)
+    recent = last is not None and last.contact_date >= data_cut - timedelta(days=FOLLOWED_DAYS)
+    followed = None if dead else recent
+    wbc = baseline.wbc if baseline else None
+    row: dict[str, Any] = {
+        "case_key": case.registry_id,
+        "center": case.center.code,
+        "sex": case.sex,
+        "diagnosis_year": diagnosis.diagnosis_date.year if diagnosis else None,
+        "lineage": diagnosis.lineage if diagnosis else None,
+        "subtype": _blank_to_none(diagnosis.subtype) if diagnosis else None,
+        "fab": _blank_to_none(diagnosis.fab) if diagnosis else None,
+        "cns_status": _blank_to_none(diagnosis.cns_status) if diagnosis else None,
+        "down_syndrome": case.down_syndrome,
+        "exclusion_reason": (case.exclusion_reason or "excluded") if case.excluded else "",
+        "protocol": treatment.protocol.name if treatment else None,
+        "steroid_response": _blank_to_none(treatment.steroid_response) if treatment else None,
+        "wbc_ge_300": None if wbc is None else wbc >= 300,
+        "trm": any(e.death_cause == TRM_CAUSE for e in deaths),
+        "death_cause": _blank_to_none(deaths[0].death_cause) if deaths else None,
+        "relapse_site": _blank_to_none(relapses[0].relapse_site) if relapses else None,
+        "hsct": bool(state.transplants),
+        "alive_followed_12m": followed,
+        # Filled in once data-quality queries and findings exist for cases; until then nothing is open.
+        "n_open_queries": 0,
+        "n_error_findings": 0,
+    }
+    row.update({k: _json_value(v) for k, v in derived.as_row().items()})
+    for name in PRESENTATION_COLUMNS:
+        row[name] = getattr(diagnosis, name) if diagnosis else None
+    for name in LAB_NAMES:
+        row[f"lab_{name}_baseline"] = getattr(baseline, name) if baseline else None
+        row[f"lab_{name}_post"] = getattr(post, name) if post else None
+    return row
+
+
+def dataset_rows(
+    cases: QuerySet[m.Case],
+    *,
+    rules: d.RiskRuleSet,
+    settings: d.EndpointSettings,
+    cal_only: bool = False,
+    data_cut: date | None = None,
+) -> DatasetRows:
+    """The three tables of the dataset as lists of JSON-ready dicts, for the cases of ``cases``.
+
+    Parameters
+    ----------
+    cases : a case queryset from ``registry.access`` (already filtered).
+    rules : the cytogenetic risk rule set (``registry.derivation.risk_ruleset(version)``).
+    settings : endpoint settings for ``analytics.derive.derive_case``.
+    cal_only : keep only cases whose derived age class is CAL.
+    data_cut : the date follow-up completeness is judged at; today by default.
+    """
+    data_cut = data_cut or timezone.localdate()
+    rows: DatasetRows = {"cases": [], "findings": [], "adverse_events": []}
+    for case in _prefetched(cases):
+        state = _state(case)
+        record = case_record(state)
+        derived = d.derive_case(record, rules=rules, settings=settings)
+        if cal_only and derived.age.age_class != "CAL":
+            continue
+        row = _case_row(state, derived, data_cut)
+        rows["cases"].append(row)
+        key, center, lineage = row["case_key"], row["center"], row["lineage"]
+        # record.findings follows state.findings one to one, with the fusion a karyotype implies filled in.
+        for finding, plain in zip(state.findings, record.findings, strict=True):
+            rows["findings"].append(
+                {
+                    "case_key": key,
+                    "center": center,
+                    "lineage": lineage,
+                    "method": finding.method,
+                    "abnormality": finding.abnormality.code,
+                    "abnormality_label": finding.abnormality.label,
+                    "fusion": plain.fusion,
+                }
+            )
+        for event in state.adverse_events:
+            rows["adverse_events"].append(
+                {
+                    "case_key": key,
+                    "center": center,
+                    "event_type": event.event_type.code,
+                    "event_label": event.event_type.label,
+                    "grade": event.grade,
+                    "phase": event.phase,
+                }
+            )
+    return rows
+
+
+def _frame(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(list(rows), columns=list(columns))
+
+
+def dataset_from_rows(rows: DatasetRows, *, data_cut: date | str) -> Dataset:
+    """The Dataset of rows made by ``dataset_rows`` (possibly several parts concatenated, or read back from JSON)."""
+    dataset = Dataset(
+        cases=_frame(rows.get("cases", ()), CASE_COLUMNS),
+        findings=_frame(rows.get("findings", ()), FINDING_COLUMNS),
+        adverse_events=_frame(rows.get("adverse_events", ()), ADVERSE_EVENT_COLUMNS),
+        data_cut=data_cut if isinstance(data_cut, str) else data_cut.isoformat(),
+    )
+    check_dataset(dataset)
+    return dataset
+
+
+def build_dataset(
+    cases: QuerySet[m.Case],
+    *,
+    rules: d.RiskRuleSet,
+    settings: d.EndpointSettings,
+    cal_only: bool = False,
+    data_cut: date | None = None,
+) -> Dataset:
+    """The analysis-ready Dataset of these cases (see ``dataset_rows`` for the parameters)."""
+    data_cut = data_cut or timezone.localdate()
+    rows = dataset_rows(cases, rules=rules, settings=settings, cal_only=cal_only, data_cut=data_cut)
+    return dataset_from_rows(rows, data_cut=data_cut)

@@ -1,0 +1,170 @@
+"""An analysis run, its per-center parts and the files it produced. A finished run never changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from registry.models import Center
+
+__all__ = ["AnalysisRun", "RunArtifact", "RunPart"]
+
+RUN_FINISHED = "This run has finished; a finished run never changes. Start a new run instead."
+
+
+class AnalysisRun(models.Model):
+    """One pooled analysis (or one center's report): what was asked, on which rows, and what came out."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Trigger(models.TextChoices):
+        USER = "user", "A user"
+        SCHEDULE = "schedule", "The schedule"
+
+    FINISHED = (Status.DONE, Status.FAILED)
+
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope_center = models.ForeignKey(
+        Center,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Set for a center's own report: that center against the pool, other centers unnamed.",
+    )
+    filters = models.JSONField(default=dict)
+    settings = models.JSONField(default=dict)
+    fingerprint = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the exact input rows and the settings."
+    )
+    code_version = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    error = models.TextField(blank=True)
+    reused_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A finished run on the same rows and settings whose results this run stands for.",
+    )
+    n_cases = models.PositiveIntegerField(null=True, blank=True)
+    data_cut = models.DateField(null=True, blank=True)
+    results = models.JSONField(null=True, blank=True, help_text="The report as data (Report.to_dict()).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["fingerprint", "status"])]
+
+    def __str__(self) -> str:
+        what = f"{self.scope_center.code} report" if self.scope_center_id else "pooled analysis"
+        return f"Run {self.pk}: {what} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        # Services move a run forward with conditional updates; this is the last line against any other path.
+        if self._stored_status() in self.FINISHED:
+            raise ValidationError(RUN_FINISHED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Analysis runs are kept; they are never deleted.")
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def source(self) -> AnalysisRun:
+        """The run whose results and files this run shows: itself, or the identical run it reused."""
+        return self.reused_from if self.reused_from_id else self
+
+    def _stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+
+def _artifact_path(artifact: RunArtifact, filename: str) -> str:
+    return f"analysis_runs/{artifact.run_id}/{filename}"
+
+
+class RunArtifact(models.Model):
+    """A file a run produced, kept under MEDIA_ROOT and served only through an access-checked view."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF report"
+        XLSX = "xlsx", "XLSX workbook"
+        CSV = "csv", "Dataset (CSV)"
+        PNG = "png", "Figure (PNG)"
+        SVG = "svg", "Figure (SVG)"
+
+    CONTENT_TYPES = {
+        Kind.PDF: "application/pdf",
+        Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Kind.CSV: "text/csv",
+        Kind.PNG: "image/png",
+        Kind.SVG: "image/svg+xml",
+    }
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.PROTECT, related_name="artifacts")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    name = models.CharField(max_length=100, help_text="'report', 'dataset' or the figure's name.")
+    file = models.FileField(upload_to=_artifact_path, max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["run", "kind", "name"], name="one_artifact_per_kind_name")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def save(self, *args, **kwargs):
+        if self.run._stored_status() in AnalysisRun.FINISHED:
+            raise ValidationError(RUN_FINISHED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.run._stored_status() in AnalysisRun.FINISHED:
+            raise ValidationError(RUN_FINISHED)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.{self.kind}"
+
+    @property
+    def content_type(self) -> str:
+        return self.CONTENT_TYPES[self.kind]
+
+
+class RunPart(models.Model):
+    """One center's share of a run, built by its own task: the center's rows until the join has read them,
+    then only a summary (the per-center partial result kept with the run)."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.PROTECT, related_name="parts")
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
+    rows = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    seconds = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["center__code"]
+        constraints = [models.UniqueConstraint(fields=["run", "center"], name="one_part_per_center")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.center_id}"

@@ -1,0 +1,312 @@
+"""Every write to an analysis run. A run moves queued -> running -> done | failed, each step a conditional update,
+so that a task delivered twice, or two workers on the same run, do the work once; a finished run never changes.
+
+    run_request   who may ask for what; reuses an identical finished run; queues the run on commit
+    run_execute   claims a queued run (queued -> running) and names the centers to fan out to
+    run_part_build  one center's rows (the per-center task)
+    run_finish    the pooled step (the join): report, files, results; or the identical finished run it reuses
+    run_fail      records a failure and its reason
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import replace
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
+from analytics.runs.fingerprint import code_version, fingerprint
+from analytics.runs.models import AnalysisRun, RunArtifact, RunPart
+from analytics.runs.options import RunFilters, RunSettings
+from analytics.runs.reporting import center_rows_only, make_report, render_files, report_settings
+from analytics.schema import Dataset
+from registry import models as rm
+from registry.access import access_for, cases_for, cases_for_system
+from registry.derivation import risk_ruleset
+
+__all__ = [
+    "run_execute",
+    "run_fail",
+    "run_fail_stale",
+    "run_finish",
+    "run_part_build",
+    "run_request",
+    "run_request_scheduled",
+]
+
+logger = logging.getLogger(__name__)
+
+RUN_FORBIDDEN = "Your role cannot start analyses."
+RUN_OTHER_CENTER = "You may request only your own center's report."
+RUN_ONE_CENTER = "A center's report is for one center: choose one of yours."
+RUN_UNKNOWN_RULE_VERSION = "There is no risk rule set with version {version!r}."
+RUN_STALE = "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
+ERROR_MAX_CHARS = 4000
+STALE_AFTER = timedelta(hours=12)
+
+_UNFINISHED = (AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers: the cases a run reads, its rows, its fingerprint
+# ---------------------------------------------------------------------------------------------------------------
+def _scope_center(user, filters: RunFilters) -> rm.Center | None:
+    """None for a pooled run; the center for a center's own report. Refuses anyone else."""
+    if user is None:
+        return None
+    access = access_for(user)
+    if access.read_all:
+        return None
+    if not access.write_center_ids:
+        raise PermissionDenied(RUN_FORBIDDEN)
+    own = rm.Center.objects.filter(pk__in=access.write_center_ids)
+    if not filters.centers:
+        centers = list(own[:2])
+        if len(centers) != 1:
+            raise ValidationError({"centers": RUN_ONE_CENTER})
+        return centers[0]
+    if len(filters.centers) != 1:
+        raise ValidationError({"centers": RUN_ONE_CENTER})
+    center = own.filter(code=filters.centers[0]).first()
+    if center is None:
+        raise PermissionDenied(RUN_OTHER_CENTER)
+    return center
+
+
+def _source_cases(run: AnalysisRun) -> QuerySet[rm.Case]:
+    """The cases a run reads: the requester's scope, or every case for the schedule and for a center's report
+    (whose pooled comparison needs the pool; the report names no other center and its CSV holds only the
+    center's own rows)."""
+    filters = RunFilters.from_dict(run.filters)
+    if run.scope_center_id is not None or run.requested_by_id is None:
+        base = cases_for_system()
+    else:
+        base = cases_for(run.requested_by)
+    return filter_cases(base, filters, centers=run.scope_center_id is None)
+
+
+def _rows(run: AnalysisRun, cases: QuerySet[rm.Case]) -> DatasetRows:
+    settings = RunSettings.from_dict(run.settings)
+    filters = RunFilters.from_dict(run.filters)
+    return dataset_rows(
+        cases,
+        rules=risk_ruleset(settings.rule_version),
+        settings=settings.endpoint_settings(),
+        cal_only=filters.cal_only,
+        data_cut=run.data_cut,
+    )
+
+
+def _report_settings(run: AnalysisRun):
+    return report_settings(
+        RunFilters.from_dict(run.filters),
+        RunSettings.from_dict(run.settings),
+        center_scope=run.scope_center.code if run.scope_center_id else None,
+    )
+
+
+def _fingerprint(run: AnalysisRun, dataset: Dataset) -> str:
+    return fingerprint(dataset, settings=_report_settings(run).as_dict())
+
+
+def _finished_twin(run: AnalysisRun, fp: str) -> AnalysisRun | None:
+    """A finished run on the same rows, settings, scope and code: its results are this run's results."""
+    candidates = AnalysisRun.objects.filter(
+        status=AnalysisRun.Status.DONE,
+        fingerprint=fp,
+        reused_from__isnull=True,
+        scope_center_id=run.scope_center_id,
+        code_version=run.code_version,
+    ).exclude(pk=run.pk)
+    # Settings are compared in Python: JSON equality in SQL differs between databases.
+    return next((c for c in candidates.order_by("pk") if c.settings == run.settings), None)
+
+
+def _enqueue(run_id: int) -> None:
+    from analytics.tasks import run_start_task  # tasks import this module
+
+    run_start_task.delay(run_id)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Services
+# ---------------------------------------------------------------------------------------------------------------
+@transaction.atomic
+def run_request(*, user, filters: RunFilters, settings: RunSettings) -> AnalysisRun:
+    """Ask for an analysis; returns the queued run, or an identical finished run if one exists.
+
+    Coordinators and the data manager request pooled runs over the cases they may read; a center's users
+    request their own center's report (``filters.centers`` empty or their one center). ``user=None`` is the
+    schedule. The run is handed to the workers once the transaction commits.
+    """
+    scope = _scope_center(user, filters)
+    if scope is not None:
+        filters = replace(filters, centers=(scope.code,))
+    try:
+        rules = risk_ruleset(settings.rule_version)
+    except rm.RiskRuleSet.DoesNotExist as exc:
+        message = RUN_UNKNOWN_RULE_VERSION.format(version=settings.rule_version) if settings.rule_version else exc
+        raise ValidationError({"rule_version": str(message)}) from None
+    settings = replace(settings, rule_version=rules.version)
+    run = AnalysisRun(
+        trigger=AnalysisRun.Trigger.SCHEDULE if user is None else AnalysisRun.Trigger.USER,
+        requested_by=user,
+        scope_center=scope,
+        filters=filters.as_dict(),
+        settings=settings.as_dict(),
+        code_version=code_version(),
+        data_cut=timezone.localdate(),
+    )
+    dataset = dataset_from_rows(_rows(run, _source_cases(run)), data_cut=run.data_cut)
+    run.fingerprint = _fingerprint(run, dataset)
+    twin = _finished_twin(run, run.fingerprint)
+    if twin is not None:
+        return twin
+    run.n_cases = len(dataset.cases)
+    run.full_clean()
+    run.save()
+    run_id = run.pk
+    # robust: without a broker the run executes right here; its failure is recorded on the run, not raised.
+    transaction.on_commit(lambda: _enqueue(run_id), robust=True)
+    return run
+
+
+def run_request_scheduled() -> AnalysisRun:
+    """The nightly pooled run over every center, with the default settings."""
+    return run_request(user=None, filters=RunFilters(), settings=RunSettings())
+
+
+def run_execute(run_id: int) -> list[int] | None:
+    """Claim a queued run (queued -> running) and return the centers whose parts to build.
+
+    Returns None when the run was not queued (already claimed by another delivery, or finished): the caller
+    then does nothing.
+    """
+    claimed = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).update(
+        status=AnalysisRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    run = AnalysisRun.objects.get(pk=run_id)
+    return sorted(set(_source_cases(run).order_by().values_list("center_id", flat=True)))
+
+
+def run_part_build(*, run_id: int, center_id: int) -> RunPart | None:
+    """Build and keep one center's rows of a running run; a second delivery finds the part and returns it."""
+    run = AnalysisRun.objects.select_related("scope_center").get(pk=run_id)
+    if run.status != AnalysisRun.Status.RUNNING:
+        return None
+    existing = RunPart.objects.filter(run=run, center_id=center_id).first()
+    if existing is not None:
+        return existing
+    started = time.monotonic()
+    rows = _rows(run, _source_cases(run).filter(center_id=center_id))
+    center = rm.Center.objects.get(pk=center_id)
+    summary = {
+        "center": center.code,
+        "cases": len(rows["cases"]),
+        "excluded": sum(bool(r["excluded"]) for r in rows["cases"]),
+        "findings": len(rows["findings"]),
+        "adverse_events": len(rows["adverse_events"]),
+    }
+    try:
+        with transaction.atomic():
+            return RunPart.objects.create(
+                run=run, center=center, rows=rows, summary=summary, seconds=round(time.monotonic() - started, 3)
+            )
+    except IntegrityError:  # another delivery of the same part got there first
+        return RunPart.objects.get(run=run, center_id=center_id)
+
+
+def _concat(parts: list[RunPart]) -> DatasetRows:
+    rows: DatasetRows = {"cases": [], "findings": [], "adverse_events": []}
+    for part in parts:
+        for table in rows:
+            rows[table].extend(part.rows.get(table, ()))
+    return rows
+
+
+def _metadata(run: AnalysisRun, fp: str) -> dict:
+    return {
+        "run_id": run.pk,
+        "fingerprint": fp,
+        "code_version": run.code_version,
+        "data_cut": run.data_cut.isoformat() if isinstance(run.data_cut, date) else str(run.data_cut),
+        "requested_at": run.created_at.isoformat(timespec="seconds"),
+        "started_by": "schedule" if run.trigger == AnalysisRun.Trigger.SCHEDULE else "user",
+        "filters": RunFilters.from_dict(run.filters).describe(),
+    }
+
+
+def _save_artifact(run: AnalysisRun, kind: str, name: str, content: bytes) -> RunArtifact:
+    artifact = RunArtifact(run=run, kind=kind, name=name, size=len(content), sha256=hashlib.sha256(content).hexdigest())
+    artifact.file.save(artifact.filename, ContentFile(content), save=False)
+    artifact.save()
+    return artifact
+
+
+def run_finish(*, run_id: int) -> AnalysisRun | None:
+    """The pooled step: join the centers' parts, fingerprint the rows, then reuse an identical finished run or
+    build the report and its files. Does nothing unless the run is running (a second delivery, a failed run)."""
+    run = AnalysisRun.objects.select_related("scope_center").get(pk=run_id)
+    if run.status != AnalysisRun.Status.RUNNING:
+        return None
+    parts = list(run.parts.all())
+    dataset = dataset_from_rows(_concat(parts), data_cut=run.data_cut)
+    fp = _fingerprint(run, dataset)
+    twin = _finished_twin(run, fp)
+    report = files = None
+    if twin is None:
+        report = make_report(dataset, settings=_report_settings(run), metadata=_metadata(run, fp))
+        scope = run.scope_center.code if run.scope_center_id else None
+        files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
+
+    with transaction.atomic():
+        locked = AnalysisRun.objects.select_for_update().get(pk=run_id)
+        if locked.status != AnalysisRun.Status.RUNNING:
+            return None
+        # The parts' rows were only for this join; each part keeps its summary.
+        RunPart.objects.filter(run=locked).update(rows={})
+        if twin is not None:
+            locked.reused_from = twin
+        else:
+            for old in locked.artifacts.all():  # an earlier delivery of this join that failed half-way
+                old.file.delete(save=False)
+                old.delete()
+            for f in files:
+                _save_artifact(locked, f.kind, f.name, f.content)
+            locked.results = report.to_dict()
+        locked.fingerprint = fp
+        locked.n_cases = len(dataset.cases)
+        locked.status = AnalysisRun.Status.DONE
+        locked.finished_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def run_fail(*, run_id: int, error: str) -> bool:
+    """Record that a run failed, and why. A finished run is left as it is (returns False)."""
+    changed = AnalysisRun.objects.filter(pk=run_id, status__in=_UNFINISHED).update(
+        status=AnalysisRun.Status.FAILED, error=(error or "unknown error")[:ERROR_MAX_CHARS], finished_at=timezone.now()
+    )
+    if changed:
+        logger.warning("analysis run %s failed: %s", run_id, error)
+    return bool(changed)
+
+
+def run_fail_stale(*, older_than: timedelta = STALE_AFTER) -> int:
+    """Fail the runs still unfinished long after they were requested, with the reason; returns how many."""
+    cutoff = timezone.now() - older_than
+    stale = AnalysisRun.objects.filter(status__in=_UNFINISHED, created_at__lt=cutoff)
+    hours = round(older_than.total_seconds() / 3600)
+    return stale.update(
+        status=AnalysisRun.Status.FAILED, error=RUN_STALE.format(hours=hours), finished_at=timezone.now()
+    )

@@ -1,0 +1,97 @@
+"""Celery tasks of the pooled analyses. Each takes ids and calls one service; the services make a second
+delivery harmless (a run is claimed with a conditional update, a part exists once, the join runs once).
+
+    run_start_task(run_id)            claim the run, then fan out: a chord of one part per center ...
+      run_part_task(run_id, center)   ... each building that center's rows,
+      run_join_task(run_id)           ... joined by the pooled step (report, files, results).
+    nightly_pooled_run_task()         the pooled run django-celery-beat starts every night (see the admin).
+
+Without REDIS_URL (CELERY_TASK_ALWAYS_EAGER) the same canvas runs in-process. Tasks are acknowledged late and
+retried with backoff on transient errors (database or broker connections); any other failure, or one that
+outlasts its retries or its soft time limit, is recorded on the run with its reason.
+"""
+
+from __future__ import annotations
+
+from celery import Task, chord, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from analytics.runs.services import (
+    run_execute,
+    run_fail,
+    run_fail_stale,
+    run_finish,
+    run_part_build,
+    run_request_scheduled,
+)
+
+__all__ = ["nightly_pooled_run_task", "run_join_task", "run_part_task", "run_start_task"]
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, BrokerOperationalError)
+TIME_LIMIT_REASON = "The task ran out of time (soft limit {seconds} s)."
+
+
+class _RegistryTask(Task):
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = TRANSIENT_ERRORS
+    max_retries = 5
+    retry_backoff = 5
+    retry_backoff_max = 600
+    retry_jitter = True
+    soft_time_limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+    time_limit = settings.CELERY_TASK_TIME_LIMIT
+
+
+class _RunTask(_RegistryTask):
+    """A task of one run: when it fails for good, the run is marked failed with the reason."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        run_id = kwargs.get("run_id", args[0] if args else None)
+        if run_id is not None:
+            run_fail(run_id=run_id, error=_reason(exc, self))
+        super().on_failure(exc, task_id, args, kwargs, einfo)
+
+
+def _reason(exc: BaseException, task: Task) -> str:
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return TIME_LIMIT_REASON.format(seconds=task.soft_time_limit)
+    return f"{task.name}: {type(exc).__name__}: {exc}"
+
+
+@shared_task(base=_RunTask, name="analytics.run_start")
+def run_start_task(run_id: int) -> list[int] | None:
+    centers = run_execute(run_id)
+    if centers is None:  # not queued any more: another delivery has it, or it is finished
+        return None
+    join = run_join_task.si(run_id)
+    if centers:
+        chord([run_part_task.si(run_id, center_id) for center_id in centers])(join)
+    else:
+        join.delay()
+    return centers
+
+
+@shared_task(base=_RunTask, name="analytics.run_part")
+def run_part_task(run_id: int, center_id: int) -> int | None:
+    part = run_part_build(run_id=run_id, center_id=center_id)
+    return part.pk if part else None
+
+
+@shared_task(base=_RunTask, name="analytics.run_join")
+def run_join_task(run_id: int) -> str | None:
+    run = run_finish(run_id=run_id)
+    return run.status if run else None
+
+
+@shared_task(base=_RegistryTask, name="analytics.nightly_pooled_run")
+def nightly_pooled_run_task() -> int:
+    """Fail runs no worker finished (a worker killed at its hard limit leaves no reason), then request the
+    nightly pooled run; unchanged rows give back last night's run instead of a new one."""
+    run_fail_stale()
+    return run_request_scheduled().pk

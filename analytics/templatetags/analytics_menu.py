@@ -1,0 +1,18 @@
+from django import template
+from django.urls import reverse
+
+from registry.access import access_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def analytics_menu_link(context):
+    """The menu entry for the pooled analyses: "Analyses" for registry-wide roles, the center's own report for
+    a center's users, nothing for anyone else."""
+    access = access_for(context["request"].user)
+    if access.read_all:
+        return {"label": "Analyses", "url": reverse("analytics:run_list")}
+    if access.write_center_ids:
+        return {"label": "My center's report", "url": reverse("analytics:my_center")}
+    return None

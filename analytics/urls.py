@@ -1,0 +1,14 @@
+from django.urls import path
+
+from analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.run_list, name="run_list"),
+    path("new/", views.run_new, name="run_new"),
+    path("my-center/", views.my_center, name="my_center"),
+    path("<int:pk>/", views.run_detail, name="run_detail"),
+    path("<int:pk>/report/", views.run_report, name="run_report"),
+    path("<int:pk>/files/<int:artifact_pk>/", views.artifact_download, name="artifact_download"),
+]

@@ -1,0 +1,160 @@
+"""Pages of the pooled analyses. Thin: every run is loaded through analytics.runs.selectors (scoped like case
+data, 404 outside the reader's scope) and every change goes through analytics.runs.services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from analytics.forms import RunRequestForm
+from analytics.runs.models import AnalysisRun, RunArtifact
+from analytics.runs.reporting import figure_file_name, html_context
+from analytics.runs.selectors import (
+    can_request_pooled,
+    get_artifact_for_user,
+    get_run_for_user,
+    own_centers,
+    runs_for,
+)
+from analytics.runs.services import run_request
+from registry.access import access_for
+from registry.views.errors import apply_errors
+
+REFRESH_SECONDS = 3
+REUSED_MESSAGE = "The same rows with the same settings were analysed already (run {pk}): here it is."
+QUEUED_MESSAGE = "Run {pk} is queued; this page follows it."
+NO_ROLE = "Your role cannot start analyses."
+
+
+def _may_request(user) -> bool:
+    return can_request_pooled(user) or own_centers(user).exists()
+
+
+@login_required
+@require_GET
+def run_list(request):
+    if not access_for(request.user).has_any_role:
+        raise Http404("No analyses here.")
+    page = Paginator(runs_for(request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "analytics/run_list.html",
+        {
+            "page": page,
+            "access": access_for(request.user),
+            "may_request": _may_request(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_new(request):
+    if not _may_request(request.user):
+        raise PermissionDenied(NO_ROLE)
+    centers = None if can_request_pooled(request.user) else list(own_centers(request.user))
+    form = RunRequestForm(request.POST or None, user=request.user, own_centers=centers)
+    if request.method == "POST" and form.is_valid():
+        filters, settings = form.options()
+        try:
+            run = run_request(user=request.user, filters=filters, settings=settings)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if run.requested_by_id != request.user.pk or run.is_finished:
+                messages.info(request, REUSED_MESSAGE.format(pk=run.pk))
+            else:
+                messages.success(request, QUEUED_MESSAGE.format(pk=run.pk))
+            return redirect("analytics:run_detail", pk=run.pk)
+    return render(request, "analytics/run_form.html", {"form": form, "center_report": centers is not None})
+
+
+@login_required
+@require_GET
+def my_center(request):
+    """A center's users: their center's latest report and a button for a fresh one."""
+    if can_request_pooled(request.user):
+        return redirect("analytics:run_list")
+    centers = list(own_centers(request.user))
+    if not centers:
+        raise Http404("No center report here.")
+    runs = runs_for(request.user)
+    rows = [
+        {
+            "center": center,
+            "latest": runs.filter(scope_center=center, status=AnalysisRun.Status.DONE).first(),
+            "pending": runs.filter(scope_center=center).exclude(status__in=AnalysisRun.FINISHED).first(),
+        }
+        for center in centers
+    ]
+    return render(request, "analytics/my_center.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def run_detail(request, pk):
+    run = get_run_for_user(request.user, pk)
+    access = access_for(request.user)
+    source = run.source
+    return render(
+        request,
+        "analytics/run_detail.html",
+        {
+            "run": run,
+            "source": source,
+            "artifacts": source.artifacts.all() if source.status == AnalysisRun.Status.DONE else [],
+            # Per-center parts name centers: registry-wide readers only.
+            "parts": run.parts.select_related("center") if access.read_all else None,
+            "show_error": access.read_all,
+            "refresh": None if run.is_finished else REFRESH_SECONDS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def run_report(request, pk):
+    run = get_run_for_user(request.user, pk)
+    source = run.source
+    if source.status != AnalysisRun.Status.DONE or not source.results:
+        return redirect("analytics:run_detail", pk=run.pk)
+    artifacts = list(source.artifacts.all())
+    by_kind_name = {(a.kind, a.name): a for a in artifacts}
+    figure_files = {}
+    for artifact in artifacts:
+        if artifact.kind in (RunArtifact.Kind.PNG, RunArtifact.Kind.SVG):
+            figure_files.setdefault(artifact.name, {})[artifact.kind] = artifact
+    return render(
+        request,
+        "analytics/report.html",
+        {
+            "run": run,
+            "source": source,
+            "report": html_context(source.results, figure_files=figure_files, file_name=figure_file_name),
+            "pdf": by_kind_name.get((RunArtifact.Kind.PDF, "report")),
+            "xlsx": by_kind_name.get((RunArtifact.Kind.XLSX, "report")),
+            "csv": by_kind_name.get((RunArtifact.Kind.CSV, "dataset")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def artifact_download(request, pk, artifact_pk):
+    run, artifact = get_artifact_for_user(request.user, pk, artifact_pk)
+    # PNGs are shown inline by the report page; everything else (SVG included) is downloaded.
+    inline = artifact.kind == RunArtifact.Kind.PNG
+    response = FileResponse(
+        artifact.file.open("rb"),
+        as_attachment=not inline,
+        filename=f"run{run.source.pk}-{artifact.filename}",
+        content_type=artifact.content_type,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
