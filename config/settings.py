@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "registry",
+    "analytics",
     "quality",
 ]
 
