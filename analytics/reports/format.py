@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["DASH", "fmt_ci", "fmt_days", "fmt_hr", "fmt_num", "fmt_p", "fmt_pct", "is_missing", "n_pct"]
+__all__ = ["DASH", "fmt_ci", "fmt_days", "fmt_hr", "fmt_num", "fmt_p", "fmt_pct", "is_missing", "n_pct", "p_text"]
 
 DASH = "\u2013"  # en dash
 
@@ -27,6 +27,14 @@ def fmt_p(p: Any) -> str | None:
     if is_missing(p):
         return None
     return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_text(p: Any) -> str:
+    """``"p < 0.001"``, ``"p = 0.065"``, or ``"no p-value"``."""
+    text = fmt_p(p)
+    if text is None:
+        return "no p-value"
+    return "p < 0.001" if text.startswith("<") else f"p = {text}"
 
 
 def fmt_pct(value: Any, decimals: int = 1) -> str | None:

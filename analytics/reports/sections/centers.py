@@ -11,7 +11,7 @@ from analytics.core.cox import cox_ph
 from analytics.core.logrank import logrank_test
 
 from ..context import UNKNOWN, Context, label_of
-from ..format import fmt_hr, fmt_num, fmt_p
+from ..format import fmt_hr, fmt_num, fmt_p, p_text
 from ..model import Section, Table
 from ._common import center_grid_rows
 from .forest import build_forest, own_vs_pool
@@ -137,8 +137,8 @@ def _cox(ctx: Context) -> tuple[Table, Table]:
         if res.lr_df:
             notes.append(
                 f"{endpoint.upper()}: likelihood-ratio chi-square = {fmt_num(res.lr_chisq)} on {res.lr_df} "
-                f"df, p = {fmt_p(res.lr_p)}; Wald p = {fmt_p(res.wald_p)}; global PH test p = "
-                f"{fmt_p(res.ph_test.global_p) if res.ph_test is not None else None}; "
+                f"df, {p_text(res.lr_p)}; Wald {p_text(res.wald_p)}; global PH test "
+                f"{p_text(res.ph_test.global_p if res.ph_test is not None else None)}; "
                 f"{res.n_dropped} case(s) with a missing covariate left out."
             )
     ctx.record("Cox models", method, "hazard ratios adjusted for center through separate baseline hazards (strata)")

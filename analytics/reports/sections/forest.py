@@ -14,7 +14,7 @@ from analytics.core.cox import cox_ph
 from analytics.core.meta import pool_hazard_ratios
 
 from ..context import Context
-from ..format import fmt_ci, fmt_hr, fmt_num, fmt_p, n_pct
+from ..format import fmt_ci, fmt_hr, fmt_num, n_pct, p_text
 from ..model import Figure, Table
 from ..suppress import suppress_grid
 from .response import EVALUABLE
@@ -127,13 +127,13 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
     pooled = []
     for name, key in (("Pooled, fixed effect", "fixed"), ("Pooled, random effects (DerSimonian-Laird)", "random")):
         hr, lo, up, p = (getattr(meta, f"{key}_{s}") for s in ("hr", "hr_lower", "hr_upper", "p"))
-        rows.append([name, None, None, fmt_hr(hr, lo, up), None, None, f"p = {fmt_p(p)}" if p == p else ""])
+        rows.append([name, None, None, fmt_hr(hr, lo, up), None, None, p_text(p) if p == p else ""])
         if hr == hr:
             pooled.append({"label": name, "hr": hr, "lower": lo, "upper": up})
     notes = [
         f"{meta.method}.",
-        f"Heterogeneity: Cochran's Q = {fmt_num(meta.q)} on {meta.q_df} df, p = "
-        f"{fmt_p(meta.q_p)}; I² = {fmt_num(meta.i2, 1)}%; tau² = {fmt_num(meta.tau2, 3)}.",
+        f"Heterogeneity: Cochran's Q = {fmt_num(meta.q)} on {meta.q_df} df, "
+        f"{p_text(meta.q_p)}; I² = {fmt_num(meta.i2, 1)}%; tau² = {fmt_num(meta.tau2, 3)}.",
     ]
     if meta.message:
         notes.append(meta.message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from analytics.core.tables import compare_categorical
 
 from ..context import Context
-from ..format import fmt_num, fmt_p, n_pct
+from ..format import fmt_num, n_pct, p_text
 from ..model import Section, Table
 from ._common import categorical_rows
 
@@ -81,10 +81,12 @@ def _cr_by_risk(ctx: Context) -> Table:
         why = contingency_why(res)
         method = res.test if res.ok else "no test"
         ctx.record(title, res.test or res.method, why)
+        if res.ok:
+            rows.append([f"Test: {res.test}", None, p_text(res.p)])
         stat = f"chi-square = {fmt_num(res.chisq)}, df = {res.df}" if res.ok else ""
         notes.append(
-            f"Test: {res.test} p = {fmt_p(res.p)} ({why}). Pearson {stat}, p = {fmt_p(res.chisq_p)}; "
-            f"Fisher's exact p = {fmt_p(res.fisher_p)}."
+            f"Test: {res.test} {p_text(res.p)} ({why}). Pearson {stat}, {p_text(res.chisq_p)}; "
+            f"Fisher's exact {p_text(res.fisher_p)}."
             if res.ok
             else f"No test: {res.message}."
         )

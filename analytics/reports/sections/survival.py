@@ -12,7 +12,7 @@ from analytics.core.km import KaplanMeierCurve, kaplan_meier
 from analytics.core.logrank import logrank_test
 
 from ..context import UNKNOWN, Context, label_of
-from ..format import DASH, fmt_ci, fmt_days, fmt_num, fmt_p
+from ..format import DASH, fmt_ci, fmt_days, fmt_num, p_text
 from ..model import Figure, Section, Table
 
 __all__ = ["ENDPOINTS", "GROUPINGS", "build", "curve_points", "km_fit", "risk_times"]
@@ -31,9 +31,11 @@ def _years(days: int) -> str:
     return f"{days / 365.25:.0f}-year" if days % 365 in (0, 1, 2) else f"{days}-day"
 
 
-def risk_times(times: tuple[int, ...]) -> list[int]:
-    """Whole years from 0 to the last estimate time: where numbers at risk are printed under a curve."""
-    return [365 * k for k in range(int(max(times) // 365) + 1)]
+def risk_times(times: tuple[int, ...], last: float) -> list[int]:
+    """Whole years from 0 to the last follow-up (at least to the last estimate time, at most 10 years): where the
+    numbers at risk are printed under a curve and how far it is drawn."""
+    years = max(int(max(times) // 365), min(int(np.ceil(last / 365)), 10))
+    return [365 * k for k in range(years + 1)]
 
 
 def km_fit(frame: pd.DataFrame, endpoint: str, group: pd.Series | None, conf_type: str):
@@ -98,7 +100,7 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
         if lr.ok:
             ctx.record(title, lr.method, "comparison of the curves of the known groups")
             notes.append(
-                f"{lr.method}: chi-square = {fmt_num(lr.chisq)}, df = {lr.df}, p = {fmt_p(lr.p)} "
+                f"{lr.method}: chi-square = {fmt_num(lr.chisq)}, df = {lr.df}, {p_text(lr.p)} "
                 "(groups with an unknown value left out)."
             )
             method += f"; {lr.method}"
@@ -107,7 +109,7 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
     else:
         notes.append("No log-rank test: fewer than two known groups.")
     notes.append(f"Estimates: {overall.method}; median by R's quantile.survfit rule.")
-    ticks = risk_times(times)
+    ticks = risk_times(times, float(frame[f"{endpoint}_time"].max()))
     figure = Figure(
         name=f"km_{endpoint}_{column}",
         title=title,
@@ -159,7 +161,7 @@ def _cir(ctx: Context) -> tuple[Table, Figure | None]:
         gray = gray_test(t[known], e[known], labels[known].to_numpy())
         if gray.ok:
             ctx.record(title, "Gray's test", "equality of cumulative incidence with a competing risk")
-            notes.append(f"Gray's test: chi-square = {fmt_num(gray.chisq)}, df = {gray.df}, p = {fmt_p(gray.p)}.")
+            notes.append(f"Gray's test: chi-square = {fmt_num(gray.chisq)}, df = {gray.df}, {p_text(gray.p)}.")
             method += "; Gray's test"
         else:
             notes.append(f"No Gray's test: {gray.message}.")

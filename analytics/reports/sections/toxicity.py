@@ -7,7 +7,7 @@ import pandas as pd
 from analytics.core.tables import compare_categorical, odds_ratio
 
 from ..context import Context
-from ..format import fmt_hr, fmt_p
+from ..format import fmt_hr, p_text
 from ..model import Section, Table
 from .response import EVALUABLE, contingency_why
 
@@ -52,7 +52,9 @@ def two_by_two(exposed: pd.Series, outcome: pd.Series) -> list[list[int]]:
     return [[int((e & o).sum()), int((e & ~o).sum())], [int((~e & o).sum()), int((~e & ~o).sum())]]
 
 
-def _versus(ctx: Context, key: str, title: str, outcome_name: str, frame: pd.DataFrame, outcome: pd.Series) -> Table:
+def _versus(
+    ctx: Context, key: str, title: str, outcome_names: tuple[str, str], frame: pd.DataFrame, outcome: pd.Series
+) -> Table:
     min_grade = ctx.settings.toxicity_min_grade
     ae = ctx.adverse_events
     toxic_keys = set(ae.loc[pd.to_numeric(ae["grade"], errors="coerce") >= min_grade, "case_key"])
@@ -72,17 +74,17 @@ def _versus(ctx: Context, key: str, title: str, outcome_name: str, frame: pd.Dat
         ctx.record(title, test.test, why)
         method = f"{orr.method}; {test.test}"
         rows.append(["Odds ratio (95% CI)", fmt_hr(orr.odds_ratio, orr.lower, orr.upper), "", ""])
-        rows.append([f"{test.test}, p", fmt_p(test.p), "", ""])
+        rows.append([f"Test: {test.test}", p_text(test.p), "", ""])
         notes.append(
-            f"{orr.method}. {test.test} ({why}); uncorrected chi-square p = {fmt_p(test.chisq_p)}, "
-            f"Yates p = {fmt_p(test.yates_p)}, Fisher's exact p = {fmt_p(test.fisher_p)}."
+            f"{orr.method}. {test.test} ({why}); uncorrected chi-square {p_text(test.chisq_p)}, "
+            f"Yates {p_text(test.yates_p)}, Fisher's exact {p_text(test.fisher_p)}."
         )
     else:
         notes.append("No odds ratio or test: a row or column of the 2x2 table is empty.")
     return Table(
         key=key,
         title=title,
-        columns=["Group", outcome_name, f"Not {outcome_name.lower()}", "Total"],
+        columns=["Group", *outcome_names, "Total"],
         rows=rows,
         notes=notes,
         method=method,
@@ -105,9 +107,14 @@ def build(ctx: Context) -> Section:
     efs = cases[cases["efs_event"].notna()]
     tables = [
         _by_type(ctx),
-        _versus(ctx, "toxicity_vs_cr", "Toxicity vs CR", "No CR", ev, ev["cr_status"] != "CR"),
+        _versus(ctx, "toxicity_vs_cr", "Toxicity vs CR", ("No CR", "CR"), ev, ev["cr_status"] != "CR"),
         _versus(
-            ctx, "toxicity_vs_outcome", "Toxicity vs adverse outcome", "Adverse outcome", efs, efs["efs_event"] == 1
+            ctx,
+            "toxicity_vs_outcome",
+            "Toxicity vs adverse outcome",
+            ("Adverse outcome", "No adverse outcome"),
+            efs,
+            efs["efs_event"] == 1,
         ),
     ]
     notes = [

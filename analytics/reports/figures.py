@@ -1,0 +1,168 @@
+"""The report's figures drawn on matplotlib's Agg canvas (no pyplot, no global state): PNG and SVG bytes.
+
+Kaplan-Meier curves with CI bands and the numbers at risk under them; cumulative incidence curves; the forest
+plot with the pooled diamonds; bar charts. Only the data stored in the report is drawn; nothing is computed.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.patches import Polygon
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+from .model import Figure, Report
+
+__all__ = ["draw_figure", "render_figures"]
+
+_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf")
+_DAYS_PER_YEAR = 365.25
+_RC = {"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "registry"}
+
+
+def _num(values: list[Any]) -> list[float]:
+    return [float("nan") if v is None else float(v) for v in values]
+
+
+def _steps(curve: dict[str, Any], start: float) -> tuple[list[float], ...]:
+    x = [0.0] + [t / _DAYS_PER_YEAR for t in curve["time"]]
+    return x, [start, *_num(curve["value"])], [start, *_num(curve["lower"])], [start, *_num(curve["upper"])]
+
+
+def _curves(fig: MplFigure, figure: Figure, start: float, with_risk: bool) -> None:
+    data = figure.data
+    curves = data.get("curves", [])
+    if with_risk:
+        grid = fig.add_gridspec(2, 1, height_ratios=[4, 0.45 + 0.28 * len(curves)], hspace=0.35)
+        ax, risk_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    else:
+        ax, risk_ax = fig.add_subplot(1, 1, 1), None
+    for k, curve in enumerate(curves):
+        color = _COLORS[k % len(_COLORS)]
+        x, y, lo, up = _steps(curve, start)
+        ax.step(x, y, where="post", color=color, label=f"{curve['label']} (n={curve['n']}, events={curve['events']})")
+        ax.fill_between(x, lo, up, step="post", color=color, alpha=0.15, linewidth=0)
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel(data.get("ylabel", ""))
+    ax.set_xlabel("Years from diagnosis")
+    ax.set_title(figure.title, fontsize=10)
+    ax.grid(alpha=0.3)
+    if curves:
+        ax.legend(fontsize=7, loc="best", frameon=False)
+    if risk_ax is not None:
+        ticks = [t / _DAYS_PER_YEAR for t in data.get("risk_times", [])]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{t:.0f}" for t in ticks])
+        xlim = (-0.05 * ticks[-1], ticks[-1] * 1.04) if ticks else ax.get_xlim()
+        ax.set_xlim(xlim)
+        risk_ax.set_xlim(xlim)
+        risk_ax.set_ylim(-0.5, len(curves) - 0.5)
+        risk_ax.set_yticks(range(len(curves)))
+        risk_ax.set_yticklabels([c["label"] for c in curves][::-1], fontsize=7)
+        risk_ax.set_xticks([])
+        for side in ("top", "right", "bottom", "left"):
+            risk_ax.spines[side].set_visible(False)
+        risk_ax.set_title("Number at risk", fontsize=8, loc="left")
+        for k, curve in enumerate(curves):
+            row = len(curves) - 1 - k
+            for t, n in zip(ticks, curve.get("at_risk", []), strict=False):
+                risk_ax.text(t, row, str(n), ha="center", va="center", fontsize=7, color=_COLORS[k % len(_COLORS)])
+
+
+def _forest(fig: MplFigure, figure: Figure) -> None:
+    data = figure.data
+    rows, pooled = data.get("rows", []), data.get("pooled", [])
+    ax = fig.add_subplot(1, 1, 1)
+    labels = [r["label"] for r in rows] + [p["label"] for p in pooled]
+    n = len(labels)
+    for i, r in enumerate(rows):
+        y = n - 1 - i
+        hr, lo, up = r["hr"], r["lower"], r["upper"]
+        color = "#d62728" if r.get("own") else "#333333"
+        ax.plot([lo, up], [y, y], color=color, linewidth=1)
+        size = 4 + 10 * (float(r.get("weight") or 0) / 100) ** 0.5
+        ax.plot([hr], [y], marker="s", markersize=size, color=color)
+    for j, p in enumerate(pooled):
+        y = len(pooled) - 1 - j
+        diamond = [(p["lower"], y), (p["hr"], y + 0.3), (p["upper"], y), (p["hr"], y - 0.3)]
+        ax.add_patch(Polygon(diamond, closed=True, color="#1f77b4"))
+    ax.axvline(1.0, color="#999999", linestyle="--", linewidth=0.8)
+    ax.set_xscale("log")
+    low = min([r["lower"] for r in rows] + [p["lower"] for p in pooled] + [1.0])
+    high = max([r["upper"] for r in rows] + [p["upper"] for p in pooled] + [1.0])
+    ticks = [v for v in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if low / 2 <= v <= high * 2]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_yticks(range(n))
+    ax.set_yticklabels(labels[::-1], fontsize=7)
+    ax.set_ylim(-0.8, n - 0.2)
+    ax.set_xlabel(data.get("xlabel", "Hazard ratio"))
+    i2, q = data.get("i2"), data.get("q")
+    subtitle = "" if q is None else f"Q = {q:.2f}" + ("" if i2 is None else f", I² = {i2:.1f}%")
+    ax.set_title(f"{figure.title}\n{subtitle}".strip(), fontsize=9)
+    ax.grid(alpha=0.3, axis="x")
+
+
+def _bar(fig: MplFigure, figure: Figure) -> None:
+    ax = fig.add_subplot(1, 1, 1)
+    labels, values = figure.data.get("labels", []), figure.data.get("values", [])
+    ax.barh(range(len(values)), values, color=_COLORS[0])
+    ax.set_yticks(range(len(values)))
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(figure.data.get("xlabel", ""))
+    ax.set_title(figure.title, fontsize=10)
+    if not values:
+        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+
+
+def draw_figure(figure: Figure) -> dict[str, bytes]:
+    """Draw one figure of the report.
+
+    Parameters
+    ----------
+    figure : Figure
+        A figure of kind "km", "cif", "forest" or "bar".
+
+    Returns
+    -------
+    dict
+        ``{"png": bytes, "svg": bytes}``.
+    """
+    with rc_context(_RC):
+        height = {"km": 5.2, "forest": 1.6 + 0.3 * (len(figure.data.get("rows", [])) + 2)}.get(figure.kind, 4.2)
+        fig = MplFigure(figsize=(7.0, max(height, 3.0)))
+        FigureCanvasAgg(fig)
+        if figure.kind in ("km", "cif"):
+            _curves(fig, figure, 1.0 if figure.kind == "km" else 0.0, with_risk=figure.kind == "km")
+        elif figure.kind == "forest":
+            _forest(fig, figure)
+        else:
+            _bar(fig, figure)
+        out = {}
+        for fmt in ("png", "svg"):
+            buffer = io.BytesIO()
+            metadata = {"Date": None} if fmt == "svg" else {}
+            fig.savefig(buffer, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
+            out[fmt] = buffer.getvalue()
+    return out
+
+
+def render_figures(report: Report) -> dict[str, dict[str, bytes]]:
+    """Every figure of the report as PNG and SVG.
+
+    Parameters
+    ----------
+    report : Report
+
+    Returns
+    -------
+    dict
+        ``{figure name: {"png": bytes, "svg": bytes}}``.
+    """
+    return {figure.name: draw_figure(figure) for figure in report.figures()}

@@ -1,0 +1,77 @@
+"""What a Django template needs to show a report: plain dicts and strings only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Report
+
+__all__ = ["cell_text", "render_html_context"]
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: "" for None, numbers as they are stored (already rounded where it matters)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render_html_context(report: Report, *, figure_url: str = "{name}.{fmt}") -> dict[str, Any]:
+    """The template context of a report page.
+
+    Parameters
+    ----------
+    report : Report
+    figure_url : str
+        Pattern of a figure's address, with ``{name}`` and ``{fmt}`` ("png" or "svg"); the Django side passes
+        its download URL pattern.
+
+    Returns
+    -------
+    dict
+        ``title``, ``metadata`` and ``settings`` (lists of ``{"key", "value"}``), ``toc`` (``{"anchor",
+        "number", "title"}``) and ``sections``: each with ``anchor``, ``number``, ``title``, ``notes``,
+        ``tables`` (``key``, ``title``, ``columns``, ``rows`` of strings, ``notes``, ``method``,
+        ``center_level``) and ``figures`` (``name``, ``title``, ``notes``, ``png_url``, ``svg_url``).
+    """
+    sections = []
+    for s in report.sections:
+        sections.append(
+            {
+                "anchor": f"section-{s.number}",
+                "number": s.number,
+                "title": s.title,
+                "notes": list(s.notes),
+                "tables": [
+                    {
+                        "key": t.key,
+                        "title": t.title,
+                        "columns": list(t.columns),
+                        "rows": [[cell_text(v) for v in row] for row in t.rows],
+                        "notes": list(t.notes),
+                        "method": t.method,
+                        "center_level": t.center_level,
+                    }
+                    for t in s.tables
+                ],
+                "figures": [
+                    {
+                        "name": f.name,
+                        "title": f.title,
+                        "notes": list(f.notes),
+                        "png_url": figure_url.format(name=f.name, fmt="png"),
+                        "svg_url": figure_url.format(name=f.name, fmt="svg"),
+                    }
+                    for f in s.figures
+                ],
+            }
+        )
+    return {
+        "title": report.title,
+        "metadata": [{"key": str(k), "value": cell_text(v)} for k, v in report.metadata.items()],
+        "settings": [{"key": str(k), "value": cell_text(v)} for k, v in report.settings.items()],
+        "toc": [{"anchor": s["anchor"], "number": s["number"], "title": s["title"]} for s in sections],
+        "sections": sections,
+    }

@@ -1,0 +1,167 @@
+"""The report as a PDF (reportlab): title page facts, then each section's notes, tables and figures.
+
+Tables wider than a page are split into column blocks that repeat the first column; long tables continue on
+the next page with their header repeated. Figures are embedded as PNG. Text uses DejaVu Sans (shipped with
+matplotlib) so that symbols such as ≥, ± and χ² print.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Any
+from xml.sax.saxutils import escape
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as PdfTable
+
+from .figures import render_figures
+from .html import cell_text
+from .model import Report, Table
+
+__all__ = ["MAX_COLUMNS", "render_pdf", "split_columns"]
+
+MAX_COLUMNS = 8  # data columns per block, besides the repeated first column
+_FONT, _BOLD = "RegistrySans", "RegistrySans-Bold"
+_WIDTH = A4[0] - 3 * cm
+
+
+def _register_fonts() -> None:
+    if _FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+    pdfmetrics.registerFont(TTFont(_FONT, os.path.join(folder, "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(_BOLD, os.path.join(folder, "DejaVuSans-Bold.ttf")))
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=_FONT, fontSize=8.5, leading=11)
+    return {
+        "title": ParagraphStyle("title", parent=base, fontName=_BOLD, fontSize=16, leading=20, spaceAfter=8),
+        "h1": ParagraphStyle("h1", parent=base, fontName=_BOLD, fontSize=13, leading=16, spaceBefore=10, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base, fontName=_BOLD, fontSize=10, leading=13, spaceBefore=8, spaceAfter=3),
+        "body": base,
+        "note": ParagraphStyle("note", parent=base, fontSize=7, leading=9, textColor=colors.HexColor("#444444")),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.5),
+        "head": ParagraphStyle("head", parent=base, fontName=_BOLD, fontSize=7, leading=8.5),
+    }
+
+
+def _p(text: Any, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(cell_text(text)), style)
+
+
+def split_columns(columns: list[str], limit: int = MAX_COLUMNS) -> list[list[int]]:
+    """Column index blocks of at most ``limit`` data columns, each led by column 0 (the row label).
+
+    Parameters
+    ----------
+    columns : list of str
+    limit : int
+
+    Returns
+    -------
+    list of list of int
+    """
+    if len(columns) <= limit + 1:
+        return [list(range(len(columns)))]
+    rest = list(range(1, len(columns)))
+    return [[0, *rest[i : i + limit]] for i in range(0, len(rest), limit)]
+
+
+def _table_flowables(table: Table, st: dict[str, ParagraphStyle]) -> list[Any]:
+    out: list[Any] = [_p(table.title, st["h2"])]
+    if table.method:
+        out.append(_p(f"Method: {table.method}", st["note"]))
+    if not table.rows:
+        out.append(_p("(no rows)", st["body"]))
+    blocks = split_columns(table.columns)
+    for b, block in enumerate(blocks):
+        data = [[_p(table.columns[i], st["head"]) for i in block]]
+        data += [[_p(row[i] if i < len(row) else None, st["cell"]) for i in block] for row in table.rows]
+        if not table.rows:
+            break
+        first = min(_WIDTH * 0.3, 4.5 * cm)
+        widths = [first] + [(_WIDTH - first) / max(len(block) - 1, 1)] * (len(block) - 1)
+        grid = PdfTable(data, colWidths=widths if len(block) > 1 else [_WIDTH], repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ]
+            )
+        )
+        if len(blocks) > 1:
+            out.append(_p(f"Columns, part {b + 1} of {len(blocks)}", st["note"]))
+        out.append(grid)
+    out += [_p(note, st["note"]) for note in table.notes]
+    out.append(Spacer(1, 6))
+    return out
+
+
+def _image(png: bytes) -> Image:
+    img = Image(io.BytesIO(png))
+    scale = min(_WIDTH / img.imageWidth, (A4[1] - 6 * cm) / img.imageHeight)
+    img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
+    return img
+
+
+def render_pdf(report: Report, figures: dict[str, dict[str, bytes]] | None = None) -> bytes:
+    """Write the report to a PDF.
+
+    Parameters
+    ----------
+    report : Report
+    figures : dict, optional
+        The output of :func:`render_figures`, if already drawn (drawn here otherwise).
+
+    Returns
+    -------
+    bytes
+        The PDF: title and run facts, then sections 1 to 8 with their notes, tables and figures.
+    """
+    _register_fonts()
+    st = _styles()
+    figures = render_figures(report) if figures is None else figures
+    story: list[Any] = [_p(report.title, st["title"])]
+    for key, value in report.metadata.items():
+        story.append(_p(f"{key}: {value}", st["body"]))
+    for section in report.sections:
+        story.append(_p(f"{section.number}. {section.title}", st["h1"]))
+        story += [_p(note, st["body"]) for note in section.notes]
+        for table in section.tables:
+            story += _table_flowables(table, st)
+        for figure in section.figures:
+            if figure.name in figures:
+                story.append(KeepTogether([_p(figure.title, st["h2"]), _image(figures[figure.name]["png"])]))
+                story += [_p(note, st["note"]) for note in figure.notes]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=report.title,
+        author="Infant Leukemia Registry",
+        invariant=1,
+    )
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.setFont(_FONT, 7)
+        canvas.drawRightString(A4[0] - 1.5 * cm, 0.9 * cm, f"{report.title} · page {document.page}")
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
