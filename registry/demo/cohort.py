@@ -15,8 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from registry.demo.catalog import CENTERS, DEMO_REGISTRY_PREFIX
-from registry.demo.course import CUTOFF, Course, plan_course
+from registry.demo.course import plan_course
 from registry.demo.genetics import Genetics, draw_genetics, draw_markers
+from registry.demo.labs import baseline_labs, lognormal, post_induction_labs
+from registry.demo.timeline import CUTOFF
 
 __all__ = ["CasePlan", "Patient", "plan_case", "registry_id_for"]
 
@@ -86,10 +88,6 @@ def _pick(rng: random.Random, weights: dict):
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def _lognormal(rng: random.Random, median: float, sigma: float, low: float, high: float) -> float:
-    return min(max(median * rng.lognormvariate(0, sigma), low), high)
-
-
 def _age_days(rng: random.Random, lineage: str) -> int:
     # Neonatal leukemia is more often AML (seed 000); infant ALL mostly presents after 3 months (seed 001).
     weights = {"AML": (25, 25, 50), "ALL": (11, 24, 65)}.get(lineage, (15, 25, 60))
@@ -119,7 +117,7 @@ def _wbc(rng: random.Random, lineage: str, genetics: Genetics) -> float:
         median = 80 if genetics.kmt2a_r else 30
     else:
         median = 40
-    return round(_lognormal(rng, median, 1.0, 0.8, 1500), 1)
+    return round(lognormal(rng, median, 1.0, 0.8, 1500), 1)
 
 
 def _patient(rng: random.Random, number: int) -> Patient:
@@ -133,6 +131,16 @@ def _patient(rng: random.Random, number: int) -> Patient:
             exclusion = reason
             break
         draw -= share
+    incomplete = ""
+    if not exclusion:
+        draw = rng.random()
+        for kind, share in _INCOMPLETE.items():
+            if draw < share:
+                incomplete = kind
+                # Work still to enter is recent work: these children were diagnosed in the last half year.
+                diagnosis = date(LAST_DIAGNOSIS_YEAR, 7, 1) + timedelta(days=rng.randint(0, 183))
+                break
+            draw -= share
     sex = "M" if rng.random() < 0.56 else "F"
     if exclusion == "ds_tam":
         lineage, down = "AML", True
@@ -176,14 +184,8 @@ def _patient(rng: random.Random, number: int) -> Patient:
         wbc=_wbc(rng, lineage, genetics),
         down=down,
         exclusion=exclusion,
+        incomplete=incomplete,
     )
-    if not exclusion:
-        draw = rng.random()
-        for kind, share in _INCOMPLETE.items():
-            if draw < share:
-                patient.incomplete = kind
-                break
-            draw -= share
     patient.follow_up = _pick(rng, _FOLLOW_UP) if exclusion not in ("ds_tam", "chemo_refused") else "normal"
     return patient
 
@@ -230,65 +232,6 @@ def _diagnosis(rng: random.Random, p: Patient) -> dict[str, Any]:
     }
 
 
-def _maybe(rng: random.Random, value: float, share: float = 0.92) -> float | None:
-    return value if rng.random() < share else None
-
-
-def baseline_labs(rng: random.Random, p: Patient, cns: str) -> dict[str, Any]:
-    """Laboratory values at diagnosis, inside the infant plausibility ranges of registry.labs."""
-    wbc = p.wbc
-    csf_cells = rng.uniform(6, 120) if cns == "CNS3" else rng.uniform(0, 4.5)
-    return {
-        "timepoint": "baseline",
-        "sample_date": max(p.diagnosis_date - timedelta(days=rng.randint(0, 1)), p.birth_date),
-        "wbc": wbc,
-        "hemoglobin": round(min(max(rng.gauss(88, 15), 35), 160)),
-        "platelets": round(_lognormal(rng, 45, 0.7, 3, 600)),
-        "peripheral_blasts": round(min(max(rng.gauss(45 + 8 * (wbc >= 50) + 10 * (wbc >= 300), 18), 2), 98)),
-        "ldh": round(_lognormal(rng, 600 + 3 * min(wbc, 600), 0.35, 150, 20000)),
-        "alt": _maybe(rng, round(_lognormal(rng, 35, 0.4, 5, 600))),
-        "ast": _maybe(rng, round(_lognormal(rng, 45, 0.4, 8, 600))),
-        "creatinine": _maybe(rng, round(min(max(rng.gauss(30, 8), 12), 120))),
-        "total_protein": _maybe(rng, round(min(max(rng.gauss(58, 6), 38), 80))),
-        "albumin": _maybe(rng, round(min(max(rng.gauss(35, 4), 22), 48))),
-        "prothrombin_index": _maybe(rng, round(min(max(rng.gauss(76, 9), 35), 110))),
-        "inr": _maybe(rng, round(min(max(rng.gauss(1.35, 0.2), 0.9), 3.0), 2)),
-        "fibrinogen": _maybe(rng, round(min(max(rng.gauss(3.0, 1.0), 0.6), 7.5), 1)),
-        "d_dimer": _maybe(rng, round(_lognormal(rng, 900, 0.5, 100, 20000)), 0.75),
-        "marrow_blasts": round(min(max(rng.gauss(78, 12), 30), 99), 1),
-        "mature_neutrophils": round(min(max(rng.gauss(7, 3.5), 0.5), 25), 1),
-        "csf_cells": _maybe(rng, round(csf_cells, 1), 0.9 if cns else 0.0),
-        "csf_protein": _maybe(rng, round(min(max(rng.gauss(0.45, 0.15), 0.1), 2.0), 2), 0.85 if cns else 0.0),
-        "csf_glucose": _maybe(rng, round(min(max(rng.gauss(2.9, 0.5), 1.2), 5.0), 1), 0.85 if cns else 0.0),
-    }
-
-
-def post_induction_labs(rng: random.Random, *, sample_date: date, cr: bool, marrow_blasts: float) -> dict[str, Any]:
-    return {
-        "timepoint": "post_induction",
-        "sample_date": sample_date,
-        "wbc": round(rng.uniform(3, 14) if cr else rng.uniform(0.8, 40), 1),
-        "hemoglobin": round(rng.uniform(95, 130) if cr else rng.uniform(70, 105)),
-        "platelets": round(rng.uniform(90, 380) if cr else rng.uniform(10, 120)),
-        "peripheral_blasts": round(rng.uniform(0, 1.5) if cr else rng.uniform(2, 40), 1),
-        "ldh": round(rng.uniform(180, 450)),
-        "alt": round(_lognormal(rng, 40, 0.5, 8, 900)),
-        "ast": round(_lognormal(rng, 45, 0.45, 10, 900)),
-        "creatinine": round(min(max(rng.gauss(28, 7), 12), 100)),
-        "total_protein": round(rng.uniform(55, 72)),
-        "albumin": round(rng.uniform(32, 44)),
-        "prothrombin_index": round(rng.uniform(80, 102)),
-        "inr": round(rng.uniform(0.9, 1.2), 2),
-        "fibrinogen": round(rng.uniform(2.0, 4.0), 1),
-        "d_dimer": _maybe(rng, round(rng.uniform(150, 700)), 0.75),
-        "marrow_blasts": marrow_blasts,
-        "mature_neutrophils": round(rng.uniform(30, 60) if cr else rng.uniform(5, 25), 1),
-        "csf_cells": round(rng.uniform(0, 4), 1),
-        "csf_protein": round(rng.uniform(0.15, 0.4), 2),
-        "csf_glucose": round(rng.uniform(2.8, 4.2), 1),
-    }
-
-
 def plan_case(number: int, *, seed: int, induction_days: dict[str, int]) -> CasePlan:
     """The whole synthetic case number `number` (1-based) for this seed. `induction_days` maps protocol names
     to the end-of-induction day of the vocabulary table."""
@@ -296,7 +239,11 @@ def plan_case(number: int, *, seed: int, induction_days: dict[str, int]) -> Case
     p = _patient(rng, number)
     diagnosis = _diagnosis(rng, p)
     cns = diagnosis.pop("_cns")
-    workup: list[tuple[str, dict[str, Any]]] = [("diagnosis", diagnosis), ("labs", baseline_labs(rng, p, cns))]
+    sample_date = max(p.diagnosis_date - timedelta(days=rng.randint(0, 1)), p.birth_date)
+    workup: list[tuple[str, dict[str, Any]]] = [
+        ("diagnosis", diagnosis),
+        ("labs", baseline_labs(rng, wbc=p.wbc, sample_date=sample_date, cns=cns)),
+    ]
     for code, result, percent in draw_markers(
         rng, lineage=p.lineage, subtype=p.subtype, fab=p.fab, genetics=p.genetics
     ):
@@ -306,13 +253,13 @@ def plan_case(number: int, *, seed: int, induction_days: dict[str, int]) -> Case
     tags = {p.lineage, p.genetics.group, f"follow_up:{p.follow_up}", f"age:{age_band}"}
     if p.genetics.kmt2a_r:
         tags.add(f"partner:{p.genetics.partner or 'unknown'}")
-    course = Course()
+    course = None
     if p.incomplete == "no_treatment":
         tags.add("no_treatment")
     else:
         course = plan_course(rng, p, induction_days)
         tags |= course.tags
-    last = course.end or CUTOFF
+    last = course.end if course else CUTOFF
     if p.exclusion not in ("no_cytogenetics",) and p.incomplete != "no_findings":
         for spec in p.genetics.findings:
             when = min(max(p.diagnosis_date + timedelta(days=spec.day), p.birth_date), last)
@@ -333,15 +280,13 @@ def plan_case(number: int, *, seed: int, induction_days: dict[str, int]) -> Case
     else:
         tags.add("no_findings")
     records = []
-    for kind, fields in course.records:
+    for kind, fields in course.records if course else ():
         if kind == "post_labs":
             fields = post_induction_labs(rng, **fields)
             kind = "labs"
         records.append((kind, fields))
     if p.exclusion:
         tags |= {"excluded", f"excluded:{p.exclusion}"}
-    if course.death is not None:
-        tags.add("dead")
     complete = not p.incomplete and p.follow_up == "normal" and not p.exclusion
     return CasePlan(
         number=number,
@@ -352,7 +297,7 @@ def plan_case(number: int, *, seed: int, induction_days: dict[str, int]) -> Case
         case_fields=_case_fields(rng, p),
         workup=workup,
         course=records,
-        follow_ups=course.follow_ups,
+        follow_ups=course.follow_ups if course else [],
         lock=complete and p.diagnosis_date.year <= 2021 and rng.random() < 0.3,
         tags=tags,
     )
