@@ -207,17 +207,17 @@ def main(argv: list[str] | None = None) -> int:
                 if n == max(sizes):
                     worst_ratio = max(worst_ratio, ratio) if ratio == ratio else worst_ratio
                     worst_peak = max(worst_peak, row["peak_mb"])
+                r_text = f"{r_sec:>8.3f} {ratio:>6.2f}" if r_sec == r_sec else f"{'-':>8} {'-':>6}"
                 print(
                     f"{n:>9} {step:<22} {row['seconds']:>8.3f} {row['peak_mb']:>11.1f} {row['rss_mb']:>10.1f} "
-                    f"{r_sec:>8.3f} {ratio:>6.2f}" + (f"  ERROR {row['error']}" if "error" in row else ""),
+                    + r_text
+                    + (f"  ERROR {row['error']}" if "error" in row else ""),
                     flush=True,
                 )
             if "cox_fit_only" in r_times and "cox_stratified" in steps:
                 print(f"{'':>9} (R coxph alone, without cox.zph: {r_times['cox_fit_only']:.3f} s)")
-    print(
-        f"at n = {max(sizes)}: worst py/R ratio {worst_ratio:.2f} (target <= 1.0), "
-        f"largest tracemalloc peak {worst_peak:.0f} MB (target < 2048)"
-    )
+    ratio_text = f"worst py/R ratio {worst_ratio:.2f} (target <= 1.0)" if with_r else "R not run"
+    print(f"at n = {max(sizes)}: {ratio_text}, largest tracemalloc peak {worst_peak:.0f} MB (target < 2048)")
     return 0
 
 
