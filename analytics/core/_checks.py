@@ -269,7 +269,19 @@ def check_same_length(**arrays: Any) -> None:
 
 
 def check_positive(value: float, name: str) -> float:
-    """Check that a scalar setting (a horizon, a level) is a finite number > 0 and return it as float."""
+    """Check that a scalar setting (a horizon, a level) is a finite number > 0.
+
+    Parameters
+    ----------
+    value : float
+        The setting as given (a number or numeric text).
+    name : str
+        How the message names it.
+
+    Returns
+    -------
+    float
+    """
     try:
         number = float(value)
     except (TypeError, ValueError):

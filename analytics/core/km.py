@@ -411,10 +411,12 @@ class KaplanMeier(Result):
     curves: dict[Hashable, KaplanMeierCurve] = field(default_factory=dict)
 
     def __getitem__(self, group: Hashable) -> KaplanMeierCurve:
+        """The curve of one group (``fit["all"]`` without grouping)."""
         return self.curves[group]
 
     @property
     def groups(self) -> list[Hashable]:
+        """The group labels, sorted as R sorts factor levels."""
         return list(self.curves)
 
 
