@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,9 @@ __all__ = ["FOREIGN_CENTER", "UNKNOWN_SCOPE", "ReportScopeError", "build_report"
 
 UNKNOWN_SCOPE = "center_scope {code!r} has no cases in the dataset"
 FOREIGN_CENTER = "a center report would show another center's code ({code!r}); refusing to build it"
+
+
+_MAX_WARNINGS = 20
 
 
 class ReportScopeError(ValueError):
@@ -93,16 +97,26 @@ def build_report(
     meta.setdefault("generated_at", datetime.now(UTC).isoformat(timespec="seconds"))
     if meta.get("generated_at") is None:
         meta["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    sections = [
-        cohort.build(ctx),
-        presentation.build(ctx),
-        cytogenetics.build(ctx),
-        response.build(ctx),
-        toxicity.build(ctx),
-        survival.build(ctx),
-        centers.build(ctx),
-    ]
+    # The statistics warn about degenerate data; the report shows those messages as notes, and lists every
+    # warning once in Methods rather than letting them reach the worker's log only.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sections = [
+            cohort.build(ctx),
+            presentation.build(ctx),
+            cytogenetics.build(ctx),
+            response.build(ctx),
+            toxicity.build(ctx),
+            survival.build(ctx),
+            centers.build(ctx),
+        ]
     sections.append(methods.build(ctx, meta))
+    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    if messages:
+        shown = "; ".join(messages[:_MAX_WARNINGS]) + (
+            f"; and {len(messages) - _MAX_WARNINGS} more" if len(messages) > _MAX_WARNINGS else ""
+        )
+        sections[-1].notes.append(f"Warnings raised by the statistics (each shown once): {shown}")
     scope = settings.center_scope
     title = (
         "Infant Leukemia Registry: pooled analysis" if scope is None else f"Infant Leukemia Registry: center {scope}"
