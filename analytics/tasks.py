@@ -13,6 +13,8 @@ outlasts its retries or its soft time limit, is recorded on the run with its rea
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from celery import Task, chord, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -51,10 +53,24 @@ class _RegistryTask(Task):
 class _RunTask(_RegistryTask):
     """A task of one run: when it fails for good, the run is marked failed with the reason."""
 
+    @contextmanager
+    def failures_recorded(self, run_id: int):
+        # In the body, not only in on_failure: eager execution with propagation (the embedded setup) never
+        # calls on_failure. A transient error is recorded only once the retries are spent.
+        try:
+            yield
+        except TRANSIENT_ERRORS as exc:
+            if self.request.retries >= self.max_retries:
+                run_fail(run_id=run_id, error=_reason(exc, self))
+            raise
+        except Exception as exc:
+            run_fail(run_id=run_id, error=_reason(exc, self))
+            raise
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         run_id = kwargs.get("run_id", args[0] if args else None)
         if run_id is not None:
-            run_fail(run_id=run_id, error=_reason(exc, self))
+            run_fail(run_id=run_id, error=_reason(exc, self))  # a no-op if the body recorded it already
         super().on_failure(exc, task_id, args, kwargs, einfo)
 
 
@@ -64,9 +80,10 @@ def _reason(exc: BaseException, task: Task) -> str:
     return f"{task.name}: {type(exc).__name__}: {exc}"
 
 
-@shared_task(base=_RunTask, name="analytics.run_start")
-def run_start_task(run_id: int) -> list[int] | None:
-    centers = run_execute(run_id)
+@shared_task(base=_RunTask, bind=True, name="analytics.run_start")
+def run_start_task(self, run_id: int) -> list[int] | None:
+    with self.failures_recorded(run_id):
+        centers = run_execute(run_id)
     if centers is None:  # not queued any more: another delivery has it, or it is finished
         return None
     join = run_join_task.si(run_id)
@@ -77,15 +94,17 @@ def run_start_task(run_id: int) -> list[int] | None:
     return centers
 
 
-@shared_task(base=_RunTask, name="analytics.run_part")
-def run_part_task(run_id: int, center_id: int) -> int | None:
-    part = run_part_build(run_id=run_id, center_id=center_id)
+@shared_task(base=_RunTask, bind=True, name="analytics.run_part")
+def run_part_task(self, run_id: int, center_id: int) -> int | None:
+    with self.failures_recorded(run_id):
+        part = run_part_build(run_id=run_id, center_id=center_id)
     return part.pk if part else None
 
 
-@shared_task(base=_RunTask, name="analytics.run_join")
-def run_join_task(run_id: int) -> str | None:
-    run = run_finish(run_id=run_id)
+@shared_task(base=_RunTask, bind=True, name="analytics.run_join")
+def run_join_task(self, run_id: int) -> str | None:
+    with self.failures_recorded(run_id):
+        run = run_finish(run_id=run_id)
     return run.status if run else None
 
 

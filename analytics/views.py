@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from analytics.forms import RunRequestForm
@@ -17,6 +18,7 @@ from analytics.runs.reporting import figure_file_name, html_context
 from analytics.runs.selectors import (
     can_request_pooled,
     get_artifact_for_user,
+    get_figure_for_user,
     get_run_for_user,
     own_centers,
     runs_for,
@@ -29,6 +31,7 @@ REFRESH_SECONDS = 3
 REUSED_MESSAGE = "The same rows with the same settings were analysed already (run {pk}): here it is."
 QUEUED_MESSAGE = "Run {pk} is queued; this page follows it."
 NO_ROLE = "Your role cannot start analyses."
+FIGURE_KINDS = (RunArtifact.Kind.PNG, RunArtifact.Kind.SVG)
 
 
 def _may_request(user) -> bool:
@@ -123,30 +126,22 @@ def run_report(request, pk):
     source = run.source
     if source.status != AnalysisRun.Status.DONE or not source.results:
         return redirect("analytics:run_detail", pk=run.pk)
-    artifacts = list(source.artifacts.all())
-    by_kind_name = {(a.kind, a.name): a for a in artifacts}
-    figure_files = {}
-    for artifact in artifacts:
-        if artifact.kind in (RunArtifact.Kind.PNG, RunArtifact.Kind.SVG):
-            figure_files.setdefault(artifact.name, {})[artifact.kind] = artifact
+    files = {(a.kind, a.name): a for a in source.artifacts.all()}
+    base = reverse("analytics:run_detail", args=[run.pk])
     return render(
         request,
         "analytics/report.html",
         {
             "run": run,
             "source": source,
-            "report": html_context(source.results, figure_files=figure_files, file_name=figure_file_name),
-            "pdf": by_kind_name.get((RunArtifact.Kind.PDF, "report")),
-            "xlsx": by_kind_name.get((RunArtifact.Kind.XLSX, "report")),
-            "csv": by_kind_name.get((RunArtifact.Kind.CSV, "dataset")),
+            "report": html_context(source.results, figure_url=base + "figures/{name}.{fmt}"),
+            "downloads": [files[key] for key in sorted(files) if key[0] not in FIGURE_KINDS],
+            "n_figure_files": sum(1 for kind, _ in files if kind in FIGURE_KINDS),
         },
     )
 
 
-@login_required
-@require_GET
-def artifact_download(request, pk, artifact_pk):
-    run, artifact = get_artifact_for_user(request.user, pk, artifact_pk)
+def _file_response(run: AnalysisRun, artifact: RunArtifact) -> FileResponse:
     # PNGs are shown inline by the report page; everything else (SVG included) is downloaded.
     inline = artifact.kind == RunArtifact.Kind.PNG
     response = FileResponse(
@@ -158,3 +153,19 @@ def artifact_download(request, pk, artifact_pk):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_GET
+def artifact_download(request, pk, artifact_pk):
+    run, artifact = get_artifact_for_user(request.user, pk, artifact_pk)
+    return _file_response(run, artifact)
+
+
+@login_required
+@require_GET
+def figure_download(request, pk, name, fmt):
+    if fmt not in FIGURE_KINDS:
+        raise Http404("No such figure format.")
+    run, artifact = get_figure_for_user(request.user, pk, figure_file_name(name), fmt)
+    return _file_response(run, artifact)

@@ -10,8 +10,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from analytics import reports as _reports
-from analytics.reports import Report, ReportSettings, build_report
+from analytics.reports import (
+    Report,
+    ReportSettings,
+    build_report,
+    dataset_csv,
+    render_figures,
+    render_html_context,
+    render_pdf,
+    render_xlsx,
+)
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.schema import Dataset
 
@@ -63,24 +71,25 @@ def figure_file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:90] or "figure"
 
 
+# The dataset's three tables, each its own CSV file.
+CSV_TABLES = {"dataset": "cases", "findings": "findings", "adverse_events": "adverse_events"}
+
+
 def render_files(report: Report, csv_dataset: Dataset) -> list[RenderedFile]:
-    """PDF, XLSX, the dataset CSV and every figure as PNG and SVG."""
+    """PDF, XLSX, the dataset's tables as CSV and every figure as PNG and SVG (figures drawn once)."""
+    figures = render_figures(report)
     files = [
-        RenderedFile("pdf", "report", _reports.render_pdf(report)),
-        RenderedFile("xlsx", "report", _reports.render_xlsx(report)),
-        RenderedFile("csv", "dataset", _reports.dataset_csv(csv_dataset)),
+        RenderedFile("pdf", "report", render_pdf(report, figures)),
+        RenderedFile("xlsx", "report", render_xlsx(report)),
     ]
-    for name, formats in _reports.render_figures(report).items():
+    files += [RenderedFile("csv", name, dataset_csv(csv_dataset, table)) for name, table in CSV_TABLES.items()]
+    for name, formats in figures.items():
         for kind in ("png", "svg"):
             if kind in formats:
                 files.append(RenderedFile(kind, figure_file_name(name), formats[kind]))
     return files
 
 
-def html_context(results: dict[str, Any], *, figure_files: dict[str, dict[str, Any]], file_name) -> dict[str, Any]:
-    """The report page's context: what analytics.reports gives for HTML, each section's figures paired with the
-    run's stored files (``figure_files[file name][kind]``) so the page shows the PNG the PDF embeds."""
-    report = Report.from_dict(results)
-    context = dict(_reports.render_html_context(report))
-    context["figure_files"] = {f.name: figure_files.get(file_name(f.name), {}) for f in report.figures()}
-    return context
+def html_context(results: dict[str, Any], *, figure_url: str) -> dict[str, Any]:
+    """The report page's context (``figure_url`` has ``{name}`` and ``{fmt}``, the run's figure address)."""
+    return render_html_context(Report.from_dict(results), figure_url=figure_url)

@@ -16,6 +16,7 @@ from registry.models import Center
 __all__ = [
     "can_request_pooled",
     "get_artifact_for_user",
+    "get_figure_for_user",
     "get_run_for_user",
     "own_centers",
     "runs_for",
@@ -46,6 +47,15 @@ def get_artifact_for_user(user, run_pk, artifact_pk) -> tuple[AnalysisRun, RunAr
         return run, RunArtifact.objects.get(run_id=run.source.pk, pk=artifact_pk)
     except (RunArtifact.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file.") from None
+
+
+def get_figure_for_user(user, run_pk, name: str, kind: str) -> tuple[AnalysisRun, RunArtifact]:
+    """The run and one figure file (by stored name and kind) of the run it shows."""
+    run = get_run_for_user(user, run_pk)
+    try:
+        return run, RunArtifact.objects.get(run_id=run.source.pk, name=name, kind=kind)
+    except RunArtifact.DoesNotExist:
+        raise Http404("No such figure.") from None
 
 
 def can_request_pooled(user) -> bool:

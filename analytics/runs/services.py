@@ -130,10 +130,19 @@ def _finished_twin(run: AnalysisRun, fp: str) -> AnalysisRun | None:
     return next((c for c in candidates.order_by("pk") if c.settings == run.settings), None)
 
 
+RUN_NOT_QUEUED = "The run could not be handed to the workers: {error}"
+
+
 def _enqueue(run_id: int) -> None:
     from analytics.tasks import run_start_task  # tasks import this module
 
-    run_start_task.delay(run_id)
+    try:
+        run_start_task.delay(run_id)
+    except Exception as exc:
+        # With a broker: it is unreachable. Without one (eager): the canvas ran here and raised; the task has
+        # recorded its own failure, except for a transient error, which eager execution cannot retry.
+        run_fail(run_id=run_id, error=RUN_NOT_QUEUED.format(error=f"{type(exc).__name__}: {exc}"))
+        logger.exception("analysis run %s: not completed", run_id)
 
 
 # ---------------------------------------------------------------------------------------------------------------

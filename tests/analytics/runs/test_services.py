@@ -1,0 +1,283 @@
+"""Analysis runs through their services (and, eagerly, through the Celery canvas the services queue)."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import OperationalError
+from django.utils import timezone
+
+from analytics.runs import services
+from analytics.runs.models import RUN_FINISHED, AnalysisRun, RunArtifact, RunPart
+from analytics.runs.options import RunFilters, RunSettings
+from analytics.runs.services import (
+    RUN_FORBIDDEN,
+    RUN_OTHER_CENTER,
+    run_execute,
+    run_fail,
+    run_fail_stale,
+    run_finish,
+    run_part_build,
+    run_request,
+)
+from analytics.tasks import nightly_pooled_run_task, run_part_task, run_start_task
+from registry import models as m
+from registry.choices import Role
+from tests.factories import UserFactory, member, save
+
+pytestmark = pytest.mark.django_db
+
+DEMO_CASES = 60
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", cases=DEMO_CASES, quiet=True, stdout=io.StringIO())
+
+
+@pytest.fixture
+def eager(django_capture_on_commit_callbacks):
+    """Run what the services queue on commit, as the embedded (no broker) setup does."""
+
+    def request(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = run_request(**kwargs)
+        run.refresh_from_db()
+        return run
+
+    return request
+
+
+def _pooled(user, eager, **settings):
+    return eager(user=user, filters=RunFilters(), settings=RunSettings(**settings))
+
+
+def _kinds(run):
+    return sorted(run.artifacts.values_list("kind", flat=True))
+
+
+def test_a_pooled_run_completes_eagerly_on_the_demo_data(demo, people, eager):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    run = _pooled(people.coordinator, eager)
+    assert run.status == AnalysisRun.Status.DONE, run.error
+    assert run.n_cases == DEMO_CASES and run.trigger == "user" and run.requested_by == people.coordinator
+    assert run.started_at and run.finished_at and run.started_at <= run.finished_at
+    assert len(run.fingerprint) == 64 and run.code_version
+    assert run.settings["rule_version"] == m.RiskRuleSet.objects.get(is_default=True).version
+
+    # One part per demo center (fan-out), their rows released after the join, their summaries kept.
+    parts = list(run.parts.all())
+    assert len(parts) == m.Center.objects.filter(cases__isnull=False).distinct().count() > 1
+    assert sum(p.summary["cases"] for p in parts) == DEMO_CASES
+    assert all(p.rows == {} for p in parts)
+
+    # Every section, and every file: PDF, XLSX, the dataset CSVs and each figure as PNG and SVG.
+    assert [s["number"] for s in run.results["sections"]] == list(range(1, 9))
+    figures = [f["name"] for s in run.results["sections"] for f in s["figures"]]
+    assert figures
+    kinds = _kinds(run)
+    assert kinds.count("pdf") == 1 and kinds.count("xlsx") == 1 and kinds.count("csv") == 3
+    assert kinds.count("png") == kinds.count("svg") == len(figures)
+    pdf = run.artifacts.get(kind="pdf")
+    assert len(PdfReader(pdf.file.open("rb")).pages) > 1
+    workbook = load_workbook(run.artifacts.get(kind="xlsx").file.open("rb"), read_only=True)
+    assert len(workbook.sheetnames) >= 8
+    csv = run.artifacts.get(kind="csv", name="dataset").file.open("rb").read().decode()
+    assert len(csv.strip().splitlines()) == DEMO_CASES + 1
+    for artifact in run.artifacts.all():
+        assert artifact.file.name.startswith(f"analysis_runs/{run.pk}/")
+        assert artifact.size == artifact.file.size
+
+
+def test_the_report_counts_match_the_rows_of_the_dataset(demo, people, eager):
+    import pandas as pd
+
+    run = _pooled(people.coordinator, eager)
+    rows = pd.read_csv(run.artifacts.get(kind="csv", name="dataset").file.open("rb"))
+    text = json.dumps(run.results)
+    # The cohort size and each center's case count are in the report as they are in the rows.
+    assert str(len(rows)) in text
+    for center, n in rows["center"].value_counts().items():
+        assert center in text and str(n) in text
+
+
+def test_the_same_rows_and_settings_reuse_the_finished_run(people, case_a, case_b, eager):
+    first = _pooled(people.coordinator, eager)
+    assert first.status == AnalysisRun.Status.DONE, first.error
+    again = _pooled(people.manager, eager)
+    assert again.pk == first.pk
+    assert AnalysisRun.objects.count() == 1
+
+
+def test_other_settings_make_a_new_run(people, case_a, case_b, eager):
+    first = _pooled(people.coordinator, eager)
+    other = _pooled(people.coordinator, eager, ci_transform="plain")
+    assert other.pk != first.pk and other.fingerprint != first.fingerprint
+    assert other.status == AnalysisRun.Status.DONE, other.error
+
+
+def test_a_changed_record_changes_the_fingerprint(people, case_a, case_b, eager):
+    first = _pooled(people.coordinator, eager)
+    save(people.entry_a, case_a, m.FollowUp(case=case_a, contact_date=date(2021, 9, 1), vital_status="alive"))
+    second = _pooled(people.coordinator, eager)
+    assert second.pk != first.pk and second.fingerprint != first.fingerprint
+
+
+def test_a_run_that_finds_an_identical_finished_run_on_join_points_to_it(people, case_a, case_b, eager):
+    first = _pooled(people.coordinator, eager)
+    # Queued before the first finished (so it was not reused at request time), then executed.
+    twin = AnalysisRun.objects.create(
+        trigger="user",
+        requested_by=people.coordinator,
+        filters=first.filters,
+        settings=first.settings,
+        code_version=first.code_version,
+        data_cut=first.data_cut,
+    )
+    run_start_task.apply(args=[twin.pk])
+    twin.refresh_from_db()
+    assert twin.status == AnalysisRun.Status.DONE and twin.reused_from == first and twin.source == first
+    assert twin.fingerprint == first.fingerprint and not twin.artifacts.exists()
+
+
+def test_a_failure_is_recorded_on_the_run_with_its_reason(people, case_a, case_b, eager, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("the report could not be drawn")
+
+    monkeypatch.setattr(services, "make_report", broken)
+    run = _pooled(people.coordinator, eager)  # the failure is recorded, not raised into the request
+    assert run.status == AnalysisRun.Status.FAILED
+    assert "ValueError: the report could not be drawn" in run.error and "analytics.run_join" in run.error
+    assert run.finished_at is not None and not run.artifacts.exists()
+
+
+def test_a_transient_error_is_retried(people, case_a, case_b, monkeypatch):
+    run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
+    run_execute(run.pk)
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return run_part_build(**kwargs)
+
+    monkeypatch.setattr("analytics.tasks.run_part_build", flaky)
+    # throw=False: how a worker runs it (eager propagation would raise the Retry instead of retrying).
+    result = run_part_task.apply(args=[run.pk, case_a.center_id], throw=False)
+    assert result.successful() and len(calls) == 2
+    assert RunPart.objects.filter(run=run, center_id=case_a.center_id).exists()
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.RUNNING
+
+
+def test_a_transient_error_that_outlasts_its_retries_fails_the_run(people, case_a, case_b, eager, monkeypatch):
+    def down(**kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr("analytics.tasks.run_part_build", down)
+    run = _pooled(people.coordinator, eager)
+    assert run.status == AnalysisRun.Status.FAILED and "could not connect to server" in run.error
+
+
+def test_a_finished_run_never_changes(people, case_a, case_b, eager):
+    run = _pooled(people.coordinator, eager)
+    run.error = "rewritten"
+    with pytest.raises(ValidationError, match=RUN_FINISHED[:30]):
+        run.save()
+    with pytest.raises(ValidationError):
+        run.delete()
+    assert run_fail(run_id=run.pk, error="late failure") is False
+    artifact = run.artifacts.first()
+    with pytest.raises(ValidationError):
+        artifact.delete()
+    with pytest.raises(ValidationError):
+        RunArtifact.objects.create(run=run, kind="csv", name="extra", file="x.csv", sha256="0")
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.DONE and run.error == ""
+
+
+def test_a_second_delivery_of_any_task_does_nothing(people, case_a, case_b, eager):
+    run = _pooled(people.coordinator, eager)
+    assert run_execute(run.pk) is None
+    assert run_start_task.apply(args=[run.pk]).get() is None
+    assert run_part_build(run_id=run.pk, center_id=case_a.center_id) is None
+    assert run_finish(run_id=run.pk) is None
+    assert RunPart.objects.filter(run=run).count() == 2
+
+
+def test_a_queued_run_is_claimed_once(people, case_a, case_b):
+    run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())  # not committed
+    assert run.status == AnalysisRun.Status.QUEUED
+    assert run_execute(run.pk) == sorted([case_a.center_id, case_b.center_id])
+    assert run_execute(run.pk) is None
+    part = run_part_build(run_id=run.pk, center_id=case_a.center_id)
+    assert run_part_build(run_id=run.pk, center_id=case_a.center_id) == part
+
+
+def test_who_may_request_what(people, center_a, center_b, case_a, case_b):
+    with pytest.raises(PermissionDenied, match=RUN_FORBIDDEN):
+        run_request(user=UserFactory(username="nobody"), filters=RunFilters(), settings=RunSettings())
+    with pytest.raises(PermissionDenied, match=RUN_OTHER_CENTER):
+        run_request(user=people.entry_a, filters=RunFilters(centers=("BBB",)), settings=RunSettings())
+    with pytest.raises(ValidationError):
+        run_request(user=people.entry_a, filters=RunFilters(centers=("AAA", "BBB")), settings=RunSettings())
+    with pytest.raises(ValidationError, match="no risk rule set"):
+        run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings(rule_version="nope"))
+    own = run_request(user=people.entry_a, filters=RunFilters(), settings=RunSettings())
+    assert own.scope_center == center_a and own.filters["centers"] == ["AAA"]
+    pooled = run_request(user=people.manager, filters=RunFilters(), settings=RunSettings())
+    assert pooled.scope_center is None and pooled.n_cases == 2
+
+
+def test_a_center_with_two_sites_must_choose_one(people, center_a, center_b, case_a):
+    both = member("both", Role.DATA_ENTRY, center_a)
+    m.Membership.objects.create(user=both, center=center_b, role=Role.DATA_ENTRY)
+    with pytest.raises(ValidationError):
+        run_request(user=both, filters=RunFilters(), settings=RunSettings())
+
+
+def test_a_centers_report_names_no_other_center_and_hands_out_only_its_rows(people, case_a, case_b, eager):
+    run = eager(user=people.lead_a, filters=RunFilters(), settings=RunSettings())
+    assert run.status == AnalysisRun.Status.DONE, run.error
+    assert run.scope_center.code == "AAA"
+    text = json.dumps(run.results)
+    assert "BBB" not in text and case_b.registry_id not in text and "Center B" not in text
+    for artifact in run.artifacts.filter(kind__in=["csv", "svg"]):
+        content = artifact.file.open("rb").read().decode()
+        assert "BBB" not in content and case_b.registry_id not in content, artifact.filename
+    cases_csv = run.artifacts.get(kind="csv", name="dataset").file.open("rb").read().decode()
+    assert case_a.registry_id in cases_csv
+
+
+def test_the_nightly_task_runs_the_pooled_analysis_and_reuses_it_while_nothing_changes(
+    people, case_a, case_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = nightly_pooled_run_task.apply().get()
+    run = AnalysisRun.objects.get(pk=first)
+    assert run.trigger == "schedule" and run.requested_by is None and run.status == "done", run.error
+    with django_capture_on_commit_callbacks(execute=True):
+        assert nightly_pooled_run_task.apply().get() == first
+
+
+def test_the_nightly_schedule_is_in_the_database_and_editable():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="analytics.nightly_pooled_run")
+    assert task.enabled and task.crontab is not None and task.crontab.hour == "2"
+
+
+def test_runs_no_worker_finished_are_failed_with_a_reason(people, case_a):
+    run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
+    AnalysisRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(days=1))
+    assert run_fail_stale() == 1
+    run.refresh_from_db()
+    assert run.status == "failed" and "No worker finished" in run.error
