@@ -15,7 +15,7 @@ from django.db import transaction
 
 from registry.demo.build import Vocabulary, build_case
 from registry.demo.catalog import CENTERS, DEMO_REGISTRY_PREFIX
-from registry.demo.cohort import plan_case, registry_id_for
+from registry.demo.cohort import plan_case
 from registry.demo.people import ensure_people
 from registry.models import Case
 from registry.pseudonyms import hospital_number_hash
@@ -46,8 +46,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         people = ensure_people()
         vocabulary = Vocabulary.load()
-        wanted = [registry_id_for(n) for n in range(1, cases + 1)]
-        existing = dict(Case.objects.filter(registry_id__in=wanted).values_list("registry_id", "hospital_number_hash"))
+        demo_cases = Case.objects.filter(registry_id__startswith=DEMO_REGISTRY_PREFIX)
+        existing = dict(demo_cases.values_list("registry_id", "hospital_number_hash"))
         todo, other_seed = [], 0
         for number in range(1, cases + 1):
             plan = plan_case(number, seed=seed, induction_days=vocabulary.induction_days)
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         if other_seed:
             self.stderr.write(OTHER_SEED_WARNING.format(n=other_seed))
         if not quiet:
-            self._summary(people, created=created, existing=len(existing), elapsed=elapsed)
+            self._summary(people, created=created, existing=cases - created, elapsed=elapsed)
         self._logins(people)
 
     def _build(self, plan, people, vocabulary) -> None:
@@ -111,7 +111,7 @@ class Command(BaseCommand):
         rows = people.login_rows()
         widths = [max(len(row[i]) for row in [("username", "role", "center", "password"), *rows]) for i in range(4)]
         line = "  ".join(f"{{:<{width}}}" for width in widths)
-        self.stdout.write("Demo logins (passwords are set when a user is created; change them outside a demo):")
-        self.stdout.write(line.format("username", "role", "center", "password"))
-        for row in rows:
-            self.stdout.write(line.format(*row))
+        self.stdout.write("Demo logins at /accounts/login/ (the data manager also reaches /admin/). Passwords are")
+        self.stdout.write("set when a user is created; these are public, so never keep them outside a demo:")
+        for row in [("username", "role", "center", "password"), *rows]:
+            self.stdout.write(line.format(*row).rstrip())
