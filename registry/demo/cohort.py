@@ -250,7 +250,7 @@ def plan_case(number: int, *, seed: int, induction_days: dict[str, int]) -> Case
         workup.append(("marker", {"marker": code, "result": result, "percent_positive": percent}))
 
     age_band = "cal" if p.age_days <= 28 else ("early_infant" if p.age_days <= 90 else "infant")
-    tags = {p.lineage, p.genetics.group, f"follow_up:{p.follow_up}", f"age:{age_band}"}
+    tags = {p.lineage, p.genetics.group, f"age:{age_band}"}
     if p.genetics.kmt2a_r:
         tags.add(f"partner:{p.genetics.partner or 'unknown'}")
     course = None
@@ -287,6 +287,7 @@ def plan_case(number: int, *, seed: int, induction_days: dict[str, int]) -> Case
         records.append((kind, fields))
     if p.exclusion:
         tags |= {"excluded", f"excluded:{p.exclusion}"}
+    tags.add(f"follow_up:{p.follow_up}")  # after the course: a recent diagnosis cannot be overdue yet
     complete = not p.incomplete and p.follow_up == "normal" and not p.exclusion
     return CasePlan(
         number=number,
