@@ -10,7 +10,7 @@ from typing import Any
 
 from analytics.schema import Dataset, check_dataset
 
-from .context import Context, prepare_cases
+from .context import Context, is_true, prepare_cases
 from .model import Report
 from .sections import centers, cohort, cytogenetics, methods, presentation, response, survival, toxicity
 from .settings import ReportSettings
@@ -36,7 +36,7 @@ def _context(dataset: Dataset, settings: ReportSettings) -> Context:
         raise ReportScopeError(UNKNOWN_SCOPE.format(code=scope))
 
     def analysed(frame):
-        return frame[frame["excluded"].map(lambda v: v is not True)] if settings.apply_exclusions else frame
+        return frame[~is_true(frame["excluded"])] if settings.apply_exclusions else frame
 
     cases = analysed(in_scope)
     findings = dataset.findings[dataset.findings["case_key"].astype(str).isin(set(in_scope["case_key"]))]

@@ -13,7 +13,7 @@ from analytics.schema import Dataset
 from .settings import ReportSettings
 from .suppress import mask_count
 
-__all__ = ["UNKNOWN", "Context", "label_of", "prepare_cases"]
+__all__ = ["UNKNOWN", "Context", "is_true", "label_of", "prepare_cases"]
 
 UNKNOWN = "unknown"
 
@@ -54,6 +54,11 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].astype(str)
     out["exclusion_reason"] = out["exclusion_reason"].fillna("").astype(str)
     return out
+
+
+def is_true(series: pd.Series) -> pd.Series:
+    """A boolean mask: True where the flag is True (missing counts as not True)."""
+    return series.map(lambda v: v is True).astype(bool)
 
 
 def label_of(series: pd.Series) -> pd.Series:

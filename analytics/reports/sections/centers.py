@@ -10,7 +10,7 @@ import pandas as pd
 from analytics.core.cox import cox_ph
 from analytics.core.logrank import logrank_test
 
-from ..context import UNKNOWN, Context, label_of
+from ..context import UNKNOWN, Context, is_true, label_of
 from ..format import fmt_hr, fmt_num, fmt_p, p_text
 from ..model import Section, Table
 from ._common import center_grid_rows
@@ -172,7 +172,7 @@ def _follow_up(ctx: Context) -> Table:
     for c in centers:
         grp = cases[cases["center"] == c]
         dead = int((grp["os_event"] == 1).sum())
-        seen = int(grp["alive_followed_12m"].map(lambda v: v is True).sum())
+        seen = int(is_true(grp["alive_followed_12m"]).sum())
         counts.append([dead, seen, len(grp) - dead - seen])
     pooled = None if ctx.scope else [sum(col) for col in zip(*counts, strict=True)] if counts else None
     rows = center_grid_rows(ctx, centers, counts, pooled_row=pooled, own=bool(ctx.scope))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..context import Context, label_of
+from ..context import Context, is_true, label_of
 from ..model import Section, Table
 from ._common import categorical_rows, center_grid_rows, continuous_row, crosstab_counts
 
@@ -64,7 +64,7 @@ def _characteristics(ctx: Context) -> Table:
 
 def _exclusions(ctx: Context) -> Table:
     cohort = ctx.cohort
-    excluded = cohort[cohort["excluded"].map(lambda v: v is True)]
+    excluded = cohort[is_true(cohort["excluded"])]
     reasons = excluded["exclusion_reason"].replace("", "reason not recorded").value_counts()
     rows = [[reason, int(n)] for reason, n in sorted(reasons.items())]
     rows.append(["Excluded, total", len(excluded)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analytics.core.tables import compare_categorical
 
-from ..context import Context
+from ..context import Context, is_true
 from ..format import fmt_num, n_pct, p_text
 from ..model import Section, Table
 from ._common import categorical_rows
@@ -47,8 +47,8 @@ def _rates(ctx: Context) -> Table:
         ["No CR (alive, not in CR)", n_pct(int((status == "no_CR").sum()), evaluable)],
         ["Induction death", n_pct(int((status == "induction_death").sum()), evaluable)],
         ["Response unknown", f"{int((~status.isin(EVALUABLE)).sum())} of {n}"],
-        ["Treatment-related death (TRM)", n_pct(int(cases["trm"].map(lambda v: v is True).sum()), n)],
-        ["HSCT", n_pct(int(cases["hsct"].map(lambda v: v is True).sum()), n)],
+        ["Treatment-related death (TRM)", n_pct(int(is_true(cases["trm"]).sum()), n)],
+        ["HSCT", n_pct(int(is_true(cases["hsct"]).sum()), n)],
     ]
     ctx.record("Response and early deaths", "n (%)", "rates of the evaluable cases (CR, no CR, induction death)")
     return Table(

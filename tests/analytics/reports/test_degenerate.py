@@ -90,3 +90,23 @@ def test_a_mismatched_rule_version_is_noted():
     rows = report.table("methods_settings").rows
     row = next(r for r in rows if r[0] == "Risk rule version in the data")
     assert "differs" in row[2]
+
+
+def test_an_empty_dataset_builds_and_renders():
+    data = make_dataset(20, n_centers=2, seed=12)
+    empty = type(data)(data.cases.iloc[0:0], data.findings.iloc[0:0], data.adverse_events.iloc[0:0], data.data_cut)
+    report = build_report(empty)
+    assert report.table("cohort_center_lineage").rows == []
+    _render_everything(report)
+
+
+def test_nullable_pandas_dtypes_are_read_as_flags_and_numbers():
+    data = make_dataset(60, n_centers=2, seed=13)
+    cases = data.cases.copy()
+    for col in ("age_lt_6m", "wbc_ge_300", "excluded"):
+        cases[col] = cases[col].astype("boolean")
+    cases.loc[cases.index[:3], "age_lt_6m"] = None
+    cases["os_event"] = cases["os_event"].astype("Int64")
+    plain = build_report(data)
+    nullable = build_report(type(data)(cases, data.findings, data.adverse_events, data.data_cut))
+    assert nullable.table("survival_os_risk_class").rows == plain.table("survival_os_risk_class").rows
