@@ -46,7 +46,8 @@ def center_grid_rows(
     else:
         cells = []
     rows = [[label, *row] for label, row in zip(row_labels, cells, strict=True)]
-    if pooled_row is not None:
+    # With a single center the pooled row would repeat that center's counts and undo the rule.
+    if pooled_row is not None and len(rows) > 1:
         rows.append([ALL_CENTERS, *[int(v) for v in pooled_row], *([int(sum(pooled_row))] if total else [])])
     return rows
 

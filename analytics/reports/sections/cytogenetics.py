@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..context import Context, label_of
 from ..model import Figure, Section, Table
-from ._common import categorical_rows, center_grid_rows
+from ._common import categorical_rows, center_grid_rows, crosstab_counts
 from .cohort import LINEAGES
 
 __all__ = ["build"]
@@ -61,6 +61,10 @@ def _by_center(ctx: Context) -> Table:
     )
 
 
+def _level(text: str) -> str:
+    return "unknown" if text.startswith("unknown /") else text
+
+
 def _kmt2a(ctx: Context) -> tuple[Table, Figure]:
     cohort = ctx.cohort
     rows, method = categorical_rows("KMT2A status", cohort["kmt2a_status"], as_labels=False)
@@ -78,11 +82,23 @@ def _kmt2a(ctx: Context) -> tuple[Table, Figure]:
             "xlabel": "cases",
         },
     )
+    status_lineage = crosstab_counts(
+        cohort["kmt2a_status"].fillna("unknown"), label_of(cohort["lineage"]), [_level(r[1]) for r in rows], LINEAGES
+    )
+    partner_lineage = crosstab_counts(
+        rearranged["kmt2a_partner"].fillna("unknown"),
+        label_of(rearranged["lineage"]),
+        [_level(r[1]) for r in partner_rows],
+        LINEAGES,
+    )
+    kept = [
+        [*r, *by] for r, by in zip(rows + partner_rows, status_lineage + partner_lineage, strict=True) if r[1] != ""
+    ]
     table = Table(
         key="cytogenetics_kmt2a",
-        title="KMT2A status and fusion partners",
-        columns=["Variable", "Level", "n (%)"],
-        rows=[r for r in rows + partner_rows if r[1] != ""] or [["KMT2A status", "", "no cases"]],
+        title="KMT2A status and fusion partners, by lineage",
+        columns=["Variable", "Level", "n (%)", *LINEAGES],
+        rows=kept or [["KMT2A status", "", "no cases", *[0] * len(LINEAGES)]],
         notes=["Partners among KMT2A-rearranged cases; status and partner derived from the findings."],
         method=method,
     )
