@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_quality_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST)/ (Ctrl-C to stop). Demo logins are printed above."
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
