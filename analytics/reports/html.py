@@ -18,6 +18,18 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _figure(figure: Any, figure_url: str) -> dict[str, Any]:
+    return {
+        "name": figure.name,
+        "title": figure.title,
+        "kind": figure.kind,
+        "notes": list(figure.notes),
+        "after_table": figure.after_table,
+        "png_url": figure_url.format(name=figure.name, fmt="png"),
+        "svg_url": figure_url.format(name=figure.name, fmt="svg"),
+    }
+
+
 def render_html_context(report: Report, *, figure_url: str = "{name}.{fmt}") -> dict[str, Any]:
     """The template context of a report page.
 
@@ -34,7 +46,8 @@ def render_html_context(report: Report, *, figure_url: str = "{name}.{fmt}") -> 
         ``title``, ``metadata`` and ``settings`` (lists of ``{"key", "value"}``), ``toc`` (``{"anchor",
         "number", "title"}``) and ``sections``: each with ``anchor``, ``number``, ``title``, ``notes``,
         ``tables`` (``key``, ``title``, ``columns``, ``rows`` of strings, ``notes``, ``method``,
-        ``center_level``) and ``figures`` (``name``, ``title``, ``notes``, ``png_url``, ``svg_url``).
+        ``center_level``, and ``figures``: those illustrating this table) and ``figures`` (all of the section's:
+        ``name``, ``title``, ``kind``, ``notes``, ``after_table``, ``png_url``, ``svg_url``).
     """
     sections = []
     for s in report.sections:
@@ -53,19 +66,11 @@ def render_html_context(report: Report, *, figure_url: str = "{name}.{fmt}") -> 
                         "notes": list(t.notes),
                         "method": t.method,
                         "center_level": t.center_level,
+                        "figures": [_figure(f, figure_url) for f in s.figures if f.after_table == t.key],
                     }
                     for t in s.tables
                 ],
-                "figures": [
-                    {
-                        "name": f.name,
-                        "title": f.title,
-                        "notes": list(f.notes),
-                        "png_url": figure_url.format(name=f.name, fmt="png"),
-                        "svg_url": figure_url.format(name=f.name, fmt="svg"),
-                    }
-                    for f in s.figures
-                ],
+                "figures": [_figure(f, figure_url) for f in s.figures],
             }
         )
     return {

@@ -31,13 +31,17 @@ class Table:
 
 @dataclass
 class Figure:
-    """One figure: ``kind`` is "km", "cif", "forest" or "bar"; ``data`` is everything needed to draw it."""
+    """One figure: ``kind`` is "km", "cif", "forest" or "bar"; ``data`` is everything needed to draw it.
+
+    ``after_table`` is the key of the table the figure illustrates (renderers place it right after that table).
+    """
 
     name: str
     title: str
     kind: str
     data: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    after_table: str | None = None
 
 
 @dataclass

@@ -26,7 +26,7 @@ from .figures import render_figures
 from .html import cell_text
 from .model import Report, Table
 
-__all__ = ["MAX_COLUMNS", "render_pdf", "split_columns"]
+__all__ = ["MAX_COLUMNS", "column_widths", "render_pdf", "split_columns"]
 
 MAX_COLUMNS = 8  # data columns per block, besides the repeated first column
 _FONT, _BOLD = "RegistrySans", "RegistrySans-Bold"
@@ -76,6 +76,36 @@ def split_columns(columns: list[str], limit: int = MAX_COLUMNS) -> list[list[int
     return [[0, *rest[i : i + limit]] for i in range(0, len(rest), limit)]
 
 
+def column_widths(table: Table, block: list[int], width: float = _WIDTH) -> list[float]:
+    """Widths of the columns in ``block``, in proportion to their longest text (clipped to 6-40 characters, plus padding).
+
+    Parameters
+    ----------
+    table : Table
+    block : list of int
+        Column indices.
+    width : float
+        The total width to share.
+
+    Returns
+    -------
+    list of float
+    """
+    longest = []
+    for i in block:
+        texts = [str(table.columns[i])] + [cell_text(row[i]) for row in table.rows if i < len(row)]
+        longest.append(min(max(max(len(t) for t in texts), 6), 40) + 2)
+    total = sum(longest)
+    return [width * n / total for n in longest]
+
+
+def _figure_flowables(figure: Any, drawn: dict[str, dict[str, bytes]], st: dict[str, ParagraphStyle]) -> list[Any]:
+    if figure.name not in drawn:
+        return []
+    out: list[Any] = [KeepTogether([_p(figure.title, st["h2"]), _image(drawn[figure.name]["png"])])]
+    return out + [_p(note, st["note"]) for note in figure.notes]
+
+
 def _table_flowables(table: Table, st: dict[str, ParagraphStyle]) -> list[Any]:
     out: list[Any] = [_p(table.title, st["h2"])]
     if table.method:
@@ -88,9 +118,7 @@ def _table_flowables(table: Table, st: dict[str, ParagraphStyle]) -> list[Any]:
         data += [[_p(row[i] if i < len(row) else None, st["cell"]) for i in block] for row in table.rows]
         if not table.rows:
             break
-        first = min(_WIDTH * 0.3, 4.5 * cm)
-        widths = [first] + [(_WIDTH - first) / max(len(block) - 1, 1)] * (len(block) - 1)
-        grid = PdfTable(data, colWidths=widths if len(block) > 1 else [_WIDTH], repeatRows=1)
+        grid = PdfTable(data, colWidths=column_widths(table, block), repeatRows=1)
         grid.setStyle(
             TableStyle(
                 [
@@ -140,12 +168,15 @@ def render_pdf(report: Report, figures: dict[str, dict[str, bytes]] | None = Non
     for section in report.sections:
         story.append(_p(f"{section.number}. {section.title}", st["h1"]))
         story += [_p(note, st["body"]) for note in section.notes]
+        keys = {t.key for t in section.tables}
         for table in section.tables:
             story += _table_flowables(table, st)
+            for figure in section.figures:
+                if figure.after_table == table.key:
+                    story += _figure_flowables(figure, figures, st)
         for figure in section.figures:
-            if figure.name in figures:
-                story.append(KeepTogether([_p(figure.title, st["h2"]), _image(figures[figure.name]["png"])]))
-                story += [_p(note, st["note"]) for note in figure.notes]
+            if figure.after_table not in keys:
+                story += _figure_flowables(figure, figures, st)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,

@@ -76,6 +76,7 @@ def _kmt2a(ctx: Context) -> tuple[Table, Figure]:
         name="kmt2a_partners",
         title="KMT2A fusion partners",
         kind="bar",
+        after_table="cytogenetics_kmt2a",
         data={
             "labels": [str(k) for k in counts.index],
             "values": [int(v) for v in counts.to_numpy()],

@@ -146,7 +146,8 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
         "forest_efs_unfavorable",
         _TITLE,
         "forest",
-        {
+        after_table="centers_forest",
+        data={
             "rows": plot_rows,
             "pooled": pooled,
             "xlabel": "Hazard ratio (log scale), EFS",

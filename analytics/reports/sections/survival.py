@@ -114,6 +114,7 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
         name=f"km_{endpoint}_{column}",
         title=title,
         kind="km",
+        after_table=f"survival_{endpoint}_{column}",
         data={
             "ylabel": ENDPOINTS[endpoint],
             "risk_times": ticks,
@@ -172,6 +173,7 @@ def _cir(ctx: Context) -> tuple[Table, Figure | None]:
         name="cif_relapse_risk_class",
         title=title,
         kind="cif",
+        after_table="survival_cir",
         data={
             "ylabel": "Cumulative incidence of relapse",
             "curves": [
