@@ -61,16 +61,19 @@ class TestSeedDemo:
         assert not manager.has_perm("registry.delete_case")
         assert not get_user_model().objects.filter(is_staff=True).exclude(username="datamanager").exists()
 
-    def test_every_case_passes_the_entry_rules_and_was_entered_by_its_center(self):
+    def test_every_case_passes_the_entry_rules_and_was_entered_and_signed_off_by_its_center(self):
         _seed(cases=40)
 
-        cases = list(m.Case.objects.select_related("center", "created_by"))
+        cases = list(m.Case.objects.select_related("center", "created_by", "locked_by"))
         assert len(cases) == 40
         assert len({case.center.code for case in cases}) >= 4
         for case in cases:
             assert violations(CaseState.load(case)) == [], case.registry_id
             assert case.created_by.username == f"{case.center.code.lower()}.entry"
             assert case.history.filter(history_user=case.created_by).exists()
+        locked = [case for case in cases if case.is_locked]
+        assert locked, "some finished cases are signed off"
+        assert all(case.locked_by.username == f"{case.center.code.lower()}.lead" for case in locked)
         assert m.Diagnosis.objects.count() == 40
         assert m.CytogeneticFinding.objects.exists() and m.FollowUp.objects.exists()
         assert m.OutcomeEvent.history.exclude(history_user=None).count() == m.OutcomeEvent.objects.count()
