@@ -77,7 +77,7 @@ def split_columns(columns: list[str], limit: int = MAX_COLUMNS) -> list[list[int
 
 
 def column_widths(table: Table, block: list[int], width: float = _WIDTH) -> list[float]:
-    """Widths of the columns in ``block``, in proportion to their longest text (clipped to 6-40 characters, plus padding).
+    """Widths of the columns in ``block``, by their longest text (clipped to 6-40 characters, plus padding).
 
     Parameters
     ----------
