@@ -3,7 +3,9 @@ and the centers with their message threads (audited), and a daily snapshot per c
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -87,6 +89,23 @@ class Query(models.Model):
 
     def __str__(self) -> str:
         return f"Query {self.pk} on {self.case}: {self.subject}"
+
+    @property
+    def about(self) -> str:
+        """What the query is about, in words: "the whole case" or the record type (and field)."""
+        if not self.record_model:
+            return "the whole case"
+        try:
+            model = apps.get_model(self.record_model)
+        except (LookupError, ValueError):
+            return self.record_model
+        what = "the case's own data" if model is Case else str(model._meta.verbose_name)
+        if self.field:
+            try:
+                what += f", field '{model._meta.get_field(self.field).verbose_name}'"
+            except FieldDoesNotExist:
+                what += f", {self.field.replace('_', ' ')}"
+        return what
 
     @property
     def awaits_center(self) -> bool:

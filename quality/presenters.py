@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 from registry.access import access_for, cases_for
-from registry.models import LabPanel
+from registry.models import Case, LabPanel
 from registry.sections import SECTIONS
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # Record model -> section slug of the form that edits it (lab panels: by time point, below).
 _SECTION_OF = {s.model._meta.label_lower: slug for slug, s in SECTIONS.items() if not s.fixed}
 _LAB_SECTION = {s.fixed["timepoint"]: slug for slug, s in SECTIONS.items() if s.model is LabPanel}
+# Findings on the case about a record it lacks (field -> section to add it), or about a response to record.
+_MISSING = {
+    "diagnosis": "diagnosis",
+    "wbc": "labs-baseline",
+    "labs_post_induction": "labs-post-induction",
+    "markers": "immunophenotype",
+    "findings": "cytogenetics",
+    "treatment": "treatment",
+    "response": "response",
+    "follow_ups": "follow-up",
+}
+CASE_FORM = "case"  # the case's own fields are edited on the "child and exclusions" form
+_CASE_FIELDS = {f.name for f in Case._meta.fields if f.editable} - {"center"}
+
+
+def _section(finding, lab_slugs) -> str | None:
+    if finding.field in _MISSING and finding.record_model in ("registry.case", "registry.treatment"):
+        return _MISSING[finding.field]
+    if finding.record_model == "registry.case":
+        return CASE_FORM if finding.field in _CASE_FIELDS else None
+    if finding.record_model == "registry.labpanel":
+        return lab_slugs.get(finding.record_pk)
+    return _SECTION_OF.get(finding.record_model)
 
 
 def sort_findings(findings):
@@ -41,8 +64,5 @@ def present_findings(user, findings, *, with_sections: bool = False) -> list:
         finding.peers = [visible[pk] for pk in (finding.details or {}).get("case_ids", ()) if pk in visible]
         finding.hidden_peers = len((finding.details or {}).get("case_ids", ())) - len(finding.peers)
         if with_sections:
-            if finding.record_model == "registry.labpanel":
-                finding.section = lab_slugs.get(finding.record_pk)
-            else:
-                finding.section = _SECTION_OF.get(finding.record_model)
+            finding.section = _section(finding, lab_slugs)
     return findings

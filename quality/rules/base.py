@@ -73,5 +73,13 @@ class Rule:
     fields: tuple[str, ...]
     check: Check
 
+    @property
+    def stage_label(self) -> str:
+        return str(Stage(self.stage).label)
+
+    @property
+    def severity_label(self) -> str:
+        return str(Severity(self.severity).label)
+
     def run(self, context: CheckContext) -> list[Hit]:
         return list(self.check(context))

@@ -122,9 +122,7 @@ BREAKERS = {
     "DQ-FU-001": lambda s: replace(s, follow_ups=tuple(f for f in s.follow_ups if f is not _recent(s))),
     "DQ-FU-002": lambda s: _event(s, "relapse", TODAY - timedelta(days=10), relapse_site="marrow"),
     "DQ-PROT-001": lambda s: _changed(s, s.treatment, protocol=protocol("AML-BFM")),
-    "DQ-PROT-002": lambda s: _changed(
-        s, s.assessments[0], day=42, assessment_date=_start(s) + timedelta(days=41)
-    ),
+    "DQ-PROT-002": lambda s: _changed(s, s.assessments[0], day=42, assessment_date=_start(s) + timedelta(days=41)),
     "DQ-PROT-003": lambda s: _changed(s, s.assessments[0], assessment_date=_start(s) + timedelta(days=40)),
     "DQ-RANGE-001": lambda s: _changed(s, _baseline(s), wbc=5000.0),
     "DQ-RANGE-002": lambda s: _changed(s, s.case, birth_weight_g=9000),
@@ -190,6 +188,8 @@ def test_follow_up_is_not_expected_after_death_or_loss(clean):
 
 
 def test_an_excluded_case_needs_no_treatment_and_no_cytogenetics(clean):
-    excluded = _changed(replace(clean, treatment=None, findings=()), clean.case, excluded=True, exclusion_reason="chemo_refused")
+    excluded = _changed(
+        replace(clean, treatment=None, findings=()), clean.case, excluded=True, exclusion_reason="chemo_refused"
+    )
     context = _context(excluded)
     assert RULES["DQ-COMP-010"].run(context) == [] and RULES["DQ-CYTO-001"].run(context) == []

@@ -65,7 +65,11 @@ def test_a_finding_becomes_a_query_once(client, people, case_a, django_capture_o
     assert "DQ-FU-001" in form and "follow-up is overdue" in form
     _post(client, django_capture_on_commit_callbacks, "finding_query", finding.pk, subject="Follow-up", text="When?")
     query = Query.objects.get(finding=finding)
-    assert (query.record_model, query.record_pk, query.field) == (finding.record_model, finding.record_pk, "contact_date")
+    assert (query.record_model, query.record_pk, query.field) == (
+        finding.record_model,
+        finding.record_pk,
+        "contact_date",
+    )
     again = client.post(reverse("quality:finding_query", args=[finding.pk]), {"subject": "x", "text": "y"})
     assert FINDING_HAS_QUERY in again.content.decode()
     assert Query.objects.filter(finding=finding).count() == 1
