@@ -32,6 +32,7 @@ from analytics.schema import (
     Dataset,
     check_dataset,
 )
+from quality.selectors import open_counts_by_case
 from registry import models as m
 from registry.choices import DEATH_KINDS, EventKind, LabTimepoint, VitalStatus
 from registry.derivation import case_record
@@ -166,7 +167,7 @@ def _case_row(state: CaseState, derived: d.DerivedCase, data_cut: date) -> dict[
         "relapse_site": _blank_to_none(relapses[0].relapse_site) if relapses else None,
         "hsct": bool(state.transplants),
         "alive_followed_12m": followed,
-        # Filled in once data-quality queries and findings exist for cases; until then nothing is open.
+        # Overwritten by dataset_rows from quality.selectors.open_counts_by_case.
         "n_open_queries": 0,
         "n_error_findings": 0,
     }
@@ -199,6 +200,7 @@ def dataset_rows(
     """
     data_cut = data_cut or timezone.localdate()
     rows: DatasetRows = {"cases": [], "findings": [], "adverse_events": []}
+    open_problems = open_counts_by_case(cases)
     for case in _prefetched(cases):
         state = _state(case)
         record = case_record(state)
@@ -206,6 +208,7 @@ def dataset_rows(
         if cal_only and derived.age.age_class != "CAL":
             continue
         row = _case_row(state, derived, data_cut)
+        row["n_open_queries"], row["n_error_findings"] = open_problems.get(case.pk, (0, 0))
         rows["cases"].append(row)
         key, center, lineage = row["case_key"], row["center"], row["lineage"]
         # record.findings follows state.findings one to one, with the fusion a karyotype implies filled in.

@@ -21,6 +21,7 @@ __all__ = [
     "CenterRow",
     "center_rows",
     "findings_for",
+    "open_counts_by_case",
     "quality_counts_for_cases",
     "queries_for",
     "rule_rows",
@@ -180,6 +181,19 @@ def trend(user, *, days: int = 90) -> list[dict]:
         .order_by("day")
     )
     return [{**row, "follow_up_pct": _pct(row["seen"] or 0, row["living"] or 0)} for row in rows]
+
+
+def open_counts_by_case(cases) -> dict[int, tuple[int, int]]:
+    """{case pk: (open queries, open error-level findings)} for a case queryset, in two queries. The analysis
+    dataset carries these per case, so every run can say how many included cases had open problems."""
+    counts: dict[int, list[int]] = {}
+    queries = Query.objects.filter(case__in=cases).exclude(status=QueryStatus.CLOSED)
+    for pk, n in queries.values_list("case").annotate(n=Count("pk")).order_by():
+        counts.setdefault(pk, [0, 0])[0] = n
+    errors = Finding.objects.filter(case__in=cases, resolved_at__isnull=True, severity=Severity.ERROR)
+    for pk, n in errors.values_list("case").annotate(n=Count("pk")).order_by():
+        counts.setdefault(pk, [0, 0])[1] = n
+    return {pk: (q, e) for pk, (q, e) in counts.items()}
 
 
 def quality_counts_for_cases(case_ids) -> dict[str, int]:

@@ -82,6 +82,16 @@ def _exclusions(ctx: Context) -> Table:
     )
 
 
+def _open_problems(ctx: Context) -> str:
+    cases = ctx.cases
+    queried = int((cases["n_open_queries"] > 0).sum())
+    flagged = int((cases["n_error_findings"] > 0).sum())
+    return (
+        f"Data quality at the data cut: of the {len(cases)} cases in the outcome analyses, {queried} had open "
+        f"data-quality queries and {flagged} open error-level findings."
+    )
+
+
 def build(ctx: Context) -> Section:
     """Build section 1 (Cohort).
 
@@ -93,7 +103,7 @@ def build(ctx: Context) -> Section:
     -------
     Section
     """
-    notes = [f"{len(ctx.cohort)} cases in scope, data cut {ctx.dataset.data_cut}."]
+    notes = [f"{len(ctx.cohort)} cases in scope, data cut {ctx.dataset.data_cut}.", _open_problems(ctx)]
     return Section(
         number=1,
         key="cohort",
