@@ -31,20 +31,28 @@ def center_grid_rows(
     total: bool = True,
     pooled_row: Sequence[int] | None = None,
     own: bool = False,
+    rows_are_pooled: bool = False,
 ) -> list[list[Any]]:
     """Rows of a center-level count table: the small-cell rule applied (unless ``own`` and not asked for).
 
-    ``total`` appends each row's total as a last column (it takes part in the rule: a row with one hidden cell
-    gets a second one). ``pooled_row`` (registry-wide column totals) is appended unsuppressed; it protects the
+    ``total`` appends each row's total as a last column. When the rows are centers, that total is itself a
+    center-level count and takes part in the rule (a row with one hidden cell gets a second one). When the
+    columns are centers (``rows_are_pooled``), the row total is a registry-wide count, shown as it is, and
+    protects the row. ``pooled_row`` (registry-wide column totals) is appended unsuppressed; it protects the
     columns, so a column with one hidden cell gets a second one too.
     """
-    grid = [[int(v) for v in row] + ([int(sum(row))] if total else []) for row in counts]
+    body = [[int(v) for v in row] for row in counts]
+    if not rows_are_pooled:
+        body = [row + ([sum(row)] if total else []) for row in body]
     if own and not ctx.settings.suppress_own_center:
-        cells: list[list[Any]] = [list(r) for r in grid]
-    elif grid:
-        cells, _, _ = suppress_grid(grid, threshold=ctx.threshold, protect_rows=total, protect_cols=True)
+        cells: list[list[Any]] = [list(r) for r in body]
+    elif body:
+        protect_rows = total or rows_are_pooled
+        cells, _, _ = suppress_grid(body, threshold=ctx.threshold, protect_rows=protect_rows, protect_cols=True)
     else:
         cells = []
+    if rows_are_pooled and total:
+        cells = [[*row, sum(int(v) for v in raw)] for row, raw in zip(cells, counts, strict=True)]
     rows = [[label, *row] for label, row in zip(row_labels, cells, strict=True)]
     # With a single center the pooled row would repeat that center's counts and undo the rule.
     if pooled_row is not None and len(rows) > 1:

@@ -42,20 +42,21 @@ def _by_lineage(ctx: Context, column: str, key: str, title: str) -> Table:
     )
 
 
-def _by_center(ctx: Context) -> Table:
-    sub = _cases_with(ctx.findings, "abnormality_label", pd.Series(dtype=str))
+def _by_center(ctx: Context, column: str, key: str, name: str, title: str) -> Table:
+    sub = _cases_with(ctx.findings, column, pd.Series(dtype=str))
     centers = sorted(ctx.cohort["center"].unique())
-    labels = sorted(sub["abnormality_label"].astype(str).unique())
-    counts = [
-        [int(((sub["abnormality_label"] == lab) & (sub["center"] == c)).sum()) for c in centers] for lab in labels
-    ]
-    rows = center_grid_rows(ctx, labels, counts, total=True, own=bool(ctx.scope))
+    labels = sorted(sub[column].astype(str).unique())
+    counts = crosstab_counts(sub[column].astype(str), sub["center"], labels, centers)
+    rows = center_grid_rows(ctx, labels, counts, own=bool(ctx.scope), rows_are_pooled=True)
     return Table(
-        key="cytogenetics_center",
-        title="Abnormalities by center",
-        columns=["Abnormality", *centers, "Total"],
+        key=key,
+        title=title,
+        columns=[name, *centers, "Total"],
         rows=rows,
-        notes=["Cases with each abnormality, by center." + (" No findings recorded." if not rows else "")],
+        notes=[
+            f"Cases with each {name.lower()}, by center; the total is registry-wide (shown as it is)."
+            + (" No findings recorded." if not rows else "")
+        ],
         method="counts of cases",
         center_level=True,
     )
@@ -124,5 +125,8 @@ def build(ctx: Context) -> Section:
         kmt2a_table,
     ]
     if not ctx.scope:
-        tables.append(_by_center(ctx))
+        tables.append(
+            _by_center(ctx, "abnormality_label", "cytogenetics_center", "Abnormality", "Abnormalities by center")
+        )
+        tables.append(_by_center(ctx, "fusion", "cytogenetics_fusion_center", "Fusion", "Fusions by center"))
     return Section(number=3, key="cytogenetics", title="Cytogenetics", tables=tables, figures=[kmt2a_figure])

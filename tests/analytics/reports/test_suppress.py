@@ -61,3 +61,18 @@ def test_pooled_counts_are_not_suppressed(report, dataset):
 
 def test_the_methods_section_states_the_rule(report):
     assert any("<5" in note and "suppr." in note for note in report.section("methods").notes)
+
+
+def test_zeros_beside_a_lone_small_count_do_not_give_it_away():
+    # 3 cases registry-wide, all at one center: with the total published, the zeros would reveal the 3.
+    cells, _, _ = suppress_grid([[3, 0, 0]], protect_cols=False)
+    assert cells == [[PRIMARY, COMPLEMENTARY, 0]]
+
+
+def test_registry_wide_row_totals_stay_shown_in_tables_by_center(report, dataset):
+    table = report.table("cytogenetics_center")
+    findings = dataset.findings
+    for row in table.rows:
+        assert row[-1] == findings.loc[findings["abnormality_label"] == row[0], "case_key"].nunique()
+        hidden = [v for v in row[1:-1] if isinstance(v, str)]
+        assert len(hidden) != 1
