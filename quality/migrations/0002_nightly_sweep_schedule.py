@@ -1,4 +1,5 @@
-"""The nightly data-quality sweep as a django_celery_beat PeriodicTask (celery beat reads it from the DB)."""
+"""The nightly data-quality sweep as a django_celery_beat PeriodicTask (celery beat reads it from the DB), at
+01:30 UTC: an hour before the nightly pooled analysis, which counts the open findings of its cases."""
 
 from django.db import migrations
 
@@ -9,7 +10,7 @@ def create(apps, schema_editor):
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
+        minute="30", hour="1", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
     )
     PeriodicTask.objects.update_or_create(
         name=TASK_NAME,

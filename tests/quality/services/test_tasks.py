@@ -16,4 +16,4 @@ def test_the_sweep_task_runs_eagerly_and_can_run_twice(case_a):
 
 def test_a_nightly_schedule_is_installed_by_migration():
     task = PeriodicTask.objects.get(task="quality.sweep")
-    assert task.enabled and task.crontab.hour == "2"
+    assert task.enabled and task.crontab.hour == "1"
