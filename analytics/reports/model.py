@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from analytics.core.results import to_jsonable
+
 __all__ = ["Figure", "Report", "Section", "Table"]
 
 
@@ -66,8 +68,8 @@ class Report:
     sections: list[Section]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dicts and lists only (what ``json.dumps`` takes)."""
-        return asdict(self)
+        """Plain dicts, lists and JSON scalars only (numpy numbers converted, NaN and infinity as None)."""
+        return to_jsonable(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:

@@ -25,7 +25,7 @@ from analytics.schema import CASE_COLUMNS
 
 
 def test_the_report_survives_a_json_round_trip(report):
-    data = json.loads(json.dumps(report.to_dict()))
+    data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
     again = Report.from_dict(data)
     assert again.to_dict() == data
     assert [t.key for t in again.tables()] == [t.key for t in report.tables()]
