@@ -129,3 +129,25 @@ def test_every_section_of_the_issue_is_there_in_order(report):
         "Across centers", "Methods",
     ]  # fmt: skip
     assert np.all(np.diff([s.number for s in report.sections]) == 1)
+
+
+def test_its_fixed_effect_pooled_hazard_ratio_matches_lifelines_per_center_fits(report, dataset):
+    from lifelines import CoxPHFitter
+
+    cases = _analysed(dataset)
+    cases = cases[cases["risk_class"].isin(["favorable", "intermediate", "unfavorable"])]
+    betas, weights = [], []
+    for _, grp in cases.groupby("center"):
+        frame = pd.DataFrame(
+            {
+                "time": grp["efs_time"].astype(float),
+                "event": grp["efs_event"].astype(int),
+                "unfavorable": (grp["risk_class"] == "unfavorable").astype(float),
+            }
+        )
+        fit = CoxPHFitter().fit(frame, "time", "event")
+        betas.append(fit.params_["unfavorable"])
+        weights.append(1 / fit.standard_errors_["unfavorable"] ** 2)
+    pooled = math.exp(np.dot(betas, weights) / np.sum(weights))
+    row = _row(report.table("centers_forest"), "Pooled, fixed effect")
+    assert float(row[3].split(" ")[0]) == pytest.approx(pooled, abs=0.006)
