@@ -94,6 +94,7 @@ def build_report(
     check_dataset(dataset)
     ctx = _context(dataset, settings)
     meta = {"fingerprint": None, "code_version": None, **(metadata or {})}
+    meta = {str(k): v if v is None or isinstance(v, (str, int, float, bool)) else str(v) for k, v in meta.items()}
     meta.setdefault("generated_at", datetime.now(UTC).isoformat(timespec="seconds"))
     if meta.get("generated_at") is None:
         meta["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -121,13 +121,15 @@ def _bar(fig: MplFigure, figure: Figure) -> None:
         ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
 
 
-def draw_figure(figure: Figure) -> dict[str, bytes]:
+def draw_figure(figure: Figure, *, dpi: int = 150) -> dict[str, bytes]:
     """Draw one figure of the report.
 
     Parameters
     ----------
     figure : Figure
         A figure of kind "km", "cif", "forest" or "bar".
+    dpi : int
+        Resolution of the PNG.
 
     Returns
     -------
@@ -148,21 +150,23 @@ def draw_figure(figure: Figure) -> dict[str, bytes]:
         for fmt in ("png", "svg"):
             buffer = io.BytesIO()
             metadata = {"Date": None} if fmt == "svg" else {}
-            fig.savefig(buffer, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
+            fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
             out[fmt] = buffer.getvalue()
     return out
 
 
-def render_figures(report: Report) -> dict[str, dict[str, bytes]]:
+def render_figures(report: Report, *, dpi: int = 150) -> dict[str, dict[str, bytes]]:
     """Every figure of the report as PNG and SVG.
 
     Parameters
     ----------
     report : Report
+    dpi : int
+        Resolution of the PNGs (150 by default: sharp in print at the PDF's figure width).
 
     Returns
     -------
     dict
         ``{figure name: {"png": bytes, "svg": bytes}}``.
     """
-    return {figure.name: draw_figure(figure) for figure in report.figures()}
+    return {figure.name: draw_figure(figure, dpi=dpi) for figure in report.figures()}

@@ -129,4 +129,7 @@ def build(ctx: Context) -> Section:
             _by_center(ctx, "abnormality_label", "cytogenetics_center", "Abnormality", "Abnormalities by center")
         )
         tables.append(_by_center(ctx, "fusion", "cytogenetics_fusion_center", "Fusion", "Fusions by center"))
-    return Section(number=3, key="cytogenetics", title="Cytogenetics", tables=tables, figures=[kmt2a_figure])
+    notes = ["All cases in scope, excluded ones included (exclusions apply to the outcome analyses only)."]
+    return Section(
+        number=3, key="cytogenetics", title="Cytogenetics", tables=tables, figures=[kmt2a_figure], notes=notes
+    )

@@ -91,4 +91,5 @@ def build(ctx: Context) -> Section:
     -------
     Section
     """
-    return Section(number=2, key="presentation", title="Presentation", tables=[_symptoms(ctx), _labs(ctx)])
+    notes = ["All cases in scope, excluded ones included (exclusions apply to the outcome analyses only)."]
+    return Section(number=2, key="presentation", title="Presentation", tables=[_symptoms(ctx), _labs(ctx)], notes=notes)

@@ -17,7 +17,7 @@ def _all_notes(report) -> str:
 
 
 def _render_everything(report) -> None:
-    figures = render_figures(report)
+    figures = render_figures(report, dpi=40)
     assert render_pdf(report, figures).startswith(b"%PDF")
     assert render_xlsx(report)[:2] == b"PK"
     json.dumps(render_html_context(report))
