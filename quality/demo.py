@@ -77,7 +77,10 @@ def _service(plant, case, key, changes):
 
 
 def _legacy(plant, case, key, record):
-    # Deliberately past the entry rules (see the module docstring); audited like any change.
+    # Deliberately past the entry rules (see the module docstring); audited like any change, and versioned so
+    # that a form rendered before it is refused as stale instead of overwriting it.
+    if record.pk is not None:
+        record.version += 1
     save_audited(record, user=plant.entry_user(case), reason=REASON.format(key=key) + LEGACY)
 
 
@@ -255,7 +258,7 @@ QUERIES = (
 _ANSWER = "Checked against the chart: the protocol was entered wrongly and will be corrected after sign-off."
 
 
-def _queries(cases: dict[str, m.Case], manager) -> int:
+def _queries(plant: _Plant, cases: dict[str, m.Case], manager) -> int:
     opened = 0
     for key, rule_id, outcome in QUERIES:
         case = cases.get(key)
@@ -266,15 +269,11 @@ def _queries(cases: dict[str, m.Case], manager) -> int:
             continue
         query = query_from_finding(user=manager, finding=finding)
         if outcome in ("answered", "closed"):
-            query = query_answer(user=cases_user(case), query=query, text=_ANSWER)
+            query = query_answer(user=plant.entry_user(case), query=query, text=_ANSWER)
         if outcome == "closed":
             query_close(user=manager, query=query, text="Fine: the late assessment is documented.")
         opened += 1
     return opened
-
-
-def cases_user(case):
-    return m.Membership.objects.filter(center=case.center, role=Role.DATA_ENTRY).select_related("user")[0].user
 
 
 def plant_problems() -> tuple[list[Planted], int]:
@@ -296,4 +295,4 @@ def plant_problems() -> tuple[list[Planted], int]:
         planted.append(Planted(key, case.registry_id, case.center.code, rules, how))
     registry_sweep()
     manager = m.Membership.objects.filter(role=Role.DATA_MANAGER).select_related("user").first()
-    return planted, (_queries(cases, manager.user) if manager else 0)
+    return planted, (_queries(plant, cases, manager.user) if manager else 0)
