@@ -18,7 +18,7 @@ from ..format import fmt_ci, fmt_hr, fmt_num, n_pct, p_text
 from ..model import Figure, Table
 from ..suppress import suppress_grid
 from .response import EVALUABLE
-from .survival import km_fit
+from .survival import km_fit, years_label
 
 __all__ = ["OTHER_CENTER", "build_forest", "own_vs_pool"]
 
@@ -188,8 +188,8 @@ def own_vs_pool(ctx: Context) -> Table:
     measures = [
         ("Cases in the outcome analysis", lambda f: len(f)),
         ("CR at end of induction, n/N (%)", _cr),
-        (f"OS at {t0} days, % (95% CI)", lambda f: _two_year(f, "os", ctx)),
-        (f"EFS at {t0} days, % (95% CI)", lambda f: _two_year(f, "efs", ctx)),
+        (f"{years_label(t0)} OS, % (95% CI)", lambda f: _two_year(f, "os", ctx)),
+        (f"{years_label(t0)} EFS, % (95% CI)", lambda f: _two_year(f, "efs", ctx)),
     ]
     others = pool.loc[pool["center"] != ctx.scope, "center"].nunique()
     hide_pool = others < 2

@@ -15,7 +15,7 @@ from ..context import UNKNOWN, Context, label_of
 from ..format import DASH, fmt_ci, fmt_days, fmt_num, p_text
 from ..model import Figure, Section, Table
 
-__all__ = ["ENDPOINTS", "GROUPINGS", "build", "curve_points", "km_fit", "risk_times"]
+__all__ = ["ENDPOINTS", "GROUPINGS", "build", "curve_points", "km_fit", "risk_times", "years_label"]
 
 ENDPOINTS = {"os": "Overall survival (OS)", "efs": "Event-free survival (EFS)"}
 GROUPINGS = (
@@ -27,7 +27,8 @@ GROUPINGS = (
 ALL_CASES = "All cases"
 
 
-def _years(days: int) -> str:
+def years_label(days: int) -> str:
+    """Label of an estimate time: "2-year" for 730 days, "5-year" for 1825, "100-day" for other day counts."""
     return f"{days / 365.25:.0f}-year" if days % 365 in (0, 1, 2) else f"{days}-day"
 
 
@@ -73,7 +74,7 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
     frame, times, conf = ctx.cases, ctx.settings.times, ctx.settings.conf_type
     labels = label_of(frame[column])
     title = f"{ENDPOINTS[endpoint]} by {name}"
-    columns = ["Group", "n", "Events", *[f"{_years(t)} (95% CI)" for t in times], "Median, days (95% CI)"]
+    columns = ["Group", "n", "Events", *[f"{years_label(t)} (95% CI)" for t in times], "Median, days (95% CI)"]
     overall, dropped = km_fit(frame, endpoint, None, conf)
     grouped, _ = km_fit(frame, endpoint, labels, conf)
     notes = []
@@ -140,7 +141,7 @@ def _cir(ctx: Context) -> tuple[Table, Figure | None]:
     sub = frame[(frame["cir_status"] == "included") & frame["cir_time"].notna() & frame["cir_event"].notna()]
     times = ctx.settings.times
     title = "Cumulative incidence of relapse by cytogenetic risk class"
-    columns = ["Group", "n", "Relapses", "Deaths in CR", *[f"{_years(t)} (95% CI)" for t in times]]
+    columns = ["Group", "n", "Relapses", "Deaths in CR", *[f"{years_label(t)} (95% CI)" for t in times]]
     notes = ["Cases in CR after induction; death in remission is a competing event (not-in-CR cases excluded)."]
     if sub.empty:
         notes.append("No cases at risk of relapse: no estimate.")

@@ -70,7 +70,7 @@ def test_it_sets_the_center_beside_the_pool(center_report, dataset):
     first = table.rows[0]
     assert first[1] == int((cases["center"] == SCOPE).sum())
     assert first[2] == len(cases)
-    assert [r[0] for r in table.rows][2:] == ["OS at 730 days, % (95% CI)", "EFS at 730 days, % (95% CI)"]
+    assert [r[0] for r in table.rows][2:] == ["2-year OS, % (95% CI)", "2-year EFS, % (95% CI)"]
 
 
 def test_with_one_other_center_the_pool_is_not_shown():
