@@ -164,7 +164,7 @@ def _two_year(frame: pd.DataFrame, endpoint: str, ctx: Context) -> str:
     if fit is None:
         return "no cases"
     at = fit["all"].at([ctx.settings.times[0]])
-    return fmt_ci(at.survival[0], at.lower[0], at.upper[0]) or "no follow-up"
+    return fmt_ci(at.survival[0], at.lower[0], at.upper[0]) or "beyond follow-up"
 
 
 def _cr(frame: pd.DataFrame) -> str:

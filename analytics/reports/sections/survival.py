@@ -67,7 +67,7 @@ def _row(label: str, curve: KaplanMeierCurve, times: tuple[int, ...]) -> list[An
     median = fmt_days(med.median)
     if median != "not reached":
         median += f" ({fmt_days(med.lower)}{DASH}{fmt_days(med.upper)})".replace("not reached", "NA")
-    return [label, curve.n, curve.events, *[c or "no follow-up" for c in cells], median]
+    return [label, curve.n, curve.events, *[c or "beyond follow-up" for c in cells], median]
 
 
 def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Table, Figure | None]:
@@ -154,7 +154,8 @@ def _cir(ctx: Context) -> tuple[Table, Figure | None]:
     rows = []
     for label, r in [(ALL_CASES, overall), *res.items()]:
         est = [
-            fmt_ci(v, lo, up) or "no follow-up" for v, lo, up in zip(r.at_estimate, r.at_lower, r.at_upper, strict=True)
+            fmt_ci(v, lo, up) or "beyond follow-up"
+            for v, lo, up in zip(r.at_estimate, r.at_lower, r.at_upper, strict=True)
         ]
         rows.append([str(label), r.n, r.events, r.competing_events, *est])
     known = (labels != UNKNOWN).to_numpy()
