@@ -40,6 +40,11 @@ def test_every_planted_problem_is_found_and_a_rerun_plants_nothing(demo):
     assert row.history_user.username.endswith(".entry") and row.wbc > 2000
 
 
+def test_the_command_gives_demo_logins_an_address_for_the_notifications(demo):
+    Command(stdout=Mock()).handle()
+    assert not m.Membership.objects.filter(user__email="").exists()
+
+
 def test_the_command_refuses_an_empty_registry(db):
     from django.core.management.base import CommandError
 
