@@ -151,3 +151,24 @@ def test_its_fixed_effect_pooled_hazard_ratio_matches_lifelines_per_center_fits(
     pooled = math.exp(np.dot(betas, weights) / np.sum(weights))
     row = _row(report.table("centers_forest"), "Pooled, fixed effect")
     assert float(row[3].split(" ")[0]) == pytest.approx(pooled, abs=0.006)
+
+
+def test_methods_say_why_the_cr_test_was_chosen(report):
+    table = report.table("response_cr_by_risk")
+    test_row = next(r for r in table.rows if str(r[0]).startswith("Test: "))
+    chosen = test_row[0].removeprefix("Test: ")
+    why = next(m[2] for m in report.table("methods_tests").rows if m[0] == table.title)
+    if chosen.startswith("Fisher"):
+        assert why.startswith("Fisher's exact because an expected count was < 5")
+    else:
+        assert why.startswith("chi-square because every expected count was >= 5")
+
+
+def test_a_small_cohort_names_fishers_exact_test_and_why():
+    from analytics.reports import build_report
+
+    from .synthetic import make_dataset
+
+    small = build_report(make_dataset(40, n_centers=2, seed=21))
+    reasons = [m[2] for m in small.table("methods_tests").rows]
+    assert any(r.startswith("Fisher's exact because an expected count was < 5") for r in reasons)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analytics.reports.suppress import COMPLEMENTARY, PRIMARY, mask_count, suppress_grid
 
 
@@ -76,3 +79,22 @@ def test_registry_wide_row_totals_stay_shown_in_tables_by_center(report, dataset
         assert row[-1] == findings.loc[findings["abnormality_label"] == row[0], "case_key"].nunique()
         hidden = [v for v in row[1:-1] if isinstance(v, str)]
         assert len(hidden) != 1
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=6), min_size=1, max_size=6).filter(
+        lambda g: len({len(r) for r in g}) == 1
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_any_grid_keeps_small_counts_hidden_and_no_line_with_a_single_hidden_cell(grid):
+    cells, row_total_hidden, col_total_hidden = suppress_grid(grid)
+    hidden = _hidden(cells)
+    for r, row in enumerate(grid):
+        for c, n in enumerate(row):
+            expected = PRIMARY if 1 <= n <= 4 else (COMPLEMENTARY if hidden[r][c] else n)
+            assert cells[r][c] == expected
+    for r, row in enumerate(hidden):
+        assert sum(row) != 1 or (len(row) == 1 and row_total_hidden[r])
+    for c, col in enumerate(zip(*hidden, strict=True)):
+        assert sum(col) != 1 or (len(col) == 1 and col_total_hidden[c])
