@@ -15,6 +15,7 @@ from django.utils import timezone
 from analytics import derive as d
 from quality.models import Finding
 from quality.rules import CheckContext, evaluate
+from registry.access import cases_for_system
 from registry.derivation import case_record, risk_ruleset
 from registry.models import Case
 from registry.validation import CaseState
@@ -27,7 +28,11 @@ CASE_MODEL = "registry.case"
 
 
 class DuplicateIndex:
-    """Live cases by hospital-number hash and by (date of birth, sex, diagnosis date)."""
+    """Live cases by hospital-number hash and by (date of birth, sex, diagnosis date).
+
+    Built from every center's cases (registry.access.cases_for_system): finding a child registered at two
+    centers is the point. What a user is shown of the other registration is decided when it is shown.
+    """
 
     def __init__(self, rows):
         self.by_hash: dict[str, list[int]] = defaultdict(list)
@@ -52,7 +57,7 @@ class DuplicateIndex:
         near = Q(birth_date=case.birth_date, sex=case.sex)
         if case.hospital_number_hash:
             near |= Q(hospital_number_hash=case.hospital_number_hash)
-        return cls.of(Case.objects.filter(near))
+        return cls.of(cases_for_system().filter(near))
 
     def peers(self, case: Case, state: CaseState) -> tuple[tuple[int, ...], tuple[int, ...]]:
         same_hash = tuple(pk for pk in self.by_hash.get(case.hospital_number_hash, ()) if pk != case.pk)
@@ -145,11 +150,11 @@ def case_check(case: Case | int, *, now: datetime | None = None) -> list[Finding
     sides of a duplicate open and close together.
     """
     now = now or timezone.now()
-    case = Case.objects.get(pk=getattr(case, "pk", case))
+    case = cases_for_system(include_archived=True).get(pk=getattr(case, "pk", case))
     ruleset = risk_ruleset()
     before = _peer_ids(Finding.objects.filter(case=case, resolved_at__isnull=True, rule_id__startswith="DQ-DUP"))
     findings = _check_one(case, now=now, ruleset=ruleset, index=DuplicateIndex.around(case))
-    for peer in Case.objects.filter(pk__in=(before | _peer_ids(findings)) - {case.pk}):
+    for peer in cases_for_system(include_archived=True).filter(pk__in=(before | _peer_ids(findings)) - {case.pk}):
         _check_one(peer, now=now, ruleset=ruleset, index=DuplicateIndex.around(peer))
     return findings
 
@@ -168,11 +173,12 @@ def registry_sweep(*, now: datetime | None = None) -> SweepResult:
 
     now = now or timezone.now()
     ruleset = risk_ruleset()
-    index = DuplicateIndex.of(Case.objects.all())
+    index = DuplicateIndex.of(cases_for_system())
     resolved_before = Finding.objects.filter(resolved_at__isnull=False).count()
-    live = Case.objects.filter(archived_at__isnull=True)
+    live = cases_for_system()
     # Archived cases with findings still open: close them.
-    left = Case.objects.filter(archived_at__isnull=False, quality_findings__resolved_at__isnull=True).distinct()
+    archived = cases_for_system(include_archived=True).filter(archived_at__isnull=False)
+    left = archived.filter(quality_findings__resolved_at__isnull=True).distinct()
     count = 0
     for case in [*live.order_by("pk"), *left]:
         _check_one(case, now=now, ruleset=ruleset, index=index)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from quality.models import QualitySnapshot
-from registry.models import Case, Center
+from registry.access import cases_for_system
+from registry.models import Center
 
 __all__ = ["snapshot_write"]
 
@@ -14,7 +15,7 @@ def snapshot_write(*, day: date) -> int:
     """Write (or rewrite) every center's counts for `day`. Returns the number of rows."""
     from quality.selectors import center_rows
 
-    rows = center_rows(Case.objects.filter(archived_at__isnull=True), Center.objects.all(), today=day)
+    rows = center_rows(cases_for_system(), Center.objects.all(), today=day)
     for row in rows:
         QualitySnapshot.objects.update_or_create(
             day=day,
