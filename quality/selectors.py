@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from quality.models import Finding, QualitySnapshot, Query, QueryStatus, Severity, Stage
@@ -19,6 +20,7 @@ from registry.models import Case, FollowUp, OutcomeEvent
 __all__ = [
     "COMPLETENESS_RULES",
     "CenterRow",
+    "cases_with_findings",
     "center_rows",
     "findings_for",
     "open_counts_by_case",
@@ -39,6 +41,34 @@ COMPLETENESS_STAGES = (Stage.DIAGNOSIS, Stage.CYTOGENETICS, Stage.TREATMENT, Sta
 def findings_for(user, *, open_only: bool = True) -> QuerySet[Finding]:
     qs = Finding.objects.filter(case__in=cases_for(user))
     return qs.filter(resolved_at__isnull=True) if open_only else qs
+
+
+def cases_with_findings(user, *, center: str = "", rule: str = "", severity: str = "", stage: str = ""):
+    """The user's cases that have open findings (matching the filters), with their open errors, warnings and
+    info and open queries counted, most errors first: the drill-down from a center or a rule to its cases."""
+    match = Q(quality_findings__resolved_at__isnull=True)
+    for value, lookup in ((rule, "rule_id"), (severity, "severity"), (stage, "stage")):
+        if value:
+            match &= Q(**{f"quality_findings__{lookup}": value})
+    cases = cases_for(user)
+    if center:
+        cases = cases.filter(center__code=center)
+    open_findings = Finding.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
+
+    def count(qs):
+        return Subquery(qs.order_by().values("case").annotate(n=Count("pk")).values("n"))
+
+    return (
+        cases.filter(pk__in=cases.filter(match).values("pk"))
+        .select_related("center")
+        .annotate(
+            n_errors=Coalesce(count(open_findings.filter(severity=Severity.ERROR)), 0),
+            n_warnings=Coalesce(count(open_findings.filter(severity=Severity.WARNING)), 0),
+            n_info=Coalesce(count(open_findings.filter(severity=Severity.INFO)), 0),
+            n_queries=Coalesce(count(Query.objects.filter(case=OuterRef("pk")).exclude(status=QueryStatus.CLOSED)), 0),
+        )
+        .order_by("-n_errors", "-n_warnings", "registry_id")
+    )
 
 
 def queries_for(user) -> QuerySet[Query]:

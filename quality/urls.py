@@ -7,6 +7,7 @@ app_name = "quality"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("findings/", views.finding_list, name="finding_list"),
+    path("cases/", views.case_list, name="case_list"),
     path("findings/<int:pk>/query/", views.finding_query, name="finding_query"),
     path("queries/", views.query_list, name="query_list"),
     path("queries/<int:pk>/", views.query_detail, name="query_detail"),

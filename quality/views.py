@@ -88,6 +88,16 @@ def finding_list(request):
 
 
 @login_required
+def case_list(request):
+    """Drill-down: the cases behind a center's or a rule's open findings (same filters as the findings list)."""
+    user = request.user
+    form = FindingFilterForm(request.GET or None, centers=centers_for(user))
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    page, query = _page(request, selectors.cases_with_findings(user, **filters))
+    return render(request, "quality/case_list.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
 def query_list(request):
     user = request.user
     form = QueryFilterForm(request.GET or None, centers=centers_for(user))
