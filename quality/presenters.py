@@ -62,7 +62,6 @@ def present_findings(user, findings, *, with_sections: bool = False) -> list:
         finding.rule = rule
         finding.text = finding.message if access.sees_identifiers else (rule.description if rule else finding.rule_id)
         finding.peers = [visible[pk] for pk in (finding.details or {}).get("case_ids", ()) if pk in visible]
-        finding.hidden_peers = len((finding.details or {}).get("case_ids", ())) - len(finding.peers)
         if with_sections:
             finding.section = _section(finding, lab_slugs)
     return findings
