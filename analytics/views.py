@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from analytics.forms import RunRequestForm
@@ -29,7 +30,7 @@ from registry.views.errors import apply_errors
 
 REFRESH_SECONDS = 3
 REUSED_MESSAGE = "The same rows with the same settings were analysed already (run {pk}): here it is."
-QUEUED_MESSAGE = "Run {pk} is queued; this page follows it."
+QUEUED_MESSAGE = "Run {pk} was started; this page follows it."
 NO_ROLE = "Your role cannot start analyses."
 FIGURE_KINDS = (RunArtifact.Kind.PNG, RunArtifact.Kind.SVG)
 
@@ -64,12 +65,13 @@ def run_new(request):
     form = RunRequestForm(request.POST or None, user=request.user, own_centers=centers)
     if request.method == "POST" and form.is_valid():
         filters, settings = form.options()
+        asked_at = timezone.now()
         try:
             run = run_request(user=request.user, filters=filters, settings=settings)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            if run.requested_by_id != request.user.pk or run.is_finished:
+            if run.created_at < asked_at:
                 messages.info(request, REUSED_MESSAGE.format(pk=run.pk))
             else:
                 messages.success(request, QUEUED_MESSAGE.format(pk=run.pk))

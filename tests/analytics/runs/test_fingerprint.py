@@ -1,0 +1,79 @@
+"""The fingerprint of a run's input, the code version, and the run options: plain Python, no database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analytics.runs import fingerprint as fp
+from analytics.runs.options import BAD_YEARS, RunFilters, RunSettings
+from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS, Dataset
+
+
+def _dataset(case_keys=("A", "B", "C"), *, wbc=1.0) -> Dataset:
+    cases = pd.DataFrame([{c: None for c in CASE_COLUMNS} | {"case_key": k, "center": "X"} for k in case_keys])
+    cases["lab_wbc_baseline"] = wbc
+    findings = pd.DataFrame(
+        [{"case_key": k, "center": "X", "method": "fish", "abnormality": "t(4;11)"} for k in case_keys],
+        columns=list(FINDING_COLUMNS),
+    )
+    return Dataset(cases, findings, pd.DataFrame(columns=list(ADVERSE_EVENT_COLUMNS)), "2026-01-01")
+
+
+def test_the_fingerprint_does_not_depend_on_row_order_or_the_data_cut():
+    first = fp.fingerprint(_dataset(("A", "B", "C")), settings={"x": 1})
+    shuffled = fp.fingerprint(_dataset(("C", "A", "B")), settings={"x": 1})
+    later = _dataset(("A", "B", "C"))
+    later = Dataset(later.cases, later.findings, later.adverse_events, "2027-01-01")
+    assert first == shuffled == fp.fingerprint(later, settings={"x": 1})
+
+
+def test_the_fingerprint_changes_with_any_value_the_settings_or_the_scope():
+    base = fp.fingerprint(_dataset(), settings={"x": 1})
+    assert fp.fingerprint(_dataset(wbc=2.0), settings={"x": 1}) != base
+    assert fp.fingerprint(_dataset(("A", "B")), settings={"x": 1}) != base
+    assert fp.fingerprint(_dataset(), settings={"x": 2}) != base
+    assert fp.fingerprint(_dataset(), settings={"x": 1}, scope="X") != base
+
+
+def test_the_canonical_csv_has_every_table_with_the_schemas_columns_first():
+    text = fp.canonical_csv(_dataset()).decode()
+    assert text.startswith("# cases\n" + ",".join(CASE_COLUMNS[:3]))
+    assert "# findings\n" in text and "# adverse_events\n" in text
+
+
+def test_the_code_version_comes_from_the_environment_or_the_sources(monkeypatch):
+    fp.code_version.cache_clear()
+    monkeypatch.setenv("CODE_VERSION", "v1.2.3-4-gabcdef")
+    assert fp.code_version() == "v1.2.3-4-gabcdef"
+    fp.code_version.cache_clear()
+    monkeypatch.delenv("CODE_VERSION")
+    version = fp.code_version()
+    assert version.startswith("0.1.0+src.") and len(version.split(".")[-1]) == 12
+    fp.code_version.cache_clear()
+
+
+def test_options_round_trip_and_refuse_bad_values():
+    filters = RunFilters(centers=["B", "A"], lineages=("ALL",), year_from=2015, cal_only=True)
+    assert filters.centers == ("A", "B")
+    assert RunFilters.from_dict(filters.as_dict()) == filters
+    settings = RunSettings(ci_transform="plain", rule_version="seed000-v1")
+    assert RunSettings.from_dict(settings.as_dict()) == settings
+    with pytest.raises(ValueError, match=BAD_YEARS):
+        RunFilters(year_from=2020, year_to=2019)
+    with pytest.raises(ValueError):
+        RunFilters(lineages=("CLL",))
+    with pytest.raises(ValueError):
+        RunSettings(ci_transform="arcsine")
+    with pytest.raises(ValueError):
+        RunSettings.from_dict({"unknown": 1})
+    with pytest.raises(ValueError):
+        RunSettings(induction_failure_dating="never")
+
+
+def test_options_and_fingerprint_import_no_django():
+    code = "import sys, analytics.runs.options, analytics.runs.fingerprint; sys.exit('django' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
