@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quality.hooks import case_changed
 from registry.access import CASE_LOCKED, CASE_READ_ONLY, access_for
-from registry.models import Case
+from registry.models import Case, Diagnosis, LabPanel, Treatment
 from registry.services.audit import changes_since
 from registry.services.errors import ConcurrentEditError, RecordsInvalid
 from registry.validation import CaseState, violations
@@ -21,6 +21,10 @@ CONCURRENT_EDIT = (
     "What changed: {what}. Review the current values and save again."
 )
 WRONG_CASE = "This record belongs to another case."
+NOT_ARCHIVABLE = "A {what} is corrected, not archived: each case has one, and its history keeps every earlier value."
+
+
+_ONE_PER_CASE = (Case, Diagnosis, Treatment, LabPanel)
 
 
 @dataclass
@@ -44,7 +48,11 @@ def check_case_writable(user, case: Case) -> None:
 
 
 def save_audited(instance, *, user, reason: str = "") -> None:
-    """Save with the author and reason on the history row (simple_history writes it in the same transaction)."""
+    """Save with the author and reason on the history row (simple_history writes it in the same transaction).
+
+    It does not bump ``version``: the calling service does, so that a form rendered before the change is
+    refused as stale.
+    """
     instance._history_user = user
     if reason:
         instance._change_reason = reason
@@ -97,6 +105,10 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
         stale = _stale(instance, change.expected_version)
         if stale is not None:
             errors[index] = stale
+            continue
+        if change.archive and type(instance) in _ONE_PER_CASE:
+            # The database allows one per case (per time point for labs), archived or not.
+            errors[index] = ValidationError(NOT_ARCHIVABLE.format(what=instance._meta.verbose_name))
             continue
         if not change.archive:
             try:

@@ -136,3 +136,15 @@ class TestConcurrency:
         panel.hemoglobin = 95.0
         records_save(user=people.lead_a, case=case_a, changes=[RecordChange(panel, panel.version)])
         assert m.LabPanel.objects.get(pk=panel.pk).version == 3
+
+
+class TestOnePerCase:
+    def test_a_diagnosis_or_lab_panel_is_corrected_not_archived(self, people, case_a):
+        for record in (case_a.diagnosis, m.LabPanel.objects.get(case=case_a, timepoint="baseline")):
+            with pytest.raises(RecordsInvalid) as caught:
+                records_save(
+                    user=people.entry_a, case=case_a, changes=[RecordChange(record, record.version, archive=True)]
+                )
+            assert "corrected, not archived" in caught.value.messages[0]
+            record.refresh_from_db()
+            assert record.archived_at is None
