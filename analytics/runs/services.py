@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 RUN_FORBIDDEN = "Your role cannot start analyses."
 RUN_OTHER_CENTER = "You may request only your own center's report."
 RUN_ONE_CENTER = "A center's report is for one center: choose one of yours."
+RUN_NO_OWN_CASES = "Your center has no cases in this selection yet: there is nothing to report."
 RUN_UNKNOWN_RULE_VERSION = "There is no risk rule set with version {version!r}."
 RUN_STALE = "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
 ERROR_MAX_CHARS = 4000
@@ -175,6 +176,8 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings) -> Analysis
         data_cut=timezone.localdate(),
     )
     dataset = dataset_from_rows(_rows(run, _source_cases(run)), data_cut=run.data_cut)
+    if scope is not None and not (dataset.cases["center"] == scope.code).any():
+        raise ValidationError(RUN_NO_OWN_CASES)
     run.fingerprint = _fingerprint(run, dataset)
     twin = _finished_twin(run, run.fingerprint)
     if twin is not None:

@@ -17,6 +17,7 @@ from analytics.runs.models import RUN_FINISHED, AnalysisRun, RunArtifact, RunPar
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.services import (
     RUN_FORBIDDEN,
+    RUN_NO_OWN_CASES,
     RUN_OTHER_CENTER,
     run_execute,
     run_fail,
@@ -267,6 +268,12 @@ def test_who_may_request_what(people, center_a, center_b, case_a, case_b):
     assert own.scope_center == center_a and own.filters["centers"] == ["AAA"]
     pooled = run_request(user=people.manager, filters=RunFilters(), settings=RunSettings())
     assert pooled.scope_center is None and pooled.n_cases == 2
+
+
+def test_a_center_without_cases_in_the_selection_gets_a_message_not_a_failed_run(people, case_a, case_b):
+    with pytest.raises(ValidationError, match=RUN_NO_OWN_CASES):
+        run_request(user=people.entry_a, filters=RunFilters(lineages=("AML",)), settings=RunSettings())
+    assert not AnalysisRun.objects.exists()
 
 
 def test_a_center_with_two_sites_must_choose_one(people, center_a, center_b, case_a):
