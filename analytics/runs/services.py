@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 RUN_FORBIDDEN = "Your role cannot start analyses."
 RUN_OTHER_CENTER = "You may request only your own center's report."
 RUN_ONE_CENTER = "A center's report is for one center: choose one of yours."
+RUN_NOT_QUEUED = "The run could not be handed to the workers: {error}"
 RUN_NO_OWN_CASES = "Your center has no cases in this selection yet: there is nothing to report."
 RUN_UNKNOWN_RULE_VERSION = "There is no risk rule set with version {version!r}."
 RUN_STALE = "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
@@ -129,9 +130,6 @@ def _finished_twin(run: AnalysisRun, fp: str) -> AnalysisRun | None:
     ).exclude(pk=run.pk)
     # Settings are compared in Python: JSON equality in SQL differs between databases.
     return next((c for c in candidates.order_by("pk") if c.settings == run.settings), None)
-
-
-RUN_NOT_QUEUED = "The run could not be handed to the workers: {error}"
 
 
 def _enqueue(run_id: int) -> None:
