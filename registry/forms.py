@@ -8,6 +8,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 
 from registry import models as m
 from registry.access import centers_for
+from registry.services.cases import CASE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,17 +36,7 @@ class CaseCreateForm(VersionedForm):
 
     class Meta:
         model = m.Case
-        fields = [
-            "sex",
-            "birth_date",
-            "gestational_age_weeks",
-            "birth_weight_g",
-            "down_syndrome",
-            "family_history_cancer",
-            "excluded",
-            "exclusion_reason",
-            "exclusion_note",
-        ]
+        fields = list(CASE_FIELDS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from registry.services.errors import RecordsInvalid
 from registry.services.records import RecordChange, check_case_writable, records_save, save_audited
 from registry.validation import CaseState, violations
 
-__all__ = ["case_archive", "case_create", "case_lock", "case_unlock", "case_update"]
+__all__ = ["CASE_FIELDS", "case_archive", "case_create", "case_lock", "case_unlock", "case_update"]
 
 CENTER_NOT_YOURS = "You cannot register cases for this center."
 HOSPITAL_NUMBER_REQUIRED = "Give the hospital's own number; only its keyed hash is stored."
@@ -21,7 +21,8 @@ ALREADY_LOCKED = "This case is already locked."
 NOT_LOCKED = "This case is not locked."
 ARCHIVE_REASON_REQUIRED = "Say why the case is archived; the reason is kept in its history."
 
-_CASE_FIELDS = {
+# The case's own fields a user edits, in the order a form shows them.
+CASE_FIELDS = (
     "sex",
     "birth_date",
     "gestational_age_weeks",
@@ -31,7 +32,7 @@ _CASE_FIELDS = {
     "excluded",
     "exclusion_reason",
     "exclusion_note",
-}
+)
 
 
 @transaction.atomic
@@ -42,7 +43,7 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
     """
     if not access_for(user).can_write_center(center.pk):
         raise PermissionDenied(CENTER_NOT_YOURS)
-    unknown = set(fields) - _CASE_FIELDS
+    unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"case_create() got unexpected fields: {sorted(unknown)}")
     if not hospital_number or not hospital_number.strip():
@@ -78,7 +79,7 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
 def case_update(*, user, case: Case, expected_version: int, **fields) -> Case:
     """Change the case's own fields (demographics, exclusion). Raises ValidationError (field errors),
     ConcurrentEditError inside it, or PermissionDenied."""
-    unknown = set(fields) - _CASE_FIELDS
+    unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"case_update() got unexpected fields: {sorted(unknown)}")
     for name, value in fields.items():
