@@ -1,11 +1,13 @@
 """The admin is the data manager's tool for vocabularies, centers and users. Case data is shown read-only
 here (with its history); it is changed only through the app's services, so every rule and audit row holds."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models as m
 from registry.access import access_for, cases_for
+from registry.services.cases import case_restore
 
 
 class _DataManagerOnly:
@@ -99,7 +101,21 @@ class CaseDataAdmin(_DataManagerOnly, SimpleHistoryAdmin):
 @admin.register(m.Case)
 class CaseAdmin(CaseDataAdmin):
     list_display = ["registry_id", "center", "sex", "excluded", "locked_at", "archived_at", "created_at"]
-    list_filter = ["center", "excluded"]
+    list_filter = ["center", "excluded", ("archived_at", admin.EmptyFieldListFilter)]
+    actions = ["restore"]
+
+    @admin.action(description="Restore the selected archived cases")
+    def restore(self, request, queryset):
+        restored = 0
+        for case in queryset.filter(archived_at__isnull=False):
+            try:
+                case_restore(user=request.user, case=case, reason="restored by the data manager in the admin")
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{case}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                restored += 1
+        self.message_user(request, f"{restored} case(s) restored; the history records who and when.")
+
     search_fields = ["registry_id"]
     exclude = ["hospital_number_hash"]
 

@@ -12,13 +12,16 @@ from registry.services.errors import RecordsInvalid
 from registry.services.records import RecordChange, check_case_writable, records_save, save_audited
 from registry.validation import CaseState, violations
 
-__all__ = ["CASE_FIELDS", "case_archive", "case_create", "case_lock", "case_unlock", "case_update"]
+__all__ = ["CASE_FIELDS", "case_archive", "case_create", "case_lock", "case_restore", "case_unlock", "case_update"]
 
 CENTER_NOT_YOURS = "You cannot register cases for this center."
 HOSPITAL_NUMBER_REQUIRED = "Give the hospital's own number; only its keyed hash is stored."
 NOT_A_LEAD = "Only a lead of this center or the registry data manager can lock or unlock its cases."
 ALREADY_LOCKED = "This case is already locked."
 NOT_LOCKED = "This case is not locked."
+RESTORE_DATA_MANAGER_ONLY = "Only the registry data manager can restore an archived case."
+RESTORE_REASON_REQUIRED = "Say why the case is restored; the reason is kept in its history."
+NOT_ARCHIVED = "This case is not archived."
 ARCHIVE_REASON_REQUIRED = "Say why the case is archived; the reason is kept in its history."
 
 # The case's own fields a user edits, in the order a form shows them.
@@ -102,6 +105,23 @@ def case_archive(*, user, case: Case, reason: str) -> Case:
     case.version += 1
     save_audited(case, user=user, reason=f"archived: {reason.strip()}")
     case_changed(case)  # its findings close; its duplicates' findings are checked again
+    return case
+
+
+@transaction.atomic
+def case_restore(*, user, case: Case, reason: str) -> Case:
+    """Bring an archived case back into the lists and analyses. Only the registry data manager may."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not access_for(user).is_data_manager:
+        raise PermissionDenied(RESTORE_DATA_MANAGER_ONLY)
+    if not case.is_archived:
+        raise ValidationError(NOT_ARCHIVED)
+    if not reason.strip():
+        raise ValidationError({"reason": RESTORE_REASON_REQUIRED})
+    case.archived_at, case.archived_by = None, None
+    case.version += 1
+    save_audited(case, user=user, reason=f"restored: {reason.strip()}")
+    case_changed(case)
     return case
 
 

@@ -148,3 +148,29 @@ class TestOnePerCase:
             assert "corrected, not archived" in caught.value.messages[0]
             record.refresh_from_db()
             assert record.archived_at is None
+
+
+class TestRestore:
+    def test_the_data_manager_restores_an_archived_case_with_a_reason_in_its_history(self, people, case_a):
+        from registry.access import cases_for
+        from registry.services.cases import RESTORE_DATA_MANAGER_ONLY, case_restore
+
+        case_archive(user=people.entry_a, case=case_a, reason="registered twice")
+        with pytest.raises(PermissionDenied, match=re.escape(RESTORE_DATA_MANAGER_ONLY)):
+            case_restore(user=people.lead_a, case=case_a, reason="not a duplicate")
+        case_restore(user=people.manager, case=case_a, reason="not a duplicate")
+        assert cases_for(people.entry_a).filter(pk=case_a.pk).exists()
+        assert case_a.history.first().history_change_reason == "restored: not a duplicate"
+
+    def test_the_admin_action_restores_through_the_service(self, client, people, case_a):
+        from django.urls import reverse
+
+        case_archive(user=people.entry_a, case=case_a, reason="by mistake")
+        client.force_login(people.manager)
+        response = client.post(
+            reverse("admin:registry_case_changelist"), {"action": "restore", "_selected_action": [case_a.pk]}
+        )
+        assert response.status_code == 302
+        case_a.refresh_from_db()
+        assert not case_a.is_archived
+        assert case_a.history.first().history_user == people.manager
