@@ -22,6 +22,8 @@ REGISTRY_HMAC_KEY = envsecret("REGISTRY_HMAC_KEY", "dev-only-hmac-key-change-me"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = envstr("SITE_NAME", "Infant Leukemia Registry")
+# Where people reach the site; e-mails link to it (no trailing slash).
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 """The query round trip through the web app: the data manager opens, the center answers, the data manager
 closes and reopens; statuses and messages are audited and each step mails the other side."""
 
@@ -30,6 +32,7 @@ def test_the_query_round_trip(client, mailed, case_a, django_capture_on_commit_c
     assert sorted(opened.to) == ["entry_a@example.org", "lead_a@example.org"]
     assert case_a.registry_id in opened.subject and "Please check the WBC." in opened.body
     assert opened.alternatives  # an HTML part beside the text
+    assert settings.SITE_URL + reverse("quality:query_detail", args=[query.pk]) in opened.body  # a link that works
 
     client.force_login(people.entry_a)
     page = client.get(reverse("quality:query_detail", args=[query.pk])).content.decode()
