@@ -1,11 +1,10 @@
-from django.conf import settings
-
 """The query round trip through the web app: the data manager opens, the center answers, the data manager
 closes and reopens; statuses and messages are audited and each step mails the other side."""
 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
