@@ -15,7 +15,7 @@ from quality import selectors, services
 from quality.forms import FindingFilterForm, MessageForm, QueryFilterForm, QueryOpenForm
 from quality.models import AWAITING_CENTER, QueryStatus
 from quality.presenters import present_findings, sort_findings
-from quality.services.queries import DATA_MANAGER_ONLY
+from quality.services.queries import DATA_MANAGER_ONLY, query_actions
 from registry.access import access_for, centers_for, get_case_for_user, get_case_for_user_rw
 from registry.views.errors import apply_errors
 
@@ -118,7 +118,6 @@ def query_list(request):
 @login_required
 def query_detail(request, pk):
     query = _get_query_for_user(request.user, pk)
-    access = access_for(request.user)
     thread = query.messages.select_related("author")
     return render(
         request,
@@ -127,9 +126,7 @@ def query_detail(request, pk):
             "query": query,
             "thread": thread,
             "form": MessageForm(),
-            "can_answer": query.case.center_id in access.write_center_ids and query.status != QueryStatus.CLOSED,
-            "can_close": access.is_data_manager and query.status != QueryStatus.CLOSED,
-            "can_reopen": access.is_data_manager and query.status == QueryStatus.CLOSED,
+            "actions": query_actions(request.user, query),
             "awaits_center": query.status in AWAITING_CENTER,
             "history": query.history.select_related("history_user").order_by("history_date"),
         },

@@ -4,6 +4,8 @@ and message is saved with its author in the history tables."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,15 @@ from registry.access import access_for
 from registry.models import Case
 from registry.services.records import save_audited
 
-__all__ = ["query_answer", "query_close", "query_from_finding", "query_open", "query_reopen"]
+__all__ = [
+    "QueryActions",
+    "query_actions",
+    "query_answer",
+    "query_close",
+    "query_from_finding",
+    "query_open",
+    "query_reopen",
+]
 
 DATA_MANAGER_ONLY = "Only the registry data manager opens, closes and reopens queries."
 CENTER_ONLY = "Only the users of the case's center answer its queries."
@@ -28,6 +38,23 @@ FINDING_CLOSED = "This finding is resolved; open a query on the case instead."
 
 _ANSWERABLE = (QueryStatus.OPEN, QueryStatus.REOPENED, QueryStatus.ANSWERED)
 _CLOSABLE = (QueryStatus.OPEN, QueryStatus.REOPENED, QueryStatus.ANSWERED)
+
+
+@dataclass(frozen=True)
+class QueryActions:
+    can_answer: bool
+    can_close: bool
+    can_reopen: bool
+
+
+def query_actions(user, query: Query) -> QueryActions:
+    """What this user may do with the query now: the same rules the services below enforce, for the page."""
+    access = access_for(user)
+    return QueryActions(
+        can_answer=query.case.center_id in access.write_center_ids and query.status in _ANSWERABLE,
+        can_close=access.is_data_manager and query.status in _CLOSABLE,
+        can_reopen=access.is_data_manager and query.status == QueryStatus.CLOSED,
+    )
 
 
 def _check_data_manager(user, case: Case) -> None:

@@ -259,7 +259,9 @@ def test_the_case_list_filters_and_paginates(logged_in, people, center_a, case_a
     for index in range(30):
         make_case(people.entry_a, center_a, birth=date(2021, 1, 1), hospital_number=f"X{index}")
     page1 = logged_in.get(reverse("registry:case_list")).content.decode()
-    assert "31 cases" in page1 and "Page 1 of 2" in page1
+    assert "31 cases" in page1 and "Page 1 of 2" in page1 and 'href="?page=2"' in page1
+    filtered = logged_in.get(reverse("registry:case_list") + "?status=open").content.decode()
+    assert 'href="?status=open&page=2"' in filtered  # the next page keeps the filters
     only_all = logged_in.get(reverse("registry:case_list") + "?lineage=ALL").content.decode()
     assert "1 case" in only_all and case_a.registry_id in only_all
     cal = logged_in.get(reverse("registry:case_list") + "?age_class=CAL").content.decode()
