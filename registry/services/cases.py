@@ -79,9 +79,10 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
     raise RuntimeError("Could not draw a free registry ID")
 
 
-def case_update(*, user, case: Case, expected_version: int, **fields) -> Case:
+def case_update(*, user, case: Case, expected_version: int | None, **fields) -> Case:
     """Change the case's own fields (demographics, exclusion). Raises ValidationError (field errors),
-    ConcurrentEditError inside it, or PermissionDenied."""
+    ConcurrentEditError inside it, or PermissionDenied. A missing `expected_version` is refused by records_save
+    (VERSION_REQUIRED): a form that lost its version must not overwrite a newer save."""
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"case_update() got unexpected fields: {sorted(unknown)}")
