@@ -6,6 +6,7 @@ from django import forms
 
 from quality.models import QueryStatus, Severity, Stage
 from quality.rules import RULES
+from quality.services.queries import MESSAGE_LIMIT
 from registry.models import CASE_RECORD_MODELS
 
 WHOLE_CASE = ""
@@ -44,7 +45,9 @@ class QueryOpenForm(forms.Form):
     subject = forms.CharField(max_length=200)
     target = forms.ChoiceField(label="About", required=False)
     field = forms.CharField(max_length=60, required=False, help_text="The field in question, if one (optional).")
-    text = forms.CharField(label="Message to the center", widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label="Message to the center", max_length=MESSAGE_LIMIT, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args, case=None, finding=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -61,7 +61,7 @@ def make_case(user, center, *, hospital_number: str | None = None, birth=date(20
 
 
 def save(user, case, *instances):
-    return records_save(user=user, case=case, changes=[RecordChange(i) for i in instances])
+    return records_save(user=user, case=case, changes=[RecordChange(i, i.version if i.pk else None) for i in instances])
 
 
 def make_full_case(user, center, *, birth=date(2020, 1, 1), lineage="ALL") -> m.Case:

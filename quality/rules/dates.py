@@ -8,8 +8,8 @@ from quality.rules.base import CheckContext, Hit, Severity, Stage
 from quality.rules.entry import from_entry_rule
 from quality.rules.registry import rule
 from registry.choices import LabTimepoint
+from registry.validation.rules import DATE_FLOOR
 
-IN_THE_FUTURE = "This date ({value}) is in the future."
 BASELINE_FAR_FROM_DIAGNOSIS = "Laboratory 'at diagnosis' is dated {days} days from the diagnosis date."
 
 # A baseline panel further than this from the diagnosis date is probably the wrong panel or a typo.
@@ -40,17 +40,13 @@ rule(
 )(from_entry_rule("_dates_after_treatment"))
 
 
-@rule(
+rule(
     "DQ-DATE-004",
     severity=Severity.ERROR,
     stage=Stage.ANY,
-    description="No date is in the future.",
+    description="No date is in the future (the center's today, in its time zone).",
     fields=("*.dates",),
-)
-def _future(context: CheckContext) -> Iterator[Hit]:
-    for record, name, value in context.state.dated_records():
-        if value > context.today:
-            yield Hit(record, name, IN_THE_FUTURE.format(value=value))
+)(from_entry_rule("_dates_not_in_future"))
 
 
 @rule(
@@ -70,3 +66,12 @@ def _baseline_date(context: CheckContext) -> Iterator[Hit]:
         days = abs((panel.sample_date - diagnosis.diagnosis_date).days)
         if days > BASELINE_WINDOW_DAYS:
             yield Hit(panel, "sample_date", BASELINE_FAR_FROM_DIAGNOSIS.format(days=days))
+
+
+rule(
+    "DQ-DATE-006",
+    severity=Severity.ERROR,
+    stage=Stage.ANY,
+    description=f"No date is before {DATE_FLOOR}, the earliest the registry accepts (a typo such as 0001-01-01).",
+    fields=("*.dates",),
+)(from_entry_rule("_dates_after_floor"))

@@ -10,6 +10,7 @@ from quality.rules.base import CheckContext, Hit, Severity, Stage
 from quality.rules.entry import from_entry_rule
 from quality.rules.registry import rule
 from registry.labs import LAB_FIELDS
+from registry.validation.rules import TEXT_LIMIT
 
 LAB_OUT_OF_RANGE = "{label} {value:g} {unit} is outside the range plausible in an infant ({low:g}-{high:g})."
 NOT_ACCEPTED = "{label}: {error}"
@@ -90,3 +91,12 @@ rule(
     description="Marrow class agrees with the blast percentage; a PCR MRD level goes with the 'level' result.",
     fields=("responseassessment.marrow", "responseassessment.marrow_blasts", "responseassessment.mrd_pcr_level"),
 )(from_entry_rule("_assessment_fields"))
+
+
+rule(
+    "DQ-RANGE-005",
+    severity=Severity.WARNING,
+    stage=Stage.ANY,
+    description=f"Free text is within its length limit ({TEXT_LIMIT} characters unless set otherwise).",
+    fields=("*.text",),
+)(from_entry_rule("_text_lengths"))

@@ -33,6 +33,9 @@ NO_SUCH_CASE = "No such case."
 WRONG_STATUS = "This query is {status}; it cannot be {action}."
 TEXT_REQUIRED = "Write a message."
 SUBJECT_REQUIRED = "Give the query a subject."
+# A query message is a note between people, like the free text of case records (registry TEXT_LIMIT).
+MESSAGE_LIMIT = 4000
+MESSAGE_TOO_LONG = "At most {limit} characters, please ({length} were entered)."
 FINDING_HAS_QUERY = "This finding already has a query that is not closed."
 FINDING_CLOSED = "This finding is resolved; open a query on the case instead."
 
@@ -74,7 +77,14 @@ def _status(query: Query, allowed, action: str) -> None:
         raise ValidationError(WRONG_STATUS.format(status=query.get_status_display().lower(), action=action))
 
 
+def _check_length(text: str) -> None:
+    if len(text.strip()) > MESSAGE_LIMIT:
+        raise ValidationError({"text": MESSAGE_TOO_LONG.format(limit=MESSAGE_LIMIT, length=len(text.strip()))})
+
+
 def _post(query: Query, *, user, kind: str, text: str) -> QueryMessage:
+    # Every message goes through here, and every caller runs in one transaction: a refusal writes nothing.
+    _check_length(text)
     message = QueryMessage(query=query, author=user, kind=kind, text=text.strip())
     message.full_clean()
     save_audited(message, user=user, reason=kind)
@@ -91,6 +101,7 @@ def query_open(
         raise ValidationError({"subject": SUBJECT_REQUIRED})
     if not text.strip():
         raise ValidationError({"text": TEXT_REQUIRED})
+    _check_length(text)
     query = Query(case=case, subject=subject.strip(), opened_by=user, field=field, finding=finding)
     if finding is not None:
         if finding.case_id != case.pk:

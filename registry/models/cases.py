@@ -39,6 +39,16 @@ class Case(CaseRecord):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("lock_case", "Can lock and unlock cases")]
+        constraints = [
+            # The services refuse a second registration of a hospital number at one center with a link to the
+            # first; this makes it hold for every other way in and under concurrent saves. An archived case
+            # does not count, so a registration archived as a mistake does not block the right one.
+            models.UniqueConstraint(
+                fields=["center", "hospital_number_hash"],
+                condition=models.Q(archived_at__isnull=True),
+                name="unique_live_hospital_number_per_center",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.registry_id

@@ -3,6 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from registry.choices import CENTER_ROLES, Role
+from registry.clock import default_time_zone, validate_time_zone
 
 
 class Center(models.Model):
@@ -11,6 +12,12 @@ class Center(models.Model):
     city = models.CharField(max_length=100)
     country = models.CharField(max_length=100)
     active = models.BooleanField(default=True)
+    time_zone = models.CharField(
+        max_length=63,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA name, e.g. Asia/Almaty. Dates entered at this center may not be later than its today.",
+    )
     history = HistoricalRecords()
 
     class Meta:

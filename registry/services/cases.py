@@ -8,7 +8,7 @@ from quality.hooks import case_changed
 from registry.access import access_for
 from registry.models import Case, Center
 from registry.pseudonyms import hospital_number_hash, new_registry_id
-from registry.services.errors import RecordsInvalid
+from registry.services.errors import DuplicateRegistration, RecordsInvalid
 from registry.services.records import RecordChange, check_case_writable, records_save, save_audited
 from registry.validation import CaseState, violations
 
@@ -23,6 +23,10 @@ RESTORE_DATA_MANAGER_ONLY = "Only the registry data manager can restore an archi
 RESTORE_REASON_REQUIRED = "Say why the case is restored; the reason is kept in its history."
 NOT_ARCHIVED = "This case is not archived."
 ARCHIVE_REASON_REQUIRED = "Say why the case is archived; the reason is kept in its history."
+REGISTERED_AT_CENTER = (
+    "This hospital number is already registered at this center as {registry_id}. "
+    "Open that case instead of registering the child again."
+)
 
 # The case's own fields a user edits, in the order a form shows them.
 CASE_FIELDS = (
@@ -42,7 +46,8 @@ CASE_FIELDS = (
 def case_create(*, user, center: Center, hospital_number: str, registry_id: str | None = None, **fields) -> Case:
     """Register a child at a center the user enters data for. Returns the saved case.
 
-    Raises PermissionDenied for a center outside the user's write scope, ValidationError for bad fields.
+    Raises PermissionDenied for a center outside the user's write scope, ValidationError for bad fields, and
+    DuplicateRegistration (a ValidationError) when the hospital number is already registered at this center.
     """
     if not access_for(user).can_write_center(center.pk):
         raise PermissionDenied(CENTER_NOT_YOURS)
@@ -51,10 +56,14 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
         raise TypeError(f"case_create() got unexpected fields: {sorted(unknown)}")
     if not hospital_number or not hospital_number.strip():
         raise ValidationError({"hospital_number": HOSPITAL_NUMBER_REQUIRED})
+    # Lock the center row: two registrations of one number at one center cannot both pass the check below.
+    center = Center.objects.select_for_update().get(pk=center.pk)
+    number_hash = hospital_number_hash(hospital_number)
+    _check_not_registered(center_id=center.pk, number_hash=number_hash)
     case = Case(
         center=center,
         registry_id=registry_id or new_registry_id(),
-        hospital_number_hash=hospital_number_hash(hospital_number),
+        hospital_number_hash=number_hash,
         created_by=user,
         **fields,
     )
@@ -73,15 +82,17 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
             case_changed(case)
             return case
         except IntegrityError:
+            _check_not_registered(center_id=center.pk, number_hash=number_hash)  # a save that won a race
             if registry_id is not None:
                 raise
             case.registry_id = new_registry_id()  # a collision of random IDs: draw again
     raise RuntimeError("Could not draw a free registry ID")
 
 
-def case_update(*, user, case: Case, expected_version: int, **fields) -> Case:
+def case_update(*, user, case: Case, expected_version: int | None, **fields) -> Case:
     """Change the case's own fields (demographics, exclusion). Raises ValidationError (field errors),
-    ConcurrentEditError inside it, or PermissionDenied."""
+    ConcurrentEditError inside it, or PermissionDenied. A missing `expected_version` is refused by records_save
+    (VERSION_REQUIRED): a form that lost its version must not overwrite a newer save."""
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"case_update() got unexpected fields: {sorted(unknown)}")
@@ -118,6 +129,8 @@ def case_restore(*, user, case: Case, reason: str) -> Case:
         raise ValidationError(NOT_ARCHIVED)
     if not reason.strip():
         raise ValidationError({"reason": RESTORE_REASON_REQUIRED})
+    Center.objects.select_for_update().get(pk=case.center_id)
+    _check_not_registered(center_id=case.center_id, number_hash=case.hospital_number_hash, other_than=case.pk)
     case.archived_at, case.archived_by = None, None
     case.version += 1
     save_audited(case, user=user, reason=f"restored: {reason.strip()}")
@@ -148,6 +161,19 @@ def case_unlock(*, user, case: Case, reason: str = "") -> Case:
     case.version += 1
     save_audited(case, user=user, reason=f"unlocked: {reason}".strip().rstrip(":"))
     return case
+
+
+def _check_not_registered(*, center_id: int, number_hash: str, other_than: int | None = None) -> None:
+    """Refuse a second live registration of one hospital number at one center (across centers it stays a
+    data-quality finding, so that no center learns about another's cases)."""
+    existing = (
+        Case.objects.filter(center_id=center_id, hospital_number_hash=number_hash, archived_at__isnull=True)
+        .exclude(pk=other_than)
+        .order_by("created_at")
+        .first()
+    )
+    if existing is not None:
+        raise DuplicateRegistration(REGISTERED_AT_CENTER.format(registry_id=existing.registry_id), existing=existing)
 
 
 def _check_lead(user, case: Case) -> None:

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 
-__all__ = ["ConcurrentEditError", "RecordsInvalid"]
+__all__ = ["ConcurrentEditError", "DuplicateRegistration", "RecordsInvalid"]
 
 
 class ConcurrentEditError(ValidationError):
@@ -14,3 +14,12 @@ class RecordsInvalid(ValidationError):
     def __init__(self, errors: dict[int, ValidationError]):
         self.errors = errors
         super().__init__([message for error in errors.values() for message in error.messages])
+
+
+class DuplicateRegistration(ValidationError):
+    """The hospital number is already registered at this center. `existing` is that case: it is at the same
+    center, so whoever tried to register the child may open it (the form links to it)."""
+
+    def __init__(self, message: str, *, existing):
+        self.existing = existing
+        super().__init__({"hospital_number": [message]})

@@ -21,6 +21,10 @@ CONCURRENT_EDIT = (
     "What changed: {what}. Review the current values and save again."
 )
 WRONG_CASE = "This record belongs to another case."
+VERSION_REQUIRED = (
+    "This form did not say which version of the record it was edited from, so it could overwrite a newer save. "
+    "Nothing was saved: reload the page and enter your changes again."
+)
 NOT_ARCHIVABLE = "A {what} is corrected, not archived: each case has one, and its history keeps every earlier value."
 
 
@@ -59,9 +63,12 @@ def save_audited(instance, *, user, reason: str = "") -> None:
     instance.save()
 
 
-def _stale(instance, expected_version: int | None) -> ConcurrentEditError | None:
-    if instance.pk is None or expected_version is None:
-        return None
+def _stale(instance, expected_version: int | None) -> ValidationError | None:
+    if instance.pk is None:
+        return None  # a new record: nobody else can have saved it
+    if expected_version is None:
+        # Without a version the check below cannot run, and a stale form would silently win: refuse instead.
+        return ValidationError(VERSION_REQUIRED, code="version_required")
     current = type(instance).objects.select_for_update().get(pk=instance.pk)
     if current.version == expected_version:
         return None
@@ -86,7 +93,8 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
     """Save and archive a case's records together, or nothing at all.
 
     Refuses (PermissionDenied) a user outside the case's center or read-only, and a locked case. Each change
-    is checked for a concurrent edit, against its fields' validators, and, with every other change applied,
+    of an existing record (edit or archive) must carry the version it was made from (VERSION_REQUIRED) and is
+    checked for a concurrent edit, against its fields' validators, and, with every other change applied,
     against the entry rules of the whole case. Any error raises RecordsInvalid keyed by the change's index
     and nothing is written. Returns the saved instances.
     """

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
+
+from django.db import models
 
 from registry.choices import ALL_SUBTYPES, EventKind, Lineage, Marrow, PCRResult, Subtype, VitalStatus
 from registry.validation.state import CaseState
 
-__all__ = ["RULES", "Violation", "violations"]
+__all__ = ["DATE_FLOOR", "RULES", "TEXT_LIMIT", "TEXT_LIMITS", "Violation", "date_fields", "text_fields", "violations"]
+
+# No date in the registry is earlier than this. The children it follows were treated on modern infant protocols
+# (INTERFANT-99 opened in 1999; the seeds' cohorts are from 2000 on), so an earlier date is a typo (0001-01-01,
+# 1920 for 2020), not history. A child older than an infant at diagnosis is a data-quality finding (DQ-RANGE-003).
+DATE_FLOOR = date(1990, 1, 1)
+# Free text is a short note, not a document. Every text field of a case record gets TEXT_LIMIT characters unless
+# TEXT_LIMITS ("model.field") says otherwise; CharFields keep their own max_length (checked by full_clean).
+TEXT_LIMIT = 2000
+TEXT_LIMITS: dict[str, int] = {}
 
 BIRTH_AFTER_DIAGNOSIS = "The diagnosis date is before the date of birth ({birth})."
 TREATMENT_BEFORE_DIAGNOSIS = "Treatment cannot start before the diagnosis date ({diagnosis})."
@@ -42,6 +54,9 @@ STEROID_RESPONSE_NEEDS_STEROID = "Say which steroid the response refers to."
 MARROW_BLASTS_MISMATCH = "{marrow} means {range} marrow blasts, but {blasts:g}% was entered."
 PCR_LEVEL_ONLY_WITH_LEVEL = "A PCR MRD level is only entered with the result 'Positive, level given'."
 PCR_LEVEL_REQUIRED = "Give the PCR MRD level."
+DATE_IN_FUTURE = "This date ({value}) is in the future: today is {today} at this center."
+DATE_BEFORE_FLOOR = "This date ({value}) is before {floor}, the earliest date the registry accepts: check the year."
+TEXT_TOO_LONG = "At most {limit} characters, please ({length} were entered)."
 POST_INDUCTION_BEFORE_TREATMENT = "Post-induction laboratory values cannot predate the start of treatment ({start})."
 
 Target = tuple[object, str]
@@ -60,6 +75,58 @@ Rule = Callable[[CaseState], Iterable[Violation]]
 
 def _v(message: str, *targets: Target) -> Violation:
     return Violation(message, tuple(targets))
+
+
+def date_fields(model) -> list[str]:
+    """Every calendar-date field of a model (timestamps such as created_at are not clinical dates)."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+    ]
+
+
+def text_fields(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
+
+
+def text_limit(model, name: str) -> int:
+    return TEXT_LIMITS.get(f"{model._meta.model_name}.{name}", TEXT_LIMIT)
+
+
+def _dated(state: CaseState) -> Iterator[tuple[object, str, date]]:
+    # Walks the fields, not a list of them: a date field added to a model later is covered without a change here.
+    for record in state.records():
+        for name in date_fields(type(record)):
+            value = getattr(record, name)
+            if isinstance(value, date):
+                yield record, name, value
+
+
+def _dates_not_in_future(state: CaseState) -> Iterator[Violation]:
+    dated = list(_dated(state))
+    if not dated:
+        return
+    today = state.center_today()
+    for record, name, value in dated:
+        if value > today:
+            yield _v(DATE_IN_FUTURE.format(value=value, today=today), (record, name))
+
+
+def _dates_after_floor(state: CaseState) -> Iterator[Violation]:
+    for record, name, value in _dated(state):
+        if value < DATE_FLOOR:
+            yield _v(DATE_BEFORE_FLOOR.format(value=value, floor=DATE_FLOOR), (record, name))
+
+
+def _text_lengths(state: CaseState) -> Iterator[Violation]:
+    for record in state.records():
+        model = type(record)
+        for name in text_fields(model):
+            value = getattr(record, name) or ""
+            limit = text_limit(model, name)
+            if len(value) > limit:
+                yield _v(TEXT_TOO_LONG.format(limit=limit, length=len(value)), (record, name))
 
 
 def _dates_after_birth(state: CaseState) -> Iterator[Violation]:
@@ -301,6 +368,9 @@ def _assessment_fields(state: CaseState) -> Iterator[Violation]:
 
 
 RULES: tuple[Rule, ...] = (
+    _dates_not_in_future,
+    _dates_after_floor,
+    _text_lengths,
     _dates_after_birth,
     _dates_after_diagnosis,
     _dates_after_treatment,

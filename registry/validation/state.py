@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
+from registry.clock import center_today
 from registry.models import (
     AdverseEvent,
     Case,
@@ -50,6 +52,8 @@ class CaseState:
     adverse_events: tuple[AdverseEvent, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # The center's today, for rules about dates in the future; None: computed from the case's center.
+    today: date | None = None
 
     @classmethod
     def load(cls, case: Case) -> CaseState:
@@ -78,6 +82,20 @@ class CaseState:
         if not archived:
             kept.append(record)
         return replace(self, **{attr: tuple(kept)})
+
+    def center_today(self) -> date:
+        if self.today is not None:
+            return self.today
+        return center_today(self.case.center if self.case.center_id else None)
+
+    def records(self):
+        """The case and every live record, each once."""
+        yield self.case
+        for attr in _ONE.values():
+            if getattr(self, attr) is not None:
+                yield getattr(self, attr)
+        for attr in _MANY.values():
+            yield from getattr(self, attr)
 
     @property
     def death(self) -> OutcomeEvent | None:

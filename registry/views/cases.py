@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import selectors
@@ -10,6 +12,7 @@ from registry.access import access_for, get_case_for_user, get_case_for_user_rw
 from registry.forms import ArchiveForm, CaseCreateForm, CaseFilterForm, CaseForm, UnlockForm
 from registry.sections import SECTIONS
 from registry.services.cases import case_archive, case_create, case_lock, case_unlock, case_update
+from registry.services.errors import DuplicateRegistration
 from registry.views.errors import apply_errors
 
 
@@ -49,6 +52,11 @@ def case_new(request):
             case = case_create(
                 user=request.user, center=data.pop("center"), hospital_number=data.pop("hospital_number"), **data
             )
+        except DuplicateRegistration as exc:
+            # The other case is at the same center, so this user may open it: link to it.
+            url = reverse("registry:case_detail", kwargs={"pk": exc.existing.pk})
+            link = format_html('<a href="{}">Open {}</a>', url, exc.existing.registry_id)
+            form.add_error("hospital_number", format_html("{} {}", exc.messages[0], link))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -117,6 +117,7 @@ BREAKERS = {
     "DQ-DATE-003": lambda s: _changed(s, s.assessments[0], assessment_date=_start(s) - timedelta(days=1), day=None),
     "DQ-DATE-004": lambda s: _changed(s, _recent(s), contact_date=TODAY + timedelta(days=10)),
     "DQ-DATE-005": lambda s: _changed(s, _baseline(s), sample_date=_dx(s) + timedelta(days=20)),
+    "DQ-DATE-006": lambda s: _changed(s, s.case, birth_date=date(1, 1, 1)),
     "DQ-DUP-001": lambda s: s,  # the context carries the other registration: see _context_for
     "DQ-DUP-002": lambda s: s,
     "DQ-FU-001": lambda s: replace(s, follow_ups=tuple(f for f in s.follow_ups if f is not _recent(s))),
@@ -128,6 +129,7 @@ BREAKERS = {
     "DQ-RANGE-002": lambda s: _changed(s, s.case, birth_weight_g=9000),
     "DQ-RANGE-003": lambda s: _changed(s, s.case, birth_date=_dx(s) - timedelta(days=400)),
     "DQ-RANGE-004": lambda s: _changed(s, s.assessments[0], marrow_blasts=30.0),
+    "DQ-RANGE-005": lambda s: _changed(s, s.case, exclusion_note="x" * 1_000_000),
 }
 
 

@@ -124,8 +124,10 @@ def test_a_center_sees_a_possible_duplicate_without_the_other_centers_registrati
 
 
 def test_a_center_sees_its_own_duplicate_registration(client, people, center_a):
-    first = make_case(people.entry_a, center_a, hospital_number="H-78")
-    second = make_case(people.entry_a, center_a, hospital_number="H-78")
+    # The same hospital number twice at one center is refused at entry; the same birth date, sex and
+    # diagnosis date under two numbers is the within-center duplicate left to find.
+    first = make_full_case(people.entry_a, center_a)
+    second = make_full_case(people.entry_a, center_a)
     case_check(first)
     client.force_login(people.entry_a)
     assert second.registry_id in client.get(reverse("registry:case_detail", args=[first.pk])).content.decode()

@@ -1,0 +1,64 @@
+"""One child registered twice at one center is refused at entry; across centers it stays a data-quality finding."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from registry import models as m
+from registry.services.cases import REGISTERED_AT_CENTER, case_archive, case_create, case_restore
+from registry.services.errors import DuplicateRegistration
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("again", ["HN-1234", "hn 1234", " Hn_1234 "])
+def test_the_same_number_at_the_same_center_is_refused_naming_the_first_case(people, center_a, again):
+    first = make_case(people.entry_a, center_a, hospital_number="HN-1234")
+    with pytest.raises(DuplicateRegistration) as caught:
+        make_case(people.lead_a, center_a, hospital_number=again)
+    assert caught.value.existing == first
+    assert caught.value.message_dict == {
+        "hospital_number": [REGISTERED_AT_CENTER.format(registry_id=first.registry_id)]
+    }
+    assert m.Case.objects.count() == 1
+
+
+def test_the_same_number_at_another_center_is_accepted(people, center_a, center_b):
+    make_case(people.entry_a, center_a, hospital_number="HN-1234")
+    make_case(people.entry_b, center_b, hospital_number="HN-1234")
+    assert m.Case.objects.count() == 2
+
+
+def test_an_archived_registration_does_not_block_the_right_one(people, center_a):
+    wrong = make_case(people.entry_a, center_a, hospital_number="HN-1234")
+    case_archive(user=people.entry_a, case=wrong, reason="wrong child")
+    make_case(people.entry_a, center_a, hospital_number="HN-1234")
+    assert m.Case.objects.filter(archived_at__isnull=True).count() == 1
+
+
+def test_restoring_an_archived_case_that_is_registered_again_is_refused(people, center_a):
+    wrong = make_case(people.entry_a, center_a, hospital_number="HN-1234")
+    case_archive(user=people.entry_a, case=wrong, reason="thought it was a duplicate")
+    make_case(people.entry_a, center_a, hospital_number="HN-1234")
+    with pytest.raises(ValidationError, match="already registered at this center"):
+        case_restore(user=people.manager, case=wrong, reason="it was not")
+    wrong.refresh_from_db()
+    assert wrong.is_archived
+
+
+def test_the_database_refuses_a_second_live_registration_however_it_comes_in(people, center_a):
+    first = make_case(people.entry_a, center_a, hospital_number="HN-1234")
+    copy = m.Case(
+        center=center_a, registry_id="ILR-TWICE", hospital_number_hash=first.hospital_number_hash, sex="M",
+        birth_date=first.birth_date,
+    )  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+
+
+def test_the_service_check_runs_before_anything_is_written(people, center_a):
+    make_case(people.entry_a, center_a, hospital_number="HN-1234")
+    with pytest.raises(DuplicateRegistration):
+        case_create(user=people.entry_a, center=center_a, hospital_number="HN-1234", sex="F", birth_date="2020-01-01")
+    assert m.Case.history.count() == 1
