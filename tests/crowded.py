@@ -241,7 +241,13 @@ def quality_counts(user) -> dict:
             rules[f.rule_id][1].add(case.pk)
             rules[f.rule_id][2][case.center.code] += 1
         if findings:
-            per_case[case.registry_id] = (severities["error"], severities["warning"], severities["info"], queries)
+            per_case[case.registry_id] = (
+                case.center.code,
+                severities["error"],
+                severities["warning"],
+                severities["info"],
+                queries,
+            )
     return {"centers": centers, "rules": dict(rules), "per_case": per_case}
 
 
