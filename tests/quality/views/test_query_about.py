@@ -113,10 +113,16 @@ def test_a_query_from_any_finding_of_any_rule_has_a_page_that_says_what_it_is_ab
             assert response.status_code == 200, (query.finding.rule_id, query.record_model, query.field)
             assert _words_ok(query.about), query.about
             assert escape(query.about) in response.content.decode()
+            if user == people.manager:  # the form that turns the finding into a query
+                assert client.get(reverse("quality:finding_query", args=[query.finding_id])).status_code == 200
         for case in cases:
             assert client.get(reverse("registry:case_detail", args=[case.pk])).status_code == 200
+        listed = ""
         for page in range(1, len(queries) // 50 + 2):
-            assert client.get(reverse("quality:query_list"), {"status": "all", "page": page}).status_code == 200
+            response = client.get(reverse("quality:query_list"), {"status": "all", "page": page})
+            assert response.status_code == 200
+            listed += response.content.decode()
+        assert all(escape(query.about) in listed for query in queries)
         assert client.get(reverse("quality:dashboard")).status_code == 200
         assert client.get(reverse("registry:dashboard")).status_code == 200
 
