@@ -134,3 +134,25 @@ def test_every_name_of_every_record_reads_as_words(model):
         assert _words_ok(describe_target(label, name)), (label, name)
     assert describe_target("", "") == "the whole case"
     assert _words_ok(describe_target("registry.nosuchmodel", "some_field"))
+
+
+def test_a_finding_of_a_rule_since_retired_still_becomes_a_query(client, people, cases):
+    now = timezone.now()
+    finding = Finding.objects.create(
+        case=cases[0],
+        rule_id="DQ-OLD-001",
+        severity="warning",
+        stage="any",
+        record_model="registry.case",
+        record_pk=cases[0].pk,
+        field="birth_weight_g",
+        message="A rule that no longer exists said so.",
+        first_seen=now,
+        last_seen=now,
+    )
+    client.force_login(people.manager)
+    form = client.get(reverse("quality:finding_query", args=[finding.pk]))
+    assert form.status_code == 200 and "A rule that no longer exists said so." in form.content.decode()
+    query = query_from_finding(user=people.manager, finding=finding)
+    page = client.get(reverse("quality:query_detail", args=[query.pk])).content.decode()
+    assert escape(query.about) in page and "the case&#x27;s own data, field" in page
