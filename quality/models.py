@@ -12,7 +12,16 @@ from simple_history.models import HistoricalRecords
 from quality.rules.base import Severity, Stage
 from registry.models import Case, Center
 
-__all__ = ["Finding", "QualitySnapshot", "Query", "QueryMessage", "QueryStatus", "Severity", "Stage"]
+__all__ = [
+    "Finding",
+    "QualitySnapshot",
+    "Query",
+    "QueryMessage",
+    "QueryStatus",
+    "Severity",
+    "Stage",
+    "describe_target",
+]
 
 
 class Finding(models.Model):
@@ -56,6 +65,35 @@ class Finding(models.Model):
         return (self.rule_id, self.record_model, self.record_pk, self.field)
 
 
+def _words(name: str) -> str:
+    return name.replace("_", " ").replace(".", " ").strip()
+
+
+def describe_target(record_model: str, field: str) -> str:
+    """A record type and one of its names, in words, whatever the name is: a field ("diagnosis, field 'CNS
+    status'"), the records of another kind that point at it (a finding that the case has no immunophenotype
+    sits on the case's reverse relation `markers`: "the case's marker findings"), or no field at all (a rule's
+    own name for what is missing, such as `labs_post_induction`)."""
+    if not record_model:
+        return "the whole case"
+    try:
+        model = apps.get_model(record_model)
+    except (LookupError, ValueError):
+        return _words(record_model) + (f", {_words(field)}" if field else "")
+    owner = "the case's own data" if model is Case else str(model._meta.verbose_name)
+    if not field:
+        return owner
+    try:
+        target = model._meta.get_field(field)
+    except FieldDoesNotExist:
+        return f"{owner}: {_words(field)}"
+    if target.auto_created and not target.concrete:  # a reverse relation: the records of another kind
+        related = target.related_model._meta
+        records = str(related.verbose_name if target.one_to_one else related.verbose_name_plural)
+        return f"the case's {records}" if model is Case else f"{owner}: its {records}"
+    return f"{owner}, field '{getattr(target, 'verbose_name', None) or _words(field)}'"
+
+
 class QueryStatus(models.TextChoices):
     OPEN = "open", "Open"
     ANSWERED = "answered", "Answered"
@@ -92,20 +130,8 @@ class Query(models.Model):
 
     @property
     def about(self) -> str:
-        """What the query is about, in words: "the whole case" or the record type (and field)."""
-        if not self.record_model:
-            return "the whole case"
-        try:
-            model = apps.get_model(self.record_model)
-        except (LookupError, ValueError):
-            return self.record_model
-        what = "the case's own data" if model is Case else str(model._meta.verbose_name)
-        if self.field:
-            try:
-                what += f", field '{model._meta.get_field(self.field).verbose_name}'"
-            except FieldDoesNotExist:
-                what += f", {self.field.replace('_', ' ')}"
-        return what
+        """What the query is about, in words: "the whole case", or the record type and field."""
+        return describe_target(self.record_model, self.field)
 
     @property
     def awaits_center(self) -> bool:

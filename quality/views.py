@@ -197,7 +197,9 @@ def finding_query(request, pk):
     if not access_for(request.user).is_data_manager:
         raise PermissionDenied(DATA_MANAGER_ONLY)
     [finding] = present_findings(request.user, [finding])
-    initial = {"subject": f"{finding.rule_id}: {finding.rule.description}"[:200], "text": finding.message}
+    # A finding of a rule since retired (open until the next check) keeps its own message.
+    what = finding.rule.description if finding.rule else finding.message
+    initial = {"subject": f"{finding.rule_id}: {what}"[:200], "text": finding.message}
     form = QueryOpenForm(request.POST or None, case=finding.case, finding=finding, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

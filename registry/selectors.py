@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from registry import models as m
@@ -29,13 +29,18 @@ FOLLOW_UP_OVERDUE_DAYS = 365
 
 
 def _with_flags(qs: QuerySet[m.Case]) -> QuerySet[m.Case]:
+    """The case list's and dashboard's flags, each a subquery: a join to a case's many records would multiply
+    the rows, and every count grouped over them (cases by center) with it."""
     live = {"archived_at__isnull": True, "case": OuterRef("pk")}
+    last_contact = (
+        m.FollowUp.objects.filter(**live).order_by().values("case").annotate(last=Max("contact_date")).values("last")
+    )
     age = ExpressionWrapper(F("diagnosis__diagnosis_date") - F("birth_date"), output_field=DurationField())
     return qs.select_related("center", "diagnosis", "treatment__protocol").annotate(
         age_at_diagnosis=age,
         has_findings=Exists(m.CytogeneticFinding.objects.filter(**live)),
         is_dead=Exists(m.OutcomeEvent.objects.filter(kind__in=[EventKind.DEATH, EventKind.INDUCTION_DEATH], **live)),
-        last_contact=Max("follow_ups__contact_date", filter=Q(follow_ups__archived_at__isnull=True)),
+        last_contact=Subquery(last_contact),
     )
 
 
