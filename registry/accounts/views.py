@@ -89,7 +89,7 @@ def two_factor_setup(request):
         "next": next_url,
         "secret": b32encode(device.bin_key).decode(),
         "otpauth_uri": device.config_url,
-        "qr_svg": mark_safe(qr_svg(device.config_url)),  # noqa: S308  (our own generator's markup, no user text)
+        "qr_svg": mark_safe(qr_svg(device.config_url)),  # our own generator's markup, no user text
         "replacing": _has_authenticator(user),
     }
     return render(request, "registration/two_factor_setup.html", context)
