@@ -1,10 +1,11 @@
 """Typed readers for environment settings: they fail loudly on bad values and accept `NAME_FILE` secrets."""
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["envbool", "envint", "envlist", "envsecret", "envstr"]
+__all__ = ["envbool", "envint", "envlist", "envnetworks", "envsecret", "envstr"]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -38,6 +39,17 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str = "") -> list[str]:
+    """Comma-separated IP addresses or networks (`10.0.0.5`, `10.0.0.0/8`, `fd00::/8`), normalised."""
+    networks = []
+    for item in envlist(name, default):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network") from None
+    return networks
 
 
 def envsecret(name: str, default: str) -> str:

@@ -4,11 +4,12 @@ With no environment at all this runs on a laptop: SQLite next to the code, Celer
 With DATABASE_URL and REDIS_URL set it uses PostgreSQL, a Redis broker and real workers.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from config.env import envbool, envint, envlist, envsecret, envstr
+from config.env import envbool, envint, envlist, envnetworks, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "registry",
     "analytics",
     "quality",
@@ -51,9 +56,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (they say why a session ended), before any view.
+    "registry.accounts.middleware.SessionTimeoutMiddleware",
+    "registry.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,8 +98,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------------------------------------------
-# Authentication
+# Authentication: passwords, throttling (django-axes) and two-factor sign-in (django-otp)
 # ---------------------------------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username/address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Applied by the password change and reset forms as well as by createsuperuser.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -98,9 +115,53 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the header
+# is ignored and the client is the connecting address, so nobody can dodge the throttle by sending the header.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "")
+
+# Lock out a username from one client address after AXES_FAILURE_LIMIT wrong passwords in a row, for
+# AXES_COOLOFF_MINUTES (0: until the data manager unlocks it on the sign-in lockouts page).
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+_axes_cooloff_minutes = envint("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=_axes_cooloff_minutes) if _axes_cooloff_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "registry.accounts.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+
+# Two-factor sign-in: required for the data manager, coordinators and staff (registry.accounts.policy), optional
+# for everybody else. Not read from the environment on purpose: only the test settings turn enforcement off,
+# and the deployment check refuses that.
+TWO_FACTOR_ENFORCED = True
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", SITE_NAME)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sessions: an idle timeout and an absolute lifetime, both in seconds
+# ---------------------------------------------------------------------------------------------------------------
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
+# The absolute lifetime of a sign-in: activity does not extend it.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
+
+# ---------------------------------------------------------------------------------------------------------------
+# HTTPS and browser security. Off by default for the laptop; docker/.env.example turns everything on, and
+# `manage.py check --deploy --fail-level WARNING` (docker/web.sh) refuses a deployment that forgets one.
+# ---------------------------------------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# The header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto. Only set it when that proxy overwrites the
+# header on every request: otherwise a client could claim HTTPS.
+_proxy_ssl_header = envstr("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+X_FRAME_OPTIONS = "DENY"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Internationalization
@@ -152,8 +213,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # ---------------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Session only: HTTP Basic would let a password alone through, around two-factor sign-in.
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -17,3 +17,9 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 # Run artifacts of one test session go to a directory of its own, never into the working tree.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="registry-test-media-"))  # noqa: F405
+# Most tests sign in with client.force_login, and test the pages behind the sign-in. Two-factor enforcement and
+# the sign-in throttle are switched on by the tests about them (the `two_factor_enforced` and `axes_enabled`
+# fixtures of tests/registry/accounts/conftest.py); the deployment check refuses TWO_FACTOR_ENFORCED = False.
+TWO_FACTOR_ENFORCED = False
+# django-axes needs the request in authenticate(), which client.login() does not pass.
+AXES_ENABLED = False

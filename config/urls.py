@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from registry.accounts.urls import auth_urlpatterns
+
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(auth_urlpatterns)),
+    path("accounts/", include("registry.accounts.urls")),
     path("admin/", admin.site.urls),
     path("analyses/", include("analytics.urls")),
     path("quality/", include("quality.urls")),

@@ -8,3 +8,4 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from registry import checks  # noqa: F401  (registers the deployment checks)
+        from registry.accounts import signals  # noqa: F401  (starts the session clocks at sign-in)

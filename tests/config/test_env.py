@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import envbool, envint, envlist, envsecret
+from config.env import envbool, envint, envlist, envnetworks, envsecret
 
 
 def test_booleans_accept_the_usual_spellings_and_refuse_the_rest(monkeypatch):
@@ -35,3 +35,11 @@ def test_secrets_can_come_from_a_file(monkeypatch, tmp_path):
     monkeypatch.setenv("KEY_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="cannot be read"):
         envsecret("KEY", "default")
+
+
+def test_networks_are_normalised_and_bad_ones_refused(monkeypatch):
+    monkeypatch.setenv("PROXIES", "10.0.0.5, 172.16.0.0/12,fd00::1/8")
+    assert envnetworks("PROXIES") == ["10.0.0.5/32", "172.16.0.0/12", "fd00::/8"]
+    monkeypatch.setenv("PROXIES", "10.0.0.0/8,proxy.local")
+    with pytest.raises(ImproperlyConfigured, match=r"'proxy\.local' is not an IP address or network"):
+        envnetworks("PROXIES")

@@ -1,0 +1,107 @@
+"""Session timeouts and the two-factor gate, for every request of a signed-in user."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from registry.accounts.policy import two_factor_required
+
+__all__ = ["SESSION_LAST_SEEN_KEY", "SESSION_STARTED_KEY", "SessionTimeoutMiddleware", "TwoFactorMiddleware"]
+
+SESSION_STARTED_KEY = "registry_signed_in_at"
+SESSION_LAST_SEEN_KEY = "registry_last_seen_at"
+# The last-seen time is written at most this often, so that reading pages does not write the session each time:
+# the idle timeout is exact to this many seconds.
+LAST_SEEN_RESOLUTION = 60
+
+SIGNED_OUT_IDLE = "You were signed out after {minutes} minutes without activity. Please sign in again."
+SIGNED_OUT_EXPIRED = "Your sign-in expired after {hours} hours. Please sign in again."
+
+# Pages an unverified user needs to get verified (or to leave).
+TWO_FACTOR_EXEMPT_VIEWS = frozenset(
+    {
+        "login",
+        "logout",
+        "accounts:two_factor_setup",
+        "accounts:two_factor_verify",
+        "accounts:recovery_codes",
+    }
+)
+
+
+def session_mark_signed_in(session, now: float | None = None) -> None:
+    """Start the clocks of a new sign-in (called on user_logged_in)."""
+    now = time.time() if now is None else now
+    session[SESSION_STARTED_KEY] = now
+    session[SESSION_LAST_SEEN_KEY] = now
+
+
+class SessionTimeoutMiddleware:
+    """Signs a user out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_COOKIE_AGE seconds
+    after signing in whatever they do. Django alone would slide the cookie's age on every session write."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            ended = self._ended(request.session, time.time())
+            if ended:
+                logout(request)
+                messages.info(request, ended)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    @staticmethod
+    def _ended(session, now: float) -> str | None:
+        started = session.get(SESSION_STARTED_KEY)
+        last_seen = session.get(SESSION_LAST_SEEN_KEY)
+        if started is None or last_seen is None:
+            # A session from before these clocks existed: start them now.
+            session_mark_signed_in(session, now)
+            return None
+        if now - started > settings.SESSION_COOKIE_AGE:
+            return SIGNED_OUT_EXPIRED.format(hours=round(settings.SESSION_COOKIE_AGE / 3600, 1))
+        if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+            return SIGNED_OUT_IDLE.format(minutes=settings.SESSION_IDLE_TIMEOUT // 60)
+        if now - last_seen >= LAST_SEEN_RESOLUTION:
+            session[SESSION_LAST_SEEN_KEY] = now
+        return None
+
+
+def _exempt(request) -> bool:
+    if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
+        return True
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in TWO_FACTOR_EXEMPT_VIEWS
+
+
+class TwoFactorMiddleware:
+    """A signed-in user who has an authenticator, or whose role requires one, reaches no page before entering a
+    code in this session: without an authenticator yet they are sent to set one up, otherwise to the code page.
+    Runs after django_otp's OTPMiddleware, which gives `request.user.is_verified()`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if settings.TWO_FACTOR_ENFORCED and user.is_authenticated and not user.is_verified() and not _exempt(request):
+            required = two_factor_required(user)
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            if has_device or required:
+                target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

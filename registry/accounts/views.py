@@ -1,0 +1,177 @@
+"""Account pages: the account overview, two-factor setup and verification, recovery codes, password views with
+the registry's templates, and the data manager's list of sign-in lockouts."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from registry.access import access_for
+from registry.accounts import services
+from registry.accounts.forms import CodeForm
+from registry.accounts.policy import two_factor_required
+from registry.accounts.qr import qr_svg
+
+RECOVERY_CODES_SESSION_KEY = "registry_recovery_codes"
+SETUP_NOT_ALLOWED = (
+    "You already have an authenticator: enter a code from it first, then you can replace it from your account page."
+)
+RECOVERY_CODES_GONE = "Recovery codes are shown only once. You can make a new set on your account page."
+NOT_VERIFIED_YET = "Enter a code from your authenticator first."
+
+
+def _next_url(request, default: str = "") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default or reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@login_required
+def account(request):
+    user = request.user
+    access = access_for(user)
+    context = {
+        "has_authenticator": _has_authenticator(user),
+        "two_factor_required": two_factor_required(user),
+        "recovery_codes_left": StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
+        "is_data_manager": access.is_data_manager,
+    }
+    return render(request, "registration/account.html", context)
+
+
+@login_required
+def two_factor_setup(request):
+    user = request.user
+    # Someone holding only the password must not swap in their own authenticator.
+    if _has_authenticator(user) and not user.is_verified():
+        messages.error(request, SETUP_NOT_ALLOWED)
+        return redirect(_with_next(reverse("accounts:two_factor_verify"), request.GET.get("next", "")))
+    next_url = _next_url(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = services.two_factor_confirm(user=user, token=form.cleaned_data["code"])
+        except ValidationError as exc:
+            form.add_error("code", exc)
+        else:
+            request.session.cycle_key()
+            otp_login(request, device)
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            return redirect(_with_next(reverse("accounts:recovery_codes"), next_url))
+    device = services.totp_device_pending(user=user)
+    context = {
+        "form": form,
+        "next": next_url,
+        "secret": b32encode(device.bin_key).decode(),
+        "otpauth_uri": device.config_url,
+        "qr_svg": mark_safe(qr_svg(device.config_url)),  # our own generator's markup, no user text
+        "replacing": _has_authenticator(user),
+    }
+    return render(request, "registration/two_factor_setup.html", context)
+
+
+@login_required
+def two_factor_verify(request):
+    user = request.user
+    next_url = _next_url(request)
+    if user.is_verified():
+        return redirect(next_url)
+    if not _has_authenticator(user):
+        return redirect(_with_next(reverse("accounts:two_factor_setup"), request.GET.get("next", "")))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.two_factor_verify(user=user, token=form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", services.CODE_INVALID)
+        else:
+            request.session.cycle_key()
+            otp_login(request, device)
+            return redirect(next_url)
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@login_required
+def recovery_codes(request):
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    if not codes:
+        messages.info(request, RECOVERY_CODES_GONE)
+        return redirect("accounts:account")
+    return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+
+
+@login_required
+@require_POST
+def recovery_codes_new(request):
+    if not request.user.is_verified():
+        messages.error(request, NOT_VERIFIED_YET)
+        return redirect("accounts:account")
+    try:
+        codes = services.recovery_codes_regenerate(user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("accounts:account")
+    request.session[RECOVERY_CODES_SESSION_KEY] = codes
+    return redirect("accounts:recovery_codes")
+
+
+def _data_manager_only(request) -> None:
+    if not access_for(request.user).is_data_manager:
+        raise PermissionDenied(services.LOCKOUT_DATA_MANAGER_ONLY)
+
+
+@login_required
+def lockouts(request):
+    _data_manager_only(request)
+    attempts = AccessAttempt.objects.order_by("-attempt_time")
+    context = {"attempts": attempts, "failure_limit": settings.AXES_FAILURE_LIMIT}
+    return render(request, "registration/lockouts.html", context)
+
+
+@login_required
+@require_POST
+def lockout_release(request, pk: int):
+    _data_manager_only(request)
+    try:
+        attempt = services.lockout_clear(actor=request.user, attempt_id=pk)
+    except ValidationError as exc:
+        messages.info(request, exc.messages[0])
+    else:
+        messages.success(request, f"{attempt.username} can sign in again from {attempt.ip_address}.")
+    return redirect("accounts:lockouts")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view with the registry's e-mail templates; the link is built from SITE_URL."""
+
+    subject_template_name = "emails/accounts/password_reset_subject.txt"
+    email_template_name = "emails/accounts/password_reset_body.txt"
+    html_email_template_name = "emails/accounts/password_reset_body.html"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}
+        return super().form_valid(form)
