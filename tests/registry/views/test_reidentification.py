@@ -360,3 +360,17 @@ def test_a_coordinator_cannot_find_a_case_by_its_hospital_number(client, people,
     assert "1 case" in client.get(url).content.decode()
     client.force_login(people.coordinator)
     assert "0 cases" in client.get(url).content.decode()
+
+
+def test_a_coordinator_who_also_enters_data_at_one_center_reads_finding_messages_only_there(people, cases, center_b):
+    from quality.presenters import present_findings
+    from quality.selectors import findings_for
+    from registry.choices import Role
+
+    m.Membership.objects.create(user=people.coordinator, center=center_b, role=Role.DATA_ENTRY)
+    findings = present_findings(people.coordinator, findings_for(people.coordinator).select_related("case"))
+
+    assert {f.case.center_id for f in findings} == {cases[0].center_id, center_b.pk}
+    for finding in findings:
+        own = finding.case.center_id == center_b.pk
+        assert finding.text == (finding.message if own else finding.rule.description), finding.rule_id
