@@ -374,3 +374,19 @@ def test_a_coordinator_who_also_enters_data_at_one_center_reads_finding_messages
     for finding in findings:
         own = finding.case.center_id == center_b.pk
         assert finding.text == (finding.message if own else finding.rule.description), finding.rule_id
+
+
+def test_a_case_turns_overdue_for_a_coordinator_only_from_one_month_to_the_next(people, case_a):
+    # Watching a case enter "needs attention" on an exact day would date its last contact, and with the contact's
+    # day offset, its diagnosis.
+    from registry.access import cases_for
+    from registry.selectors import _needs_attention, _with_flags
+
+    def overdue(user, today):
+        return _with_flags(cases_for(user)).filter(_needs_attention(today, user)).exists()
+
+    last_contact = case_a.follow_ups.get().contact_date
+    assert last_contact == date(2021, 3, 16)
+    assert not overdue(people.entry_a, date(2022, 3, 16)) and overdue(people.entry_a, date(2022, 3, 17))
+    assert not overdue(people.coordinator, date(2022, 3, 17)) and not overdue(people.coordinator, date(2022, 3, 31))
+    assert overdue(people.coordinator, date(2022, 4, 1))
