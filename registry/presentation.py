@@ -61,8 +61,8 @@ class CaseDates:
     anchor: date | None
 
     @property
-    def month(self) -> str:
-        """The diagnosis month (the pseudonymized view's one calendar anchor); the exact date for others."""
+    def diagnosis(self) -> str:
+        """The diagnosis date as shown: its month (the pseudonymized view's one calendar anchor), or exact."""
         if self.anchor is None:
             return ""
         return self.anchor.isoformat() if self.exact else f"{self.anchor:%Y-%m}"

@@ -15,14 +15,14 @@ PSEUDONYMIZED = CaseDates(exact=False, anchor=DX)
 
 def test_an_exact_reader_sees_iso_dates_and_timestamps_to_the_minute(settings):
     settings.TIME_ZONE = "UTC"
-    assert SHOWN.month == "2024-03-10"
+    assert SHOWN.diagnosis == "2024-03-10"
     assert SHOWN.day(date(2024, 1, 2)) == "2024-01-02"
     assert SHOWN.stamp(datetime(2024, 3, 11, 9, 30, tzinfo=UTC)) == "2024-03-11 09:30"
     assert SHOWN.text("seen on 12.03.2024") == "seen on 12.03.2024"
 
 
 def test_a_pseudonymized_reader_sees_the_diagnosis_month_and_every_other_date_as_days_from_it():
-    assert PSEUDONYMIZED.month == "2024-03"
+    assert PSEUDONYMIZED.diagnosis == "2024-03"
     assert PSEUDONYMIZED.day(DX) == "day 0"
     assert PSEUDONYMIZED.day(date(2024, 4, 19)) == "day +40"
     assert PSEUDONYMIZED.day(date(2024, 1, 30)) == "day -40"
@@ -36,7 +36,7 @@ def test_a_pseudonymized_reader_sees_timestamps_to_the_month_only():
 
 def test_without_a_diagnosis_date_a_pseudonymized_reader_sees_no_clinical_date():
     blind = CaseDates(exact=False, anchor=None)
-    assert blind.month == "" and blind.day(date(2024, 1, 2)) == HIDDEN
+    assert blind.diagnosis == "" and blind.day(date(2024, 1, 2)) == HIDDEN
 
 
 @pytest.mark.parametrize(
