@@ -150,7 +150,10 @@ def _case_row(state: CaseState, derived: d.DerivedCase, data_cut: date) -> dict[
     follow_ups = sorted(state.follow_ups, key=lambda f: f.contact_date)
     last = follow_ups[-1] if follow_ups else None
     dead = bool(deaths) or (last is not None and last.vital_status == VitalStatus.DEAD)
-    recent = last is not None and last.contact_date >= data_cut - timedelta(days=FOLLOWED_DAYS)
+    # Judged from the first day of the data cut's month: a flag judged from the exact day would flip on the day
+    # after the anniversary of the last contact, and runs on successive days would give that date exactly (and,
+    # with os_time, the diagnosis date). registry.presentation: one anchor per case, to the month.
+    recent = last is not None and last.contact_date >= data_cut.replace(day=1) - timedelta(days=FOLLOWED_DAYS)
     followed = None if dead else recent
     wbc = baseline.wbc if baseline else None
     row: dict[str, Any] = {

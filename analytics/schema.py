@@ -55,7 +55,7 @@ CASE_COLUMNS = (
     "death_cause",  # cause code or None
     "relapse_site",  # site code of the first relapse or None
     "hsct",  # bool
-    "alive_followed_12m",  # bool or None: alive and seen in the 12 months before the data cut; None if dead
+    "alive_followed_12m",  # bool or None: alive, seen in the 365 days before the data cut's month; None if dead
     "n_open_queries",  # int: open data-quality queries on the case (quality.selectors.open_counts_by_case)
     "n_error_findings",  # int: open error-level data-quality findings
     *ROW_COLUMNS,  # derived: age_days, age_class, age_lt_6m, kmt2a_status, ..., os_time, efs_time, cir_event

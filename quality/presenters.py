@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from registry.access import access_for, cases_for
+from registry.access import cases_for
 from registry.models import Case, LabPanel
+from registry.presentation import dates_policy
 from registry.sections import SECTIONS
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -41,12 +42,14 @@ def sort_findings(findings):
 
 def present_findings(user, findings, *, with_sections: bool = False) -> list:
     """Attach to each finding what this user may read: `text` (the message, or the rule's description for
-    users who do not see identifiers), `peers` (the other registrations of a duplicate that lie inside the
-    user's scope, nothing else), and optionally `section` (slug of the form to correct it)."""
+    users who do not see the case's exact dates: registry.presentation), `peers` (the other registrations of a
+    duplicate that lie inside the user's scope, nothing else), and optionally `section` (slug of the form to
+    correct it)."""
     from quality.rules import RULES
 
     findings = list(findings)
-    access = access_for(user)
+    dates = dates_policy(user)
+    center_of = dict(Case.objects.filter(pk__in={f.case_id for f in findings}).values_list("pk", "center_id"))
     peer_ids = {pk for f in findings for pk in (f.details or {}).get("case_ids", ())}
     visible = {c.pk: c for c in cases_for(user).filter(pk__in=peer_ids).select_related("center")} if peer_ids else {}
     lab_slugs = {}
@@ -60,7 +63,9 @@ def present_findings(user, findings, *, with_sections: bool = False) -> list:
     for finding in findings:
         rule = RULES.get(finding.rule_id)
         finding.rule = rule
-        finding.text = finding.message if access.sees_identifiers else (rule.description if rule else finding.rule_id)
+        # A message quotes the record's values, dates included: only for readers who see the case's exact dates.
+        exact = dates.exact_for(center_of[finding.case_id])
+        finding.text = finding.message if exact else (rule.description if rule else finding.rule_id)
         finding.peers = [visible[pk] for pk in (finding.details or {}).get("case_ids", ()) if pk in visible]
         if with_sections:
             finding.section = _section(finding, lab_slugs)

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from registry import models as m
 from registry.access import access_for, cases_for
 from registry.choices import EventKind
 from registry.derivation import derive_for_case
+from registry.presentation import CaseDates, dates_for
 from registry.pseudonyms import hospital_number_hash
-from registry.services.audit import describe_value, diff_records
+from registry.services.audit import Change, describe_value, diff_records
 
 __all__ = [
     "AuditEntry",
@@ -44,13 +58,22 @@ def _with_flags(qs: QuerySet[m.Case]) -> QuerySet[m.Case]:
     )
 
 
-def _needs_attention(today: date) -> Q:
+def _needs_attention(today: date, user=None) -> Q:
     overdue = today - timedelta(days=FOLLOW_UP_OVERDUE_DAYS)
+    late = Q(last_contact__lt=overdue)
+    access = access_for(user) if user is not None else None
+    if access is not None and not access.write_all:
+        # A pseudonymized reader who watched a case turn "overdue" on an exact day would learn the exact date of
+        # its last contact (and, with its day offset, the diagnosis date): for the cases whose dates they see
+        # only as offsets, the cut moves a month at a time (registry.presentation).
+        month_cut = today.replace(day=1) - timedelta(days=FOLLOW_UP_OVERDUE_DAYS)
+        mine = Q(center_id__in=access.write_center_ids)
+        late = (mine & late) | (~mine & Q(last_contact__lt=month_cut))
     return (
         Q(diagnosis__isnull=True)
         | Q(has_findings=False, excluded=False)
         | Q(treatment__isnull=True, excluded=False)
-        | (Q(is_dead=False) & (Q(last_contact__isnull=True) | Q(last_contact__lt=overdue)))
+        | (Q(is_dead=False) & (Q(last_contact__isnull=True) | late))
     )
 
 
@@ -60,7 +83,13 @@ def case_list(user, filters: dict | None = None) -> QuerySet[m.Case]:
     qs = _with_flags(cases_for(user))
     query = (filters.get("q") or "").strip()
     if query:
-        qs = qs.filter(Q(registry_id__icontains=query) | Q(hospital_number_hash=hospital_number_hash(query)))
+        # A hospital number is an identifier: it finds only the cases whose identifiers the user sees, so that a
+        # coordinator who knows a child's number cannot link the child to a pseudonymized record.
+        access = access_for(user)
+        by_number = Q(hospital_number_hash=hospital_number_hash(query))
+        if not access.write_all:
+            by_number &= Q(center_id__in=access.write_center_ids)
+        qs = qs.filter(Q(registry_id__icontains=query) | by_number)
     if filters.get("center"):
         qs = qs.filter(center=filters["center"])
     if filters.get("lineage"):
@@ -82,7 +111,7 @@ def case_list(user, filters: dict | None = None) -> QuerySet[m.Case]:
     elif status == "excluded":
         qs = qs.filter(excluded=True)
     elif status == "attention":
-        qs = qs.filter(_needs_attention(timezone.localdate()))
+        qs = qs.filter(_needs_attention(timezone.localdate(), user))
     return qs.order_by("-created_at", "-pk")
 
 
@@ -104,8 +133,8 @@ def dashboard_counts(user) -> dict:
         "excluded": qs.filter(excluded=True).count(),
         "by_lineage": list(qs.values("diagnosis__lineage").annotate(n=Count("pk")).order_by("diagnosis__lineage")),
         "by_center": list(by_center),
-        "attention": qs.filter(_needs_attention(today)).order_by("-created_at")[:15],
-        "attention_count": qs.filter(_needs_attention(today)).count(),
+        "attention": qs.filter(_needs_attention(today, user)).order_by("-created_at")[:15],
+        "attention_count": qs.filter(_needs_attention(today, user)).count(),
     }
 
 
@@ -262,9 +291,21 @@ class AuditEntry:
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
+def _shown_change(model, change: Change, older, newer, dates: CaseDates) -> Change:
+    """An audit change with its values as this reader may see them (registry.presentation decides)."""
+    if dates.exact:
+        return change
+    field = model._meta.get_field(change.field)
+    if isinstance(field, (DateField, DateTimeField)):  # DateTimeField is a DateField: dates.day handles both
+        old, new = getattr(older, change.field), getattr(newer, change.field)
+        return replace(change, old=dates.day(old) or "(empty)", new=dates.day(new) or "(empty)")
+    return replace(change, old=dates.text(change.old), new=dates.text(change.new))
+
+
 def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]:
-    """Every history row of the case and its records, newest first, with old and new values."""
-    sees_identifiers = access_for(user).sees_identifiers
+    """Every history row of the case and its records, newest first, with old and new values (dates as the
+    reader may see them: registry.presentation)."""
+    dates = dates_for(user, case)
     histories = [(m.Case, case.history.all())]
     for model in m.CASE_RECORD_MODELS:
         histories.append((model, model.history.filter(case_id=case.pk)))
@@ -275,8 +316,12 @@ def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]
         for row in rows:
             previous = previous_by_id.get(row.id)
             changes = diff_records(model, previous, row) if previous is not None else []
-            if not sees_identifiers:
-                changes = [c for c in changes if c.field not in {"birth_date", "hospital_number_hash"}]
+            if not dates.exact:
+                changes = [
+                    _shown_change(model, c, previous, row, dates)
+                    for c in changes
+                    if c.field not in {"birth_date", "hospital_number_hash"}
+                ]
             action = _ACTIONS[row.history_type]
             if previous is not None and previous.archived_at is None and row.archived_at is not None:
                 action = "archived"

@@ -32,7 +32,7 @@ ROW_COLUMNS = (
     "interfant_reason",
     "cr_status",
     "cr",
-    "cr_date",
+    "cr_time",
     "cr_assessment_day",
     "cr_reason",
     "os_time",
@@ -65,6 +65,9 @@ class DerivedCase:
     efs: EfsResult
     cir: CompetingRiskResult
     settings: EndpointSettings
+    # Days from diagnosis to the response date. The row carries no calendar date at all: with the exact ages
+    # and times in days it holds, one exact date would give the diagnosis date and then the date of birth.
+    cr_time: int | None = None
 
     def as_row(self) -> dict[str, Any]:
         """Flat scalar columns (names in ``ROW_COLUMNS``) for one row of the analysis-ready DataFrame.
@@ -89,7 +92,7 @@ class DerivedCase:
             "interfant_reason": self.interfant.reason,
             "cr_status": self.response.status,
             "cr": self.response.is_cr,
-            "cr_date": self.response.response_date,
+            "cr_time": self.cr_time,
             "cr_assessment_day": self.response.assessment_day,
             "cr_reason": self.response.reason,
             "os_time": self.os.time,
@@ -139,4 +142,7 @@ def derive_case(record: CaseRecord, *, rules: RiskRuleSet, settings: EndpointSet
         efs=derive_efs(record, response, settings),
         cir=derive_cir(record, response, settings),
         settings=settings,
+        cr_time=(response.response_date - record.diagnosis_date).days
+        if response.response_date and record.diagnosis_date
+        else None,
     )

@@ -5,6 +5,7 @@ from django import template
 from quality import selectors
 from quality.models import AWAITING_CENTER, QueryStatus, Severity
 from registry.access import access_for
+from registry.presentation import dates_for
 
 register = template.Library()
 
@@ -13,7 +14,8 @@ register = template.Library()
 def quality_case_panel(context, case):
     from quality.views import case_panel_context
 
-    return case_panel_context(context["request"].user, case)
+    user = context["request"].user
+    return {**case_panel_context(user, case), "dates": dates_for(user, case)}
 
 
 @register.inclusion_tag("quality/_dashboard_panel.html", takes_context=True)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from registry import selectors
 from registry.access import access_for, get_case_for_user, get_case_for_user_rw
 from registry.forms import ArchiveForm, CaseCreateForm, CaseFilterForm, CaseForm, UnlockForm
+from registry.presentation import dates_for, dates_policy
 from registry.sections import SECTIONS
 from registry.services.cases import case_archive, case_create, case_lock, case_unlock, case_update
 from registry.services.errors import DuplicateRegistration
@@ -18,11 +19,9 @@ from registry.views.errors import apply_errors
 
 @login_required
 def dashboard(request):
-    return render(
-        request,
-        "registry/dashboard.html",
-        {"counts": selectors.dashboard_counts(request.user), "access": access_for(request.user)},
-    )
+    counts = selectors.dashboard_counts(request.user)
+    counts["attention"] = dates_policy(request.user).attach(counts["attention"])
+    return render(request, "registry/dashboard.html", {"counts": counts, "access": access_for(request.user)})
 
 
 @login_required
@@ -30,6 +29,7 @@ def case_list(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(selectors.case_list(request.user, filters), 25).get_page(request.GET.get("page"))
+    page.object_list = dates_policy(request.user).attach(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -69,6 +69,7 @@ def case_new(request):
 def case_detail(request, pk):
     case, can_write = get_case_for_user(request.user, pk)
     access = access_for(request.user)
+    dates = dates_for(request.user, case)
     return render(
         request,
         "registry/case_detail.html",
@@ -76,7 +77,7 @@ def case_detail(request, pk):
             "case": case,
             "can_write": can_write and not case.is_locked,
             "can_lock": access.can_lock_center(case.center_id),
-            "sees_identifiers": access.sees_identifiers,
+            "dates": dates,
             "timeline": selectors.case_timeline(case),
             "audit": selectors.case_audit(case, request.user, limit=30),
             "derived": selectors.case_derived(case),
@@ -89,7 +90,9 @@ def case_detail(request, pk):
 def case_history(request, pk):
     case, _ = get_case_for_user(request.user, pk)
     return render(
-        request, "registry/case_history.html", {"case": case, "audit": selectors.case_audit(case, request.user)}
+        request,
+        "registry/case_history.html",
+        {"case": case, "audit": selectors.case_audit(case, request.user), "dates": dates_for(request.user, case)},
     )
 
 

@@ -193,7 +193,7 @@ def _follow_up(ctx: Context) -> Table:
         ],
         rows,
         [
-            "Complete: alive children seen within the 12 months before the data cut, % of those alive. "
+            "Complete: alive children seen in the 365 days before the data cut's month, % of those alive. "
             "Percentages of hidden counts are not shown."
         ],
         "counts",

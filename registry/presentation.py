@@ -1,0 +1,133 @@
+"""How a case's dates are shown, and to whom: the one place that decides it.
+
+Who sees exact dates: the registry data manager and the users of the case's own center (they enter the data
+and must check it against the chart). Everyone else who may read the case (a coordinator reading pooled,
+pseudonymized data) sees the case through `CaseDates` with ``exact=False``, and then no combination of the
+visible fields gives the child's date of birth:
+
+- ages and intervals stay exact, in days (age at diagnosis, OS/EFS times, "day 33"): analyses need them;
+- so the case has exactly ONE calendar anchor, the diagnosis MONTH (``2024-03``). Every other clinical date
+  (birth, samples, treatment, events, contacts, also the old and new values in the audit trail) is shown only
+  as a day offset from diagnosis (``day +41``), never also as a calendar date or month: an exact date with an
+  exact offset gives the diagnosis date, and with the age in days the birth date; several months each with an
+  offset would narrow the diagnosis date to a few days;
+- bookkeeping timestamps (entered, changed, locked, flagged) are not clinical dates, but a record is often
+  entered on the day it happened: they are shown to the month too;
+- dates typed into free text ("relapse on 12.03.2024") are replaced by ``[date]``;
+- a case without a diagnosis date has no anchor: its clinical dates are hidden.
+
+Pages use this through the template filters of ``registry/templatetags/case_dates.py``; selectors that build
+rows for pages call `dates_for` / `dates_policy`. Nothing else formats a case's dates for a pseudonymized reader.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from registry.access import access_for
+
+__all__ = ["HIDDEN", "REDACTED", "CaseDates", "DatesPolicy", "dates_for", "dates_policy", "redact_dates"]
+
+HIDDEN = "date hidden"
+REDACTED = "[date]"
+_MONTHS = (
+    "jan(?:uary|\\.)?|feb(?:ruary|\\.)?|mar(?:ch|\\.)?|apr(?:il|\\.)?|may|june?|july?|aug(?:ust|\\.)?"
+    "|sep(?:t(?:ember)?|\\.)?|oct(?:ober|\\.)?|nov(?:ember|\\.)?|dec(?:ember|\\.)?"
+)
+# ISO and day-month-year with - . / separators (either order), and "1 March 2024" / "March 1, 2024".
+_DATE_IN_TEXT = re.compile(
+    r"\b\d{4}[-./]\d{1,2}[-./]\d{1,2}\b"
+    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b"
+    rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\s*,?\s*\d{{2,4}}\b"
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*\d{{2,4}}\b",
+    re.IGNORECASE,
+)
+
+
+def redact_dates(text: str) -> str:
+    return _DATE_IN_TEXT.sub(REDACTED, text)
+
+
+@dataclass(frozen=True)
+class CaseDates:
+    """The dates of one case as one reader may see them. ``anchor`` is the case's (live) diagnosis date."""
+
+    exact: bool
+    anchor: date | None
+
+    @property
+    def diagnosis(self) -> str:
+        """The diagnosis date as shown: its month (the pseudonymized view's one calendar anchor), or exact."""
+        if self.anchor is None:
+            return ""
+        return self.anchor.isoformat() if self.exact else f"{self.anchor:%Y-%m}"
+
+    def day(self, value: date | None) -> str:
+        """A clinical date: exact, or a day offset from diagnosis."""
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return self.stamp(value)
+        if self.exact:
+            return value.isoformat()
+        if self.anchor is None:
+            return HIDDEN
+        offset = (value - self.anchor).days
+        return f"day {offset:+d}" if offset else "day 0"
+
+    def stamp(self, value: datetime | None) -> str:
+        """A bookkeeping timestamp: to the minute, or to the month."""
+        if value is None:
+            return ""
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "Y-m-d H:i" if self.exact else "Y-m")
+
+    def text(self, value) -> str:
+        """Free text typed by a person: dates in it are replaced for a pseudonymized reader."""
+        value = "" if value is None else str(value)
+        return value if self.exact else redact_dates(value)
+
+
+class DatesPolicy:
+    """One reader's rule, for pages that list many cases: `for_case` gives each row its `CaseDates`."""
+
+    def __init__(self, user):
+        self._access = access_for(user)
+
+    def exact_for(self, center_id: int) -> bool:
+        return self._access.can_write_center(center_id)
+
+    def for_case(self, case, anchor: date | None = None) -> CaseDates:
+        return CaseDates(exact=self.exact_for(case.center_id), anchor=anchor)
+
+    def attach(self, cases):
+        """Set ``case.dates`` on each case of a list (its diagnosis select_related, or one query each)."""
+        cases = list(cases)
+        for case in cases:
+            case.dates = self.for_case(case, live_diagnosis_date(case))
+        return cases
+
+
+def dates_policy(user) -> DatesPolicy:
+    return DatesPolicy(user)
+
+
+def live_diagnosis_date(case) -> date | None:
+    from registry.models import Diagnosis
+
+    try:
+        diagnosis = case.diagnosis
+    except Diagnosis.DoesNotExist:
+        return None
+    return diagnosis.diagnosis_date if diagnosis.archived_at is None else None
+
+
+def dates_for(user, case) -> CaseDates:
+    """The dates of `case` as `user` may see them."""
+    return dates_policy(user).for_case(case, live_diagnosis_date(case))
