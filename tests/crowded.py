@@ -70,12 +70,16 @@ def _crowd(user, case, *, recent_contact: bool = True) -> None:
             phase="induction",
         ),
     )
-    records_save(user=user, case=case, changes=[RecordChange(r, archive=True) for r in saved[-2:]])
+    records_save(
+        user=user, case=case, changes=[RecordChange(r, expected_version=r.version, archive=True) for r in saved[-2:]]
+    )
 
 
 def _archive_every(user, case, model) -> None:
     records = list(model.objects.filter(case=case, archived_at__isnull=True))
-    records_save(user=user, case=case, changes=[RecordChange(r, archive=True) for r in records])
+    records_save(
+        user=user, case=case, changes=[RecordChange(r, expected_version=r.version, archive=True) for r in records]
+    )
 
 
 @dataclass
