@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "registry",
     "analytics",
     "quality",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Logs 403/404 answers on case, run and query routes (audit.AccessEvent).
+    "audit.middleware.AccessRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
