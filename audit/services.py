@@ -58,7 +58,7 @@ def access_event_record(
         occurred_at=timezone.now(),
         user=user,
         username=(username or (user.get_username() if user is not None else ""))[:_USERNAME_MAX],
-        method=request.method if request is not None else "",
+        method=(request.method or "") if request is not None else "",
         path=request.path[:_PATH_MAX] if request is not None else "",
         status=status,
         route=match.view_name if match is not None else "",

@@ -63,7 +63,9 @@ def test_a_sign_in_as_someone_unknown_is_logged_with_the_name_tried(client, db):
 def test_a_sign_out_is_logged(client, entry_a):
     client.force_login(entry_a)
     client.post(reverse("logout"))
-    assert list(AccessEvent.objects.values_list("kind", "user")) == [(AccessEvent.Kind.SIGN_OUT, entry_a.pk)]
+    assert list(AccessEvent.objects.filter(kind=AccessEvent.Kind.SIGN_OUT).values_list("user", flat=True)) == [
+        entry_a.pk
+    ]
 
 
 def test_a_user_cannot_be_deleted_and_their_memberships_stay(people):
