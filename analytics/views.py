@@ -25,6 +25,8 @@ from analytics.runs.selectors import (
     runs_for,
 )
 from analytics.runs.services import run_request
+from audit.models import AccessEvent
+from audit.services import access_event_record
 from registry.access import access_for
 from registry.views.errors import apply_errors
 
@@ -143,13 +145,18 @@ def run_report(request, pk):
     )
 
 
-def _file_response(run: AnalysisRun, artifact: RunArtifact) -> FileResponse:
+def _file_response(request, run: AnalysisRun, artifact: RunArtifact) -> FileResponse:
+    filename = f"run{run.source.pk}-{artifact.filename}"
+    # Logged before anything is sent: a file whose download cannot be logged is not served.
+    access_event_record(
+        kind=AccessEvent.Kind.DOWNLOAD, request=request, status=200, object_id=run.pk, file_name=filename
+    )
     # PNGs are shown inline by the report page; everything else (SVG included) is downloaded.
     inline = artifact.kind == RunArtifact.Kind.PNG
     response = FileResponse(
         artifact.file.open("rb"),
         as_attachment=not inline,
-        filename=f"run{run.source.pk}-{artifact.filename}",
+        filename=filename,
         content_type=artifact.content_type,
     )
     response["Cache-Control"] = "private, max-age=3600"
@@ -161,7 +168,7 @@ def _file_response(run: AnalysisRun, artifact: RunArtifact) -> FileResponse:
 @require_GET
 def artifact_download(request, pk, artifact_pk):
     run, artifact = get_artifact_for_user(request.user, pk, artifact_pk)
-    return _file_response(run, artifact)
+    return _file_response(request, run, artifact)
 
 
 @login_required
@@ -170,4 +177,4 @@ def figure_download(request, pk, name, fmt):
     if fmt not in FIGURE_KINDS:
         raise Http404("No such figure format.")
     run, artifact = get_figure_for_user(request.user, pk, figure_file_name(name), fmt)
-    return _file_response(run, artifact)
+    return _file_response(request, run, artifact)

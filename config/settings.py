@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "registry",
     "analytics",
     "quality",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "registry.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Logs 403/404 answers on case, run and query routes (audit.AccessEvent).
+    "audit.middleware.AccessRefusalMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,0 +1,41 @@
+"""The access log in the admin: the data manager reads it; nobody adds, changes or deletes a row, and there is no
+history form (the rows have no history: they never change)."""
+
+from django.contrib import admin
+from django.http import Http404
+
+from audit.models import AccessEvent
+from registry.access import access_for
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "kind", "username", "method", "path", "status", "route", "object_id", "file_name"]
+    list_display_links = None
+    list_filter = ["kind", "status", "route"]
+    search_fields = ["username", "path", "object_id", "client_address"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["user"]
+    actions = None
+    readonly_fields = [f.name for f in AccessEvent._meta.fields]
+
+    def _is_manager(self, request) -> bool:
+        return access_for(request.user).is_data_manager or request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._is_manager(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_manager(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        raise Http404("The access log has no history: its rows never change.")

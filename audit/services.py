@@ -1,0 +1,82 @@
+"""Writing the access log. One entry point, `access_event_record`; the middleware and the sign-in handlers call
+it through `access_event_record_quietly`, which never lets a failure to log change the answer the user gets."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.models import AccessEvent
+from registry.accounts.client_ip import client_ip
+
+__all__ = ["access_event_record", "access_event_record_quietly", "client_address"]
+
+logger = logging.getLogger(__name__)
+
+_PATH_MAX = AccessEvent._meta.get_field("path").max_length
+_USERNAME_MAX = AccessEvent._meta.get_field("username").max_length
+_FILE_MAX = AccessEvent._meta.get_field("file_name").max_length
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The client's address (X-Forwarded-For believed only from TRUSTED_PROXIES, as the sign-in throttle does),
+    or None when it is not an IP address (a test client, a socket)."""
+    if request is None:
+        return None
+    raw = client_ip(request) or ""
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def access_event_record(
+    *,
+    kind: str,
+    request: HttpRequest | None = None,
+    user=None,
+    username: str = "",
+    status: int | None = None,
+    object_id: str | int = "",
+    file_name: str = "",
+) -> AccessEvent:
+    """Add one access event: who (the request's user, or `username` as typed for a failed sign-in), when (now),
+    and what (method, path, resolved route and its object, status, file, client address).
+
+    Atomic on its own, so inside a caller's transaction a failed insert rolls back to its savepoint only.
+    """
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    if not object_id and match is not None:
+        object_id = match.kwargs.get("pk", "")
+    event = AccessEvent(
+        kind=kind,
+        occurred_at=timezone.now(),
+        user=user,
+        username=(username or (user.get_username() if user is not None else ""))[:_USERNAME_MAX],
+        method=(request.method or "") if request is not None else "",
+        path=request.path[:_PATH_MAX] if request is not None else "",
+        status=status,
+        route=match.view_name if match is not None else "",
+        object_id=str(object_id),
+        file_name=file_name[:_FILE_MAX],
+        client_address=client_address(request),
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def access_event_record_quietly(**kwargs) -> AccessEvent | None:
+    """`access_event_record`, but a failure is logged and swallowed: a refusal stays a 404/403, a sign-in a sign-in."""
+    try:
+        return access_event_record(**kwargs)
+    except Exception:
+        logger.exception("Could not write the access event %s", kwargs.get("kind"))
+        return None
