@@ -123,6 +123,10 @@ class TestSeedDemo:
         client.login(username="datamanager", password=demo_password("datamanager"))
 
         assert client.get("/admin/").status_code == 200
+        assert client.get("/admin/registry/gene/").status_code == 200
+        assert client.get("/admin/auth/user/").status_code == 403
+        manager = get_user_model().objects.get(username="datamanager")
+        assert not manager.user_permissions.exists() and not manager.is_superuser
 
     def test_quiet_prints_only_the_logins(self):
         out, _ = _seed(cases=2, quiet=True)
