@@ -155,7 +155,8 @@ def membership_add(request, user_pk):
         except ValidationError as exc:
             apply_errors(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+            messages.error(request, str(exc))
+            return redirect("registry:user_detail", user_pk=target.pk)
         else:
             messages.success(request, "Role given.")
             return redirect("registry:user_detail", user_pk=target.pk)

@@ -13,9 +13,11 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import FileField
 from django.forms.models import model_to_dict
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from analytics.runs.models import AnalysisRun, RunPart
 from quality.models import Finding, QualitySnapshot, Query, QueryMessage
@@ -224,10 +226,15 @@ def test_a_vocabulary_revert_is_saved_with_who_and_why(client, world):
     assert latest.history_change_reason.startswith("reverted in the admin to the version of")
 
 
-def test_the_django_user_admin_is_closed_to_the_data_manager(client, world):
+def test_the_django_user_admin_is_closed_to_the_data_manager_even_holding_auth_permissions(client, world):
+    # what an older demo database still grants the data manager
+    world.manager.user_permissions.add(*Permission.objects.filter(content_type__app_label="auth"))
     client.force_login(world.manager)
     url = reverse("admin:auth_user_change", args=[world.manager.pk])
-    response = client.post(url, {"username": "manager", "is_superuser": "on", "is_staff": "on", "is_active": "on"})
+    joined = timezone.localtime(world.manager.date_joined)
+    data = {"username": "manager", "is_superuser": "on", "is_staff": "on", "is_active": "on"}
+    data |= {"date_joined_0": joined.date().isoformat(), "date_joined_1": joined.strftime("%H:%M:%S")}
+    response = client.post(url, data)
     assert response.status_code == 403
     world.manager.refresh_from_db()
     assert not world.manager.is_superuser
