@@ -6,6 +6,24 @@ import django.utils.timezone
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def start_user_history(apps, schema_editor):
+    """One first row per existing user, so the first change made after this shows what it changed."""
+    user_model = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    historical = apps.get_model("registry", "HistoricalUser")
+    fields = [f.attname for f in historical._meta.fields if not f.attname.startswith("history_")]
+    now = timezone.now()
+    historical.objects.bulk_create(
+        historical(
+            **{name: getattr(user, name) for name in fields},
+            history_date=now,
+            history_type="+",
+            history_change_reason="history started",
+        )
+        for user in user_model.objects.all()
+    )
 
 
 class Migration(migrations.Migration):
@@ -42,4 +60,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(start_user_history, migrations.RunPython.noop),
     ]
