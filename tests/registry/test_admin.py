@@ -263,7 +263,18 @@ def test_a_membership_made_in_the_admin_is_refused(client, world, center_a):
     assert not m.Membership.objects.filter(user=world.coordinator, role=Role.CENTER_LEAD).exists()
 
 
-def test_every_admin_with_history_pages_has_a_model_with_history():
+def test_every_admin_with_history_pages_has_a_model_with_history_and_the_revert_guard():
     from registry.admin import history_admins_have_history
 
     assert history_admins_have_history(None) == []
+
+
+def test_the_check_flags_a_history_admin_on_a_model_without_history_or_without_the_guard(monkeypatch):
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from registry.admin import history_admins_have_history
+
+    registry = dict(admin.site._registry)
+    registry[Finding] = SimpleHistoryAdmin(Finding, admin.site)
+    monkeypatch.setattr(admin.site, "_registry", registry)
+    assert {error.id for error in history_admins_have_history(None)} == {"registry.E101", "registry.E102"}
