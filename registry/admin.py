@@ -55,11 +55,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404("No such object.")
+        pk = unquote(object_id)
+        obj = self.get_object(request, pk)
+        if obj is None and self.model._default_manager.filter(pk=pk).exists():
+            raise Http404("No such object.")  # exists, but outside this user's scope
         if request.method not in ("GET", "HEAD"):
-            if not self.has_change_permission(request, obj):
+            if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied(REVERT_REFUSED)
             history = getattr(obj, obj._meta.simple_history_manager_attribute)
             version = history.filter(history_id=version_id).first()
@@ -68,7 +69,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
             request._registry_revert_reason = REVERT_REASON.format(
                 when=version.history_date.isoformat(timespec="seconds"), history_id=version.history_id
             )
+        elif obj is None or not self.has_change_permission(request, obj):
+            request._registry_history_read_only = True  # shown as text, like Django's view-only change page
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "_registry_history_read_only", False):
+            excluded = set(self.exclude or ())
+            for field in self.model._meta.get_fields():
+                editable = getattr(field, "editable", False) and not field.auto_created
+                if editable and field.concrete and field.name not in excluded and field.name not in readonly:
+                    readonly.append(field.name)
+        return readonly
 
     def save_model(self, request, obj, form, change):
         reason = getattr(request, "_registry_revert_reason", None)

@@ -194,6 +194,8 @@ def test_the_history_pages_of_case_data_stay_readable_for_the_data_manager(clien
     page = client.get(reverse("admin:registry_case_simple_history", args=[case.pk, version.history_id]))
     assert page.status_code == 200
     assert b'value="Revert"' not in page.content
+    assert b'name="sex"' not in page.content and b'name="center"' not in page.content  # text, not inputs
+    assert b"hospital_number_hash" not in page.content
 
 
 def test_a_revert_of_a_locked_case_through_the_history_form_is_refused(client, world, center_b):
@@ -269,12 +271,15 @@ def test_every_admin_with_history_pages_has_a_model_with_history_and_the_revert_
     assert history_admins_have_history(None) == []
 
 
-def test_the_check_flags_a_history_admin_on_a_model_without_history_or_without_the_guard(monkeypatch):
+def test_the_check_flags_a_history_admin_on_a_model_without_history_or_without_the_guard():
     from simple_history.admin import SimpleHistoryAdmin
 
     from registry.admin import history_admins_have_history
 
-    registry = dict(admin.site._registry)
-    registry[Finding] = SimpleHistoryAdmin(Finding, admin.site)
-    monkeypatch.setattr(admin.site, "_registry", registry)
-    assert {error.id for error in history_admins_have_history(None)} == {"registry.E101", "registry.E102"}
+    registered = admin.site._registry[Finding]
+    admin.site._registry[Finding] = SimpleHistoryAdmin(Finding, admin.site)
+    try:
+        ids = {error.id for error in history_admins_have_history(None)}
+    finally:
+        admin.site._registry[Finding] = registered
+    assert ids == {"registry.E101", "registry.E102"}
