@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry.access import access_for
@@ -39,7 +40,9 @@ def user_list(request):
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
         )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/users/user_list.html", {"page": page, "q": q, "query": f"q={q}" if q else ""})
+    return render(
+        request, "registry/users/user_list.html", {"page": page, "q": q, "query": urlencode({"q": q}) if q else ""}
+    )
 
 
 @login_required

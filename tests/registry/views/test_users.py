@@ -174,3 +174,11 @@ def test_roles_given_and_taken_on_the_page_show_in_its_history_with_the_author(c
     assert not Membership.objects.filter(pk=membership.pk).exists()
     body = client.get(reverse("registry:user_detail", args=[people.entry_a.pk])).content.decode()
     assert "covers B in August" in body and "August over" in body and "manager" in body
+
+
+def test_the_list_searches_users_and_only_the_data_manager_sees_its_link(client, people):
+    client.force_login(people.manager)
+    body = client.get(reverse("registry:user_list") + "?q=entry_").content.decode()
+    assert "entry_a" in body and "entry_b" in body and "coordinator" not in body
+    client.force_login(people.lead_a)
+    assert b'href="/users/"' not in client.get(reverse("registry:dashboard")).content
