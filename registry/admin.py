@@ -1,13 +1,23 @@
-"""The admin is the data manager's tool for vocabularies, centers and users. Case data is shown read-only
-here (with its history); it is changed only through the app's services, so every rule and audit row holds."""
+"""The admin is the data manager's tool for vocabularies and centers. Case data, quality queries and findings,
+and users' roles are shown read-only here (with their history); they change only through the app's services,
+so every rule and audit row holds. Users and memberships are managed on the app's own pages (/users/)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models as m
 from registry.access import access_for, cases_for
 from registry.services.cases import case_restore
+
+REVERT_REFUSED = "This record cannot be changed here: it changes only through the registry's own pages."
+REVERT_REASON = "reverted in the admin to the version of {when} (history #{history_id})"
 
 
 class _DataManagerOnly:
@@ -21,7 +31,66 @@ class _DataManagerOnly:
         return self._is_manager(request)
 
 
-class VocabularyAdmin(_DataManagerOnly, SimpleHistoryAdmin):
+class ReadOnlyAdmin(_DataManagerOnly, admin.ModelAdmin):
+    """Shown to the data manager, changed by nobody: no add, change, delete, bulk edit or delete action."""
+
+    list_editable = ()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin with its "revert" form closed to anyone who may not change the object.
+
+    simple_history's history form saves a POST after checking only the *view* permission (its revert_disabled
+    merely hides the button), so a read-only admin would still accept a revert. Here a POST is refused unless
+    the admin grants change permission on the current object, and an allowed revert is saved with its reason.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        pk = unquote(object_id)
+        obj = self.get_object(request, pk)
+        if obj is None and self.model._default_manager.filter(pk=pk).exists():
+            raise Http404("No such object.")  # exists, but outside this user's scope
+        if request.method not in ("GET", "HEAD"):
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied(REVERT_REFUSED)
+            history = getattr(obj, obj._meta.simple_history_manager_attribute)
+            version = history.filter(history_id=version_id).first()
+            if version is None:
+                raise Http404("No such version.")
+            request._registry_revert_reason = REVERT_REASON.format(
+                when=version.history_date.isoformat(timespec="seconds"), history_id=version.history_id
+            )
+        elif obj is None or not self.has_change_permission(request, obj):
+            request._registry_history_read_only = True  # shown as text, like Django's view-only change page
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "_registry_history_read_only", False):
+            excluded = set(self.exclude or ())
+            for field in self.model._meta.get_fields():
+                editable = getattr(field, "editable", False) and not field.auto_created
+                if editable and field.concrete and field.name not in excluded and field.name not in readonly:
+                    readonly.append(field.name)
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        reason = getattr(request, "_registry_revert_reason", None)
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+
+class VocabularyAdmin(_DataManagerOnly, HistoryAdmin):
     list_display = ["code", "label", "active", "sort_order"]
     list_editable = ["active", "sort_order"]
     search_fields = ["code", "label"]
@@ -54,9 +123,18 @@ class ProtocolAdmin(VocabularyAdmin):
     search_fields = ["name"]
 
 
-class RiskRuleInline(admin.TabularInline):
+class RiskRuleInline(_DataManagerOnly, admin.TabularInline):
     model = m.RiskRule
     extra = 1
+
+    def has_add_permission(self, request, obj=None):
+        return self._is_manager(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_manager(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rule set is versioned: a new version replaces it, the old one stays as it was run
 
 
 @admin.register(m.RiskRuleSet)
@@ -75,27 +153,17 @@ class CenterAdmin(VocabularyAdmin):
 
 
 @admin.register(m.Membership)
-class MembershipAdmin(VocabularyAdmin):
+class MembershipAdmin(ReadOnlyAdmin, HistoryAdmin):
+    """Read-only: roles are given and taken on the app's user pages (registry/services/users.py), which keep
+    the last data manager and record a reason."""
+
     list_display = ["user", "role", "center"]
-    list_editable = []
     list_filter = ["role", "center"]
     search_fields = ["user__username"]
 
-    def has_delete_permission(self, request, obj=None):
-        return self._is_manager(request)  # removing a role is how access ends; the history keeps it
 
-
-class CaseDataAdmin(_DataManagerOnly, SimpleHistoryAdmin):
+class CaseDataAdmin(ReadOnlyAdmin, HistoryAdmin):
     """Read-only: the data manager sees every case, archived ones included, and each record's history."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(m.Case)
@@ -133,6 +201,68 @@ class CaseRecordAdmin(CaseDataAdmin):
 
 for _model in m.CASE_RECORD_MODELS:
     admin.site.register(_model, CaseRecordAdmin)
+
+
+class _SuperuserOnly:
+    """Django's user and group admins are for the operator (a superuser) only: the data manager manages users
+    on the app's pages, which can never grant staff, superuser or permissions, nor set a password."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: the user's history and authorship stay
+
+
+class OperatorUserAdmin(_SuperuserOnly, HistoryAdmin, UserAdmin):
+    pass
+
+
+class OperatorGroupAdmin(_SuperuserOnly, GroupAdmin):
+    pass
+
+
+for _model, _admin in ((get_user_model(), OperatorUserAdmin), (Group, OperatorGroupAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)
+
+
+@checks.register(checks.Tags.admin)
+def history_admins_have_history(app_configs, **kwargs):
+    """An admin with simple_history's history pages on a model without history crashes on them (a 500)."""
+    errors = []
+    for model, model_admin in admin.site._registry.items():
+        has_history = hasattr(model._meta, "simple_history_manager_attribute")
+        if isinstance(model_admin, SimpleHistoryAdmin) and not has_history:
+            errors.append(
+                checks.Error(
+                    f"{type(model_admin).__name__} shows history pages for {model._meta.label}, which has no history.",
+                    hint="Register it with a plain admin (ReadOnlyAdmin) or give the model HistoricalRecords().",
+                    obj=model_admin,
+                    id="registry.E101",
+                )
+            )
+        if isinstance(model_admin, SimpleHistoryAdmin) and not isinstance(model_admin, HistoryAdmin):
+            errors.append(
+                checks.Error(
+                    f"{type(model_admin).__name__} uses simple_history's revert form without the registry's guard.",
+                    hint="Derive it from registry.admin.HistoryAdmin.",
+                    obj=model_admin,
+                    id="registry.E102",
+                )
+            )
+    return errors
+
 
 admin.site.site_header = "Infant Leukemia Registry: data manager"
 admin.site.site_title = "Registry admin"

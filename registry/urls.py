@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import cases, sections
+from registry.views import cases, sections, users
 
 app_name = "registry"
 
@@ -15,4 +15,14 @@ urlpatterns = [
     path("cases/<int:pk>/unlock/", cases.case_unlock_view, name="case_unlock"),
     path("cases/<int:pk>/archive/", cases.case_archive_view, name="case_archive"),
     path("cases/<int:pk>/<slug:section>/", sections.case_section, name="case_section"),
+    # The data manager's user pages; their key is user_pk, not pk, so the case access matrix leaves them out.
+    path("users/", users.user_list, name="user_list"),
+    path("users/new/", users.user_new, name="user_new"),
+    path("users/<int:user_pk>/", users.user_detail, name="user_detail"),
+    path("users/<int:user_pk>/edit/", users.user_edit, name="user_edit"),
+    path("users/<int:user_pk>/deactivate/", users.user_deactivate, name="user_deactivate"),
+    path("users/<int:user_pk>/reactivate/", users.user_reactivate, name="user_reactivate"),
+    path("users/<int:user_pk>/invite/", users.user_invite, name="user_invite"),
+    path("users/<int:user_pk>/roles/", users.membership_add, name="membership_add"),
+    path("users/<int:user_pk>/roles/<int:membership_pk>/remove/", users.membership_remove, name="membership_remove"),
 ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from registry.choices import Role
@@ -33,16 +32,6 @@ class DemoPeople:
         ]
 
 
-def _data_manager_permissions() -> list[Permission]:
-    # The admin shows a staff user only what their permissions allow. The data manager manages centers, users
-    # and vocabularies there; nothing is deleted by a user action, so no delete permissions.
-    return list(
-        Permission.objects.filter(content_type__app_label__in=["registry", "auth"]).exclude(
-            codename__startswith="delete_"
-        )
-    )
-
-
 def _ensure_user(spec: PersonSpec, centers: dict[str, Center]) -> tuple[object, bool]:
     user_model = get_user_model()
     user = user_model.objects.filter(username=spec.username).first()
@@ -52,9 +41,9 @@ def _ensure_user(spec: PersonSpec, centers: dict[str, Center]) -> tuple[object, 
             username=spec.username, first_name=spec.first_name, last_name=spec.last_name, is_staff=spec.is_staff
         )
         user.set_password(demo_password(spec.username))
+        # No Django permissions for anyone: the admin decides from the registry role (registry/admin.py), and
+        # auth permissions would open Django's user admin (superuser, passwords) to the data manager.
         user.save()
-        if spec.role == Role.DATA_MANAGER:
-            user.user_permissions.add(*_data_manager_permissions())
     center = centers[spec.center] if spec.center else None
     Membership.objects.get_or_create(user=user, center=center, role=spec.role)
     return user, created

@@ -1,4 +1,6 @@
+import simple_history
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -50,3 +52,8 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.center.code if self.center_id else "registry"
         return f"{self.user} - {self.get_role_display()} ({where})"
+
+
+# Users are audited like case data: who created, renamed, deactivated or reactivated whom, when and why. The
+# password hash and the sign-in time are left out of the history (a hash is a secret; sign-ins are not edits).
+simple_history.register(get_user_model(), app="registry", excluded_fields=["password", "last_login"])

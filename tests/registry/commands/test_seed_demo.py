@@ -57,7 +57,7 @@ class TestSeedDemo:
         registry_wide = dict(m.Membership.objects.filter(center=None).values_list("user__username", "role"))
         assert registry_wide == {"coordinator": Role.COORDINATOR, "datamanager": Role.DATA_MANAGER}
         manager = get_user_model().objects.get(username="datamanager")
-        assert manager.is_staff and manager.has_perm("registry.change_center")
+        assert manager.is_staff and not manager.has_perm("auth.change_user")  # the admin decides by role
         assert not manager.has_perm("registry.delete_case")
         assert not get_user_model().objects.filter(is_staff=True).exclude(username="datamanager").exists()
 
@@ -123,6 +123,10 @@ class TestSeedDemo:
         client.login(username="datamanager", password=demo_password("datamanager"))
 
         assert client.get("/admin/").status_code == 200
+        assert client.get("/admin/registry/gene/").status_code == 200
+        assert client.get("/admin/auth/user/").status_code == 403
+        manager = get_user_model().objects.get(username="datamanager")
+        assert not manager.user_permissions.exists() and not manager.is_superuser
 
     def test_quiet_prints_only_the_logins(self):
         out, _ = _seed(cases=2, quiet=True)

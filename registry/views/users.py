@@ -1,0 +1,181 @@
+"""The data manager's user pages: create users, give and take roles, deactivate and reactivate. Only the data
+manager reaches them (403 for everyone else, as the quality pages do); the services hold every rule."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from registry.access import access_for
+from registry.models import Membership
+from registry.services import users as services
+from registry.user_forms import MembershipAddForm, ReasonForm, UserCreateForm, UserEditForm
+from registry.user_selectors import user_audit
+from registry.views.errors import apply_errors
+
+
+def _manager(request) -> None:
+    if not access_for(request.user).is_data_manager:
+        raise PermissionDenied(services.DATA_MANAGER_ONLY)
+
+
+def _target(user_pk):
+    return get_object_or_404(get_user_model(), pk=user_pk)
+
+
+@login_required
+def user_list(request):
+    _manager(request)
+    users = get_user_model().objects.order_by("username").prefetch_related("memberships__center")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+        )
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "registry/users/user_list.html", {"page": page, "q": q, "query": urlencode({"q": q}) if q else ""}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_new(request):
+    _manager(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"User {user.username} created; a link to set a password was e-mailed.")
+            return redirect("registry:user_detail", user_pk=user.pk)
+    return render(request, "registry/users/user_form.html", {"form": form, "title": "New user"})
+
+
+def _detail(request, target, *, membership_form=None, status=200):
+    return render(
+        request,
+        "registry/users/user_detail.html",
+        {
+            "target": target,
+            "memberships": target.memberships.select_related("center").order_by("role", "center__code"),
+            "membership_form": membership_form or MembershipAddForm(),
+            "reason_form": ReasonForm(),
+            "is_self": target.pk == request.user.pk,
+            "pending": not target.has_usable_password(),
+            "audit": user_audit(target),
+        },
+        status=status,
+    )
+
+
+@login_required
+def user_detail(request, user_pk):
+    _manager(request)
+    return _detail(request, _target(user_pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, user_pk):
+    _manager(request)
+    target = _target(user_pk)
+    initial = {"first_name": target.first_name, "last_name": target.last_name, "email": target.email}
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=target, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"User {target.username} changed.")
+            return redirect("registry:user_detail", user_pk=target.pk)
+    return render(request, "registry/users/user_form.html", {"form": form, "title": f"Edit {target.username}"})
+
+
+def _act(request, target, service, done: str, **kwargs):
+    """Run one service for a POST from the user page; a refusal is shown there and changes nothing."""
+    try:
+        service(actor=request.user, user=target, **kwargs)
+    except (ValidationError, PermissionDenied) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    else:
+        messages.success(request, done)
+    return redirect("registry:user_detail", user_pk=target.pk)
+
+
+def _reason(request) -> str:
+    form = ReasonForm(request.POST)
+    return form.cleaned_data["reason"] if form.is_valid() else ""
+
+
+@login_required
+@require_POST
+def user_deactivate(request, user_pk):
+    _manager(request)
+    target = _target(user_pk)
+    done = f"{target.username} deactivated and signed out everywhere."
+    return _act(request, target, services.user_deactivate, done, reason=_reason(request))
+
+
+@login_required
+@require_POST
+def user_reactivate(request, user_pk):
+    _manager(request)
+    target = _target(user_pk)
+    return _act(request, target, services.user_reactivate, f"{target.username} reactivated.", reason=_reason(request))
+
+
+@login_required
+@require_POST
+def user_invite(request, user_pk):
+    _manager(request)
+    target = _target(user_pk)
+    return _act(request, target, services.user_invite, f"The link to set a password was sent to {target.email}.")
+
+
+@login_required
+@require_POST
+def membership_add(request, user_pk):
+    _manager(request)
+    target = _target(user_pk)
+    form = MembershipAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_add(actor=request.user, user=target, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("registry:user_detail", user_pk=target.pk)
+        else:
+            messages.success(request, "Role given.")
+            return redirect("registry:user_detail", user_pk=target.pk)
+    return _detail(request, target, membership_form=form, status=400)
+
+
+@login_required
+@require_POST
+def membership_remove(request, user_pk, membership_pk):
+    _manager(request)
+    target = _target(user_pk)
+    membership = get_object_or_404(Membership, pk=membership_pk, user=target)
+    try:
+        services.membership_remove(actor=request.user, membership=membership, reason=_reason(request))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, "Role taken away.")
+    return redirect("registry:user_detail", user_pk=target.pk)
