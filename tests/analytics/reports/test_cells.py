@@ -122,7 +122,9 @@ def test_the_dangerous_leads_are_the_documented_ones():
 
 
 # Writing a CSV or spreadsheet file without analytics.reports.cells would bring formula injection back.
-_WRITERS = re.compile(r"\bto_csv\(|csv\.writer|csv\.DictWriter|openpyxl|xlsxwriter|to_excel\(|\bWorkbook\(")
+_WRITERS = re.compile(
+    r"\bto_csv\(|csv\.writer|csv\.DictWriter|openpyxl|xlsxwriter|to_excel\(|\bWorkbook\(|tablib|ExportMixin|ImportExport"
+)
 # Writes CSV only to hash it (the run's fingerprint); nobody opens it.
 _HASH_ONLY = {"analytics/runs/fingerprint.py"}
 
