@@ -21,24 +21,9 @@ from analytics.reports.cells import (
     xlsx_cell,
 )
 
+from .hostile import LEADS, runs_in_a_spreadsheet
+
 ROOT = Path(__file__).resolve().parents[3]
-
-# The OWASP list, the pipe of the report, and the full-width forms.
-LEADS = ["=", "+", "-", "@", "\t", "\r", "\n", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20"]
-
-
-def _runs_in_a_spreadsheet(cell: str) -> bool:
-    """The oracle: a text cell is unsafe when it or its first non-blank character starts with a dangerous sign,
-    and it is not simply a number."""
-    stripped = cell.lstrip()
-    leads = {cell[:1], stripped[:1]} - {""}
-    if not leads & set(LEADS):
-        return False
-    try:
-        float(cell)
-    except ValueError:
-        return True
-    return not re.fullmatch(r"[0-9eE.+-]+", cell)
 
 
 @pytest.mark.parametrize(
@@ -106,14 +91,14 @@ def test_a_label_is_plain_printable_text_of_bounded_length():
 def test_no_text_with_a_dangerous_lead_survives_in_any_cell(lead, blank, rest):
     text = blank + lead + rest
     for cell in (csv_cell(text), xlsx_cell(text)):
-        assert not _runs_in_a_spreadsheet(cell), repr(cell)
+        assert not runs_in_a_spreadsheet(cell), repr(cell)
     assert csv_cell(text).endswith(text) and is_formula_like(text) != (csv_cell(text) == text)
 
 
 @given(st.text())
 def test_any_text_ends_up_safe_and_unchanged_but_for_the_quote(text):
     cell = csv_cell(text)
-    assert not _runs_in_a_spreadsheet(cell)
+    assert not runs_in_a_spreadsheet(cell)
     assert cell in (text, "'" + text)
 
 

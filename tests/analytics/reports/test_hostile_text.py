@@ -28,8 +28,8 @@ from analytics.reports import (
 from analytics.reports.xlsx import sheet_names
 from analytics.schema import Dataset
 
+from .hostile import LEADS, runs_in_a_spreadsheet
 from .synthetic import make_dataset
-from .test_cells import LEADS, _runs_in_a_spreadsheet
 
 # The defect of the report: a fusion partner typed as "$^^$" made matplotlib's mathtext parser raise.
 HOSTILE = [
@@ -132,7 +132,7 @@ def _check_csv(dataset: Dataset) -> None:
         content = dataset_csv(dataset, table).decode("utf-8")
         for row in csv.reader(io.StringIO(content, newline="")):
             for cell in row:
-                assert not _runs_in_a_spreadsheet(cell), (table, cell)
+                assert not runs_in_a_spreadsheet(cell), (table, cell)
         source = getattr(dataset, table)
         back = pd.read_csv(io.StringIO(content), keep_default_na=False, na_values=[""])
         assert len(back) == len(source)
@@ -150,7 +150,7 @@ def _check_xlsx(report) -> None:
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
-                    assert not _runs_in_a_spreadsheet(cell.value), (ws.title, cell.coordinate, cell.value)
+                    assert not runs_in_a_spreadsheet(cell.value), (ws.title, cell.coordinate, cell.value)
     tables = [t for s in report.sections for t in s.tables]
     for table, name in zip(tables, sheet_names(report), strict=True):
         ws = wb[name]

@@ -18,7 +18,7 @@ from analytics.runs.models import AnalysisRun
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.services import run_request
 from registry import models as m
-from tests.analytics.reports.test_cells import _runs_in_a_spreadsheet
+from tests.analytics.reports.hostile import runs_in_a_spreadsheet
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_hostile_text_in_the_records_leaves_the_pooled_run_whole_and_inert(
     assert "'" + ABNORMALITY in findings and f"KMT2A::{PARTNER}" in findings
     for name in ("dataset", "findings", "adverse_events"):
         for row in csv.reader(io.StringIO(_file(run, "csv", name).decode(), newline="")):
-            assert not any(_runs_in_a_spreadsheet(cell) for cell in row), (name, row)
+            assert not any(runs_in_a_spreadsheet(cell) for cell in row), (name, row)
 
     # XLSX: no formula anywhere, text cells neutralised.
     workbook = load_workbook(io.BytesIO(_file(run, "xlsx")))
@@ -81,7 +81,7 @@ def test_hostile_text_in_the_records_leaves_the_pooled_run_whole_and_inert(
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f" and not (
-                    isinstance(cell.value, str) and _runs_in_a_spreadsheet(cell.value)
+                    isinstance(cell.value, str) and runs_in_a_spreadsheet(cell.value)
                 ), (ws.title, cell.coordinate, cell.value)
 
     # Figures: the partner drawn as the four characters typed, in a well-formed SVG.
