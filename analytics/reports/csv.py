@@ -8,16 +8,11 @@ import pandas as pd
 
 from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS, Dataset
 
+from .cells import csv_frame
+
 __all__ = ["dataset_csv"]
 
 _TABLES = {"cases": CASE_COLUMNS, "findings": FINDING_COLUMNS, "adverse_events": ADVERSE_EVENT_COLUMNS}
-
-
-def _safe(value: object) -> object:
-    # Spreadsheets run a cell starting with = + @ as a formula; keep it text.
-    if isinstance(value, str) and value.startswith(("=", "+", "@")):
-        return "'" + value
-    return value
 
 
 def dataset_csv(dataset: Dataset, table: Literal["cases", "findings", "adverse_events"] = "cases") -> bytes:
@@ -32,8 +27,10 @@ def dataset_csv(dataset: Dataset, table: Literal["cases", "findings", "adverse_e
     Returns
     -------
     bytes
+        Text a spreadsheet could run as a formula is written with a leading ``'`` (``analytics.reports.cells``).
     """
     columns = list(_TABLES[table])
     frame: pd.DataFrame = getattr(dataset, table)[columns]
-    frame = frame.apply(lambda col: col.map(_safe) if col.dtype == object else col)
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # CRLF rows (RFC 4180): the csv writer then quotes a field holding a lone CR, which would otherwise end the
+    # row for every reader and shift the columns after it.
+    return csv_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")

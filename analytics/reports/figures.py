@@ -2,6 +2,10 @@
 
 Kaplan-Meier curves with CI bands and the numbers at risk under them; cumulative incidence curves; the forest
 plot with the pooled diamonds; bar charts. Only the data stored in the report is drawn; nothing is computed.
+
+Labels come from the records (protocol names, fusion partners typed by a center, center codes), so every text is
+drawn as plain text: mathtext and TeX are off for all figures (``_RC``), and each data label goes through
+``cells.label_text`` (no control characters, at most ``LABEL_CHARS`` characters).
 """
 
 from __future__ import annotations
@@ -15,13 +19,27 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Polygon
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
+from .cells import label_text
 from .model import Figure, Report
 
-__all__ = ["draw_figure", "render_figures"]
+__all__ = ["LABEL_CHARS", "draw_figure", "render_figures"]
 
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf")
 _DAYS_PER_YEAR = 365.25
-_RC = {"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "registry"}
+LABEL_CHARS = 60
+# text.parse_math off: "$^^$" typed as a gene symbol is drawn as those four characters, not parsed as mathtext
+# (which raised and failed the whole run).
+_RC = {
+    "svg.fonttype": "none",
+    "font.size": 9,
+    "svg.hashsalt": "registry",
+    "text.parse_math": False,
+    "text.usetex": False,
+}
+
+
+def _label(value: Any) -> str:
+    return label_text(value, LABEL_CHARS)
 
 
 def _num(values: list[Any]) -> list[float]:
@@ -44,7 +62,8 @@ def _curves(fig: MplFigure, figure: Figure, start: float, with_risk: bool) -> No
     for k, curve in enumerate(curves):
         color = _COLORS[k % len(_COLORS)]
         x, y, lo, up = _steps(curve, start)
-        ax.step(x, y, where="post", color=color, label=f"{curve['label']} (n={curve['n']}, events={curve['events']})")
+        label = f"{_label(curve['label'])} (n={curve['n']}, events={curve['events']})"
+        ax.step(x, y, where="post", color=color, label=label)
         ax.fill_between(x, lo, up, step="post", color=color, alpha=0.15, linewidth=0)
     ax.set_ylim(0, 1.02)
     ax.set_ylabel(data.get("ylabel", ""))
@@ -62,7 +81,7 @@ def _curves(fig: MplFigure, figure: Figure, start: float, with_risk: bool) -> No
         risk_ax.set_xlim(xlim)
         risk_ax.set_ylim(-0.5, len(curves) - 0.5)
         risk_ax.set_yticks(range(len(curves)))
-        risk_ax.set_yticklabels([c["label"] for c in curves][::-1], fontsize=7)
+        risk_ax.set_yticklabels([_label(c["label"]) for c in curves][::-1], fontsize=7)
         risk_ax.set_xticks([])
         for side in ("top", "right", "bottom", "left"):
             risk_ax.spines[side].set_visible(False)
@@ -77,7 +96,7 @@ def _forest(fig: MplFigure, figure: Figure) -> None:
     data = figure.data
     rows, pooled = data.get("rows", []), data.get("pooled", [])
     ax = fig.add_subplot(1, 1, 1)
-    labels = [r["label"] for r in rows] + [p["label"] for p in pooled]
+    labels = [_label(r["label"]) for r in rows] + [_label(p["label"]) for p in pooled]
     n = len(labels)
     for i, r in enumerate(rows):
         y = n - 1 - i
@@ -113,7 +132,7 @@ def _bar(fig: MplFigure, figure: Figure) -> None:
     labels, values = figure.data.get("labels", []), figure.data.get("values", [])
     ax.barh(range(len(values)), values, color=_COLORS[0])
     ax.set_yticks(range(len(values)))
-    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_yticklabels([_label(v) for v in labels], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(figure.data.get("xlabel", ""))
     ax.set_title(figure.title, fontsize=10)

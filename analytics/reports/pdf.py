@@ -3,6 +3,10 @@
 Tables wider than a page are split into column blocks that repeat the first column; long tables continue on
 the next page with their header repeated. Figures are embedded as PNG. Text uses DejaVu Sans (shipped with
 matplotlib) so that symbols such as ≥, ± and χ² print.
+
+Paragraph reads its text as markup (``<b>``, ``<font>``, ``&amp;``), so every text goes through ``_p``: escaped,
+control characters replaced (``cells.label_text``) and cut to a length a page can hold, so what a center typed
+prints literally and cannot break the layout.
 """
 
 from __future__ import annotations
@@ -22,13 +26,17 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from .cells import label_text
 from .figures import render_figures
 from .html import cell_text
 from .model import Report, Table
 
-__all__ = ["MAX_COLUMNS", "column_widths", "render_pdf", "split_columns"]
+__all__ = ["CELL_CHARS", "MAX_COLUMNS", "PARAGRAPH_CHARS", "column_widths", "render_pdf", "split_columns"]
 
 MAX_COLUMNS = 8  # data columns per block, besides the repeated first column
+# A longer text would not fit on a page (reportlab stops with LayoutError): table cells, then any other paragraph.
+CELL_CHARS = 400
+PARAGRAPH_CHARS = 2000
 _FONT, _BOLD = "RegistrySans", "RegistrySans-Bold"
 _WIDTH = A4[0] - 3 * cm
 
@@ -54,8 +62,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: Any, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(cell_text(text)), style)
+def _p(text: Any, style: ParagraphStyle, limit: int = PARAGRAPH_CHARS) -> Paragraph:
+    return Paragraph(escape(label_text(cell_text(text), limit)), style)
 
 
 def split_columns(columns: list[str], limit: int = MAX_COLUMNS) -> list[list[int]]:
@@ -114,8 +122,8 @@ def _table_flowables(table: Table, st: dict[str, ParagraphStyle]) -> list[Any]:
         out.append(_p("(no rows)", st["body"]))
     blocks = split_columns(table.columns)
     for b, block in enumerate(blocks):
-        data = [[_p(table.columns[i], st["head"]) for i in block]]
-        data += [[_p(row[i] if i < len(row) else None, st["cell"]) for i in block] for row in table.rows]
+        data = [[_p(table.columns[i], st["head"], CELL_CHARS) for i in block]]
+        data += [[_p(row[i] if i < len(row) else None, st["cell"], CELL_CHARS) for i in block] for row in table.rows]
         if not table.rows:
             break
         grid = PdfTable(data, colWidths=column_widths(table, block), repeatRows=1)

@@ -8,7 +8,9 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
+from .cells import xlsx_cell
 from .model import Report
 
 __all__ = ["render_xlsx", "sheet_names"]
@@ -44,11 +46,9 @@ def sheet_names(report: Report) -> list[str]:
     return names
 
 
-def _value(value: Any) -> Any:
-    # A string starting with "=" would be stored as a formula; text stays text.
-    if isinstance(value, str) and value.startswith(("=", "+", "@")):
-        return "'" + value
-    return value
+def _append(ws: Worksheet, values: list[Any]) -> None:
+    # Every cell of the workbook is written here, so none can hold a formula or a character XML refuses.
+    ws.append([xlsx_cell(v) for v in values])
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -68,32 +68,32 @@ def render_xlsx(report: Report) -> bytes:
     contents = wb.active
     contents.title = "Contents"
     bold = Font(bold=True)
-    contents.append([report.title])
+    _append(contents, [report.title])
     contents["A1"].font = Font(bold=True, size=13)
     for key, value in report.metadata.items():
-        contents.append([str(key), _value(str(value))])
-    contents.append([])
-    contents.append(["Section", "Table", "Sheet"])
+        _append(contents, [str(key), str(value)])
+    _append(contents, [])
+    _append(contents, ["Section", "Table", "Sheet"])
     for cell in contents[contents.max_row]:
         cell.font = bold
     names = iter(sheet_names(report))
     for section in report.sections:
         for table in section.tables:
             name = next(names)
-            contents.append([f"{section.number}. {section.title}", table.title, name])
+            _append(contents, [f"{section.number}. {section.title}", table.title, name])
             ws = wb.create_sheet(name)
-            ws.append([table.title])
+            _append(ws, [table.title])
             ws["A1"].font = Font(bold=True, size=12)
-            ws.append([f"Method: {table.method}"] if table.method else [])
-            ws.append([])
-            ws.append([_value(c) for c in table.columns])
+            _append(ws, [f"Method: {table.method}"] if table.method else [])
+            _append(ws, [])
+            _append(ws, list(table.columns))
             for cell in ws[ws.max_row]:
                 cell.font = bold
             for row in table.rows:
-                ws.append([_value(v) for v in row])
-            ws.append([])
+                _append(ws, list(row))
+            _append(ws, [])
             for note in table.notes:
-                ws.append([_value(note)])
+                _append(ws, [note])
             for col, header in enumerate(table.columns, start=1):
                 width = max([len(str(header))] + [len(str(r[col - 1])) for r in table.rows if col - 1 < len(r)])
                 ws.column_dimensions[ws.cell(4, col).column_letter].width = min(max(8, width + 2), 60)
