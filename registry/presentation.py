@@ -31,7 +31,7 @@ from django.utils.dateformat import format as date_format
 
 from registry.access import access_for
 
-__all__ = ["HIDDEN", "REDACTED", "CaseDates", "DatesPolicy", "dates_for", "dates_policy", "redact_dates"]
+__all__ = ["EXACT_DATES", "HIDDEN", "REDACTED", "CaseDates", "DatesPolicy", "dates_for", "dates_policy", "redact_dates"]
 
 HIDDEN = "date hidden"
 REDACTED = "[date]"
@@ -92,6 +92,10 @@ class CaseDates:
         """Free text typed by a person: dates in it are replaced for a pseudonymized reader."""
         value = "" if value is None else str(value)
         return value if self.exact else redact_dates(value)
+
+
+# For pages no pseudonymized reader reaches (the data manager's user pages): every date as it is.
+EXACT_DATES = CaseDates(exact=True, anchor=None)
 
 
 class DatesPolicy:

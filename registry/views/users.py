@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from registry.access import access_for
 from registry.models import Membership
+from registry.presentation import EXACT_DATES
 from registry.services import users as services
 from registry.user_forms import MembershipAddForm, ReasonForm, UserCreateForm, UserEditForm
 from registry.user_selectors import user_audit
@@ -73,6 +74,7 @@ def _detail(request, target, *, membership_form=None, status=200):
             "is_self": target.pk == request.user.pk,
             "pending": not target.has_usable_password(),
             "audit": user_audit(target),
+            "dates": EXACT_DATES,  # the audit table's dates; only the data manager reaches this page
         },
         status=status,
     )

@@ -15,7 +15,7 @@ from registry.models import Membership
 from registry.services import users as services
 from tests.factories import PASSWORD, UserFactory, member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.registry.auth_urls")]
+pytestmark = pytest.mark.django_db
 
 
 def _create(actor, **overrides):

@@ -11,7 +11,7 @@ from registry.models import Membership
 from registry.services import users as services
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.registry.auth_urls")]
+pytestmark = pytest.mark.django_db
 
 ROLES = ["entry_a", "lead_a", "entry_b", "coordinator"]
 
