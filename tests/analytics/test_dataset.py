@@ -52,7 +52,7 @@ def test_one_row_per_case_with_every_schema_column(people, case_a, case_b):
     assert list(dataset.findings.columns) == list(FINDING_COLUMNS)
     assert list(dataset.adverse_events.columns) == list(ADVERSE_EVENT_COLUMNS)
     assert sorted(dataset.cases["case_key"]) == sorted([case_a.registry_id, case_b.registry_id])
-    assert set(dataset.cases["center"]) == {"AAA", "BBB"}
+    assert set(dataset.cases["center"]) == {"AAA", "B-CTR"}
     assert dataset.data_cut == "2021-06-01"
 
 

@@ -11,7 +11,7 @@ def center_a(db):
 
 @pytest.fixture
 def center_b(db):
-    return CenterFactory(code="BBB", name="Center B", city="Moscow", country="Russia")
+    return CenterFactory(code="B-CTR", name="Center B", city="Moscow", country="Russia")
 
 
 @pytest.fixture

@@ -259,9 +259,9 @@ def test_who_may_request_what(people, center_a, center_b, case_a, case_b):
     with pytest.raises(PermissionDenied, match=RUN_FORBIDDEN):
         run_request(user=UserFactory(username="nobody"), filters=RunFilters(), settings=RunSettings())
     with pytest.raises(PermissionDenied, match=RUN_OTHER_CENTER):
-        run_request(user=people.entry_a, filters=RunFilters(centers=("BBB",)), settings=RunSettings())
+        run_request(user=people.entry_a, filters=RunFilters(centers=("B-CTR",)), settings=RunSettings())
     with pytest.raises(ValidationError):
-        run_request(user=people.entry_a, filters=RunFilters(centers=("AAA", "BBB")), settings=RunSettings())
+        run_request(user=people.entry_a, filters=RunFilters(centers=("AAA", "B-CTR")), settings=RunSettings())
     with pytest.raises(ValidationError, match="no risk rule set"):
         run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings(rule_version="nope"))
     own = run_request(user=people.entry_a, filters=RunFilters(), settings=RunSettings())
@@ -288,10 +288,10 @@ def test_a_centers_report_names_no_other_center_and_hands_out_only_its_rows(peop
     assert run.status == AnalysisRun.Status.DONE, run.error
     assert run.scope_center.code == "AAA"
     text = json.dumps(run.results)
-    assert "BBB" not in text and case_b.registry_id not in text and "Center B" not in text
+    assert "B-CTR" not in text and case_b.registry_id not in text and "Center B" not in text
     for artifact in run.artifacts.filter(kind__in=["csv", "svg"]):
         content = artifact.file.open("rb").read().decode()
-        assert "BBB" not in content and case_b.registry_id not in content, artifact.filename
+        assert "B-CTR" not in content and case_b.registry_id not in content, artifact.filename
     cases_csv = run.artifacts.get(kind="csv", name="dataset").file.open("rb").read().decode()
     assert case_a.registry_id in cases_csv
 

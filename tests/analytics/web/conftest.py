@@ -34,7 +34,7 @@ def web(django_db_setup, django_db_blocker, web_media):
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=web_media), transaction.atomic():
         a = CenterFactory(code="AAA", name="Center A", city="Almaty", country="Kazakhstan")
-        b = CenterFactory(code="BBB", name="Center B", city="Moscow", country="Russia")
+        b = CenterFactory(code="B-CTR", name="Center B", city="Moscow", country="Russia")
 
         class Web:
             entry_a = member("entry_a", Role.DATA_ENTRY, a)

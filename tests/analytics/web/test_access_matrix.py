@@ -72,7 +72,7 @@ def test_center_users_get_404_for_every_url_of_another_centers_or_the_pooled_run
         for url in _urls_for(run):
             response = getattr(client, method)(url)
             assert response.status_code in (404, 405), f"{who} {method.upper()} {url} -> {response.status_code}"
-            assert b"BBB" not in response.content and b"Center B" not in response.content, url
+            assert b"B-CTR" not in response.content and b"Center B" not in response.content, url
 
 
 @pytest.mark.parametrize("who", ["entry_a", "lead_a"])
@@ -83,7 +83,7 @@ def test_center_users_reach_every_url_of_their_own_centers_run(client, web, who)
         assert response.status_code == 200, url
         body = b"".join(response.streaming_content) if response.streaming else response.content
         if response["Content-Type"].split(";")[0] in ("text/html", "text/csv", "image/svg+xml"):
-            assert b"BBB" not in body and b"Center B" not in body, url
+            assert b"B-CTR" not in body and b"Center B" not in body, url
 
 
 @pytest.mark.parametrize("who", ["coordinator", "manager"])
@@ -116,7 +116,7 @@ def test_the_run_list_of_a_center_user_shows_only_their_centers_runs(client, web
     assert reverse("analytics:run_detail", args=[web.run_a.pk]) in body
     for other in (web.run_b, web.pooled):
         assert reverse("analytics:run_detail", args=[other.pk]) not in body
-    assert "BBB" not in body
+    assert "B-CTR" not in body
 
 
 def test_a_wrong_figure_format_or_unknown_file_is_a_404(client, web):

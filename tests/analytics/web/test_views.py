@@ -68,8 +68,8 @@ def test_bad_filters_are_shown_on_the_form(client, web):
 def test_a_center_user_may_request_only_their_own_centers_report(client, web):
     client.force_login(web.entry_a)
     form = client.get(reverse("analytics:run_new")).content.decode()
-    assert 'value="AAA"' in form and "BBB" not in form
-    response = client.post(reverse("analytics:run_new"), {**FORM, "centers": "BBB"})
+    assert 'value="AAA"' in form and "B-CTR" not in form
+    response = client.post(reverse("analytics:run_new"), {**FORM, "centers": "B-CTR"})
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     response = client.post(reverse("analytics:run_new"), {**FORM, "centers": "AAA"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("analytics:run_detail", args=[web.run_a.pk])
@@ -78,7 +78,7 @@ def test_a_center_user_may_request_only_their_own_centers_report(client, web):
 def test_my_centers_page_links_the_latest_report(client, web):
     client.force_login(web.lead_a)
     body = client.get(reverse("analytics:my_center")).content.decode()
-    assert reverse("analytics:run_report", args=[web.run_a.pk]) in body and "BBB" not in body
+    assert reverse("analytics:run_report", args=[web.run_a.pk]) in body and "B-CTR" not in body
     client.force_login(web.coordinator)
     assert client.get(reverse("analytics:my_center")).status_code == 302
 
@@ -133,7 +133,7 @@ def test_a_centers_files_name_no_other_center(client, web):
             text = "\n".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row)
         else:
             text = content.decode()
-        assert "BBB" not in text and "Center B" not in text and web.case_b.registry_id not in text, artifact
+        assert "B-CTR" not in text and "Center B" not in text and web.case_b.registry_id not in text, artifact
 
 
 def test_the_data_manager_sees_failures_and_their_reasons_center_users_only_that_it_failed(client, web):
@@ -156,7 +156,7 @@ def test_per_center_parts_are_shown_to_registry_roles_only(client, web):
     assert "Per-center parts" in client.get(reverse("analytics:run_detail", args=[web.run_a.pk])).content.decode()
     client.force_login(web.entry_a)
     body = client.get(reverse("analytics:run_detail", args=[web.run_a.pk])).content.decode()
-    assert "Per-center parts" not in body and "BBB" not in body
+    assert "Per-center parts" not in body and "B-CTR" not in body
 
 
 def test_only_the_data_manager_reads_runs_in_the_admin_and_nobody_changes_them(client, web):

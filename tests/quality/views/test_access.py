@@ -35,7 +35,7 @@ def world(people, case_a, case_b):
         case.center.code: query_open(user=people.manager, case=case, subject=f"About {case.registry_id}", text="?")
         for case in (case_a, case_b)
     }
-    return {"a": (case_a, queries["AAA"]), "b": (case_b, queries["BBB"])}
+    return {"a": (case_a, queries["AAA"]), "b": (case_b, queries["B-CTR"])}
 
 
 def _urls_for(case, query):
@@ -81,9 +81,9 @@ def test_lists_and_dashboards_show_only_the_users_own_centers(client, people, wo
     pages = [
         reverse("quality:dashboard"),
         reverse("quality:finding_list"),
-        reverse("quality:finding_list") + "?center=BBB",
+        reverse("quality:finding_list") + "?center=B-CTR",
         reverse("quality:query_list") + "?status=all",
-        reverse("quality:query_list") + "?center=BBB",
+        reverse("quality:query_list") + "?center=B-CTR",
         reverse("registry:dashboard"),
     ]
     for url in pages:
@@ -91,7 +91,7 @@ def test_lists_and_dashboards_show_only_the_users_own_centers(client, people, wo
         assert response.status_code == 200, url
         body = response.content.decode()
         assert case_b.registry_id not in body and case_b.center.name not in body, url
-        assert ">BBB<" not in body and query_b.subject not in body, url
+        assert ">B-CTR<" not in body and query_b.subject not in body, url
     assert query_a.subject in client.get(reverse("quality:query_list")).content.decode()
     assert case_a.registry_id in client.get(reverse("quality:finding_list")).content.decode()
 
@@ -114,13 +114,13 @@ def test_a_center_sees_a_possible_duplicate_without_the_other_centers_registrati
     client.force_login(people.entry_a)
     body = client.get(reverse("registry:case_detail", args=[mine.pk])).content.decode()
     assert SAME_HOSPITAL_NUMBER in body
-    assert theirs.registry_id not in body and "BBB" not in body and center_b.name not in body
+    assert theirs.registry_id not in body and "B-CTR" not in body and center_b.name not in body
     body = client.get(reverse("quality:finding_list") + "?rule=DQ-DUP-001").content.decode()
     assert mine.registry_id in body and theirs.registry_id not in body
 
     client.force_login(people.manager)
     body = client.get(reverse("registry:case_detail", args=[mine.pk])).content.decode()
-    assert theirs.registry_id in body and "BBB" in body
+    assert theirs.registry_id in body and "B-CTR" in body
 
 
 def test_a_center_sees_its_own_duplicate_registration(client, people, center_a):

@@ -22,7 +22,7 @@ def test_the_dashboard_shows_centers_rules_and_the_trend(client, people, case_a,
     client.force_login(people.manager)
     response = client.get(reverse("quality:dashboard"))
     rows = {row.code: row for row in response.context["rows"]}
-    assert rows["AAA"].follow_up_pct == 100.0 and rows["BBB"].follow_up_pct == 0.0
+    assert rows["AAA"].follow_up_pct == 100.0 and rows["B-CTR"].follow_up_pct == 0.0
     assert [row["follow_up_pct"] for row in response.context["trend"]] == [0.0, 50.0]
     overdue = next(r for r in response.context["rules"] if r.rule.id == "DQ-FU-001")
     assert (overdue.findings, overdue.cases, overdue.by_center) == (1, 1, [0, 1])
