@@ -5,11 +5,11 @@ from django.contrib import admin
 from django.http import Http404
 
 from audit.models import AccessEvent
-from registry.access import access_for
+from registry.admin import ReadOnlyAdmin
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(ReadOnlyAdmin):
     list_display = ["occurred_at", "kind", "username", "method", "path", "status", "route", "object_id", "file_name"]
     list_display_links = None
     list_filter = ["kind", "status", "route"]
@@ -18,24 +18,6 @@ class AccessEventAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     actions = None
     readonly_fields = [f.name for f in AccessEvent._meta.fields]
-
-    def _is_manager(self, request) -> bool:
-        return access_for(request.user).is_data_manager or request.user.is_superuser
-
-    def has_module_permission(self, request):
-        return self._is_manager(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_manager(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_view(self, request, object_id, extra_context=None):
         raise Http404("The access log has no history: its rows never change.")
