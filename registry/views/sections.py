@@ -14,6 +14,8 @@ from registry.services.errors import RecordsInvalid
 from registry.services.records import RecordChange, records_save
 from registry.views.errors import apply_errors
 
+NOT_SAVED = "Nothing was saved: correct what is marked below."
+
 
 def _single(section, case, data):
     instance = section.model.objects.filter(case=case, archived_at__isnull=True, **section.fixed).first()
@@ -79,11 +81,11 @@ def case_section(request, pk, section):
         except RecordsInvalid as exc:
             for index, error in exc.errors.items():
                 apply_errors(changed_forms[index], error)
-            messages.error(request, "Nothing was saved: correct the fields marked below.")
+            messages.error(request, NOT_SAVED)
         else:
             messages.success(request, f"{spec.title}: saved." if changes else f"{spec.title}: nothing changed.")
             return redirect("registry:case_detail", pk=case.pk)
     elif request.method == "POST":
-        messages.error(request, "Nothing was saved: correct the fields marked below.")
+        messages.error(request, NOT_SAVED)
     template = "registry/section_formset.html" if spec.many else "registry/section_form.html"
     return render(request, template, {"case": case, "section": spec, "form": container, "sections": SECTIONS.values()})

@@ -178,3 +178,21 @@ def test_a_tampered_version_on_a_single_record_form_says_the_form_is_out_of_date
     assert response.status_code == 200
     assert FORM_OUT_OF_DATE in response.content.decode()
     assert m.LabPanel.objects.get(pk=panel.pk).wbc == panel.wbc
+
+
+def test_a_tampered_version_on_the_case_form_says_the_form_is_out_of_date(client, people, case_a):
+    client.force_login(people.entry_a)
+    data = {
+        "sex": case_a.sex,
+        "birth_date": str(case_a.birth_date),
+        "birth_weight_g": "2000",
+        "down_syndrome": "false",
+        "family_history_cancer": "unknown",
+        "expected_version": "abc",
+    }
+
+    response = client.post(reverse("registry:case_edit", kwargs={"pk": case_a.pk}), data)
+
+    assert response.status_code == 200
+    assert FORM_OUT_OF_DATE in response.content.decode()
+    assert m.Case.objects.get(pk=case_a.pk).birth_weight_g == case_a.birth_weight_g
