@@ -11,6 +11,10 @@ from registry.access import centers_for
 from registry.services.cases import CASE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FORM_OUT_OF_DATE = (
+    "This form is out of date or was altered: a hidden value (the record or the version it was edited from) is "
+    "missing or wrong. Nothing was saved: reload the page and enter your changes again."
+)
 
 
 class VersionedForm(forms.ModelForm):
@@ -25,6 +29,15 @@ class VersionedForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DATE
+
+    def full_clean(self):
+        super().full_clean()
+        # An error on a hidden field (a row id, the version) would be marked on nothing the user can see.
+        hidden = [name for name in self.errors if name in self.fields and self.fields[name].widget.is_hidden]
+        if hidden:
+            for name in hidden:
+                del self._errors[name]
+            self.add_error(None, FORM_OUT_OF_DATE)
 
 
 class CaseCreateForm(VersionedForm):

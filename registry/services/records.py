@@ -25,6 +25,11 @@ VERSION_REQUIRED = (
     "This form did not say which version of the record it was edited from, so it could overwrite a newer save. "
     "Nothing was saved: reload the page and enter your changes again."
 )
+NO_SUCH_RECORD = (
+    "A row of this form is not a record of this case (the page may be out of date or was altered). "
+    "Nothing was saved: reload the page and enter your changes again."
+)
+SAME_RECORD_TWICE = "The same record appears twice in this form. Nothing was saved: reload the page."
 NOT_ARCHIVABLE = "A {what} is corrected, not archived: each case has one, and its history keeps every earlier value."
 
 
@@ -63,17 +68,28 @@ def save_audited(instance, *, user, reason: str = "") -> None:
     instance.save()
 
 
-def _stale(instance, expected_version: int | None) -> ValidationError | None:
-    if instance.pk is None:
-        return None  # a new record: nobody else can have saved it
+def _stored(instance, case: Case):
+    """The stored, locked copy of an existing record of `case`; None when there is no such record of this case
+    (missing, or another case's: both get the same answer, so nobody learns which ids exist elsewhere)."""
+    current = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+    if current is None or (not isinstance(current, Case) and current.case_id != case.pk):
+        return None
+    return current
+
+
+def _stale(current, expected_version: int | None) -> ValidationError | None:
+    """Refuse a change made from another version than the stored one, or to a record archived meanwhile."""
     if expected_version is None:
         # Without a version the check below cannot run, and a stale form would silently win: refuse instead.
         return ValidationError(VERSION_REQUIRED, code="version_required")
-    current = type(instance).objects.select_for_update().get(pk=instance.pk)
-    if current.version == expected_version:
+    archived = not isinstance(current, Case) and current.archived_at is not None
+    if current.version == expected_version and not archived:
         return None
     changes, who, when = changes_since(current, expected_version)
-    what = "; ".join(f"{c.label}: {c.old} -> {c.new}" for c in changes) or "the record was archived or re-saved"
+    what = "; ".join(f"{c.label}: {c.old} -> {c.new}" for c in changes)
+    if archived:
+        what = "; ".join(filter(None, ["the record was archived", what]))
+    what = what or "the record was re-saved"
     when_text = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "an unknown time"
     return ConcurrentEditError(CONCURRENT_EDIT.format(who=who, when=when_text, what=what), code="concurrent_edit")
 
@@ -92,17 +108,21 @@ def _field_errors(violations_found, instance) -> dict[str, list[str]]:
 def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: str = "") -> list:
     """Save and archive a case's records together, or nothing at all.
 
-    Refuses (PermissionDenied) a user outside the case's center or read-only, and a locked case. Each change
-    of an existing record (edit or archive) must carry the version it was made from (VERSION_REQUIRED) and is
-    checked for a concurrent edit, against its fields' validators, and, with every other change applied,
-    against the entry rules of the whole case. Any error raises RecordsInvalid keyed by the change's index
-    and nothing is written. Returns the saved instances.
+    Refuses (PermissionDenied) a user outside the case's center or read-only, and a locked case. A change
+    whose pk is not a record of this case (missing, or another case's) is refused with NO_SUCH_RECORD, never
+    turned into a new record. Each change of an existing record (edit or archive) must carry the version it was
+    made from (VERSION_REQUIRED) and is checked for a concurrent edit (an archived record is never edited),
+    against its fields' validators, and, with every other change applied, against the entry rules of the whole
+    case. An archive archives the stored record: values changed on the instance are ignored. Any error raises
+    RecordsInvalid keyed by the change's index and nothing is written. Returns the saved instances.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     check_case_writable(user, case)
 
     errors: dict[int, ValidationError] = {}
     state = CaseState.load(case)
+    instances = [change.instance for change in changes]
+    seen: set[tuple[type, int]] = set()
     for index, change in enumerate(changes):
         instance = change.instance
         if isinstance(instance, Case):
@@ -110,13 +130,29 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
                 raise PermissionDenied(WRONG_CASE)
         elif instance.case_id != case.pk:
             raise PermissionDenied(WRONG_CASE)
-        stale = _stale(instance, change.expected_version)
-        if stale is not None:
-            errors[index] = stale
-            continue
+        if instance.pk is not None:
+            if (type(instance), instance.pk) in seen:
+                errors[index] = ValidationError(SAME_RECORD_TWICE, code="same_record_twice")
+                continue
+            seen.add((type(instance), instance.pk))
+            current = _stored(instance, case)
+            if current is None:
+                # A pk that is not a live record of this case is never turned into a new record or an edit.
+                errors[index] = ValidationError(NO_SUCH_RECORD, code="no_such_record")
+                continue
+            stale = _stale(current, change.expected_version)
+            if stale is not None:
+                errors[index] = stale
+                continue
+            if change.archive:
+                # Archive the record as it was stored: values posted with the archive are never written.
+                instance = instances[index] = current
         if change.archive and type(instance) in _ONE_PER_CASE:
             # The database allows one per case (per time point for labs), archived or not.
             errors[index] = ValidationError(NOT_ARCHIVABLE.format(what=instance._meta.verbose_name))
+            continue
+        if change.archive and instance.pk is None:
+            errors[index] = ValidationError(NO_SUCH_RECORD, code="no_such_record")
             continue
         if not change.archive:
             try:
@@ -131,7 +167,7 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
         for index, change in enumerate(changes):
             if change.archive:
                 continue
-            field_errors = _field_errors(found, change.instance)
+            field_errors = _field_errors(found, instances[index])
             if field_errors:
                 errors[index] = ValidationError(field_errors)
     if errors:
@@ -139,8 +175,7 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
 
     now = timezone.now()
     saved = []
-    for change in changes:
-        instance = change.instance
+    for change, instance in zip(changes, instances, strict=True):
         if instance.pk is not None:
             instance.version = type(instance).objects.get(pk=instance.pk).version + 1
         if change.archive:

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import selectors
-from registry.access import access_for, get_case_for_user, get_case_for_user_rw
+from registry.access import CASE_LOCKED, access_for, get_case_for_user, get_case_for_user_rw
 from registry.forms import ArchiveForm, CaseCreateForm, CaseFilterForm, CaseForm, UnlockForm
 from registry.presentation import dates_for, dates_policy
 from registry.sections import SECTIONS
@@ -100,6 +100,8 @@ def case_history(request, pk):
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk):
     case = get_case_for_user_rw(request.user, pk)
+    if case.is_locked:
+        raise PermissionDenied(CASE_LOCKED)  # like the section pages: no editable form for a signed-off case
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -144,6 +146,8 @@ def case_unlock_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def case_archive_view(request, pk):
     case = get_case_for_user_rw(request.user, pk)
+    if case.is_locked:
+        raise PermissionDenied(CASE_LOCKED)  # like the section pages: no editable form for a signed-off case
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,6 +14,8 @@ from registry.services.errors import RecordsInvalid
 from registry.services.records import RecordChange, records_save
 from registry.views.errors import apply_errors
 
+NOT_SAVED = "Nothing was saved: correct what is marked below."
+
 
 def _single(section, case, data):
     instance = section.model.objects.filter(case=case, archived_at__isnull=True, **section.fixed).first()
@@ -26,18 +28,35 @@ def _single(section, case, data):
 def _many(section, case, data):
     queryset = section.model.objects.filter(case=case, archived_at__isnull=True)
     formset = section.formset(data, queryset=queryset, prefix="rows")
+    pk_name = section.model._meta.pk.name
+    for form in formset.forms:
+        # A posted row id must be one of this case's records (archived ones included, so that a stale page gets
+        # the concurrent-edit error); any other id is "not a valid choice", whether it exists elsewhere or not.
+        form.fields[pk_name].queryset = section.model.objects.filter(case=case)
     return formset, list(formset.forms)
+
+
+def _posted_record(form):
+    """The stored record a formset row was posted for when it is not a live row (archived meanwhile), else None.
+
+    Django's formset gives such a row a new, unsaved instance; records_save must see the real id instead."""
+    pk_name = form.instance._meta.pk.name
+    posted = form.cleaned_data.get(pk_name) if pk_name in form.fields else None
+    return posted if posted is not None and form.instance.pk is None else None
 
 
 def _changes(case, forms) -> tuple[list[RecordChange], list]:
     changes, changed_forms = [], []
     for form in forms:
         archive = bool(form.cleaned_data.get("DELETE")) if hasattr(form, "cleaned_data") else False
-        if not archive and not form.has_changed():
+        stray = _posted_record(form)
+        if stray is None and not archive and not form.has_changed():
             continue
-        if archive and form.instance.pk is None:
+        if stray is None and archive and form.instance.pk is None:
             continue  # an empty extra row ticked for archive: nothing to do
         instance = form.instance if archive else form.save(commit=False)
+        if stray is not None:
+            instance.pk = stray.pk  # records_save refuses it: never a new copy of an archived record
         instance.case = case
         changes.append(RecordChange(instance, form.cleaned_data.get("expected_version"), archive=archive))
         changed_forms.append(form)
@@ -62,11 +81,11 @@ def case_section(request, pk, section):
         except RecordsInvalid as exc:
             for index, error in exc.errors.items():
                 apply_errors(changed_forms[index], error)
-            messages.error(request, "Nothing was saved: correct the fields marked below.")
+            messages.error(request, NOT_SAVED)
         else:
             messages.success(request, f"{spec.title}: saved." if changes else f"{spec.title}: nothing changed.")
             return redirect("registry:case_detail", pk=case.pk)
     elif request.method == "POST":
-        messages.error(request, "Nothing was saved: correct the fields marked below.")
+        messages.error(request, NOT_SAVED)
     template = "registry/section_formset.html" if spec.many else "registry/section_form.html"
     return render(request, template, {"case": case, "section": spec, "form": container, "sections": SECTIONS.values()})
