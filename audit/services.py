@@ -41,6 +41,9 @@ _PATH_MAX = AccessEvent._meta.get_field("path").max_length
 _USERNAME_MAX = AccessEvent._meta.get_field("username").max_length
 _FILE_MAX = AccessEvent._meta.get_field("file_name").max_length
 _DETAIL_MAX = AccessEvent._meta.get_field("detail").max_length
+# The route keyword naming the object asked for: the registry's and Django's (`object_id` in the admin; `user_pk`
+# on the user pages, whose `pk`-less routes name the user first).
+_OBJECT_KWARGS = ("pk", "object_id", "user_pk")
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -76,7 +79,7 @@ def access_event_record(
         user = request.user if request.user.is_authenticated else None
     match = getattr(request, "resolver_match", None) if request is not None else None
     if not object_id and match is not None:
-        object_id = match.kwargs.get("pk", "")
+        object_id = next((match.kwargs[key] for key in _OBJECT_KWARGS if match.kwargs.get(key)), "")
     event = AccessEvent(
         kind=kind,
         occurred_at=timezone.now(),
