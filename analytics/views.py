@@ -26,6 +26,7 @@ from analytics.runs.selectors import (
 )
 from analytics.runs.services import run_request
 from audit.models import AccessEvent
+from audit.selectors import report_viewed_recently
 from audit.services import access_event_record
 from registry.access import access_for
 from registry.views.errors import apply_errors
@@ -132,6 +133,8 @@ def run_report(request, pk):
         return redirect("analytics:run_detail", pk=run.pk)
     files = {(a.kind, a.name): a for a in source.artifacts.all()}
     base = reverse("analytics:run_detail", args=[run.pk])
+    # One row for the page and the figures it shows inline (figure_download does not log those one by one).
+    access_event_record(kind=AccessEvent.Kind.REPORT_VIEWED, request=request, status=200, object_id=run.pk)
     return render(
         request,
         "analytics/report.html",
@@ -145,12 +148,13 @@ def run_report(request, pk):
     )
 
 
-def _file_response(request, run: AnalysisRun, artifact: RunArtifact) -> FileResponse:
+def _file_response(request, run: AnalysisRun, artifact: RunArtifact, *, logged: bool = True) -> FileResponse:
     filename = f"run{run.source.pk}-{artifact.filename}"
     # Logged before anything is sent: a file whose download cannot be logged is not served.
-    access_event_record(
-        kind=AccessEvent.Kind.DOWNLOAD, request=request, status=200, object_id=run.pk, file_name=filename
-    )
+    if logged:
+        access_event_record(
+            kind=AccessEvent.Kind.DOWNLOAD, request=request, status=200, object_id=run.pk, file_name=filename
+        )
     # PNGs are shown inline by the report page; everything else (SVG included) is downloaded.
     inline = artifact.kind == RunArtifact.Kind.PNG
     response = FileResponse(
@@ -177,4 +181,7 @@ def figure_download(request, pk, name, fmt):
     if fmt not in FIGURE_KINDS:
         raise Http404("No such figure format.")
     run, artifact = get_figure_for_user(request.user, pk, figure_file_name(name), fmt)
-    return _file_response(request, run, artifact)
+    # A PNG shown inline by a report page this user just opened is part of that page's logged view; any other
+    # figure request (an SVG, a PNG fetched on its own) is a download.
+    inline_in_report = fmt == RunArtifact.Kind.PNG and report_viewed_recently(user=request.user, run_pk=run.pk)
+    return _file_response(request, run, artifact, logged=not inline_in_report)

@@ -10,10 +10,21 @@ from registry.admin import ReadOnlyAdmin
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(ReadOnlyAdmin):
-    list_display = ["occurred_at", "kind", "username", "method", "path", "status", "route", "object_id", "file_name"]
+    list_display = [
+        "occurred_at",
+        "kind",
+        "username",
+        "method",
+        "path",
+        "status",
+        "route",
+        "object_id",
+        "file_name",
+        "detail",
+    ]
     list_display_links = None
     list_filter = ["kind", "status", "route"]
-    search_fields = ["username", "path", "object_id", "client_address"]
+    search_fields = ["username", "path", "object_id", "client_address", "detail"]
     date_hierarchy = "occurred_at"
     list_select_related = ["user"]
     actions = None

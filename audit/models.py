@@ -1,4 +1,5 @@
-"""Who tried to reach what and was refused, who signed in, who downloaded what. Rows are only ever added: on
+"""Who tried to reach what and was refused, who signed in (password, then second factor), who downloaded or read
+what, who released a sign-in lockout. Rows are only ever added: on
 PostgreSQL a trigger refuses UPDATE and DELETE (audit.protection), like on the history tables."""
 
 from django.conf import settings
@@ -8,12 +9,21 @@ from django.db import models
 class AccessEvent(models.Model):
     class Kind(models.TextChoices):
         REFUSED = "refused", "Access refused"
+        # The password was right but a second factor is still due: not signed in yet.
+        PASSWORD_ACCEPTED = "password_accepted", "Password accepted, second factor due"
+        # Fully signed in: after the second factor (detail: totp or recovery), or by password when none is due.
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        # A wrong authenticator or recovery code (detail: totp or recovery).
+        TWO_FACTOR_FAILED = "two_factor_failed", "Second-factor code refused"
         SIGN_OUT = "sign_out", "Signed out"
         DOWNLOAD = "download", "Download"
+        # A run's report page, which shows its figures inline (those are not logged one by one).
+        REPORT_VIEWED = "report_viewed", "Report viewed"
+        # The data manager let a throttled username sign in again (detail: the username and address released).
+        LOCKOUT_RELEASED = "lockout_released", "Sign-in lockout released"
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
     occurred_at = models.DateTimeField(db_index=True)
     # Users are never deleted (audit.signals refuses it), so PROTECT only states the rule again.
     user = models.ForeignKey(
@@ -29,6 +39,8 @@ class AccessEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     # For a download, the file as the user received it.
     file_name = models.CharField(max_length=255, blank=True)
+    # What the kind needs besides: the second factor used or tried, the lockout released.
+    detail = models.CharField(max_length=200, blank=True)
     client_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:

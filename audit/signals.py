@@ -1,4 +1,5 @@
-"""Sign-ins in the access log, and the rule that users are never deleted.
+"""Sign-ins in the access log (a password alone is "password accepted" while a second factor is due), and the
+rule that users are never deleted.
 
 A user's name is on every history row they wrote (django-simple-history's history_user). Deleting the user would
 set those to NULL: an UPDATE of audit rows, which PostgreSQL refuses (audit.protection), and which would erase who
@@ -13,14 +14,16 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from audit.models import AccessEvent
-from audit.services import access_event_record_quietly
+from audit.services import access_event_record_quietly, second_factor_due
 
 USER_DELETE_REFUSED = "Users are never deleted: their names stay on the audit trail. Deactivate the user instead."
 
 
 @receiver(user_logged_in, dispatch_uid="audit_sign_in")
 def _signed_in(sender, request, user, **kwargs) -> None:
-    access_event_record_quietly(kind=AccessEvent.Kind.SIGN_IN, request=request, user=user)
+    # Signed in only once the second factor is given (audit.services.access_event_record_second_factor_passed).
+    kind = AccessEvent.Kind.PASSWORD_ACCEPTED if second_factor_due(user) else AccessEvent.Kind.SIGN_IN
+    access_event_record_quietly(kind=kind, request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_sign_out")

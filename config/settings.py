@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "registry.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Logs 403/404 answers on case, run and query routes (audit.AccessEvent).
+    # Logs every 403, and every 404 on a route of the application (audit.AccessEvent).
     "audit.middleware.AccessRefusalMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -12,6 +12,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import AccessEvent
+from audit.services import access_event_record
 from registry.access import access_for
 
 __all__ = [
@@ -110,7 +112,8 @@ def two_factor_verify(*, user, token: str) -> Device | None:
 @transaction.atomic
 def lockout_clear(*, actor, attempt_id: int) -> AccessAttempt:
     """Release one throttled username/address pair (django-axes keeps the failures in AccessAttempt; deleting
-    the row is how axes itself resets it). The data manager only; logged with who released whom."""
+    the row is how axes itself resets it). The data manager only; logged with who released whom, in the access
+    log in the same transaction (no release without its row)."""
     if not access_for(actor).is_data_manager:
         raise PermissionDenied(LOCKOUT_DATA_MANAGER_ONLY)
     attempt = AccessAttempt.objects.select_for_update().filter(pk=attempt_id).first()
@@ -122,6 +125,9 @@ def lockout_clear(*, actor, attempt_id: int) -> AccessAttempt:
         attempt.username,
         attempt.ip_address,
         attempt.failures_since_start,
+    )
+    access_event_record(
+        kind=AccessEvent.Kind.LOCKOUT_RELEASED, user=actor, detail=f"{attempt.username} from {attempt.ip_address}"
     )
     attempt.delete()
     return attempt

@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit import services as audit
 from registry.access import access_for
 from registry.accounts import services
 from registry.accounts.forms import CodeForm
@@ -79,6 +80,7 @@ def two_factor_setup(request):
         except ValidationError as exc:
             form.add_error("code", exc)
         else:
+            audit.access_event_record_second_factor_passed(request=request, device=device)
             request.session.cycle_key()
             otp_login(request, device)
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
@@ -107,8 +109,10 @@ def two_factor_verify(request):
     if request.method == "POST" and form.is_valid():
         device = services.two_factor_verify(user=user, token=form.cleaned_data["code"])
         if device is None:
+            audit.access_event_record_second_factor_failed(request=request, code=form.cleaned_data["code"])
             form.add_error("code", services.CODE_INVALID)
         else:
+            audit.access_event_record_second_factor_passed(request=request, device=device)
             request.session.cycle_key()
             otp_login(request, device)
             return redirect(next_url)

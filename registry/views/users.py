@@ -93,6 +93,7 @@ def user_edit(request, user_pk):
     target = _target(user_pk)
     initial = {"first_name": target.first_name, "last_name": target.last_name, "email": target.email}
     form = UserEditForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=target, **form.cleaned_data)
@@ -100,19 +101,30 @@ def user_edit(request, user_pk):
             apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
+            status = 403
         else:
             messages.success(request, f"User {target.username} changed.")
             return redirect("registry:user_detail", user_pk=target.pk)
-    return render(request, "registry/users/user_form.html", {"form": form, "title": f"Edit {target.username}"})
+    context = {"form": form, "title": f"Edit {target.username}"}
+    return render(request, "registry/users/user_form.html", context, status=status)
+
+
+def _refused(request, target, exc: PermissionDenied):
+    """An action the data manager may not take on this user (their own account, an operator account): the user
+    page with the reason, answered 403 so that the access log records the refused attempt."""
+    messages.error(request, str(exc))
+    return _detail(request, target, status=403)
 
 
 def _act(request, target, service, done: str, **kwargs):
-    """Run one service for a POST from the user page; a refusal is shown there and changes nothing."""
+    """Run one service for a POST from the user page; bad input is shown there and changes nothing, a refused
+    action is a 403."""
     try:
         service(actor=request.user, user=target, **kwargs)
-    except (ValidationError, PermissionDenied) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        return _refused(request, target, exc)
     else:
         messages.success(request, done)
     return redirect("registry:user_detail", user_pk=target.pk)
@@ -160,8 +172,7 @@ def membership_add(request, user_pk):
         except ValidationError as exc:
             apply_errors(form, exc)
         except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("registry:user_detail", user_pk=target.pk)
+            return _refused(request, target, exc)
         else:
             messages.success(request, "Role given.")
             return redirect("registry:user_detail", user_pk=target.pk)
@@ -176,8 +187,10 @@ def membership_remove(request, user_pk, membership_pk):
     membership = get_object_or_404(Membership, pk=membership_pk, user=target)
     try:
         services.membership_remove(actor=request.user, membership=membership, reason=_reason(request))
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        return _refused(request, target, exc)
     else:
         messages.success(request, "Role taken away.")
     return redirect("registry:user_detail", user_pk=target.pk)
