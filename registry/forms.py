@@ -8,7 +8,8 @@ from django.forms import BaseModelFormSet, modelformset_factory
 
 from registry import models as m
 from registry.access import centers_for
-from registry.services.cases import CASE_FIELDS
+from registry.pseudonyms import normalize_hospital_number
+from registry.services.cases import CASE_FIELDS, HOSPITAL_NUMBER_NO_CHARACTERS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,6 +46,12 @@ class CaseCreateForm(VersionedForm):
         if centers.count() == 1:
             self.fields["center"].initial = centers.first()
         self.order_fields(["center", "hospital_number"])
+
+    def clean_hospital_number(self):
+        number = self.cleaned_data["hospital_number"]
+        if not normalize_hospital_number(number):
+            raise forms.ValidationError(HOSPITAL_NUMBER_NO_CHARACTERS)
+        return number
 
 
 class CaseForm(VersionedForm):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from quality.hooks import case_changed
 from registry.access import access_for
 from registry.models import Case, Center
-from registry.pseudonyms import hospital_number_hash, new_registry_id
+from registry.pseudonyms import hospital_number_hash, new_registry_id, normalize_hospital_number
 from registry.services.errors import DuplicateRegistration, RecordsInvalid
 from registry.services.records import RecordChange, check_case_writable, records_save, save_audited
 from registry.validation import CaseState, violations
@@ -16,6 +16,10 @@ __all__ = ["CASE_FIELDS", "case_archive", "case_create", "case_lock", "case_rest
 
 CENTER_NOT_YOURS = "You cannot register cases for this center."
 HOSPITAL_NUMBER_REQUIRED = "Give the hospital's own number; only its keyed hash is stored."
+HOSPITAL_NUMBER_NO_CHARACTERS = (
+    "This hospital number has no letters or digits (spaces, dashes and dots are ignored when numbers are "
+    "compared). Type the number itself."
+)
 NOT_A_LEAD = "Only a lead of this center or the registry data manager can lock or unlock its cases."
 ALREADY_LOCKED = "This case is already locked."
 NOT_LOCKED = "This case is not locked."
@@ -56,6 +60,9 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
         raise TypeError(f"case_create() got unexpected fields: {sorted(unknown)}")
     if not hospital_number or not hospital_number.strip():
         raise ValidationError({"hospital_number": HOSPITAL_NUMBER_REQUIRED})
+    if not normalize_hospital_number(hospital_number):
+        # Every such number would hash alike and "duplicate" every other one.
+        raise ValidationError({"hospital_number": HOSPITAL_NUMBER_NO_CHARACTERS})
     # Lock the center row: two registrations of one number at one center cannot both pass the check below.
     center = Center.objects.select_for_update().get(pk=center.pk)
     number_hash = hospital_number_hash(hospital_number)
