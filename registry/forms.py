@@ -4,6 +4,7 @@ run in the services, so the API and the import apply the same ones."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
 
 from registry import models as m
@@ -26,6 +27,25 @@ class VersionedForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DATE
+        offer_active_vocabulary(self)
+
+
+def offer_active_vocabulary(form: forms.ModelForm) -> None:
+    """Offer only the active entries of every vocabulary the form picks from (protocols, abnormalities, genes,
+    markers, adverse event types: any model with an `active` flag), plus the entries the saved record already
+    uses. A deactivated entry is not offered for new records, yet the records that use it can still be saved."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        model = field.queryset.model
+        if "active" not in {f.name for f in model._meta.concrete_fields}:
+            continue
+        in_use = form.initial.get(name) if form.instance.pk else None
+        if isinstance(in_use, list | tuple | set):
+            in_use = [getattr(v, "pk", v) for v in in_use]
+        else:
+            in_use = [] if in_use is None else [getattr(in_use, "pk", in_use)]
+        field.queryset = field.queryset.filter(Q(active=True) | Q(pk__in=in_use))
 
 
 class CaseCreateForm(VersionedForm):
@@ -76,10 +96,6 @@ class TreatmentForm(VersionedForm):
     class Meta:
         model = m.Treatment
         exclude = ["case", "version"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["protocol"].queryset = m.Protocol.objects.filter(active=True)
 
 
 class RecordRowForm(VersionedForm):
