@@ -10,7 +10,13 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from registry import models as m
 from registry.access import centers_for
 from registry.pseudonyms import normalize_hospital_number
-from registry.services.cases import CASE_FIELDS, HOSPITAL_NUMBER_NO_CHARACTERS
+from registry.services.cases import (
+    CASE_FIELDS,
+    HOSPITAL_NUMBER_NO_CHARACTERS,
+    REASON_MAX_LENGTH,
+    REASON_NUL,
+    REASON_TOO_LONG,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -146,12 +152,17 @@ AdverseEventFormSet = _rows(m.AdverseEvent, ["event_type", "grade", "onset_date"
 FollowUpFormSet = _rows(m.FollowUp, ["contact_date", "vital_status", "note"])
 
 
+_REASON_ERRORS = {"max_length": REASON_TOO_LONG, "null_characters_not_allowed": REASON_NUL}
+
+
 class ArchiveForm(forms.Form):
-    reason = forms.CharField(max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class UnlockForm(forms.Form):
-    reason = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, required=False)
 
 
 class CaseFilterForm(forms.Form):

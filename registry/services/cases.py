@@ -27,6 +27,9 @@ RESTORE_DATA_MANAGER_ONLY = "Only the registry data manager can restore an archi
 RESTORE_REASON_REQUIRED = "Say why the case is restored; the reason is kept in its history."
 NOT_ARCHIVED = "This case is not archived."
 ARCHIVE_REASON_REQUIRED = "Say why the case is archived; the reason is kept in its history."
+REASON_MAX_LENGTH = 200
+REASON_TOO_LONG = f"Keep the reason to {REASON_MAX_LENGTH} characters; it is kept in the case's history."
+REASON_NUL = "The reason contains a NUL character (often pasted from another program): retype it."
 REGISTERED_AT_CENTER = (
     "This hospital number is already registered at this center as {registry_id}. "
     "Open that case instead of registering the child again."
@@ -117,6 +120,7 @@ def case_archive(*, user, case: Case, reason: str) -> Case:
     """Take a case out of lists and analyses. Nothing is deleted; the data manager can see archived cases."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     check_case_writable(user, case)
+    _check_reason(reason)
     if not reason.strip():
         raise ValidationError({"reason": ARCHIVE_REASON_REQUIRED})
     case.archived_at, case.archived_by = timezone.now(), user
@@ -134,6 +138,7 @@ def case_restore(*, user, case: Case, reason: str) -> Case:
         raise PermissionDenied(RESTORE_DATA_MANAGER_ONLY)
     if not case.is_archived:
         raise ValidationError(NOT_ARCHIVED)
+    _check_reason(reason)
     if not reason.strip():
         raise ValidationError({"reason": RESTORE_REASON_REQUIRED})
     Center.objects.select_for_update().get(pk=case.center_id)
@@ -160,14 +165,24 @@ def case_lock(*, user, case: Case) -> Case:
 
 @transaction.atomic
 def case_unlock(*, user, case: Case, reason: str = "") -> Case:
+    """Open a locked case for edits again. A bad reason (too long, a NUL) refuses the unlock."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     _check_lead(user, case)
+    _check_reason(reason)
     if not case.is_locked:
         raise ValidationError(NOT_LOCKED)
     case.locked_at, case.locked_by = None, None
     case.version += 1
     save_audited(case, user=user, reason=f"unlocked: {reason}".strip().rstrip(":"))
     return case
+
+
+def _check_reason(reason: str) -> None:
+    """The reason goes into the case's history: refuse one that cannot be kept as typed."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": REASON_TOO_LONG})
+    if "\x00" in reason:
+        raise ValidationError({"reason": REASON_NUL})
 
 
 def _check_not_registered(*, center_id: int, number_hash: str, other_than: int | None = None) -> None:
