@@ -6,10 +6,16 @@ from django import forms
 
 from quality.models import QueryStatus, Severity, Stage
 from quality.rules import RULES
-from quality.services.queries import MESSAGE_LIMIT
+from quality.services.queries import MESSAGE_LIMIT, MESSAGE_NUL, MESSAGE_TOO_LONG, SUBJECT_LIMIT
 from registry.models import CASE_RECORD_MODELS
 
 WHOLE_CASE = ""
+
+# The services' own messages, so that a form and a service refusing the same text say the same thing.
+TEXT_ERRORS = {
+    "max_length": MESSAGE_TOO_LONG.format(limit="%(limit_value)d", length="%(show_value)d"),
+    "null_characters_not_allowed": MESSAGE_NUL,
+}
 
 
 class FindingFilterForm(forms.Form):
@@ -42,11 +48,14 @@ def _record_choices(case) -> list[tuple[str, str]]:
 
 
 class QueryOpenForm(forms.Form):
-    subject = forms.CharField(max_length=200)
+    subject = forms.CharField(max_length=SUBJECT_LIMIT, error_messages=TEXT_ERRORS)
     target = forms.ChoiceField(label="About", required=False)
     field = forms.CharField(max_length=60, required=False, help_text="The field in question, if one (optional).")
     text = forms.CharField(
-        label="Message to the center", max_length=MESSAGE_LIMIT, widget=forms.Textarea(attrs={"rows": 5})
+        label="Message to the center",
+        max_length=MESSAGE_LIMIT,
+        error_messages=TEXT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, case=None, finding=None, **kwargs):
@@ -70,4 +79,12 @@ class QueryOpenForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    """The text of an answer, a closing note or a reopening; whether it may be empty is the service's call."""
+
+    text = forms.CharField(
+        label="Message",
+        max_length=MESSAGE_LIMIT,
+        error_messages=TEXT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )

@@ -117,15 +117,20 @@ def query_list(request):
 
 @login_required
 def query_detail(request, pk):
-    query = _get_query_for_user(request.user, pk)
-    thread = query.messages.select_related("author")
+    return _render_detail(request, _get_query_for_user(request.user, pk))
+
+
+def _render_detail(request, query, *, form=None, action: str = ""):
+    """The query page. After a refused answer, close or reopen, `form` carries the typed text and its errors
+    and `action` names the form they belong to."""
     return render(
         request,
         "quality/query_detail.html",
         {
             "query": query,
-            "thread": thread,
-            "form": MessageForm(),
+            "thread": query.messages.select_related("author"),
+            "form": form or MessageForm(),
+            "action": action,
             "actions": query_actions(request.user, query),
             "awaits_center": query.status in AWAITING_CENTER,
             "history": query.history.select_related("history_user").order_by("history_date"),
@@ -133,35 +138,40 @@ def query_detail(request, pk):
     )
 
 
-def _act(request, pk, service, done: str):
+def _act(request, pk, service, action: str, done: str):
     query = _get_query_for_user(request.user, pk)
     form = MessageForm(request.POST)
-    form.is_valid()
-    try:
-        service(user=request.user, query=query, text=form.cleaned_data.get("text", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect("quality:query_detail", pk=query.pk)
+    if form.is_valid():
+        try:
+            service(user=request.user, query=query, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # the query changed status meanwhile: show it as it is now
+                messages.error(request, " ".join(exc.messages))
+                return redirect("quality:query_detail", pk=query.pk)
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("quality:query_detail", pk=query.pk)
+    # The text is refused: show the page again with the text as typed and the reason next to it.
+    return _render_detail(request, query, form=form, action=action)
 
 
 @login_required
 @require_POST
 def query_answer(request, pk):
-    return _act(request, pk, services.query_answer, "Answer sent to the data manager.")
+    return _act(request, pk, services.query_answer, "answer", "Answer sent to the data manager.")
 
 
 @login_required
 @require_POST
 def query_close(request, pk):
-    return _act(request, pk, services.query_close, "Query closed.")
+    return _act(request, pk, services.query_close, "close", "Query closed.")
 
 
 @login_required
 @require_POST
 def query_reopen(request, pk):
-    return _act(request, pk, services.query_reopen, "Query reopened; the center has been told.")
+    return _act(request, pk, services.query_reopen, "reopen", "Query reopened; the center has been told.")
 
 
 @login_required

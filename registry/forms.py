@@ -4,11 +4,19 @@ run in the services, so the API and the import apply the same ones."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
 
 from registry import models as m
 from registry.access import centers_for
-from registry.services.cases import CASE_FIELDS
+from registry.pseudonyms import normalize_hospital_number
+from registry.services.cases import (
+    CASE_FIELDS,
+    HOSPITAL_NUMBER_NO_CHARACTERS,
+    REASON_MAX_LENGTH,
+    REASON_NUL,
+    REASON_TOO_LONG,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FORM_OUT_OF_DATE = (
@@ -29,6 +37,25 @@ class VersionedForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DATE
+        offer_active_vocabulary(self)
+
+
+def offer_active_vocabulary(form: forms.ModelForm) -> None:
+    """Offer only the active entries of every vocabulary the form picks from (protocols, abnormalities, genes,
+    markers, adverse event types: any model with an `active` flag), plus the entries the saved record already
+    uses. A deactivated entry is not offered for new records, yet the records that use it can still be saved."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        model = field.queryset.model
+        if "active" not in {f.name for f in model._meta.concrete_fields}:
+            continue
+        in_use = form.initial.get(name) if form.instance.pk else None
+        if isinstance(in_use, list | tuple | set):
+            in_use = [getattr(v, "pk", v) for v in in_use]
+        else:
+            in_use = [] if in_use is None else [getattr(in_use, "pk", in_use)]
+        field.queryset = field.queryset.filter(Q(active=True) | Q(pk__in=in_use))
 
     def full_clean(self):
         super().full_clean()
@@ -59,6 +86,12 @@ class CaseCreateForm(VersionedForm):
             self.fields["center"].initial = centers.first()
         self.order_fields(["center", "hospital_number"])
 
+    def clean_hospital_number(self):
+        number = self.cleaned_data["hospital_number"]
+        if not normalize_hospital_number(number):
+            raise forms.ValidationError(HOSPITAL_NUMBER_NO_CHARACTERS)
+        return number
+
 
 class CaseForm(VersionedForm):
     class Meta:
@@ -82,10 +115,6 @@ class TreatmentForm(VersionedForm):
     class Meta:
         model = m.Treatment
         exclude = ["case", "version"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["protocol"].queryset = m.Protocol.objects.filter(active=True)
 
 
 class RecordRowForm(VersionedForm):
@@ -136,12 +165,17 @@ AdverseEventFormSet = _rows(m.AdverseEvent, ["event_type", "grade", "onset_date"
 FollowUpFormSet = _rows(m.FollowUp, ["contact_date", "vital_status", "note"])
 
 
+_REASON_ERRORS = {"max_length": REASON_TOO_LONG, "null_characters_not_allowed": REASON_NUL}
+
+
 class ArchiveForm(forms.Form):
-    reason = forms.CharField(max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class UnlockForm(forms.Form):
-    reason = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, required=False)
 
 
 class CaseFilterForm(forms.Form):

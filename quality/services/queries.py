@@ -35,7 +35,9 @@ TEXT_REQUIRED = "Write a message."
 SUBJECT_REQUIRED = "Give the query a subject."
 # A query message is a note between people, like the free text of case records (registry TEXT_LIMIT).
 MESSAGE_LIMIT = 4000
+SUBJECT_LIMIT = 200
 MESSAGE_TOO_LONG = "At most {limit} characters, please ({length} were entered)."
+MESSAGE_NUL = "The text contains a NUL character (often pasted from another program): retype it."
 FINDING_HAS_QUERY = "This finding already has a query that is not closed."
 FINDING_CLOSED = "This finding is resolved; open a query on the case instead."
 
@@ -77,14 +79,16 @@ def _status(query: Query, allowed, action: str) -> None:
         raise ValidationError(WRONG_STATUS.format(status=query.get_status_display().lower(), action=action))
 
 
-def _check_length(text: str) -> None:
-    if len(text.strip()) > MESSAGE_LIMIT:
-        raise ValidationError({"text": MESSAGE_TOO_LONG.format(limit=MESSAGE_LIMIT, length=len(text.strip()))})
+def _check_text(text: str, field: str = "text", limit: int = MESSAGE_LIMIT) -> None:
+    if len(text.strip()) > limit:
+        raise ValidationError({field: MESSAGE_TOO_LONG.format(limit=limit, length=len(text.strip()))})
+    if "\x00" in text:
+        raise ValidationError({field: MESSAGE_NUL})
 
 
 def _post(query: Query, *, user, kind: str, text: str) -> QueryMessage:
     # Every message goes through here, and every caller runs in one transaction: a refusal writes nothing.
-    _check_length(text)
+    _check_text(text)
     message = QueryMessage(query=query, author=user, kind=kind, text=text.strip())
     message.full_clean()
     save_audited(message, user=user, reason=kind)
@@ -97,11 +101,12 @@ def query_open(
 ) -> Query:
     """Open a query on a case, on one of its records (and field), or on a finding. Data manager only."""
     _check_data_manager(user, case)
+    _check_text(subject, "subject", SUBJECT_LIMIT)
     if not subject.strip():
         raise ValidationError({"subject": SUBJECT_REQUIRED})
+    _check_text(text)
     if not text.strip():
         raise ValidationError({"text": TEXT_REQUIRED})
-    _check_length(text)
     query = Query(case=case, subject=subject.strip(), opened_by=user, field=field, finding=finding)
     if finding is not None:
         if finding.case_id != case.pk:
@@ -142,6 +147,7 @@ def query_answer(*, user, query: Query, text: str) -> Query:
     if query.case.center_id not in access.write_center_ids:
         raise PermissionDenied(CENTER_ONLY)
     _status(query, _ANSWERABLE, "answered")
+    _check_text(text)
     if not text.strip():
         raise ValidationError({"text": TEXT_REQUIRED})
     query.status = QueryStatus.ANSWERED
@@ -167,6 +173,7 @@ def query_reopen(*, user, query: Query, text: str) -> Query:
     query = _locked(query)
     _check_data_manager(user, query.case)
     _status(query, (QueryStatus.CLOSED,), "reopened")
+    _check_text(text)
     if not text.strip():
         raise ValidationError({"text": TEXT_REQUIRED})
     query.status, query.closed_at = QueryStatus.REOPENED, None

@@ -7,7 +7,7 @@ from django.utils import timezone
 from quality.hooks import case_changed
 from registry.access import access_for
 from registry.models import Case, Center
-from registry.pseudonyms import hospital_number_hash, new_registry_id
+from registry.pseudonyms import hospital_number_hash, new_registry_id, normalize_hospital_number
 from registry.services.errors import DuplicateRegistration, RecordsInvalid
 from registry.services.records import RecordChange, check_case_writable, records_save, save_audited
 from registry.validation import CaseState, violations
@@ -16,6 +16,10 @@ __all__ = ["CASE_FIELDS", "case_archive", "case_create", "case_lock", "case_rest
 
 CENTER_NOT_YOURS = "You cannot register cases for this center."
 HOSPITAL_NUMBER_REQUIRED = "Give the hospital's own number; only its keyed hash is stored."
+HOSPITAL_NUMBER_NO_CHARACTERS = (
+    "This hospital number has no letters or digits (spaces, dashes and dots are ignored when numbers are "
+    "compared). Type the number itself."
+)
 NOT_A_LEAD = "Only a lead of this center or the registry data manager can lock or unlock its cases."
 ALREADY_LOCKED = "This case is already locked."
 NOT_LOCKED = "This case is not locked."
@@ -23,6 +27,9 @@ RESTORE_DATA_MANAGER_ONLY = "Only the registry data manager can restore an archi
 RESTORE_REASON_REQUIRED = "Say why the case is restored; the reason is kept in its history."
 NOT_ARCHIVED = "This case is not archived."
 ARCHIVE_REASON_REQUIRED = "Say why the case is archived; the reason is kept in its history."
+REASON_MAX_LENGTH = 200
+REASON_TOO_LONG = f"Keep the reason to {REASON_MAX_LENGTH} characters; it is kept in the case's history."
+REASON_NUL = "The reason contains a NUL character (often pasted from another program): retype it."
 REGISTERED_AT_CENTER = (
     "This hospital number is already registered at this center as {registry_id}. "
     "Open that case instead of registering the child again."
@@ -56,6 +63,9 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
         raise TypeError(f"case_create() got unexpected fields: {sorted(unknown)}")
     if not hospital_number or not hospital_number.strip():
         raise ValidationError({"hospital_number": HOSPITAL_NUMBER_REQUIRED})
+    if not normalize_hospital_number(hospital_number):
+        # Every such number would hash alike and "duplicate" every other one.
+        raise ValidationError({"hospital_number": HOSPITAL_NUMBER_NO_CHARACTERS})
     # Lock the center row: two registrations of one number at one center cannot both pass the check below.
     center = Center.objects.select_for_update().get(pk=center.pk)
     number_hash = hospital_number_hash(hospital_number)
@@ -110,6 +120,7 @@ def case_archive(*, user, case: Case, reason: str) -> Case:
     """Take a case out of lists and analyses. Nothing is deleted; the data manager can see archived cases."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     check_case_writable(user, case)
+    _check_reason(reason)
     if not reason.strip():
         raise ValidationError({"reason": ARCHIVE_REASON_REQUIRED})
     case.archived_at, case.archived_by = timezone.now(), user
@@ -127,6 +138,7 @@ def case_restore(*, user, case: Case, reason: str) -> Case:
         raise PermissionDenied(RESTORE_DATA_MANAGER_ONLY)
     if not case.is_archived:
         raise ValidationError(NOT_ARCHIVED)
+    _check_reason(reason)
     if not reason.strip():
         raise ValidationError({"reason": RESTORE_REASON_REQUIRED})
     Center.objects.select_for_update().get(pk=case.center_id)
@@ -153,14 +165,24 @@ def case_lock(*, user, case: Case) -> Case:
 
 @transaction.atomic
 def case_unlock(*, user, case: Case, reason: str = "") -> Case:
+    """Open a locked case for edits again. A bad reason (too long, a NUL) refuses the unlock."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     _check_lead(user, case)
+    _check_reason(reason)
     if not case.is_locked:
         raise ValidationError(NOT_LOCKED)
     case.locked_at, case.locked_by = None, None
     case.version += 1
     save_audited(case, user=user, reason=f"unlocked: {reason}".strip().rstrip(":"))
     return case
+
+
+def _check_reason(reason: str) -> None:
+    """The reason goes into the case's history: refuse one that cannot be kept as typed."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": REASON_TOO_LONG})
+    if "\x00" in reason:
+        raise ValidationError({"reason": REASON_NUL})
 
 
 def _check_not_registered(*, center_id: int, number_hash: str, other_than: int | None = None) -> None:

@@ -133,9 +133,11 @@ def case_lock_view(request, pk):
 def case_unlock_view(request, pk):
     case, _ = get_case_for_user(request.user, pk)
     form = UnlockForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():  # a reason that cannot be kept refuses the unlock; nothing changes
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("registry:case_detail", pk=case.pk)
     try:
-        case_unlock(user=request.user, case=case, reason=reason)
+        case_unlock(user=request.user, case=case, reason=form.cleaned_data["reason"])
         messages.success(request, "Case unlocked.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

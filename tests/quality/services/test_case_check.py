@@ -110,6 +110,14 @@ def test_duplicates_are_found_on_both_sides_across_centers_and_close_together(
     assert not _open(mine, "DQ-DUP-001").exists()
 
 
+def test_a_look_alike_of_another_centers_number_is_found_as_a_duplicate(people, center_a, center_b):
+    # The same normalization as the refusal at entry: full-width letters, an en dash, Cyrillic look-alikes.
+    mine = make_case(people.entry_a, center_a, hospital_number="AB-7781")
+    theirs = make_case(people.entry_b, center_b, hospital_number="\u0410\u0412\u2013\uff17\uff17\uff18\uff11")
+    case_check(theirs)
+    assert _open(mine, "DQ-DUP-001").get().details == {"case_ids": [theirs.pk]}
+
+
 def test_same_birth_sex_and_diagnosis_date_is_a_likely_duplicate(people, center_a, center_b):
     first = make_full_case(people.entry_a, center_a)
     second = make_full_case(people.entry_b, center_b)  # same birth, sex and diagnosis date, other number

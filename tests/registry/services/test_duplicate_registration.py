@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from registry import models as m
-from registry.services.cases import REGISTERED_AT_CENTER, case_archive, case_create, case_restore
+from registry.services.cases import (
+    HOSPITAL_NUMBER_NO_CHARACTERS,
+    REGISTERED_AT_CENTER,
+    case_archive,
+    case_create,
+    case_restore,
+)
 from registry.services.errors import DuplicateRegistration
 from tests.factories import make_case
 
@@ -62,3 +68,29 @@ def test_the_service_check_runs_before_anything_is_written(people, center_a):
     with pytest.raises(DuplicateRegistration):
         case_create(user=people.entry_a, center=center_a, hospital_number="HN-1234", sex="F", birth_date="2020-01-01")
     assert m.Case.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first_number", "again"),
+    [
+        ("ZZ-7781", "ZZ\u200b7781"),  # zero-width space
+        ("ZZ-7781", "\uff3a\uff3a\uff17\uff17\uff18\uff11"),  # full-width
+        ("ZZ-7781", "ZZ\u20137781"),  # en dash
+        ("ZZ-7781", "ZZ\u202e7781"),  # right-to-left override
+        ("AB123", "\u0410\u0412123"),  # Cyrillic typed on the other keyboard layout
+    ],
+)
+def test_a_look_alike_of_a_registered_number_is_refused_as_the_same_child(people, center_a, first_number, again):
+    first = make_case(people.entry_a, center_a, hospital_number=first_number)
+    with pytest.raises(DuplicateRegistration) as caught:
+        make_case(people.entry_a, center_a, hospital_number=again)
+    assert caught.value.existing == first
+    assert m.Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("number", ["-", "...", "_/ .", "\u200b\u2013"])
+def test_a_number_with_no_letters_or_digits_is_refused(people, center_a, number):
+    with pytest.raises(ValidationError) as caught:
+        make_case(people.entry_a, center_a, hospital_number=number)
+    assert caught.value.message_dict == {"hospital_number": [HOSPITAL_NUMBER_NO_CHARACTERS]}
+    assert not m.Case.objects.exists()

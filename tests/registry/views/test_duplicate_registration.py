@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from registry import models as m
-from registry.services.cases import REGISTERED_AT_CENTER
+from registry.services.cases import HOSPITAL_NUMBER_NO_CHARACTERS, REGISTERED_AT_CENTER
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +42,23 @@ def test_the_same_number_at_another_center_is_registered(client, people, center_
     response = _register(client, center_a, "HN-778")
     assert response.status_code == 302
     assert m.Case.objects.filter(center=center_a).count() == 1
+
+
+def test_a_look_alike_of_a_registered_number_is_shown_as_the_existing_case(client, people, center_a):
+    first = make_case(people.entry_a, center_a, hospital_number="ZZ-7781")
+    client.force_login(people.entry_a)
+    response = _register(client, center_a, "\uff3a\uff3a\u200b\uff17\uff17\u2013\uff18\uff11")
+    assert response.status_code == 200
+    assert REGISTERED_AT_CENTER.format(registry_id=first.registry_id) in response.content.decode()
+    assert m.Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("number", ["-", "..."])
+def test_a_number_with_no_letters_or_digits_gets_a_field_error_and_nothing_is_registered(
+    client, people, center_a, number
+):
+    client.force_login(people.entry_a)
+    response = _register(client, center_a, number)
+    assert response.status_code == 200
+    assert response.context["form"].errors["hospital_number"] == [HOSPITAL_NUMBER_NO_CHARACTERS]
+    assert not m.Case.objects.exists()
