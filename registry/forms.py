@@ -39,6 +39,15 @@ class VersionedForm(forms.ModelForm):
                 field.widget = DATE
         offer_active_vocabulary(self)
 
+    def full_clean(self):
+        super().full_clean()
+        # An error on a hidden field (a row id, the version) would be marked on nothing the user can see.
+        hidden = [name for name in self.errors if name in self.fields and self.fields[name].widget.is_hidden]
+        if hidden:
+            for name in hidden:
+                del self._errors[name]
+            self.add_error(None, FORM_OUT_OF_DATE)
+
 
 def offer_active_vocabulary(form: forms.ModelForm) -> None:
     """Offer only the active entries of every vocabulary the form picks from (protocols, abnormalities, genes,
@@ -56,15 +65,6 @@ def offer_active_vocabulary(form: forms.ModelForm) -> None:
         else:
             in_use = [] if in_use is None else [getattr(in_use, "pk", in_use)]
         field.queryset = field.queryset.filter(Q(active=True) | Q(pk__in=in_use))
-
-    def full_clean(self):
-        super().full_clean()
-        # An error on a hidden field (a row id, the version) would be marked on nothing the user can see.
-        hidden = [name for name in self.errors if name in self.fields and self.fields[name].widget.is_hidden]
-        if hidden:
-            for name in hidden:
-                del self._errors[name]
-            self.add_error(None, FORM_OUT_OF_DATE)
 
 
 class CaseCreateForm(VersionedForm):
