@@ -179,6 +179,7 @@ def _case_urls(case) -> list[str]:
 
 def _shared_urls(cases) -> list[str]:
     from quality.models import Finding, Query
+    from quality.rules.registry import today_rule_ids
 
     urls = [
         reverse(name) for namespace in ("registry", "quality", "analytics") for name, p in _routes(namespace) if not p
@@ -188,6 +189,8 @@ def _shared_urls(cases) -> list[str]:
     urls += [f"{case_list}?q={case.registry_id}" for case in cases]
     urls += [f"{reverse('quality:finding_list')}?center={case.center.code}" for case in cases]
     urls += [reverse("quality:case_list") + f"?center={case.center.code}" for case in cases]
+    for rule_id in sorted(today_rule_ids()):  # the drill-downs of the rules whose first day dates a record
+        urls += [f"{reverse(name)}?rule={rule_id}" for name in ("quality:finding_list", "quality:case_list")]
     for name, params in _routes("quality"):
         if params == ["pk"] and "/cases/" not in reverse(name, kwargs={"pk": 1}):
             pks = (
@@ -491,3 +494,35 @@ def test_a_diagnosis_date_corrected_across_a_month_boundary_is_not_given_away_by
     assert len(diagnosis_dates_consistent_with(seen, case)) == 30
     history = client.get(reverse("registry:case_history", args=[case.pk])).content.decode()
     assert "diagnosis date: (changed; not shown in the pseudonymized view)" in history
+
+
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def test_the_day_a_reminder_starts_firing_changes_nothing_a_coordinator_sees(client, people, center_a):
+    # An overdue follow-up (DQ-FU-001) starts firing on the 366th day after the last contact: a coordinator who
+    # saw it appear would know that contact's exact date, and from its day offset the diagnosis date.
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from quality.services import case_check
+
+    case = make_full_case(people.entry_a, center_a, birth=BIRTHS[0])
+    last_contact = case.follow_ups.get().contact_date
+
+    def look_on(day: date, user) -> dict[str, list[str]]:
+        case_check(case, now=timezone.make_aware(datetime.combine(day, time(12))))
+        seen = look_at_everything(client, user, [case])
+        return {url: [_CSRF.sub("", text) for text in texts] for url, texts in seen.pages.items()}
+
+    quiet, firing = last_contact + timedelta(days=365), last_contact + timedelta(days=366)
+    before, after = look_on(quiet, people.coordinator), look_on(firing, people.coordinator)
+    assert {url: after[url] for url in before} == before
+    # The new finding's own address answers as an address that does not exist.
+    client.force_login(people.coordinator)
+    for url in set(after) - set(before):
+        assert client.get(url).status_code == 404, url
+    # The center still gets the reminder on its day.
+    findings = f"{reverse('quality:finding_list')}?rule=DQ-FU-001"
+    assert look_on(quiet, people.entry_a)[findings] != look_on(firing, people.entry_a)[findings]
