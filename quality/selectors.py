@@ -39,16 +39,14 @@ COMPLETENESS_RULES = frozenset(
 COMPLETENESS_STAGES = (Stage.DIAGNOSIS, Stage.CYTOGENETICS, Stage.TREATMENT, Stage.END_OF_INDUCTION, Stage.FOLLOW_UP)
 
 
-def _today_hidden(user, prefix: str = "") -> Q | None:
+def _today_hidden(user) -> Q | None:
     """The findings `user` may not see: those of rules that read today's date (``reads_today``), at centers
     where the user has no exact dates (registry.presentation's rule). The day such a rule starts firing dates
     a record exactly; None when the user sees exact dates everywhere."""
     access = access_for(user)
     if access.write_all:
         return None
-    return Q(**{f"{prefix}rule_id__in": sorted(today_rule_ids())}) & ~Q(
-        **{f"{prefix}case__center_id__in": sorted(access.write_center_ids)}
-    )
+    return Q(rule_id__in=sorted(today_rule_ids())) & ~Q(case__center_id__in=sorted(access.write_center_ids))
 
 
 def shows_today_rules_everywhere(user) -> bool:
@@ -69,13 +67,10 @@ def findings_for(user, *, open_only: bool = True) -> QuerySet[Finding]:
 def cases_with_findings(user, *, center: str = "", rule: str = "", severity: str = "", stage: str = ""):
     """The user's cases that have open findings (matching the filters), with their open errors, warnings and
     info and open queries counted, most errors first: the drill-down from a center or a rule to its cases."""
-    match = Q(quality_findings__resolved_at__isnull=True)
+    matching = findings_for(user)  # only the findings the user may see (`_today_hidden`)
     for value, lookup in ((rule, "rule_id"), (severity, "severity"), (stage, "stage")):
         if value:
-            match &= Q(**{f"quality_findings__{lookup}": value})
-    hidden = _today_hidden(user, "quality_findings__")
-    if hidden is not None:
-        match &= ~hidden
+            matching = matching.filter(**{lookup: value})
     cases = cases_for(user)
     if center:
         cases = cases.filter(center__code=center)
@@ -85,7 +80,7 @@ def cases_with_findings(user, *, center: str = "", rule: str = "", severity: str
         return Subquery(qs.order_by().values("case").annotate(n=Count("pk")).values("n"))
 
     return (
-        cases.filter(pk__in=cases.filter(match).values("pk"))
+        cases.filter(pk__in=matching.values("case"))
         .select_related("center")
         .annotate(
             n_errors=Coalesce(count(open_findings.filter(severity=Severity.ERROR)), 0),

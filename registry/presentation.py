@@ -21,13 +21,17 @@ visible fields gives the child's date of birth:
 - in the audit trail the diagnosis date (the anchor) shows only that it changed, never a value: a correction
   across a month boundary would otherwise give the exact date ("day +1 -> day 0" with the month moving back).
   Old values of other dates are shown only as changed: they were entered against an older anchor, and an
-  offset from today's anchor would put two anchors side by side. New values are offsets;
+  offset from today's anchor would put two anchors side by side. New values are offsets. A change's reason
+  is narrative text too;
+- anything that changes on the day a clinical date crosses a threshold (a data-quality rule that reads today's
+  date, ``reads_today``; follow-up completeness; the quality trend) is shown to the case's center and the data
+  manager only (quality.selectors): the day it changes dates the record;
 - a case without a diagnosis date has no anchor: its clinical dates are hidden.
 
-Residual risk, for a later issue: a reader who watches the case list or a case page day by day sees the
-diagnosis month and the age at diagnosis in days (and the offsets) change together when a diagnosis date is
-corrected across a month boundary, and that can still give the exact date. Data-quality rules that read today's
-date are shown to centers and the data manager only (quality.rules: ``reads_today``) for the same reason.
+Residual risk, for a later issue: a reader who looks at the case list or a case page before and after a
+diagnosis date is corrected across a month boundary sees the diagnosis month and the age at diagnosis in days
+(and the other dates' offsets) change together, and that can still give the exact date (month moved back by
+one, age one day less: the old date was the 1st of the later month).
 
 Pages use this through the template filters of ``registry/templatetags/case_dates.py``; selectors that build
 rows for pages call `dates_for` / `dates_policy`. Nothing else formats a case's dates for a pseudonymized reader.
