@@ -13,6 +13,7 @@ from django.utils import timezone
 from quality.models import Finding, QualitySnapshot, Query, QueryStatus, Severity, Stage
 from quality.rules import RULES
 from quality.rules.follow_up import FOLLOW_UP_DUE_DAYS
+from quality.rules.registry import today_rule_ids
 from registry.access import access_for, cases_for, centers_for
 from registry.choices import DEATH_KINDS
 from registry.models import Case, FollowUp, OutcomeEvent
@@ -38,28 +39,48 @@ COMPLETENESS_RULES = frozenset(
 COMPLETENESS_STAGES = (Stage.DIAGNOSIS, Stage.CYTOGENETICS, Stage.TREATMENT, Stage.END_OF_INDUCTION, Stage.FOLLOW_UP)
 
 
+def _today_hidden(user) -> Q | None:
+    """The findings `user` may not see: those of rules that read today's date (``reads_today``), at centers
+    where the user has no exact dates (registry.presentation's rule). The day such a rule starts firing dates
+    a record exactly; None when the user sees exact dates everywhere."""
+    access = access_for(user)
+    if access.write_all:
+        return None
+    return Q(rule_id__in=sorted(today_rule_ids())) & ~Q(case__center_id__in=sorted(access.write_center_ids))
+
+
+def shows_today_rules_everywhere(user) -> bool:
+    """False when some of the user's findings are left out (the dashboard says so)."""
+    access = access_for(user)
+    return access.write_all or centers_for(user).exclude(pk__in=access.write_center_ids).count() == 0
+
+
 def findings_for(user, *, open_only: bool = True) -> QuerySet[Finding]:
+    """The findings of the user's cases that the user may see (no date-revealing ones: `_today_hidden`)."""
     qs = Finding.objects.filter(case__in=cases_for(user))
+    hidden = _today_hidden(user)
+    if hidden is not None:
+        qs = qs.exclude(hidden)
     return qs.filter(resolved_at__isnull=True) if open_only else qs
 
 
 def cases_with_findings(user, *, center: str = "", rule: str = "", severity: str = "", stage: str = ""):
     """The user's cases that have open findings (matching the filters), with their open errors, warnings and
     info and open queries counted, most errors first: the drill-down from a center or a rule to its cases."""
-    match = Q(quality_findings__resolved_at__isnull=True)
+    matching = findings_for(user)  # only the findings the user may see (`_today_hidden`)
     for value, lookup in ((rule, "rule_id"), (severity, "severity"), (stage, "stage")):
         if value:
-            match &= Q(**{f"quality_findings__{lookup}": value})
+            matching = matching.filter(**{lookup: value})
     cases = cases_for(user)
     if center:
         cases = cases.filter(center__code=center)
-    open_findings = Finding.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
+    open_findings = findings_for(user).filter(case=OuterRef("pk"))
 
     def count(qs):
         return Subquery(qs.order_by().values("case").annotate(n=Count("pk")).values("n"))
 
     return (
-        cases.filter(pk__in=cases.filter(match).values("pk"))
+        cases.filter(pk__in=matching.values("case"))
         .select_related("center")
         .annotate(
             n_errors=Coalesce(count(open_findings.filter(severity=Severity.ERROR)), 0),
@@ -96,6 +117,7 @@ class CenterRow:
     open_queries: int = 0
     living: int = 0
     living_seen_12m: int = 0
+    follow_up_shown: bool = True  # False: the reader has no exact dates at this center (center_rows)
     incomplete_by_stage: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -121,15 +143,21 @@ def _living(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
     ).filter(dead=False)
 
 
-def center_rows(cases: QuerySet[Case], centers, *, today: date | None = None) -> list[CenterRow]:
+def center_rows(cases: QuerySet[Case], centers, *, today: date | None = None, user=None) -> list[CenterRow]:
     """Per center: cases, open findings by severity, cases with errors, open queries, completeness by stage,
-    and follow-up completeness (living children seen in the last 12 months). A fixed number of queries."""
+    and follow-up completeness (living children seen in the last 12 months). A fixed number of queries.
+
+    For `user`, findings they may not see are left out, and follow-up completeness too where they have no
+    exact dates: a living child drops out of "seen in 12 months" on an exact day."""
     today = today or timezone.localdate()
     rows = {c.pk: CenterRow(c.pk, c.code, c.name) for c in centers}
     for pk, n in cases.values_list("center").annotate(n=Count("pk")).order_by():
         if pk in rows:
             rows[pk].cases = n
     findings = Finding.objects.filter(case__in=cases, resolved_at__isnull=True)
+    hidden = None if user is None else _today_hidden(user)
+    if hidden is not None:
+        findings = findings.exclude(hidden)
     attr = {Severity.ERROR: "open_errors", Severity.WARNING: "open_warnings", Severity.INFO: "open_info"}
     for pk, severity, n in findings.values_list("case__center", "severity").annotate(n=Count("pk")).order_by():
         if pk in rows:
@@ -152,14 +180,20 @@ def center_rows(cases: QuerySet[Case], centers, *, today: date | None = None) ->
         .values_list("center")
         .annotate(n=Count("pk"), seen=Count("pk", filter=Q(last_contact__gte=cutoff)))
     )
+    exact = None if user is None else access_for(user)
     for pk, n, seen in living.order_by():
         if pk in rows:
             rows[pk].living, rows[pk].living_seen_12m = n, seen
+    if exact is not None:
+        for pk, row in rows.items():
+            if not exact.can_write_center(pk):
+                row.living = row.living_seen_12m = 0
+                row.follow_up_shown = False
     return list(rows.values())
 
 
 def overview(user) -> list[CenterRow]:
-    return center_rows(cases_for(user), centers_for(user))
+    return center_rows(cases_for(user), centers_for(user), user=user)
 
 
 @dataclass(frozen=True)
@@ -195,6 +229,9 @@ def rule_rows(user, center_codes: list[str]) -> list[RuleRow]:
 
 def trend(user, *, days: int = 90) -> list[dict]:
     """Open findings, queries and follow-up over the last `days` days, summed over the user's centers."""
+    if not shows_today_rules_everywhere(user):
+        # Snapshots count every finding and every living child: a day's change would date a record.
+        return []
     since = timezone.localdate() - timedelta(days=days)
     rows = (
         QualitySnapshot.objects.filter(center__in=centers_for(user), day__gte=since)
@@ -215,12 +252,15 @@ def trend(user, *, days: int = 90) -> list[dict]:
 
 def open_counts_by_case(cases) -> dict[int, tuple[int, int]]:
     """{case pk: (open queries, open error-level findings)} for a case queryset, in two queries. The analysis
-    dataset carries these per case, so every run can say how many included cases had open problems."""
+    dataset carries these per case, so every run can say how many included cases had open problems. Findings of
+    rules that read today's date are not counted: a pooled run's reader has no exact dates."""
     counts: dict[int, list[int]] = {}
     queries = Query.objects.filter(case__in=cases).exclude(status=QueryStatus.CLOSED)
     for pk, n in queries.values_list("case").annotate(n=Count("pk")).order_by():
         counts.setdefault(pk, [0, 0])[0] = n
-    errors = Finding.objects.filter(case__in=cases, resolved_at__isnull=True, severity=Severity.ERROR)
+    errors = Finding.objects.filter(case__in=cases, resolved_at__isnull=True, severity=Severity.ERROR).exclude(
+        rule_id__in=sorted(today_rule_ids())
+    )
     for pk, n in errors.values_list("case").annotate(n=Count("pk")).order_by():
         counts.setdefault(pk, [0, 0])[1] = n
     return {pk: (q, e) for pk, (q, e) in counts.items()}
@@ -239,6 +279,7 @@ def quality_counts_for_cases(case_ids) -> dict[str, int]:
         "with_error_findings": Finding.objects.filter(
             case_id__in=ids, resolved_at__isnull=True, severity=Severity.ERROR
         )
+        .exclude(rule_id__in=sorted(today_rule_ids()))
         .values("case")
         .distinct()
         .count(),

@@ -60,6 +60,7 @@ def dashboard(request):
             "trend": selectors.trend(user),
             "queries": queries[:20],
             "access": access_for(user),
+            "today_rules_hidden": not selectors.shows_today_rules_everywhere(user),
         },
     )
 

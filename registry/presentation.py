@@ -13,8 +13,25 @@ visible fields gives the child's date of birth:
   offset would narrow the diagnosis date to a few days;
 - bookkeeping timestamps (entered, changed, locked, flagged) are not clinical dates, but a record is often
   entered on the day it happened: they are shown to the month too;
-- dates typed into free text ("relapse on 12.03.2024") are replaced by ``[date]``;
+- narrative free text (notes, the exclusion note, "other" descriptions: `NARRATIVE_FIELDS`) is not shown at
+  all: no pattern finds every way to write a date ("the 20th of October", "20.X.2026", "2026年10月20日"), and
+  a note can also carry a name or a hospital number. Structured text that analyses need (ISCN strings, gene
+  symbols, protocol arms: `STRUCTURED_TEXT_FIELDS`) stays, with dates in it replaced by ``[date]``. Every text
+  field of a case record is in one of the two sets (a test keeps it so); fields with choices are codes;
+- in the audit trail the diagnosis date (the anchor) shows only that it changed, never a value: a correction
+  across a month boundary would otherwise give the exact date ("day +1 -> day 0" with the month moving back).
+  Old values of other dates are shown only as changed: they were entered against an older anchor, and an
+  offset from today's anchor would put two anchors side by side. New values are offsets. A change's reason
+  is narrative text too;
+- anything that changes on the day a clinical date crosses a threshold (a data-quality rule that reads today's
+  date, ``reads_today``; follow-up completeness; the quality trend) is shown to the case's center and the data
+  manager only (quality.selectors): the day it changes dates the record;
 - a case without a diagnosis date has no anchor: its clinical dates are hidden.
+
+Residual risk, for a later issue: a reader who looks at the case list or a case page before and after a
+diagnosis date is corrected across a month boundary sees the diagnosis month and the age at diagnosis in days
+(and the other dates' offsets) change together, and that can still give the exact date (month moved back by
+one, age one day less: the old date was the 1st of the later month).
 
 Pages use this through the template filters of ``registry/templatetags/case_dates.py``; selectors that build
 rows for pages call `dates_for` / `dates_policy`. Nothing else formats a case's dates for a pseudonymized reader.
@@ -31,10 +48,71 @@ from django.utils.dateformat import format as date_format
 
 from registry.access import access_for
 
-__all__ = ["EXACT_DATES", "HIDDEN", "REDACTED", "CaseDates", "DatesPolicy", "dates_for", "dates_policy", "redact_dates"]
+__all__ = [
+    "ANCHOR_FIELD",
+    "CHANGED",
+    "EXACT_DATES",
+    "HIDDEN",
+    "NARRATIVE_FIELDS",
+    "NOTE_HIDDEN",
+    "REDACTED",
+    "STRUCTURED_TEXT_FIELDS",
+    "CaseDates",
+    "DatesPolicy",
+    "FieldText",
+    "dates_for",
+    "dates_policy",
+    "is_narrative",
+    "redact_dates",
+]
 
 HIDDEN = "date hidden"
 REDACTED = "[date]"
+NOTE_HIDDEN = "(note hidden in the pseudonymized view)"
+CHANGED = "(changed; not shown in the pseudonymized view)"
+
+# The case's one calendar anchor, as (model label, field name).
+ANCHOR_FIELD = ("registry.diagnosis", "diagnosis_date")
+
+# Every text field of a case record without choices is in exactly one of these ("<model label>.<field>").
+# Narrative: typed by a person in their own words; never shown to a reader without exact dates.
+NARRATIVE_FIELDS = frozenset(
+    {
+        "registry.case.exclusion_note",
+        "registry.diagnosis.other_extramedullary",
+        "registry.supportivecare.note",
+        "registry.outcomeevent.note",
+        "registry.followup.note",
+    }
+)
+# Structured: values analyses read (dates in them are still replaced).
+STRUCTURED_TEXT_FIELDS = frozenset(
+    {
+        "registry.case.registry_id",
+        "registry.case.hospital_number_hash",
+        "registry.cytogeneticfinding.iscn",
+        "registry.cytogeneticfinding.gene_other",
+        "registry.treatment.arm",
+    }
+)
+
+
+def is_narrative(model_label: str, field_name: str) -> bool:
+    return f"{model_label}.{field_name}" in NARRATIVE_FIELDS
+
+
+@dataclass(frozen=True)
+class FieldText:
+    """A text value that knows which field it came from, so `CaseDates.text` can tell a note from a code."""
+
+    model_label: str
+    field_name: str
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
 _MONTHS = (
     "jan(?:uary|\\.)?|feb(?:ruary|\\.)?|mar(?:ch|\\.)?|apr(?:il|\\.)?|may|june?|july?|aug(?:ust|\\.)?"
     "|sep(?:t(?:ember)?|\\.)?|oct(?:ober|\\.)?|nov(?:ember|\\.)?|dec(?:ember|\\.)?"
@@ -89,9 +167,21 @@ class CaseDates:
         return date_format(value, "Y-m-d H:i" if self.exact else "Y-m")
 
     def text(self, value) -> str:
-        """Free text typed by a person: dates in it are replaced for a pseudonymized reader."""
+        """Text typed by a person: as it is, or for a pseudonymized reader a narrative field's value hidden and
+        dates replaced in anything else. Pass a `FieldText` (or use `field_text`) when the field is known."""
+        if isinstance(value, FieldText):
+            return self.field_text(value.model_label, value.field_name, value.value)
         value = "" if value is None else str(value)
         return value if self.exact else redact_dates(value)
+
+    def field_text(self, model_label: str, field_name: str, value) -> str:
+        """One text field's value: narrative text is hidden from a pseudonymized reader (when not empty)."""
+        value = "" if value is None else str(value)
+        if self.exact:
+            return value
+        if is_narrative(model_label, field_name):
+            return NOTE_HIDDEN if value else ""
+        return redact_dates(value)
 
 
 # For pages no pseudonymized reader reaches (the data manager's user pages): every date as it is.

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db.models import (
+    CharField,
     Count,
     DateField,
     DateTimeField,
@@ -18,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
 )
 from django.utils import timezone
 
@@ -25,7 +27,7 @@ from registry import models as m
 from registry.access import access_for, cases_for
 from registry.choices import EventKind
 from registry.derivation import derive_for_case
-from registry.presentation import CaseDates, dates_for
+from registry.presentation import ANCHOR_FIELD, CHANGED, NOTE_HIDDEN, CaseDates, FieldText, dates_for
 from registry.pseudonyms import hospital_number_hash
 from registry.services.audit import Change, describe_value, diff_records
 
@@ -154,7 +156,11 @@ def _details(record, fields) -> list[tuple[str, str]]:
         raw = value if value is not None else getattr(record, name)
         if raw in (None, "", False):
             continue
-        out.append((str(model._meta.get_field(name).verbose_name), describe_value(model, name, raw)))
+        field = model._meta.get_field(name)
+        shown = describe_value(model, name, raw)
+        if isinstance(field, (CharField, TextField)) and not field.choices:  # the template's text_of decides
+            shown = FieldText(model._meta.label_lower, name, shown)
+        out.append((str(field.verbose_name), shown))
     return out
 
 
@@ -295,11 +301,25 @@ def _shown_change(model, change: Change, older, newer, dates: CaseDates) -> Chan
     """An audit change with its values as this reader may see them (registry.presentation decides)."""
     if dates.exact:
         return change
+    label = model._meta.label_lower
     field = model._meta.get_field(change.field)
-    if isinstance(field, (DateField, DateTimeField)):  # DateTimeField is a DateField: dates.day handles both
-        old, new = getattr(older, change.field), getattr(newer, change.field)
-        return replace(change, old=dates.day(old) or "(empty)", new=dates.day(new) or "(empty)")
-    return replace(change, old=dates.text(change.old), new=dates.text(change.new))
+    old, new = getattr(older, change.field), getattr(newer, change.field)
+    if (label, change.field) == ANCHOR_FIELD:  # the anchor itself: only that it changed
+        return replace(change, old=CHANGED if old else "(empty)", new=CHANGED if new else "(empty)")
+    if isinstance(field, DateTimeField):  # bookkeeping: to the month
+        return replace(change, old=dates.stamp(old) or "(empty)", new=dates.stamp(new) or "(empty)")
+    if isinstance(field, DateField):  # an old value was entered against an older anchor: only that it changed
+        return replace(change, old=CHANGED if old else "(empty)", new=dates.day(new) or "(empty)")
+    return replace(
+        change,
+        old=change.old if old in (None, "") else dates.field_text(label, change.field, change.old),
+        new=change.new if new in (None, "") else dates.field_text(label, change.field, change.new),
+    )
+
+
+def _shown_reason(reason: str, dates: CaseDates) -> str:
+    """A change's reason is typed in a person's own words: narrative text (registry.presentation)."""
+    return reason if dates.exact or not reason else NOTE_HIDDEN
 
 
 def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]:
@@ -331,7 +351,7 @@ def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]
                     who=getattr(row.history_user, "username", "system"),
                     what=f"{model._meta.verbose_name}",
                     action=action,
-                    reason=row.history_change_reason or "",
+                    reason=_shown_reason(row.history_change_reason or "", dates),
                     changes=changes,
                 )
             )

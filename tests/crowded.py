@@ -17,11 +17,12 @@ from html.parser import HTMLParser
 from django.utils import timezone
 
 from quality.models import Finding, QueryStatus
+from quality.rules import RULES
 from quality.rules.follow_up import FOLLOW_UP_DUE_DAYS
 from quality.selectors import COMPLETENESS_RULES
 from quality.services import case_check, query_answer, query_close, query_open, registry_sweep
 from registry import models as m
-from registry.access import cases_for, centers_for
+from registry.access import access_for, cases_for, centers_for
 from registry.choices import DEATH_KINDS
 from registry.selectors import FOLLOW_UP_OVERDUE_DAYS
 from registry.services.cases import case_archive, case_lock
@@ -212,12 +213,17 @@ class CenterCount:
     open_queries: int = 0
     living: int = 0
     living_seen_12m: int = 0
+    follow_up_shown: bool = True
     incomplete_by_stage: Counter = field(default_factory=Counter)
 
 
 def quality_counts(user) -> dict:
     """The quality dashboard's figures for `user`, from one case at a time: per center, per rule (open findings,
-    cases, per center), per case (the drill-down), and the totals of the panel."""
+    cases, per center), per case (the drill-down), and the totals of the panel.
+
+    Where the user has no exact dates (registry.presentation: not the case's own center, not the data manager),
+    the findings of rules that read today's date are not counted and follow-up completeness is not shown."""
+    access = access_for(user)
     today = timezone.localdate()
     cutoff = today - timedelta(days=FOLLOW_UP_DUE_DAYS)
     centers = {c.code: CenterCount() for c in centers_for(user)}
@@ -226,7 +232,12 @@ def quality_counts(user) -> dict:
     for case in cases_for(user).select_related("center"):
         row = centers[case.center.code]
         row.cases += 1
-        findings = [f for f in case.quality_findings.all() if f.resolved_at is None]
+        exact = access.can_write_center(case.center_id)
+        findings = [
+            f
+            for f in case.quality_findings.all()
+            if f.resolved_at is None and (exact or not RULES[f.rule_id].reads_today)
+        ]
         severities = Counter(f.severity for f in findings)
         row.open_errors += severities["error"]
         row.open_warnings += severities["warning"]
@@ -236,7 +247,9 @@ def quality_counts(user) -> dict:
         row.open_queries += queries
         for stage in {f.stage for f in findings if f.rule_id in COMPLETENESS_RULES}:
             row.incomplete_by_stage[stage] += 1
-        if not _is_dead(case):
+        if not exact:
+            row.follow_up_shown = False
+        elif not _is_dead(case):
             row.living += 1
             last = _last_contact(case)
             row.living_seen_12m += last is not None and last >= cutoff

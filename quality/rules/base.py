@@ -72,6 +72,10 @@ class Rule:
     description: str
     fields: tuple[str, ...]
     check: Check
+    # The rule compares dates with the day the check runs (overdue, "not yet", "in the future"): the day it starts
+    # or stops firing dates the record exactly, so readers without exact dates never see its findings
+    # (quality.selectors; registry.presentation). A test runs every rule on two days and holds this mark true.
+    reads_today: bool = False
 
     @property
     def stage_label(self) -> str:

@@ -118,6 +118,7 @@ def _markers(context: CheckContext) -> Iterator[Hit]:
     stage=Stage.TREATMENT,
     description=f"An included case has its treatment recorded within {TREATMENT_GRACE_DAYS} days of diagnosis.",
     fields=("treatment.protocol", "treatment.start_date"),
+    reads_today=True,
 )
 def _treatment(context: CheckContext) -> Iterator[Hit]:
     state = context.state
@@ -148,6 +149,7 @@ def _interfant_inputs(context: CheckContext) -> Iterator[Hit]:
     stage=Stage.END_OF_INDUCTION,
     description="Once the protocol's end-of-induction day has passed, the response there is recorded.",
     fields=("responseassessment.marrow", "outcomeevent.kind"),
+    reads_today=True,
 )
 def _eoi_response(context: CheckContext) -> Iterator[Hit]:
     day = _eoi_due(context)
@@ -164,6 +166,7 @@ def _eoi_response(context: CheckContext) -> Iterator[Hit]:
     stage=Stage.END_OF_INDUCTION,
     description="Laboratory values after induction are recorded.",
     fields=("labpanel.post_induction",),
+    reads_today=True,
 )
 def _post_induction_labs(context: CheckContext) -> Iterator[Hit]:
     if _eoi_due(context) is None or context.derived.response.status == "induction_death":

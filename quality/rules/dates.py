@@ -46,6 +46,7 @@ rule(
     stage=Stage.ANY,
     description="No date is in the future (the center's today, in its time zone).",
     fields=("*.dates",),
+    reads_today=True,
 )(from_entry_rule("_dates_not_in_future"))
 
 

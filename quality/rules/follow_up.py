@@ -34,6 +34,7 @@ def _last_contact(state):
     stage=Stage.FOLLOW_UP,
     description=f"A living child has a contact in the last {FOLLOW_UP_DUE_DAYS} days.",
     fields=("followup.contact_date",),
+    reads_today=True,
 )
 def _overdue(context: CheckContext) -> Iterator[Hit]:
     if not _followed(context):

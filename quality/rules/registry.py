@@ -6,18 +6,20 @@ from collections.abc import Callable
 
 from quality.rules.base import Check, CheckContext, Hit, Rule
 
-__all__ = ["RULES", "evaluate", "rule"]
+__all__ = ["RULES", "evaluate", "rule", "today_rule_ids"]
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, *, severity: str, stage: str, description: str, fields: tuple[str, ...]) -> Callable:
-    """Register the decorated check under `rule_id`."""
+def rule(
+    rule_id: str, *, severity: str, stage: str, description: str, fields: tuple[str, ...], reads_today: bool = False
+) -> Callable:
+    """Register the decorated check under `rule_id`. ``reads_today``: the check reads the day it runs on."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES:
             raise ValueError(f"Data-quality rule {rule_id} is defined twice.")
-        RULES[rule_id] = Rule(rule_id, severity, stage, description, fields, check)
+        RULES[rule_id] = Rule(rule_id, severity, stage, description, fields, check, reads_today=reads_today)
         return check
 
     return register
@@ -26,3 +28,8 @@ def rule(rule_id: str, *, severity: str, stage: str, description: str, fields: t
 def evaluate(context: CheckContext) -> list[tuple[Rule, Hit]]:
     """Every (rule, hit) for one case, in rule-id order."""
     return [(r, hit) for r in sorted(RULES.values(), key=lambda r: r.id) for hit in r.run(context)]
+
+
+def today_rule_ids() -> frozenset[str]:
+    """The rules whose result depends on the day the check runs (``reads_today``)."""
+    return frozenset(rule_id for rule_id, r in RULES.items() if r.reads_today)

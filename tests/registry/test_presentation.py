@@ -6,7 +6,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from registry.presentation import HIDDEN, REDACTED, CaseDates, redact_dates
+from registry.presentation import (
+    HIDDEN,
+    NARRATIVE_FIELDS,
+    NOTE_HIDDEN,
+    REDACTED,
+    STRUCTURED_TEXT_FIELDS,
+    CaseDates,
+    FieldText,
+    redact_dates,
+)
 
 DX = date(2024, 3, 10)
 SHOWN = CaseDates(exact=True, anchor=DX)
@@ -56,3 +65,52 @@ def test_numbers_that_are_not_dates_stay():
     assert redact_dates("WBC 350.0, day 33, 46,XY,t(4;11)(q21;q23), MRD 0.01") == (
         "WBC 350.0, day 33, 46,XY,t(4;11)(q21;q23), MRD 0.01"
     )
+
+
+# --- free text: narrative hidden, structured text redacted ---------------------------------------------------
+
+TYPED_DATES = (
+    "1-Nov-2026",
+    "2026年10月20日",
+    "20 октября 2026",
+    "20.X.2026",
+    "Oct-20-2026",
+    "the 20th of October 2026",
+    "20261020",
+)
+
+
+def _text_fields():
+    from django.db import models
+
+    from registry import models as m
+
+    for model in (m.Case, *m.CASE_RECORD_MODELS):
+        for field in model._meta.get_fields():
+            if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+                yield f"{model._meta.label_lower}.{field.name}"
+
+
+def test_every_text_field_of_every_case_record_is_either_narrative_or_structured():
+    # A text field added later must be put in one of the two sets: a note left unclassified would be shown.
+    fields = set(_text_fields())
+    assert "registry.followup.note" in fields and "registry.cytogeneticfinding.iscn" in fields
+    assert fields - NARRATIVE_FIELDS - STRUCTURED_TEXT_FIELDS == set(), "classify these in registry.presentation"
+    assert not NARRATIVE_FIELDS & STRUCTURED_TEXT_FIELDS
+    assert not (NARRATIVE_FIELDS | STRUCTURED_TEXT_FIELDS) - fields, "no longer text fields of a case record"
+
+
+@pytest.mark.parametrize("typed", TYPED_DATES)
+def test_a_pseudonymized_reader_sees_no_narrative_text_at_all_whatever_way_a_date_is_written(typed):
+    note = f"seen {typed}, Ivanova, H-123456"
+    assert PSEUDONYMIZED.field_text("registry.followup", "note", note) == NOTE_HIDDEN
+    assert PSEUDONYMIZED.text(FieldText("registry.followup", "note", note)) == NOTE_HIDDEN
+    assert PSEUDONYMIZED.field_text("registry.followup", "note", "") == ""
+    assert SHOWN.field_text("registry.followup", "note", note) == note
+    assert SHOWN.text(FieldText("registry.followup", "note", note)) == note
+
+
+def test_structured_text_stays_visible_with_dates_replaced():
+    iscn = "46,XY,t(4;11)(q21;q23)"
+    assert PSEUDONYMIZED.field_text("registry.cytogeneticfinding", "iscn", iscn) == iscn
+    assert PSEUDONYMIZED.field_text("registry.treatment", "arm", "HR 2024-03-10") == f"HR {REDACTED}"

@@ -46,6 +46,8 @@ def _case_rows(html: str) -> dict[str, tuple]:
 
 def _center_row(code, c) -> list[str]:
     follow_up = f"{_pct(c.living_seen_12m, c.living)} ({c.living_seen_12m}/{c.living})" if c.living else "-"
+    if not c.follow_up_shown:
+        follow_up = "hidden"
     completeness = [_pct(c.cases - c.incomplete_by_stage[stage], c.cases) for stage in COMPLETENESS_STAGES]
     counts = (c.cases, _pct(c.cases - c.cases_with_errors, c.cases), c.open_errors, c.open_warnings, c.open_info)
     return [code, *map(str, counts), str(c.open_queries), follow_up, *completeness]
@@ -80,13 +82,26 @@ def test_every_figure_on_the_quality_dashboard_is_a_count_of_cases(client, peopl
         assert {row[0] for row in rows} == set(RULES)
         assert sum(r.findings for r in rule_rows(user, codes)) == sum(n for n, _, _ in rules.values())
 
-        # Trend: today's snapshot, summed over the user's centers
-        day = str(timezone.localdate())
-        figures = ("cases", "open_errors", "open_warnings", "open_info", "open_queries", "living_seen_12m", "living")
-        total = {name: sum(getattr(c, name) for c in centers.values()) for name in figures}
-        trend = [row for row in table["Trend (last 90 days)"] if row[0] == day]
-        counts = [str(total[name]) for name in figures[:5]]
-        assert trend == [[day, *counts, _pct(total["living_seen_12m"], total["living"])]], role
+        # Trend: today's snapshot, summed over the user's centers; none for a reader without exact dates somewhere
+        # (a day's change in the counts would date a record), and the page says why.
+        if not all(c.follow_up_shown for c in centers.values()):
+            assert "Trend (last 90 days)" not in table, role
+            assert "shown to the centers and the data manager only" in _get(client, "dashboard"), role
+        else:
+            day = str(timezone.localdate())
+            figures = (
+                "cases",
+                "open_errors",
+                "open_warnings",
+                "open_info",
+                "open_queries",
+                "living_seen_12m",
+                "living",
+            )
+            total = {name: sum(getattr(c, name) for c in centers.values()) for name in figures}
+            trend = [row for row in table["Trend (last 90 days)"] if row[0] == day]
+            counts = [str(total[name]) for name in figures[:5]]
+            assert trend == [[day, *counts, _pct(total["living_seen_12m"], total["living"])]], role
 
         # Drill-downs: findings per center and severity, and per rule; the cases behind them with their counts
         for code, c in centers.items():
