@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "registry.accounts.middleware.SessionTimeoutMiddleware",
     "registry.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Django's empty 405 (a GET on a POST-only address) gets a page with a sentence and a way back.
+    "registry.middleware.MethodNotAllowedPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Logs 403/404 answers on case, run and query routes (audit.AccessEvent).
     "audit.middleware.AccessRefusalMiddleware",
