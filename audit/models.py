@@ -12,8 +12,10 @@ class AccessEvent(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         SIGN_OUT = "sign_out", "Signed out"
         DOWNLOAD = "download", "Download"
+        TWO_FACTOR_REPLACED = "two_factor_replaced", "Authenticator replaced"
+        PASSWORD_CHANGE_FAILED = "password_change_failed", "Wrong current password"
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
     occurred_at = models.DateTimeField(db_index=True)
     # Users are never deleted (audit.signals refuses it), so PROTECT only states the rule again.
     user = models.ForeignKey(
