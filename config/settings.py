@@ -135,6 +135,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "registry.accounts.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# A wrong current password on the password change form counts as a failed sign-in too: axes keeps the form's
+# fields with the failure, so these are masked there like "password" (axes masks username and address too).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
 
 # Two-factor sign-in: required for the data manager, coordinators and staff (registry.accounts.policy), optional
 # for everybody else. Not read from the environment on purpose: only the test settings turn enforcement off,
