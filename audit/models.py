@@ -22,6 +22,8 @@ class AccessEvent(models.Model):
         REPORT_VIEWED = "report_viewed", "Report viewed"
         # The data manager let a throttled username sign in again (detail: the username and address released).
         LOCKOUT_RELEASED = "lockout_released", "Sign-in lockout released"
+        TWO_FACTOR_REPLACED = "two_factor_replaced", "Authenticator replaced"
+        PASSWORD_CHANGE_FAILED = "password_change_failed", "Wrong current password"
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     occurred_at = models.DateTimeField(db_index=True)

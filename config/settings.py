@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "registry.accounts.middleware.SessionTimeoutMiddleware",
     "registry.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Django's empty 405 (a GET on a POST-only address) gets a page with a sentence and a way back.
+    "registry.middleware.MethodNotAllowedPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Logs every 403, and every 404 on a route of the application (audit.AccessEvent).
     "audit.middleware.AccessRefusalMiddleware",
@@ -133,6 +135,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "registry.accounts.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# A wrong current password on the password change form counts as a failed sign-in too: axes keeps the form's
+# fields with the failure, so these are masked there like "password" (axes masks username and address too).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
 
 # Two-factor sign-in: required for the data manager, coordinators and staff (registry.accounts.policy), optional
 # for everybody else. Not read from the environment on purpose: only the test settings turn enforcement off,

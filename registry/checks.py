@@ -4,7 +4,7 @@ placeholders of docker/.env.example, and settings that switch sign-in protection
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 # The one list of placeholder markers. Development defaults start with "dev-only-"; every secret in
 # docker/.env.example starts with "change-me" (a test holds the example file to this).
@@ -65,3 +65,22 @@ def sign_in_protections_are_on(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def proxies_are_named(app_configs, **kwargs):
+    """Behind a reverse proxy (SECURE_PROXY_SSL_HEADER set) every request comes from the proxy's address unless
+    TRUSTED_PROXIES names it: the sign-in throttle would then count everybody's wrong passwords together, and
+    anyone could lock a username out for all."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not getattr(settings, "TRUSTED_PROXIES", None):
+        return [
+            Warning(
+                "SECURE_PROXY_SSL_HEADER is set, so a reverse proxy is in front, but TRUSTED_PROXIES is empty.",
+                hint=(
+                    "Set TRUSTED_PROXIES to the address the proxy connects from (see docker/.env.example): "
+                    "otherwise all clients share the proxy's address and anyone can lock any user out."
+                ),
+                id="registry.W012",
+            )
+        ]
+    return []

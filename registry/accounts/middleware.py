@@ -20,10 +20,10 @@ __all__ = ["SESSION_LAST_SEEN_KEY", "SESSION_STARTED_KEY", "SessionTimeoutMiddle
 SESSION_STARTED_KEY = "registry_signed_in_at"
 SESSION_LAST_SEEN_KEY = "registry_last_seen_at"
 # The last-seen time is written at most this often, so that reading pages does not write the session each time:
-# the idle timeout is exact to this many seconds.
+# the idle timeout is exact to this many seconds. Never more than half the idle timeout (last_seen_resolution).
 LAST_SEEN_RESOLUTION = 60
 
-SIGNED_OUT_IDLE = "You were signed out after {minutes} minutes without activity. Please sign in again."
+SIGNED_OUT_IDLE = "You were signed out after {duration} without activity. Please sign in again."
 SIGNED_OUT_EXPIRED = "Your sign-in expired after {hours} hours. Please sign in again."
 
 # Pages an unverified user needs to get verified (or to leave).
@@ -36,6 +36,27 @@ TWO_FACTOR_EXEMPT_VIEWS = frozenset(
         "accounts:recovery_codes",
     }
 )
+
+
+def last_seen_resolution(idle_timeout: int) -> float:
+    """How stale the stored last-seen time may get: LAST_SEEN_RESOLUTION, but at most half the idle timeout, so
+    that a short timeout still counts from the last request and not from the last write."""
+    return max(0, min(LAST_SEEN_RESOLUTION, idle_timeout / 2))
+
+
+def duration_text(seconds: int) -> str:
+    """A duration for people: "45 seconds", "1 minute", "30 minutes", "2 hours", "1 hour 30 minutes"."""
+
+    def unit(count: int, name: str) -> str:
+        return f"{count} {name}" if count == 1 else f"{count} {name}s"
+
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return unit(seconds, "second")
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = ([unit(hours, "hour")] if hours else []) + ([unit(minutes, "minute")] if minutes else [])
+    return " ".join(parts)
 
 
 def session_mark_signed_in(session, now: float | None = None) -> None:
@@ -72,8 +93,8 @@ class SessionTimeoutMiddleware:
         if now - started > settings.SESSION_COOKIE_AGE:
             return SIGNED_OUT_EXPIRED.format(hours=round(settings.SESSION_COOKIE_AGE / 3600, 1))
         if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-            return SIGNED_OUT_IDLE.format(minutes=settings.SESSION_IDLE_TIMEOUT // 60)
-        if now - last_seen >= LAST_SEEN_RESOLUTION:
+            return SIGNED_OUT_IDLE.format(duration=duration_text(settings.SESSION_IDLE_TIMEOUT))
+        if now - last_seen >= last_seen_resolution(settings.SESSION_IDLE_TIMEOUT):
             session[SESSION_LAST_SEEN_KEY] = now
         return None
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import logging
 
 from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,8 +23,9 @@ from registry.access import access_for
 
 __all__ = [
     "lockout_clear",
+    "lockouts_release_after_reset",
     "recovery_codes_regenerate",
-    "totp_device_pending",
+    "totp_device_start",
     "two_factor_confirm",
     "two_factor_verify",
 ]
@@ -32,18 +38,33 @@ CODE_INVALID = (
     "(wait a few seconds after several wrong tries), or one of your recovery codes."
 )
 NO_AUTHENTICATOR = "Set up an authenticator app first."
+SETUP_EXPIRED = (
+    "This setup was replaced by a newer one (the page was opened again, here or elsewhere). Scan the new code "
+    "below and enter a code from it."
+)
+PASSWORD_NEEDED = "Enter your current password to replace your authenticator."
+PASSWORD_WRONG = "That is not your current password."
 LOCKOUT_DATA_MANAGER_ONLY = "Only the registry data manager can release sign-in lockouts."
 NO_SUCH_LOCKOUT = "That lockout was already released."
 
 
-def totp_device_pending(*, user) -> TOTPDevice:
-    """The authenticator being set up: one unconfirmed device per user, kept until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice(user=user, name="Authenticator app", confirmed=False)
-        device.full_clean()
-        device.save()
+@transaction.atomic
+def totp_device_start(*, user) -> TOTPDevice:
+    """A new authenticator to set up, with a fresh secret. Any other unconfirmed one of this user is removed, so
+    a secret seen earlier (by whoever held the password then) can never be confirmed. The caller keeps the id in
+    the session that showed the secret and confirms only that one."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice(user=user, name="Authenticator app", confirmed=False)
+    device.full_clean()
+    device.save()
     return device
+
+
+def totp_device_pending(*, user, device_id) -> TOTPDevice | None:
+    """The unconfirmed authenticator with this id, if it is still this user's one being set up."""
+    if device_id is None:
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
 
 
 def _recovery_codes_replace(user) -> list[str]:
@@ -56,28 +77,56 @@ def _recovery_codes_replace(user) -> list[str]:
     return codes
 
 
-def two_factor_confirm(*, user, token: str) -> tuple[TOTPDevice, list[str]]:
-    """Confirm the pending authenticator with a code from it. It replaces any earlier authenticator, and a new
-    set of recovery codes replaces the old one. Returns (device, recovery codes); the codes are shown once.
+def two_factor_confirm(*, user, device_id, token: str, password: str = "") -> tuple[TOTPDevice, list[str], bool]:
+    """Confirm the authenticator being set up (`device_id`, the one shown in this session) with a code from it.
+    It replaces any earlier authenticator, and a new set of recovery codes replaces the old one; replacing asks
+    for the current `password` and tells the user by e-mail. Returns (device, recovery codes, replaced); the
+    codes are shown once.
 
-    Raises ValidationError(CODE_INVALID) for a wrong code, changing nothing but django-otp's throttle (which is
-    why the code is checked outside the transaction: a rollback would forget the wrong try)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    Raises ValidationError (SETUP_EXPIRED, {"password": ...}, {"code": CODE_INVALID}) changing nothing but
+    django-otp's throttle (which is why the code is checked outside the transaction: a rollback would forget the
+    wrong try). The caller counts a wrong password as a failed sign-in."""
+    device = totp_device_pending(user=user, device_id=device_id)
     if device is None:
-        raise ValidationError(NO_AUTHENTICATOR)
+        raise ValidationError(SETUP_EXPIRED)
+    replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if replacing:
+        if not password:
+            raise ValidationError({"password": PASSWORD_NEEDED})
+        if not user.check_password(password):
+            raise ValidationError({"password": PASSWORD_WRONG})
     if not device.verify_token(_clean(token)):
-        raise ValidationError(CODE_INVALID)
-    codes = _two_factor_confirm_device(user, device)
-    log.info("two-factor authenticator confirmed for user %s", user.pk)
-    return device, codes
+        raise ValidationError({"code": CODE_INVALID})
+    codes = _two_factor_confirm_device(user, device, replacing=replacing)
+    log.info("two-factor authenticator %s for user %s", "replaced" if replacing else "confirmed", user.pk)
+    return device, codes, replacing
 
 
 @transaction.atomic
-def _two_factor_confirm_device(user, device: TOTPDevice) -> list[str]:
+def _two_factor_confirm_device(user, device: TOTPDevice, *, replacing: bool) -> list[str]:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return _recovery_codes_replace(user)
+    codes = _recovery_codes_replace(user)
+    if replacing:
+        transaction.on_commit(lambda: _tell_authenticator_replaced(user.pk))
+    return codes
+
+
+def _tell_authenticator_replaced(user_pk: int) -> None:
+    """E-mail the owner that the authenticator and recovery codes were replaced (a mail failure is logged only:
+    the replacement stands, and the access log has it)."""
+    try:
+        user = get_user_model().objects.get(pk=user_pk)
+        if not user.email:
+            return
+        context = {"user": user, "site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}
+        subject = " ".join(render_to_string("emails/accounts/two_factor_replaced_subject.txt", context).split())
+        send_mail(
+            subject, render_to_string("emails/accounts/two_factor_replaced_body.txt", context), None, [user.email]
+        )
+    except Exception:
+        log.exception("could not tell user %s that their authenticator was replaced", user_pk)
 
 
 @transaction.atomic
@@ -131,3 +180,12 @@ def lockout_clear(*, actor, attempt_id: int) -> AccessAttempt:
     )
     attempt.delete()
     return attempt
+
+
+def lockouts_release_after_reset(*, user) -> int:
+    """After the owner chose a new password from an e-mailed link, the sign-in lockouts of their username end
+    (from every address): whoever guessed no longer matters. Returns how many were released."""
+    released = axes_reset(username=user.get_username())
+    if released:
+        log.warning("sign-in lockouts of user %s released by a password reset: %s", user.pk, released)
+    return released

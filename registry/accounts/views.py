@@ -8,8 +8,10 @@ from base64 import b32encode
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,13 +23,20 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
+from audit.models import AccessEvent
+from audit.services import access_event_record_quietly
 from registry.access import access_for
 from registry.accounts import services
-from registry.accounts.forms import CodeForm
+from registry.accounts.forms import CodeForm, TwoFactorSetupForm
 from registry.accounts.policy import two_factor_required
 from registry.accounts.qr import qr_svg
 
 RECOVERY_CODES_SESSION_KEY = "registry_recovery_codes"
+PENDING_DEVICE_SESSION_KEY = "registry_pending_authenticator"
+SIGNED_OUT_LOCKED = (
+    "Too many wrong passwords: you were signed out and signing in is locked for a while. Ask the registry data "
+    "manager to unlock it, or reset your password by e-mail."
+)
 SETUP_NOT_ALLOWED = (
     "You already have an authenticator: enter a code from it first, then you can replace it from your account page."
 )
@@ -65,6 +74,20 @@ def account(request):
     return render(request, "registration/account.html", context)
 
 
+def _count_wrong_password(request, user) -> bool:
+    """A wrong current password on a signed-in page counts as a failed sign-in: django-axes adds it to the
+    username's failures and locks the sign-in at AXES_FAILURE_LIMIT. Returns True when that locked it; the
+    caller then signs the session out."""
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def _signed_out_locked(request):
+    logout(request)
+    messages.error(request, SIGNED_OUT_LOCKED)
+    return redirect(settings.LOGIN_URL)
+
+
 @login_required
 def two_factor_setup(request):
     user = request.user
@@ -73,26 +96,49 @@ def two_factor_setup(request):
         messages.error(request, SETUP_NOT_ALLOWED)
         return redirect(_with_next(reverse("accounts:two_factor_verify"), request.GET.get("next", "")))
     next_url = _next_url(request)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device, codes = services.two_factor_confirm(user=user, token=form.cleaned_data["code"])
-        except ValidationError as exc:
-            form.add_error("code", exc)
-        else:
-            audit.access_event_record_second_factor_passed(request=request, device=device)
-            request.session.cycle_key()
-            otp_login(request, device)
-            request.session[RECOVERY_CODES_SESSION_KEY] = codes
-            return redirect(_with_next(reverse("accounts:recovery_codes"), next_url))
-    device = services.totp_device_pending(user=user)
+    replacing = _has_authenticator(user)
+    form = TwoFactorSetupForm(request.POST or None, replacing=replacing)
+    # The secret is bound to the session that was shown it: a GET makes a fresh one (removing any other one
+    # being set up), a POST confirms only the one whose id this session holds.
+    device = None
+    if request.method == "POST":
+        device_id = request.session.get(PENDING_DEVICE_SESSION_KEY)
+        if form.is_valid():
+            try:
+                device, codes, replaced = services.two_factor_confirm(
+                    user=user,
+                    device_id=device_id,
+                    token=form.cleaned_data["code"],
+                    password=form.cleaned_data.get("password", ""),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                if services.PASSWORD_WRONG in form.errors.get("password", []):
+                    access_event_record_quietly(kind=AccessEvent.Kind.PASSWORD_CHANGE_FAILED, request=request)
+                    if _count_wrong_password(request, user):
+                        return _signed_out_locked(request)
+            else:
+                request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
+                request.session.cycle_key()
+                otp_login(request, device)
+                if replaced:
+                    access_event_record_quietly(kind=AccessEvent.Kind.TWO_FACTOR_REPLACED, request=request)
+                else:
+                    # A first authenticator confirmed: this is where the sign-in completes.
+                    audit.access_event_record_second_factor_passed(request=request, device=device)
+                request.session[RECOVERY_CODES_SESSION_KEY] = codes
+                return redirect(_with_next(reverse("accounts:recovery_codes"), next_url))
+        device = services.totp_device_pending(user=user, device_id=device_id)
+    if device is None:
+        device = services.totp_device_start(user=user)
+        request.session[PENDING_DEVICE_SESSION_KEY] = device.pk
     context = {
         "form": form,
         "next": next_url,
         "secret": b32encode(device.bin_key).decode(),
         "otpauth_uri": device.config_url,
         "qr_svg": mark_safe(qr_svg(device.config_url)),  # our own generator's markup, no user text
-        "replacing": _has_authenticator(user),
+        "replacing": replacing,
     }
     return render(request, "registration/two_factor_setup.html", context)
 
@@ -179,3 +225,29 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         self.extra_email_context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}
         return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, where a wrong current password counts as a failed sign-in (and is logged): at
+    AXES_FAILURE_LIMIT the sign-in is locked and this session signed out, so the form cannot be used to guess."""
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            access_event_record_quietly(kind=AccessEvent.Kind.PASSWORD_CHANGE_FAILED, request=self.request)
+            if _count_wrong_password(self.request, self.request.user):
+                return _signed_out_locked(self.request)
+        return super().form_invalid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's set-a-new-password page (reset and invitation links). A deactivated user's link is shown as
+    invalid; a completed reset releases the sign-in lockouts of that username, as the lockout page promises."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.lockouts_release_after_reset(user=self.user)
+        return response

@@ -9,6 +9,7 @@ e-mailed to them; an existing user resets theirs from the sign-in page, to their
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -44,6 +45,10 @@ DATA_MANAGER_ONLY = "Only the registry data manager manages users and their role
 REASON_REQUIRED = "Say why; the reason is kept in the history."
 EMAIL_REQUIRED = "Give an e-mail address: the new user sets their password from the link sent there."
 EMAIL_TAKEN = "Another user has this e-mail address."
+USERNAME_TAKEN = (
+    "Another user has this username, or one that differs only in capital letters or look-alike characters "
+    "(such as ala.entry and Ala.Entry). Choose a clearly different username."
+)
 EMAIL_FIXED = "This user has set a password, so only they can change their e-mail address: a password reset goes to it."
 NOT_YOURSELF = "You cannot change your own account or roles; another data manager can."
 OPERATOR_ACCOUNT = "This is an operator (superuser) account; it is managed outside the registry."
@@ -89,6 +94,21 @@ def _check_email(email: str, *, exclude_pk=None) -> str:
     if others.exists():
         raise ValidationError({"email": EMAIL_TAKEN})
     return email
+
+
+def username_key(username: str) -> str:
+    """What two usernames must not share: the same text after Unicode compatibility normalisation (NFKC, which
+    makes full-width and other look-alike forms plain) and case folding."""
+    return unicodedata.normalize("NFKC", username or "").casefold()
+
+
+def _check_username(username: str) -> str:
+    username = unicodedata.normalize("NFKC", (username or "").strip())
+    key = username_key(username)
+    taken = get_user_model().objects.values_list("username", flat=True).iterator()
+    if key and any(username_key(other) == key for other in taken):
+        raise ValidationError({"username": USERNAME_TAKEN})
+    return username
 
 
 def _is_active_data_manager(user) -> bool:
@@ -162,7 +182,7 @@ def user_create(
     _check_manager(actor)
     reason = _reason(reason)
     user = get_user_model()(
-        username=(username or "").strip(),
+        username=_check_username(username),
         email=_check_email(email),
         first_name=first_name.strip(),
         last_name=last_name.strip(),

@@ -1,3 +1,4 @@
+import secrets
 from pathlib import Path
 from unittest import mock
 
@@ -7,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
-from registry.checks import is_placeholder, secrets_are_set
+from registry.checks import is_placeholder, proxies_are_named, secrets_are_set
 
 ENV_EXAMPLE = Path(__file__).resolve().parents[2] / "docker" / ".env.example"
 REAL_SECRETS = {"SECRET_KEY": "x" * 60, "REGISTRY_HMAC_KEY": "y" * 60}
@@ -68,3 +69,52 @@ def test_a_deployment_with_a_sign_in_protection_switched_off_is_refused(setting,
 def test_a_deployment_with_real_secrets_passes_the_registry_checks():
     with override_settings(**REAL_SECRETS, **PRODUCTION_SIGN_IN):
         _deploy_check()
+
+
+BEHIND_A_PROXY = {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")}
+
+
+def test_behind_a_proxy_without_trusted_proxies_the_deployment_check_warns():
+    with override_settings(**REAL_SECRETS, **PRODUCTION_SIGN_IN, **BEHIND_A_PROXY, TRUSTED_PROXIES=[]):
+        with pytest.raises(SystemCheckError, match=r"registry\.W012"):
+            call_command("check", deploy=True, fail_level="WARNING")
+        assert [w.id for w in proxies_are_named(None)] == ["registry.W012"]
+    with override_settings(**BEHIND_A_PROXY, TRUSTED_PROXIES=["172.30.0.1/32"]):
+        assert proxies_are_named(None) == []
+    with override_settings(SECURE_PROXY_SSL_HEADER=None, TRUSTED_PROXIES=[]):
+        assert proxies_are_named(None) == []
+
+
+# What the deployment check looks at and docker/.env.example sets.
+_DEPLOY_SETTINGS = (
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "TRUSTED_PROXIES",
+)
+
+
+def test_the_env_example_passes_the_deployment_check_at_warning_level_once_the_secrets_are_real(monkeypatch):
+    import importlib
+
+    import config.settings
+
+    example = _example()
+    assert example["SECURE_PROXY_SSL_HEADER"] and example["TRUSTED_PROXIES"]
+    for name, value in example.items():
+        monkeypatch.setenv(name, value)
+    try:
+        reloaded = importlib.reload(config.settings)
+        deployed = {name: getattr(reloaded, name) for name in _DEPLOY_SETTINGS}
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config.settings)
+    real_secrets = {**REAL_SECRETS, "SECRET_KEY": secrets.token_urlsafe(50)}
+    with override_settings(**real_secrets, **PRODUCTION_SIGN_IN, **deployed):
+        call_command("check", deploy=True, fail_level="WARNING")

@@ -32,7 +32,7 @@ def test_a_session_ends_after_thirty_idle_minutes(client, people, settings):
     assert response.url.startswith(reverse("login"))
     assert "_auth_user_id" not in client.session
     page = client.get(response.url)
-    assert SIGNED_OUT_IDLE.format(minutes=30) in page.content.decode()
+    assert SIGNED_OUT_IDLE.format(duration="30 minutes") in page.content.decode()
 
 
 def test_activity_within_the_idle_timeout_keeps_the_session_going(client, people):
@@ -77,3 +77,34 @@ def test_the_timeouts_come_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(config.settings)
+
+
+def test_a_short_idle_timeout_counts_from_the_last_request(client, people, settings):
+    settings.SESSION_IDLE_TIMEOUT = 30
+    client.force_login(people.entry_a)
+    # A request every 20 seconds, each within the 30-second timeout of the one before.
+    for seconds in (20, 40, 60, 80):
+        with _later(seconds):
+            assert client.get(CASES).status_code == 200, seconds
+    with _later(80 + 31):
+        assert client.get(CASES).status_code == 302
+
+
+def test_the_idle_message_says_how_long_in_words_people_use(client, people, settings):
+    settings.SESSION_IDLE_TIMEOUT = 45
+    client.force_login(people.entry_a)
+    with _later(50):
+        response = client.get(CASES)
+    page = client.get(response.url).content.decode()
+    assert "after 45 seconds without activity" in page
+    assert "0 minutes" not in page
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(1, "1 second"), (90, "2 minutes"), (60, "1 minute"), (3600, "1 hour"), (5400, "1 hour 30 minutes")],
+)
+def test_durations_are_written_out(seconds, text):
+    from registry.accounts.middleware import duration_text
+
+    assert duration_text(seconds) == text

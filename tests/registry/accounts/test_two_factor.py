@@ -1,12 +1,16 @@
 import re
 
 import pytest
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import AccessEvent
 from registry.accounts import services
 from registry.accounts.views import RECOVERY_CODES_GONE
+from tests.factories import PASSWORD
 from tests.registry.accounts.conftest import current_code, enrol
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor_enforced")]
@@ -148,15 +152,80 @@ def test_someone_holding_only_the_password_cannot_swap_in_their_own_authenticato
     assert list(TOTPDevice.objects.filter(user=people.coordinator)) == [device]
 
 
-def test_a_verified_user_can_move_to_another_authenticator(client, people):
-    old = enrol(people.entry_a)
+def test_a_verified_user_can_move_to_another_authenticator_with_their_password(
+    client, people, django_capture_on_commit_callbacks
+):
+    people.entry_a.email = "entry.a@example.org"
+    people.entry_a.save()
+    old = enrol(people.entry_a, recovery_codes=("oldcode1",))
     _signed_in(client, people.entry_a).post(VERIFY, {"code": current_code(old)})
-    client.get(SETUP)
+    page = client.get(SETUP)
+    assert 'name="password"' in page.content.decode()
     new = TOTPDevice.objects.get(user=people.entry_a, confirmed=False)
-    client.post(SETUP, {"code": current_code(new)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SETUP, {"code": current_code(new), "password": PASSWORD})
+    assert response.status_code == 302
     assert list(TOTPDevice.objects.filter(user=people.entry_a)) == [new]
     new.refresh_from_db()
     assert new.confirmed
+    assert not StaticToken.objects.filter(token="oldcode1").exists()
+    # The owner is told, and the access log has it.
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["entry.a@example.org"]
+    assert "authenticator was replaced" in mail.outbox[0].subject
+    assert "recovery codes" in mail.outbox[0].body
+    assert AccessEvent.objects.filter(kind="two_factor_replaced", user=people.entry_a).count() == 1
+
+
+def test_a_verified_session_cannot_replace_the_authenticator_without_the_password(client, people):
+    old = enrol(people.entry_a, recovery_codes=("oldcode1",))
+    _signed_in(client, people.entry_a).post(VERIFY, {"code": current_code(old)})
+    client.get(SETUP)
+    new = TOTPDevice.objects.get(user=people.entry_a, confirmed=False)
+    for password, message in (("", services.PASSWORD_NEEDED), ("wrong-password", services.PASSWORD_WRONG)):
+        response = client.post(SETUP, {"code": current_code(new), "password": password})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert list(TOTPDevice.objects.filter(user=people.entry_a, confirmed=True)) == [old]
+    assert StaticToken.objects.filter(token="oldcode1").exists()
+    assert mail.outbox == []
+    assert not AccessEvent.objects.filter(kind="two_factor_replaced").exists()
+    assert AccessEvent.objects.filter(kind="password_change_failed", user=people.entry_a).count() == 1
+
+
+def test_a_secret_seen_by_someone_holding_only_the_password_never_becomes_the_owners(people):
+    attacker, owner = _signed_in(Client(), people.manager), _signed_in(Client(), people.manager)
+    seen = attacker.get(SETUP).context["secret"]
+    attacker_device = TOTPDevice.objects.get(user=people.manager, confirmed=False)
+
+    # Later the owner sets up: a secret of their own.
+    page = owner.get(SETUP)
+    assert page.context["secret"] != seen
+    assert seen not in page.content.decode()
+    # The attacker can no longer confirm the secret they saw.
+    refused = attacker.post(SETUP, {"code": current_code(attacker_device)})
+    assert refused.status_code == 200
+    assert services.SETUP_EXPIRED in refused.content.decode()
+    assert not TOTPDevice.objects.filter(user=people.manager, confirmed=True).exists()
+
+    # The owner confirms the secret their own session was shown; the attacker's codes do not work.
+    owner_secret = owner.get(SETUP).context["secret"]
+    owner_device = TOTPDevice.objects.get(user=people.manager, confirmed=False)
+    assert owner_secret not in (seen, refused.context["secret"])
+    confirmed = owner.post(SETUP, {"code": current_code(owner_device)})
+    assert confirmed.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=people.manager)) == [owner_device]
+    assert services.two_factor_verify(user=people.manager, token=current_code(attacker_device)) is None
+
+
+def test_each_visit_to_the_setup_page_shows_a_fresh_secret_and_a_wrong_code_keeps_it(client, people):
+    _signed_in(client, people.manager)
+    first = client.get(SETUP).context["secret"]
+    second = client.get(SETUP).context["secret"]
+    assert first != second
+    retry = client.post(SETUP, {"code": "000000"})
+    assert retry.context["secret"] == second
+    assert TOTPDevice.objects.filter(user=people.manager).count() == 1
 
 
 def test_new_recovery_codes_replace_the_old_ones(client, people):

@@ -76,6 +76,14 @@ class TestUserCreate:
         assert "username" in error.value.message_dict
         assert get_user_model().objects.filter(username="new.entry").count() == 0
 
+    @pytest.mark.parametrize("look_alike", ["Entry_A", "ENTRY_A", "\uff45ntry_a", "entry\uff3fa"])
+    def test_it_refuses_a_username_that_differs_only_in_capitals_or_look_alike_characters(self, people, look_alike):
+        with pytest.raises(ValidationError) as error:
+            _create(people.manager, username=look_alike)
+        assert error.value.message_dict["username"] == [services.USERNAME_TAKEN]
+        assert get_user_model().objects.filter(username__iexact="entry_a").count() == 1
+        assert not get_user_model().objects.filter(email="new.entry@example.org").exists()
+
     def test_a_failed_role_undoes_the_new_user(self, people):
         with pytest.raises(ValidationError):
             _create(people.manager, role=Role.DATA_ENTRY, center=None)

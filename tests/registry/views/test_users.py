@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from registry.choices import Role
 from registry.models import Membership
 from registry.services import users as services
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,20 @@ def test_a_bad_new_user_form_shows_the_errors_and_saves_nothing(client, people):
     assert response.status_code == 200
     assert services.ROLE_NEEDS_CENTER in response.content.decode()
     assert not get_user_model().objects.filter(username="x").exists()
+
+
+def test_a_look_alike_username_is_refused_on_the_new_user_form(client, people):
+    UserFactory(username="ala.entry")
+    client.force_login(people.manager)
+    response = client.post(
+        reverse("registry:user_new"),
+        {"username": "Ala.Entry", "email": "ala2@example.org", "reason": "joins"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [services.USERNAME_TAKEN]
+    assert list(get_user_model().objects.filter(username__iexact="ala.entry").values_list("username", flat=True)) == [
+        "ala.entry"
+    ]
 
 
 def test_the_edit_form_cannot_make_anyone_superuser(client, people):
