@@ -119,13 +119,13 @@ def two_factor_setup(request):
                         return _signed_out_locked(request)
             else:
                 request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
+                # Before otp_login: a first authenticator confirmed completes the sign-in (logged); a replacement
+                # in a verified session does not.
+                audit.access_event_record_second_factor_passed(request=request, device=device)
                 request.session.cycle_key()
                 otp_login(request, device)
                 if replaced:
                     access_event_record_quietly(kind=AccessEvent.Kind.TWO_FACTOR_REPLACED, request=request)
-                else:
-                    # A first authenticator confirmed: this is where the sign-in completes.
-                    audit.access_event_record_second_factor_passed(request=request, device=device)
                 request.session[RECOVERY_CODES_SESSION_KEY] = codes
                 return redirect(_with_next(reverse("accounts:recovery_codes"), next_url))
         device = services.totp_device_pending(user=user, device_id=device_id)

@@ -111,5 +111,6 @@ def test_setting_up_the_first_authenticator_completes_the_sign_in_once(client, p
     # Moving to another authenticator later, already signed in, is not another sign-in.
     client.get(SETUP)
     other = TOTPDevice.objects.get(user=people.manager, confirmed=False)
-    assert client.post(SETUP, {"code": current_code(other)}).status_code == 302
+    assert client.post(SETUP, {"code": current_code(other), "password": PASSWORD}).status_code == 302
     assert AccessEvent.objects.filter(kind=AccessEvent.Kind.SIGN_IN).count() == 1
+    assert AccessEvent.objects.filter(kind=AccessEvent.Kind.TWO_FACTOR_REPLACED).count() == 1
