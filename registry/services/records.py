@@ -30,6 +30,10 @@ NO_SUCH_RECORD = (
     "Nothing was saved: reload the page and enter your changes again."
 )
 SAME_RECORD_TWICE = "The same record appears twice in this form. Nothing was saved: reload the page."
+RETIRED_CHOICE = (
+    "'{entry}' has been retired from the registry's list and cannot be chosen for a new or changed record. "
+    "Choose a current entry."
+)
 NOT_ARCHIVABLE = "A {what} is corrected, not archived: each case has one, and its history keeps every earlier value."
 
 
@@ -94,6 +98,22 @@ def _stale(current, expected_version: int | None) -> ValidationError | None:
     return ConcurrentEditError(CONCURRENT_EDIT.format(who=who, when=when_text, what=what), code="concurrent_edit")
 
 
+def _retired_choices(instance, current) -> dict[str, list[str]]:
+    """A deactivated vocabulary entry (any related model with an `active` flag) may stay on a record that
+    already uses it, but is never newly chosen: the same rule for forms, import and API."""
+    errors: dict[str, list[str]] = {}
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one or "active" not in {f.name for f in field.related_model._meta.concrete_fields}:
+            continue
+        value = getattr(instance, field.attname)
+        if value is None or (current is not None and getattr(current, field.attname) == value):
+            continue
+        entry = field.related_model._default_manager.filter(pk=value, active=False).first()
+        if entry is not None:
+            errors[field.name] = [RETIRED_CHOICE.format(entry=entry)]
+    return errors
+
+
 def _field_errors(violations_found, instance) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for violation in violations_found:
@@ -113,7 +133,8 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
     turned into a new record. Each change of an existing record (edit or archive) must carry the version it was
     made from (VERSION_REQUIRED) and is checked for a concurrent edit (an archived record is never edited),
     against its fields' validators, and, with every other change applied, against the entry rules of the whole
-    case. An archive archives the stored record: values changed on the instance are ignored. Any error raises
+    case. A deactivated vocabulary entry is refused unless the stored record already uses it (RETIRED_CHOICE).
+    An archive archives the stored record: values changed on the instance are ignored. Any error raises
     RecordsInvalid keyed by the change's index and nothing is written. Returns the saved instances.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -125,6 +146,7 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
     seen: set[tuple[type, int]] = set()
     for index, change in enumerate(changes):
         instance = change.instance
+        current = None
         if isinstance(instance, Case):
             if instance.pk != case.pk:
                 raise PermissionDenied(WRONG_CASE)
@@ -159,6 +181,10 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
                 instance.full_clean(exclude=["case"] if not isinstance(instance, Case) else None)
             except ValidationError as exc:
                 errors[index] = exc
+                continue
+            retired = _retired_choices(instance, current)
+            if retired:
+                errors[index] = ValidationError(retired)
                 continue
         state = state.with_record(instance, archived=change.archive)
 
