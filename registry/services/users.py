@@ -105,7 +105,8 @@ def username_key(username: str) -> str:
 def _check_username(username: str) -> str:
     username = unicodedata.normalize("NFKC", (username or "").strip())
     key = username_key(username)
-    taken = get_user_model().objects.values_list("username", flat=True).iterator()
+    # A plain list, not .iterator(): any() stops early and would leave a server-side cursor open on PostgreSQL.
+    taken = list(get_user_model().objects.values_list("username", flat=True))
     if key and any(username_key(other) == key for other in taken):
         raise ValidationError({"username": USERNAME_TAKEN})
     return username
@@ -127,7 +128,7 @@ def _keeps_a_data_manager(*, without_user=None, without_membership=None) -> bool
 def _end_sessions(user) -> int:
     """Delete every stored session of this user, so a signed-in browser is signed out on its next request."""
     ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in list(Session.objects.filter(expire_date__gt=timezone.now())):
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
             ended += 1
