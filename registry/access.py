@@ -40,11 +40,6 @@ class Access:
     is_coordinator: bool
 
     @property
-    def sees_identifiers(self) -> bool:
-        # Coordinators read pooled pseudonymized data: no dates of birth, no hospital-number hashes.
-        return not self.is_coordinator or self.write_all or bool(self.write_center_ids)
-
-    @property
     def has_any_role(self) -> bool:
         return self.read_all or bool(self.write_center_ids)
 

@@ -30,6 +30,7 @@ from registry.sections import SECTIONS
 from registry.services.cases import case_lock
 from registry.services.records import RecordChange, records_save
 from tests.factories import make_full_case
+from tests.registry.test_presentation import TYPED_DATES
 
 pytestmark = pytest.mark.django_db
 
@@ -255,16 +256,7 @@ def assert_no_birth_date_recoverable(seen: Seen, cases):
 # --- the cases -----------------------------------------------------------------------------------------------
 
 BIRTHS = (date(2020, 1, 1), date(2021, 5, 17), date(2022, 11, 3))
-# Ways to write a date no pattern is sure to find, with a name and a hospital number: free text a person typed.
-TYPED_DATES = (
-    "1-Nov-2026",
-    "2026年10月20日",
-    "20 октября 2026",
-    "20.X.2026",
-    "Oct-20-2026",
-    "the 20th of October 2026",
-    "20261020",
-)
+# Dates written in ways no pattern is sure to find, with a name and a hospital number: free text a person typed.
 TYPED = "also " + ", ".join(TYPED_DATES) + "; mother Ivanova, chart H-998877"
 
 
