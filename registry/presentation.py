@@ -79,6 +79,7 @@ ANCHOR_FIELD = ("registry.diagnosis", "diagnosis_date")
 NARRATIVE_FIELDS = frozenset(
     {
         "registry.case.exclusion_note",
+        "registry.case.center_case_number",
         "registry.diagnosis.other_extramedullary",
         "registry.supportivecare.note",
         "registry.outcomeevent.note",

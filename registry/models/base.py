@@ -30,3 +30,24 @@ class CaseRecord(TimeStamped):
 
     def case_id_for_scope(self) -> int:
         return self.case_id  # type: ignore[attr-defined]
+
+
+class NumberedRecord(CaseRecord):
+    """A record of which a case may have several: numbered 1, 2, 3... within its case and kind, so that a file
+    can name it (the import's `record` column) the same way in every registry it is exported to and from."""
+
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.number is None and self.case_id is not None:  # type: ignore[attr-defined]
+            self.number = next_number(type(self), self.case_id)  # type: ignore[attr-defined]
+        super().save(*args, **kwargs)
+
+
+def next_number(model, case_id: int) -> int:
+    """The next free record number of this kind in a case (callers hold the case's row lock)."""
+    top = model.objects.filter(case_id=case_id).aggregate(top=models.Max("number"))["top"]
+    return (top or 0) + 1

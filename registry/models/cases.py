@@ -7,6 +7,8 @@ from registry.choices import Exclusion, Sex
 from registry.models.base import CaseRecord
 from registry.models.centers import Center
 
+CASE_NUMBER_TAKEN = "Another case of this center already has this case number."
+
 
 class Case(CaseRecord):
     """One child. Pseudonymous: no names; the hospital number only as a keyed hash."""
@@ -14,6 +16,14 @@ class Case(CaseRecord):
     registry_id = models.CharField(max_length=20, unique=True, editable=False)
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="cases")
     hospital_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    # The center's own number for the child in its files (its study log, its spreadsheets): what an import file
+    # is keyed by. Seen by the center's users only, like the hospital number.
+    center_case_number = models.CharField(
+        "center's case number",
+        max_length=40,
+        blank=True,
+        help_text="Your center's own number for this child (e.g. from your study log). Import files use it.",
+    )
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_date = models.DateField()
     gestational_age_weeks = models.PositiveSmallIntegerField(
@@ -47,7 +57,13 @@ class Case(CaseRecord):
                 fields=["center", "hospital_number_hash"],
                 condition=models.Q(archived_at__isnull=True),
                 name="unique_live_hospital_number_per_center",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["center", "center_case_number"],
+                condition=models.Q(archived_at__isnull=True) & ~models.Q(center_case_number=""),
+                name="unique_live_case_number_per_center",
+                violation_error_message=CASE_NUMBER_TAKEN,
+            ),
         ]
 
     def __str__(self) -> str:

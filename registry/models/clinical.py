@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from registry.choices import FAB, CNSStatus, LabTimepoint, Lineage, MarkerResult, Subtype
 from registry.labs import LAB_FIELDS
-from registry.models.base import CaseRecord
+from registry.models.base import CaseRecord, NumberedRecord
 from registry.models.cases import Case
 from registry.models.vocabularies import ImmunoMarker
 
@@ -64,7 +64,7 @@ class LabPanel(CaseRecord):
         return f"{self.case} labs {self.timepoint}"
 
 
-class MarkerFinding(CaseRecord):
+class MarkerFinding(NumberedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="markers")
     marker = models.ForeignKey(ImmunoMarker, on_delete=models.PROTECT)
     result = models.CharField(max_length=10, choices=MarkerResult.choices)

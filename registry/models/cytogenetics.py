@@ -2,14 +2,14 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from registry.choices import GeneticMethod
-from registry.models.base import CaseRecord
+from registry.models.base import NumberedRecord
 from registry.models.cases import Case
 from registry.models.vocabularies import Abnormality, Gene
 
 OTHER_GENE = "OTHER"
 
 
-class CytogeneticFinding(CaseRecord):
+class CytogeneticFinding(NumberedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="findings")
     method = models.CharField(max_length=20, choices=GeneticMethod.choices)
     sample_date = models.DateField(null=True, blank=True)

@@ -3,12 +3,12 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from registry.choices import DeathCause, EventKind, RelapseSite, TreatmentPhase, VitalStatus
-from registry.models.base import CaseRecord
+from registry.models.base import NumberedRecord
 from registry.models.cases import Case
 from registry.models.vocabularies import AdverseEventType
 
 
-class OutcomeEvent(CaseRecord):
+class OutcomeEvent(NumberedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     event_date = models.DateField()
@@ -24,7 +24,7 @@ class OutcomeEvent(CaseRecord):
         return f"{self.case} {self.get_kind_display()} {self.event_date}"
 
 
-class AdverseEvent(CaseRecord):
+class AdverseEvent(NumberedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="adverse_events")
     event_type = models.ForeignKey(AdverseEventType, on_delete=models.PROTECT)
     grade = models.PositiveSmallIntegerField("CTCAE grade", validators=[MinValueValidator(1), MaxValueValidator(5)])
@@ -39,7 +39,7 @@ class AdverseEvent(CaseRecord):
         return f"{self.case} {self.event_type} grade {self.grade}"
 
 
-class FollowUp(CaseRecord):
+class FollowUp(NumberedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups")
     contact_date = models.DateField()
     vital_status = models.CharField(max_length=10, choices=VitalStatus.choices)

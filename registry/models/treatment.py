@@ -12,7 +12,7 @@ from registry.choices import (
     TransplantType,
     TreatmentPhase,
 )
-from registry.models.base import CaseRecord
+from registry.models.base import CaseRecord, NumberedRecord
 from registry.models.cases import Case
 from registry.models.vocabularies import Protocol
 
@@ -37,7 +37,7 @@ class Treatment(CaseRecord):
         return f"{self.case} {self.protocol}"
 
 
-class ResponseAssessment(CaseRecord):
+class ResponseAssessment(NumberedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
     assessment_date = models.DateField()
     day = models.PositiveSmallIntegerField(
@@ -67,7 +67,7 @@ class ResponseAssessment(CaseRecord):
         return f"{self.case} assessment {self.assessment_date}"
 
 
-class Transplant(CaseRecord):
+class Transplant(NumberedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transplants")
     transplant_date = models.DateField()
     transplant_type = models.CharField(max_length=20, choices=TransplantType.choices)
@@ -81,7 +81,7 @@ class Transplant(CaseRecord):
         return f"{self.case} HSCT {self.transplant_date}"
 
 
-class SupportiveCare(CaseRecord):
+class SupportiveCare(NumberedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supportive_care")
     kind = models.CharField(max_length=20, choices=SupportiveCareKind.choices)
     phase = models.CharField(max_length=20, choices=TreatmentPhase.choices, blank=True)

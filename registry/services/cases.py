@@ -37,6 +37,7 @@ REGISTERED_AT_CENTER = (
 
 # The case's own fields a user edits, in the order a form shows them.
 CASE_FIELDS = (
+    "center_case_number",
     "sex",
     "birth_date",
     "gestational_age_weeks",
