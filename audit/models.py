@@ -18,6 +18,10 @@ class AccessEvent(models.Model):
         TWO_FACTOR_FAILED = "two_factor_failed", "Second-factor code refused"
         SIGN_OUT = "sign_out", "Signed out"
         DOWNLOAD = "download", "Download"
+        # A data export or an import template (detail: what was exported, with the filters, in words).
+        EXPORT = "export", "Data export"
+        # An import file uploaded, checked or committed (object_id: the import job; detail: the step).
+        IMPORT = "import", "Data import"
         # A run's report page, which shows its figures inline (those are not logged one by one).
         REPORT_VIEWED = "report_viewed", "Report viewed"
         # The data manager let a throttled username sign in again (detail: the username and address released).
