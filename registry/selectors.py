@@ -363,3 +363,12 @@ def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]
 def case_derived(case: m.Case):
     """The derived classification and endpoints shown on the case page (never typed, always recomputed)."""
     return derive_for_case(case)
+
+
+def import_jobs_for(user) -> QuerySet[m.ImportJob]:
+    """The import jobs of the centers the user enters data for; the data manager sees every center's."""
+    access = access_for(user)
+    jobs = m.ImportJob.objects.select_related("center", "uploaded_by").defer("content")
+    if access.write_all:
+        return jobs
+    return jobs.filter(center_id__in=access.write_center_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import cases, sections, users
+from registry.views import cases, imports, sections, users
 
 app_name = "registry"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("cases/<int:pk>/unlock/", cases.case_unlock_view, name="case_unlock"),
     path("cases/<int:pk>/archive/", cases.case_archive_view, name="case_archive"),
     path("cases/<int:pk>/<slug:section>/", sections.case_section, name="case_section"),
+    # Imports; their key is job_pk, not pk, so the case access matrix leaves them out (tests/registry/transfer).
+    path("import/", imports.import_list, name="import_list"),
+    path("import/<int:job_pk>/", imports.import_detail, name="import_detail"),
+    path("import/<int:job_pk>/commit/", imports.import_commit, name="import_commit"),
+    path("import/<int:job_pk>/discard/", imports.import_abandon, name="import_abandon"),
     # The data manager's user pages; their key is user_pk, not pk, so the case access matrix leaves them out.
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_new, name="user_new"),

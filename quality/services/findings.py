@@ -159,6 +159,21 @@ def case_check(case: Case | int, *, now: datetime | None = None) -> list[Finding
     return findings
 
 
+def cases_check(case_ids, *, now: datetime | None = None) -> int:
+    """`case_check` for many cases at once (an import): one duplicate index for all of them. Returns how many
+    cases were checked, their duplicates' other registrations included."""
+    now = now or timezone.now()
+    ruleset = risk_ruleset()
+    index = DuplicateIndex.of(cases_for_system())
+    wanted = set(case_ids)
+    peers: set[int] = set()
+    for case in cases_for_system(include_archived=True).filter(pk__in=wanted).order_by("pk"):
+        peers |= _peer_ids(_check_one(case, now=now, ruleset=ruleset, index=index))
+    for case in cases_for_system(include_archived=True).filter(pk__in=peers - wanted):
+        _check_one(case, now=now, ruleset=ruleset, index=index)
+    return len(wanted | peers)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     cases: int

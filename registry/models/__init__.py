@@ -2,6 +2,7 @@ from registry.models.cases import Case
 from registry.models.centers import Center, Membership
 from registry.models.clinical import Diagnosis, LabPanel, MarkerFinding
 from registry.models.cytogenetics import CytogeneticFinding
+from registry.models.imports import ImportJob
 from registry.models.outcomes import AdverseEvent, FollowUp, OutcomeEvent
 from registry.models.treatment import ResponseAssessment, SupportiveCare, Transplant, Treatment
 from registry.models.vocabularies import (
@@ -25,6 +26,7 @@ __all__ = [
     "FollowUp",
     "Gene",
     "ImmunoMarker",
+    "ImportJob",
     "LabPanel",
     "MarkerFinding",
     "Membership",

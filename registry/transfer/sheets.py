@@ -315,7 +315,7 @@ SHEETS: tuple[Sheet, ...] = (
         m.AdverseEvent,
         "many",
         "treatment",
-        natural_key=("event_type", "onset_date", "grade"),
+        natural_key=("event_type", "onset_date"),
     ),
     _sheet("follow_up", "Follow-up contacts", m.FollowUp, "many", "follow-up", natural_key=("contact_date",)),
 )

@@ -37,6 +37,30 @@ _MANY = {
 _ONE = {Diagnosis: "diagnosis", Treatment: "treatment"}
 
 
+_RELATED = {CytogeneticFinding: ("abnormality", "gene_5p", "gene_3p"), Treatment: ("protocol",)}
+
+
+def load_states(cases) -> dict[int, CaseState]:
+    """`CaseState.load` for many cases at once: one query per kind of record, however many cases."""
+    cases = list(cases)
+    values: dict[int, dict[str, Any]] = {c.pk: {"case": c} for c in cases}
+    if not values:
+        return {}
+    for model, attr in {**_ONE, **_MANY}.items():
+        qs = model.objects.filter(case_id__in=list(values), archived_at__isnull=True).select_related(
+            *_RELATED.get(model, ())
+        )
+        found: dict[int, list] = {}
+        for record in qs.order_by("pk"):
+            found.setdefault(record.case_id, []).append(record)
+        for pk, entry in values.items():
+            records = found.get(pk, [])
+            for record in records:
+                record.case = entry["case"]
+            entry[attr] = (records[0] if records else None) if model in _ONE else tuple(records)
+    return {pk: CaseState(**entry) for pk, entry in values.items()}
+
+
 @dataclass(frozen=True)
 class CaseState:
     case: Case

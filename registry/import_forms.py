@@ -1,0 +1,28 @@
+from django import forms
+
+from registry.access import centers_for
+from registry.transfer.files import MAX_BYTES
+
+TOO_LARGE = "The file is larger than {mb} MB, the most the registry takes at once. Split it into several files."
+NO_FILE = "Choose the file to check: an Excel workbook (.xlsx), a CSV file or a .zip of CSV files."
+
+
+class ImportUploadForm(forms.Form):
+    center = forms.ModelChoiceField(queryset=None, help_text="The rows are imported into this center's cases.")
+    file = forms.FileField(
+        error_messages={"required": NO_FILE, "empty": NO_FILE},
+        help_text="The workbook template (.xlsx), or its CSV files (one, or several in a .zip).",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        centers = centers_for(user, writable=True)
+        self.fields["center"].queryset = centers
+        if centers.count() == 1:
+            self.fields["center"].initial = centers.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(TOO_LARGE.format(mb=MAX_BYTES // 2**20))
+        return upload
