@@ -5,7 +5,11 @@ from registry.access import access_for
 
 def registry(request):
     user = getattr(request, "user", None)
+    access = access_for(user)
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "IS_DATA_MANAGER": bool(user is not None and access_for(user).is_data_manager),
+        "IS_DATA_MANAGER": access.is_data_manager,
+        # A center's own users: the import template and their records' export are in their menu.
+        "IS_CENTER_USER": bool(access.write_center_ids),
+        "HAS_ROLE": access.has_any_role,
     }

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from registry.views import cases, sections, users
+from registry.views import cases, sections, transfer, users
 
 app_name = "registry"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("cases/<int:pk>/unlock/", cases.case_unlock_view, name="case_unlock"),
     path("cases/<int:pk>/archive/", cases.case_archive_view, name="case_archive"),
     path("cases/<int:pk>/<slug:section>/", sections.case_section, name="case_section"),
+    # The data dictionary, the import template and a center's own records (no pk: no case in the URL).
+    path("dictionary/", transfer.dictionary, name="dictionary"),
+    re_path(r"^dictionary\.(?P<fmt>csv|xlsx)$", transfer.dictionary_download, name="dictionary_download"),
+    re_path(r"^import/template\.(?P<fmt>xlsx|zip)$", transfer.import_template, name="import_template"),
+    re_path(r"^export/records\.(?P<fmt>xlsx|zip)$", transfer.records_export_view, name="records_export"),
     # The data manager's user pages; their key is user_pk, not pk, so the case access matrix leaves them out.
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_new, name="user_new"),
