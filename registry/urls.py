@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from registry.views import cases, imports, sections, users
+from registry.views import cases, imports, sections, transfer, users
 
 app_name = "registry"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("import/<int:job_pk>/", imports.import_detail, name="import_detail"),
     path("import/<int:job_pk>/commit/", imports.import_commit, name="import_commit"),
     path("import/<int:job_pk>/discard/", imports.import_abandon, name="import_abandon"),
+    # The data dictionary, the import template and a center's own records (no pk: no case in the URL).
+    path("dictionary/", transfer.dictionary, name="dictionary"),
+    re_path(r"^dictionary\.(?P<fmt>csv|xlsx)$", transfer.dictionary_download, name="dictionary_download"),
+    re_path(r"^import/template\.(?P<fmt>xlsx|zip)$", transfer.import_template, name="import_template"),
+    re_path(r"^export/records\.(?P<fmt>xlsx|zip)$", transfer.records_export_view, name="records_export"),
     # The data manager's user pages; their key is user_pk, not pk, so the case access matrix leaves them out.
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_new, name="user_new"),
