@@ -90,8 +90,7 @@ def read_upload(name: str, data: bytes, *, max_bytes: int = MAX_BYTES, max_rows:
     try:
         _read(name, data, collector, max_bytes)
     except _Stop as stop:
-        collector.problems.append(stop.problem)
-        collector.stopped = True
+        collector.stop(stop.problem)
     return collector.result()
 
 
@@ -115,8 +114,8 @@ def _read(name: str, data: bytes, collector: _Collector, max_bytes: int) -> None
         raise _stop(p.OLD_EXCEL)
     if content != "zip":
         raise _stop(p.NOT_WHAT_EXTENSION_SAYS.format(extension=extension, content=_CONTENT[content]))
-    archive = _open_zip(data)
-    is_workbook = "xl/workbook.xml" in archive.namelist()
+    archive = _open_zip(data, p.BROKEN_ZIP if extension == ".zip" else p.NOT_A_WORKBOOK)
+    is_workbook = "[Content_Types].xml" in archive.namelist()
     if extension == ".xlsx" and not is_workbook:
         raise _stop(p.NOT_WHAT_EXTENSION_SAYS.format(extension=extension, content=_CONTENT["zip"]))
     if extension == ".zip" and is_workbook:
@@ -124,7 +123,7 @@ def _read(name: str, data: bytes, collector: _Collector, max_bytes: int) -> None
     if is_workbook:
         _read_xlsx(data, collector)
     else:
-        _read_zip(archive, collector)
+        _read_zip(archive, collector, max_bytes)
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -162,7 +161,11 @@ class _Collector:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     n_rows: int = 0
-    stopped: bool = False
+    stopped: bool = False  # a file-level problem was found
+
+    def stop(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        self.stopped = True
 
     def result(self) -> ReadResult:
         if not self.stopped and self.n_rows == 0:
@@ -377,12 +380,12 @@ def _likely_encoding(data: bytes) -> str:
 # ---- zip archives and workbooks ------------------------------------------------------------------------------------
 
 
-def _open_zip(data: bytes) -> zipfile.ZipFile:
+def _open_zip(data: bytes, broken: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except Exception:  # zipfile raises many kinds on crafted bytes
-        raise _stop(p.NOT_A_WORKBOOK) from None
+        raise _stop(broken) from None
     if len(members) > MAX_MEMBERS:
         raise _stop(p.ZIP_BOMB.format(reason=f"{len(members)} files inside"))
     unpacked = sum(member.file_size for member in members)
@@ -396,7 +399,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _read_zip(archive: zipfile.ZipFile, collector: _Collector) -> None:
+def _read_zip(archive: zipfile.ZipFile, collector: _Collector, max_bytes: int) -> None:
     members = [m for m in archive.infolist() if not m.is_dir() and not _is_clutter(m.filename)]
     if any(m.filename.lower().endswith(_NESTED) for m in members):
         raise _stop(p.NESTED_ARCHIVE)
@@ -405,10 +408,13 @@ def _read_zip(archive: zipfile.ZipFile, collector: _Collector) -> None:
         if extension != ".csv":
             collector.unknown_sheet(member.filename, [(1, {0: member.filename})])
             continue
+        if member.file_size > max_bytes:
+            collector.stop(Problem(stem, None, "", "", p.TOO_LARGE.format(limit_mb=f"{max_bytes / 2**20:g}")))
+            continue
         try:
             data = archive.read(member)
         except Exception:  # a damaged or encrypted member
-            raise _stop(p.NOT_A_WORKBOOK) from None
+            raise _stop(p.BROKEN_ZIP) from None
         if data.startswith((_ZIP, _EMPTY_ZIP)):
             raise _stop(p.NESTED_ARCHIVE)
         try:
@@ -416,7 +422,7 @@ def _read_zip(archive: zipfile.ZipFile, collector: _Collector) -> None:
         except _Stop as stop:  # this file ends; the others are still read
             if stop.final:
                 raise
-            collector.problems.append(stop.problem)
+            collector.stop(stop.problem)
 
 
 def _is_clutter(name: str) -> bool:

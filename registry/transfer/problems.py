@@ -50,6 +50,9 @@ NOT_A_WORKBOOK = (
     "The file cannot be read as an Excel workbook (it is damaged or not made by a spreadsheet program). Open it in "
     'Excel or LibreOffice and save it again as "Excel Workbook (.xlsx)".'
 )
+BROKEN_ZIP = (
+    "The zip file is damaged or password-protected and cannot be unpacked. Make the zip again, without a password."
+)
 EMPTY_FILE = "The file has no data: fill in at least one row under the header row of a sheet."
 TOO_LARGE = "The file is larger than {limit_mb} MB, the most the registry takes at once. Split it into several files."
 TOO_MANY_ROWS = (

@@ -39,10 +39,16 @@ class Formula:
     text: str
     coordinate: str  # "C5"
 
+    def __str__(self) -> str:
+        return self.text
+
 
 @dataclass(frozen=True)
 class CellError:
     text: str  # "#N/A"
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass

@@ -545,3 +545,48 @@ def test_a_workbook_with_damaged_sheet_xml_gives_a_result(start, length, insert)
     xml = _SHEET_XML[:start] + insert + _SHEET_XML[start + length :]
     data = replace_member(xlsx({"cases": [CASE_HEADER, CASE_ROW]}), "xl/worksheets/sheet1.xml", xml)
     assert isinstance(read_upload("book.xlsx", data), ReadResult)
+
+
+# ---- damaged files and files in a zip --------------------------------------------------------------------------------
+
+
+def test_a_csv_cell_past_the_csv_readers_limit_stops_that_file():
+    data = csv_bytes([[*CASE_HEADER, "exclusion_note"], [*CASE_ROW, "x" * 200_000]])
+    result = read_upload("cases.csv", data)
+    reason = "field larger than field limit (131072)"
+    assert result.problems == [file_problem(p.BROKEN_CSV.format(reason=reason), sheet="cases", row=2)]
+
+
+def test_a_damaged_zip_is_refused():
+    data = zip_of({"cases.csv": csv_bytes([CASE_HEADER, CASE_ROW])})
+    assert read_upload("files.zip", data[:-30]).problems == [file_problem(p.BROKEN_ZIP)]
+    stored = zip_of({"cases.csv": csv_bytes([CASE_HEADER, CASE_ROW])}, compression=zipfile.ZIP_STORED)
+    corrupted = stored.replace(b"2019-07", b"2019-08")  # the member's checksum no longer matches
+    assert read_upload("files.zip", corrupted).problems == [file_problem(p.BROKEN_ZIP)]
+
+
+def test_a_bad_file_in_a_zip_is_listed_and_the_other_files_are_read():
+    data = zip_of(
+        {
+            "cases.csv": csv_bytes(_RUSSIAN, encoding="cp1251"),
+            "diagnosis.csv": csv_bytes(
+                [["case_number", "diagnosis_date", "lineage"], ["2019-07", "2019-05-14", "ALL"]]
+            ),
+            "notes.txt": b"call the lab",
+            "laboratory.csv": csv_bytes([["case_number", "timepoint"], *[["1", "baseline"]] * 300]),
+        }
+    )
+    result = read_upload("files.zip", data, max_bytes=len(data))
+    message = p.UNKNOWN_SHEET.format(suggestion="", names=SHEET_NAMES)
+    assert result.problems == [
+        file_problem(p.WRONG_ENCODING.format(encoding="Windows-1251 (Cyrillic)"), sheet="cases"),
+        Problem("notes.txt", None, "", "notes.txt", message),
+        file_problem(p.TOO_LARGE.format(limit_mb=f"{len(data) / 2**20:g}"), sheet="laboratory"),
+    ]
+    assert list(result.rows) == ["diagnosis"]
+
+
+def test_a_formula_in_the_header_row_is_an_unknown_column_shown_as_its_formula():
+    data = xlsx({"cases": [[*CASE_HEADER, "=A1"], CASE_ROW]}, raw=True)
+    result = read_upload("book.xlsx", data)
+    assert result.problems == [Problem("cases", 1, "=A1", "=A1", p.UNKNOWN_COLUMN.format(suggestion=""))]
