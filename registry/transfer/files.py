@@ -161,6 +161,7 @@ class _Collector:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     n_rows: int = 0
+    n_lines: int = 0  # blank rows too: a sheet of a million empty rows is refused, not read for minutes
     stopped: bool = False  # a file-level problem was found
 
     def stop(self, problem: Problem) -> None:
@@ -198,6 +199,9 @@ class _Collector:
             _check_delimiter(sheet, number, header)
         layout = _Layout(sheet, number, header, self.problems)
         for number, values in lines:
+            self.n_lines += 1
+            if self.n_lines > 2 * self.max_rows + 1000:
+                raise _stop(p.TOO_MANY_ROWS.format(limit=self.max_rows), sheet=sheet.name, row=number, final=True)
             if _blank_row(values):
                 continue
             self.n_rows += 1

@@ -230,7 +230,8 @@ class _SheetParser:
     def _cell(self) -> Any:
         kind, value = self.kind, self.value
         if self.formula is not None:
-            return Formula("=" + self.formula, f"{_letters(self.column)}{self.row}")
+            text = self.formula or "\u2026"  # a shared formula's other cells hold no text
+            return Formula("=" + text, f"{_letters(self.column)}{self.row}")
         if kind == "n":
             return None if value is None else self._number(value)
         if kind == "s":

@@ -590,3 +590,9 @@ def test_a_formula_in_the_header_row_is_an_unknown_column_shown_as_its_formula()
     data = xlsx({"cases": [[*CASE_HEADER, "=A1"], CASE_ROW]}, raw=True)
     result = read_upload("book.xlsx", data)
     assert result.problems == [Problem("cases", 1, "=A1", "=A1", p.UNKNOWN_COLUMN.format(suggestion=""))]
+
+
+def test_a_sheet_of_endless_blank_rows_is_refused_as_too_many_rows():
+    data = csv_bytes([CASE_HEADER, CASE_ROW, *[[""]] * 1100])
+    result = read_upload("cases.csv", data, max_rows=10)
+    assert result.problems == [file_problem(p.TOO_MANY_ROWS.format(limit=10), sheet="cases", row=1022)]

@@ -60,8 +60,9 @@ def big_workbook(n_cases: int) -> bytes:
     cases = book.create_sheet("cases")
     cases.append(["center", "case_number", "sex", "birth_date", "gestational_age_weeks", "down_syndrome"])
     lab = book.create_sheet("laboratory")
-    lab_columns = [c.name for c in sheets["laboratory"].field_columns if c.kind in ("decimal",)]
-    lab.append(["case_number", "timepoint", "sample_date", *lab_columns])
+    decimals = [c for c in sheets["laboratory"].field_columns if c.kind == "decimal"]
+    lab.append(["case_number", "timepoint", "sample_date", *[c.name for c in decimals]])
+    lab_values = [round((c.minimum + c.maximum) / 3, 1) for c in decimals]
     events = book.create_sheet("adverse_events")
     events.append(["case_number", "event_type", "grade", "onset_date", "phase"])
     follow = book.create_sheet("follow_up")
@@ -71,7 +72,7 @@ def big_workbook(n_cases: int) -> bytes:
         number = f"C{i:06d}"
         cases.append(["ALA", number, "MF"[i % 2], born, 38, "no"])
         for timepoint in ("baseline", "post_induction"):
-            lab.append([number, timepoint, born, *[10.5 for _ in lab_columns]])
+            lab.append([number, timepoint, born, *lab_values])
         for grade in range(1, 6):
             events.append([number, "febrile_neutropenia", grade, born, "induction"])
         for k in range(4):
