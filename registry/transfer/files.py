@@ -47,7 +47,10 @@ MAX_MEMBERS = 500
 MAX_RATIO = 100  # unpacked : packed, for a member over RATIO_FLOOR
 RATIO_FLOOR = 2**20
 # Sheets (or CSV files in a zip) that are notes for people, not data: never read, never a problem.
-IGNORED_SHEETS = frozenset({"readme", "read me", "instructions", "dictionary", "data dictionary", "data_dictionary"})
+# Sheets for people, not data: the template's and the export's own README and Codes sheets among them.
+IGNORED_SHEETS = frozenset(
+    {"readme", "read me", "instructions", "codes", "dictionary", "data dictionary", "data_dictionary"}
+)
 
 _ZIP = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
