@@ -1,8 +1,32 @@
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from registry.views import cases, imports, sections, transfer, users
 
 app_name = "registry"
+
+
+class _Formats:
+    """A download's format: one of a fixed few, so any other extension is a 404."""
+
+    regex = ""
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class TableFormat(_Formats):
+    regex = "csv|xlsx"
+
+
+class WorkbookFormat(_Formats):
+    regex = "xlsx|zip"  # the workbook, or its sheets as CSV files in a zip
+
+
+register_converter(TableFormat, "table_format")
+register_converter(WorkbookFormat, "workbook_format")
 
 urlpatterns = [
     path("", cases.dashboard, name="dashboard"),
@@ -22,9 +46,9 @@ urlpatterns = [
     path("import/<int:job_pk>/discard/", imports.import_abandon, name="import_abandon"),
     # The data dictionary, the import template and a center's own records (no pk: no case in the URL).
     path("dictionary/", transfer.dictionary, name="dictionary"),
-    re_path(r"^dictionary\.(?P<fmt>csv|xlsx)$", transfer.dictionary_download, name="dictionary_download"),
-    re_path(r"^import/template\.(?P<fmt>xlsx|zip)$", transfer.import_template, name="import_template"),
-    re_path(r"^export/records\.(?P<fmt>xlsx|zip)$", transfer.records_export_view, name="records_export"),
+    path("dictionary.<table_format:fmt>", transfer.dictionary_download, name="dictionary_download"),
+    path("import/template.<workbook_format:fmt>", transfer.import_template, name="import_template"),
+    path("export/records.<workbook_format:fmt>", transfer.records_export_view, name="records_export"),
     # The data manager's user pages; their key is user_pk, not pk, so the case access matrix leaves them out.
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_new, name="user_new"),

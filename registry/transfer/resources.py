@@ -16,7 +16,17 @@ from import_export import fields, resources, widgets
 
 from registry import models as m
 from registry.pseudonyms import hospital_number_hash, new_registry_id
-from registry.transfer.sheets import BOOLEAN_FALSE, BOOLEAN_TRUE, SHEETS, Column, Kind, Role, Sheet, format_cell
+from registry.transfer.sheets import (
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    SHEETS,
+    Column,
+    Kind,
+    Role,
+    Sheet,
+    format_cell,
+    vocabulary_code,
+)
 
 __all__ = ["VocabularyWidget", "YesNoWidget", "resource_for", "resources_by_sheet"]
 
@@ -47,7 +57,7 @@ class VocabularyWidget(widgets.ForeignKeyWidget):
         return {"code": str(value).strip()}
 
     def render(self, value, obj=None, **kwargs):
-        return format_cell(Column("x", "x", Kind.VOCABULARY), value) or ""
+        return vocabulary_code(value)
 
 
 def _widget(column: Column) -> widgets.Widget:
@@ -120,8 +130,8 @@ def _field(sheet: Sheet, column: Column) -> fields.Field:
         return _key_field(sheet, column)
     if column.role == Role.HOSPITAL_NUMBER:
         return _hospital_field(column)
-    return fields.Field(column.attname.removesuffix("_id") if column.kind == Kind.VOCABULARY else column.name,
-                        column.name, _widget(column), dehydrate_method=_field_value(column))  # fmt: skip
+    # A vocabulary field's attribute is the relation itself (the widget looks the entry up by its code).
+    return fields.Field(column.name, column.name, _widget(column), dehydrate_method=_field_value(column))
 
 
 def _import_id_fields(sheet: Sheet) -> tuple[str, ...]:

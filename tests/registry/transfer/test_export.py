@@ -180,3 +180,11 @@ def test_registry_wide_roles_get_403_and_nothing_is_logged_as_an_export(client, 
     assert response.status_code == 403
     assert case_a.registry_id not in response.content.decode()
     assert not AccessEvent.objects.filter(kind=AccessEvent.Kind.EXPORT).exists()
+
+
+def test_a_child_sheet_reimports_through_django_import_exports_path_unchanged(people, case_a):
+    resource = resource_for(sheet_for(m.MarkerFinding))()
+    dataset = resource.export(queryset=m.MarkerFinding.objects.filter(case=case_a))
+    result = resource.import_data(dataset, dry_run=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["skip"]  # found by registry ID and record; nothing new

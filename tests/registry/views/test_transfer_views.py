@@ -66,3 +66,11 @@ def test_the_menu_has_the_dictionary_for_every_role_and_the_export_for_center_us
         body = client.get(reverse("registry:dashboard")).content.decode()
         assert f'<a href="{reverse("registry:dictionary")}">Data dictionary</a>' in body, who
         assert (export in body) == (who in CENTER_USERS), who
+
+
+def test_a_center_user_may_narrow_the_export_to_one_of_their_centers_but_not_name_another(client, people, case_a):
+    client.force_login(people.entry_a)
+    url = reverse("registry:records_export", args=["zip"])
+    assert client.get(url + "?center=AAA").status_code == 200
+    assert client.get(url + "?center=B-CTR").status_code == 403
+    assert client.get(url + "?center=AAA&center=B-CTR").status_code == 403
