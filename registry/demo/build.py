@@ -90,7 +90,8 @@ def build_case(plan: CasePlan, *, center: m.Center, entry_user, lead_user, vocab
         center=center,
         hospital_number=plan.hospital_number,
         registry_id=plan.registry_id,
-        **plan.case_fields,
+        # The center's own number, as its study log would have it: what its import files are keyed by.
+        **{"center_case_number": f"{plan.center}-{plan.number:05d}", **plan.case_fields},
     )
     for records, reason in (
         (plan.workup, "diagnostic work-up"),
