@@ -43,6 +43,9 @@ __all__ = ["DatasetRows", "build_dataset", "dataset_from_rows", "dataset_rows", 
 # A living child last seen more than this many days before the data cut is not "followed".
 FOLLOWED_DAYS = 365
 TRM_CAUSE = "trm"
+WBC_HIGH = 300  # x10^9/L: wbc_ge_300
+# exclusion_reason of an excluded case whose reason was not recorded.
+EXCLUDED_NO_REASON = "excluded"
 
 DatasetRows = dict[str, list[dict[str, Any]]]
 
@@ -166,10 +169,10 @@ def _case_row(state: CaseState, derived: d.DerivedCase, data_cut: date) -> dict[
         "fab": _blank_to_none(diagnosis.fab) if diagnosis else None,
         "cns_status": _blank_to_none(diagnosis.cns_status) if diagnosis else None,
         "down_syndrome": case.down_syndrome,
-        "exclusion_reason": (case.exclusion_reason or "excluded") if case.excluded else "",
+        "exclusion_reason": (case.exclusion_reason or EXCLUDED_NO_REASON) if case.excluded else "",
         "protocol": treatment.protocol.name if treatment else None,
         "steroid_response": _blank_to_none(treatment.steroid_response) if treatment else None,
-        "wbc_ge_300": None if wbc is None else wbc >= 300,
+        "wbc_ge_300": None if wbc is None else wbc >= WBC_HIGH,
         "trm": any(e.death_cause == TRM_CAUSE for e in deaths),
         "death_cause": _blank_to_none(deaths[0].death_cause) if deaths else None,
         "relapse_site": _blank_to_none(relapses[0].relapse_site) if relapses else None,

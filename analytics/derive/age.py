@@ -15,12 +15,15 @@ from dateutil.relativedelta import relativedelta
 
 from . import reasons
 
-__all__ = ["CAL_MAX_DAYS", "INFANT_MAX_DAYS", "AgeResult", "derive_age"]
+__all__ = ["AGE_CLASSES", "CAL_MAX_DAYS", "INFANT_MAX_DAYS", "AgeResult", "derive_age"]
 
 # Congenital acute leukemia: diagnosed within the first 28 days of life.
 CAL_MAX_DAYS = 28
 # Infant: under 365 days (seeds 001 and 003).
 INFANT_MAX_DAYS = 364
+# The age classes, most specific first; the data dictionary lists them from here.
+AGE_CLASSES = ("CAL", "early_infant", "infant", "older", "unknown")
+CAL, EARLY_INFANT, INFANT, OLDER, UNKNOWN = AGE_CLASSES
 
 
 @dataclass(frozen=True)
@@ -52,20 +55,20 @@ def derive_age(birth_date: date | None, diagnosis_date: date | None) -> AgeResul
     AgeResult
     """
     if birth_date is None:
-        return AgeResult(None, "unknown", None, reasons.BIRTH_DATE_MISSING)
+        return AgeResult(None, UNKNOWN, None, reasons.BIRTH_DATE_MISSING)
     if diagnosis_date is None:
-        return AgeResult(None, "unknown", None, reasons.DIAGNOSIS_DATE_MISSING)
+        return AgeResult(None, UNKNOWN, None, reasons.DIAGNOSIS_DATE_MISSING)
     days = (diagnosis_date - birth_date).days
     if days < 0:
-        return AgeResult(None, "unknown", None, reasons.DIAGNOSIS_BEFORE_BIRTH)
+        return AgeResult(None, UNKNOWN, None, reasons.DIAGNOSIS_BEFORE_BIRTH)
 
     if days <= CAL_MAX_DAYS:
-        age_class = "CAL"
+        age_class = CAL
     elif diagnosis_date <= birth_date + relativedelta(months=3):
-        age_class = "early_infant"
+        age_class = EARLY_INFANT
     elif days <= INFANT_MAX_DAYS:
-        age_class = "infant"
+        age_class = INFANT
     else:
-        age_class = "older"
+        age_class = OLDER
     lt_6_months = diagnosis_date < birth_date + relativedelta(months=6)
     return AgeResult(days, age_class, lt_6_months)

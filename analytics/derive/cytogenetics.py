@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import reasons
-from .records import Finding, RiskRule, RiskRuleSet
+from .records import RISK_CLASSES, Finding, RiskRule, RiskRuleSet
 
 __all__ = [
+    "KMT2A_PARTNER_CODES",
     "KMT2A_SCREENING_METHODS",
+    "KMT2A_STATUSES",
+    "RISK_CLASS_CODES",
     "SEED000_RULES_V1",
     "Kmt2aResult",
     "RiskClassResult",
@@ -20,6 +23,14 @@ __all__ = [
 ]
 
 KMT2A = "KMT2A"
+# Derived codes, listed here for the data dictionary and used below.
+KMT2A_STATUSES = ("rearranged", "germline", "not_tested", "unknown")
+REARRANGED, GERMLINE, NOT_TESTED, UNKNOWN = KMT2A_STATUSES
+# The partner column holds a gene symbol, or one of these.
+KMT2A_PARTNER_CODES = ("unknown_partner", "unknown", "not_applicable")
+UNKNOWN_PARTNER, PARTNER_UNKNOWN, PARTNER_NOT_APPLICABLE = KMT2A_PARTNER_CODES
+RISK_CLASS_CODES = (*RISK_CLASSES, "unknown")  # the rule table's classes, and unknown when nothing is recorded
+FAVORABLE, INTERMEDIATE, UNFAVORABLE, RISK_UNKNOWN = RISK_CLASS_CODES
 # Methods that look at the KMT2A locus itself: a negative result from one of them is evidence of germline
 # KMT2A. A karyotype misses cryptic rearrangements, and WES/Sanger do not see translocations, so they can
 # show a rearrangement but never exclude one.
@@ -148,28 +159,28 @@ def derive_kmt2a(findings: Iterable[Finding]) -> Kmt2aResult:
     """
     results = [f for f in findings if _has_result(f)]
     if not results:
-        return Kmt2aResult("unknown", "unknown", reasons.KMT2A_NO_FINDINGS, reasons.KMT2A_STATUS_UNKNOWN)
+        return Kmt2aResult(UNKNOWN, PARTNER_UNKNOWN, reasons.KMT2A_NO_FINDINGS, reasons.KMT2A_STATUS_UNKNOWN)
 
     rearranged = [f for f in results if finding_is_kmt2a_rearranged(f)]
     negative = [f for f in results if not finding_is_kmt2a_rearranged(f) and _is_negative_kmt2a_result(f)]
     if rearranged:
         note = reasons.KMT2A_CONFLICT_NOTE if negative else None
         partner, partner_reason = _partner(rearranged)
-        return Kmt2aResult("rearranged", partner, note, partner_reason)
+        return Kmt2aResult(REARRANGED, partner, note, partner_reason)
     if negative:
-        return Kmt2aResult("germline", "not_applicable", None, reasons.KMT2A_NOT_REARRANGED)
-    return Kmt2aResult("not_tested", "unknown", reasons.KMT2A_NOT_TESTED, reasons.KMT2A_STATUS_UNKNOWN)
+        return Kmt2aResult(GERMLINE, PARTNER_NOT_APPLICABLE, None, reasons.KMT2A_NOT_REARRANGED)
+    return Kmt2aResult(NOT_TESTED, PARTNER_UNKNOWN, reasons.KMT2A_NOT_TESTED, reasons.KMT2A_STATUS_UNKNOWN)
 
 
 def _partner(rearranged: list[Finding]) -> tuple[str, str | None]:
     genes = {p for p in (kmt2a_partner_of(f.fusion) for f in rearranged) if p is not None}
     if len(genes) > 1:
-        return "unknown", reasons.CONTRADICTION_PARTNERS
+        return PARTNER_UNKNOWN, reasons.CONTRADICTION_PARTNERS
     if genes:
         return genes.pop(), None
     if any(f.abnormality == UNKNOWN_PARTNER_ABNORMALITY for f in rearranged):
-        return "unknown_partner", None
-    return "unknown", reasons.KMT2A_PARTNER_NOT_RECORDED
+        return UNKNOWN_PARTNER, None
+    return PARTNER_UNKNOWN, reasons.KMT2A_PARTNER_NOT_RECORDED
 
 
 def _rule_matches(rule: RiskRule, finding: Finding) -> bool:
@@ -199,10 +210,10 @@ def classify_risk(findings: Iterable[Finding], rules: RiskRuleSet) -> RiskClassR
     """
     results = [f for f in findings if _has_result(f)]
     if not results:
-        return RiskClassResult("unknown", rules.version, (), reasons.RISK_NO_FINDINGS)
+        return RiskClassResult(RISK_UNKNOWN, rules.version, (), reasons.RISK_NO_FINDINGS)
     matched = tuple(rule for rule in rules.rules if any(_rule_matches(rule, f) for f in results))
     classes = {rule.risk_class for rule in matched}
-    for risk_class in ("unfavorable", "favorable"):
+    for risk_class in (UNFAVORABLE, FAVORABLE):
         if risk_class in classes:
             return RiskClassResult(risk_class, rules.version, matched)
-    return RiskClassResult("intermediate", rules.version, matched)
+    return RiskClassResult(INTERMEDIATE, rules.version, matched)

@@ -20,6 +20,8 @@ __all__ = [
     "CIR_CENSORED",
     "CIR_DEATH_IN_REMISSION",
     "CIR_RELAPSE",
+    "CIR_STATUSES",
+    "EFS_FIRST_EVENTS",
     "CompetingRiskResult",
     "EfsResult",
     "SurvivalResult",
@@ -31,6 +33,10 @@ __all__ = [
 CIR_CENSORED, CIR_RELAPSE, CIR_DEATH_IN_REMISSION = 0, 1, 2
 # When two EFS events fall on one day, the one listed first is reported as the first event.
 _EFS_PRIORITY = ("induction_failure", "relapse", "second_malignancy", "induction_death", "death")
+EFS_CENSORED = "censored"
+EFS_FIRST_EVENTS = (*_EFS_PRIORITY, EFS_CENSORED)  # the codes of efs_first_event
+CIR_STATUSES = ("included", "excluded", "unknown")
+CIR_INCLUDED, CIR_EXCLUDED, CIR_UNKNOWN = CIR_STATUSES
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,7 @@ def derive_efs(
     end, reason = _censor_date(record)
     if end is None:
         return unknown(reason)
-    return EfsResult(_days(diagnosis, end), 0, "censored", dating)
+    return EfsResult(_days(diagnosis, end), 0, EFS_CENSORED, dating)
 
 
 def derive_cir(
@@ -204,14 +210,14 @@ def derive_cir(
     """
 
     def unknown(reason: str | None) -> CompetingRiskResult:
-        return CompetingRiskResult(None, None, "unknown", reason)
+        return CompetingRiskResult(None, None, CIR_UNKNOWN, reason)
 
     diagnosis = record.diagnosis_date
     if diagnosis is None:
         return unknown(reasons.DIAGNOSIS_DATE_MISSING)
     response = response or derive_response(record, settings)
     if response.status in ("no_CR", "induction_death"):
-        return CompetingRiskResult(None, None, "excluded", reasons.NOT_IN_CR)
+        return CompetingRiskResult(None, None, CIR_EXCLUDED, reasons.NOT_IN_CR)
     if response.status != "CR":
         return unknown(reasons.RESPONSE_UNKNOWN)
 
@@ -222,15 +228,15 @@ def derive_cir(
         first_relapse = min(event.date for event in relapses if event.date is not None)
         if first_relapse < diagnosis:
             return unknown(reasons.EVENT_BEFORE_DIAGNOSIS)
-        return CompetingRiskResult(_days(diagnosis, first_relapse), CIR_RELAPSE, "included")
+        return CompetingRiskResult(_days(diagnosis, first_relapse), CIR_RELAPSE, CIR_INCLUDED)
     death = death_of(record)
     if death.died:
         if death.reason is not None or death.date is None:
             return unknown(death.reason or reasons.DEATH_DATE_MISSING)
         if death.date < diagnosis:
             return unknown(reasons.DEATH_BEFORE_DIAGNOSIS)
-        return CompetingRiskResult(_days(diagnosis, death.date), CIR_DEATH_IN_REMISSION, "included")
+        return CompetingRiskResult(_days(diagnosis, death.date), CIR_DEATH_IN_REMISSION, CIR_INCLUDED)
     end, reason = _censor_date(record)
     if end is None:
         return unknown(reason)
-    return CompetingRiskResult(_days(diagnosis, end), CIR_CENSORED, "included")
+    return CompetingRiskResult(_days(diagnosis, end), CIR_CENSORED, CIR_INCLUDED)

@@ -9,11 +9,20 @@ from .age import AgeResult, derive_age
 from .cytogenetics import Kmt2aResult, derive_kmt2a
 from .records import CaseRecord
 
-__all__ = ["INTERFANT06_NAME", "INTERFANT06_WBC_THRESHOLD", "InterfantRiskResult", "derive_interfant06_risk"]
+__all__ = [
+    "INTERFANT06_GROUPS",
+    "INTERFANT06_NAME",
+    "INTERFANT06_WBC_THRESHOLD",
+    "InterfantRiskResult",
+    "derive_interfant06_risk",
+]
 
 INTERFANT06_NAME = "INTERFANT-06"
 # x10^9/L; "WBC >= 300" is high risk, so exactly 300 counts.
 INTERFANT06_WBC_THRESHOLD = 300.0
+# The groups, listed here for the data dictionary and used below.
+INTERFANT06_GROUPS = ("low", "medium", "high", "unknown", "not_applicable")
+LOW, MEDIUM, HIGH, UNKNOWN, NOT_APPLICABLE = INTERFANT06_GROUPS
 
 
 @dataclass(frozen=True)
@@ -60,28 +69,28 @@ def derive_interfant06_risk(
         are known do not already decide the group.
     """
     if record.lineage is not None and _normalise(record.lineage) != "ALL":
-        return InterfantRiskResult("not_applicable", reasons.LINEAGE_NOT_ALL)
+        return InterfantRiskResult(NOT_APPLICABLE, reasons.LINEAGE_NOT_ALL)
     if record.protocol is not None and _normalise(record.protocol.name) != INTERFANT06_NAME:
-        return InterfantRiskResult("not_applicable", reasons.NOT_INTERFANT06)
+        return InterfantRiskResult(NOT_APPLICABLE, reasons.NOT_INTERFANT06)
     if record.protocol is None:
-        return InterfantRiskResult("unknown", reasons.PROTOCOL_MISSING)
+        return InterfantRiskResult(UNKNOWN, reasons.PROTOCOL_MISSING)
     if record.lineage is None:
-        return InterfantRiskResult("unknown", reasons.LINEAGE_MISSING)
+        return InterfantRiskResult(UNKNOWN, reasons.LINEAGE_MISSING)
 
     kmt2a = kmt2a if kmt2a is not None else derive_kmt2a(record.findings)
     if kmt2a.status == "germline":
-        return InterfantRiskResult("low")
+        return InterfantRiskResult(LOW)
     if kmt2a.status != "rearranged":
-        return InterfantRiskResult("unknown", kmt2a.reason or reasons.KMT2A_STATUS_UNKNOWN)
+        return InterfantRiskResult(UNKNOWN, kmt2a.reason or reasons.KMT2A_STATUS_UNKNOWN)
 
     age = age if age is not None else derive_age(record.birth_date, record.diagnosis_date)
     wbc_high = None if record.wbc_baseline is None else record.wbc_baseline >= INTERFANT06_WBC_THRESHOLD
     poor_prednisone = {"poor": True, "good": False}.get((record.steroid_response or "").strip().lower())
     high = _and3(age.lt_6_months, _or3(wbc_high, poor_prednisone))
     if high is True:
-        return InterfantRiskResult("high")
+        return InterfantRiskResult(HIGH)
     if high is False:
-        return InterfantRiskResult("medium")
+        return InterfantRiskResult(MEDIUM)
     missing = [
         name
         for name, value in (
@@ -91,4 +100,4 @@ def derive_interfant06_risk(
         )
         if value is None
     ]
-    return InterfantRiskResult("unknown", reasons.INTERFANT_INPUTS_UNKNOWN + ", ".join(missing))
+    return InterfantRiskResult(UNKNOWN, reasons.INTERFANT_INPUTS_UNKNOWN + ", ".join(missing))

@@ -1,0 +1,458 @@
+"""The analysis dataset's variables (analytics.schema), for the data dictionary and the exports' labels.
+
+A column copied from a record takes its label, unit and codes from the import sheet's column (and so from the
+model); a derived column names its inputs and rule here, and its codes come from the derive module that makes
+them. Only the labels of derived codes are written here, checked against those code lists at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analytics import dataset as ds
+from analytics.derive import age, cytogenetics, endpoints, response, risk, settings
+from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS, LAB_NAMES, PRESENTATION_COLUMNS
+from registry import models as m
+from registry.choices import EventKind, Exclusion, LabTimepoint
+from registry.dictionary import DERIVED, Variable, entered_variables
+from registry.transfer.sheets import Kind
+
+__all__ = ["TABLES", "dataset_variables", "variables_by_table"]
+
+TABLES = ("cases", "findings", "adverse_events")
+NO_LABEL = "No label for the derived code(s) {codes} of {name}."
+
+
+def _labelled(name: str, codes: tuple, labels: dict) -> tuple[tuple[str, str], ...]:
+    """(code, label) pairs for a derive module's code list; every code must have a label, and no label more."""
+    keys = [str(code) for code in codes]
+    if set(keys) != set(labels):
+        raise ValueError(NO_LABEL.format(codes=sorted(set(keys) ^ set(labels)), name=name))
+    return tuple((key, labels[key]) for key in keys)
+
+
+AGE_CLASS_CODES = _labelled(
+    "age_class",
+    age.AGE_CLASSES,
+    {
+        "CAL": f"Congenital: 0-{age.CAL_MAX_DAYS} days",
+        "early_infant": f"Early infant: {age.CAL_MAX_DAYS + 1} days to 3 calendar months",
+        "infant": f"Infant: over 3 calendar months, up to {age.INFANT_MAX_DAYS} days",
+        "older": f"Older: {age.INFANT_MAX_DAYS + 1} days and more",
+        "unknown": "Unknown",
+    },
+)
+KMT2A_STATUS_CODES = _labelled(
+    "kmt2a_status",
+    cytogenetics.KMT2A_STATUSES,
+    {
+        "rearranged": "KMT2A rearranged",
+        "germline": "KMT2A germline (a test of the locus found no rearrangement)",
+        "not_tested": "Not tested (no finding screens the KMT2A locus)",
+        "unknown": "Unknown (no finding recorded)",
+    },
+)
+KMT2A_PARTNER_CODES = _labelled(
+    "kmt2a_partner",
+    cytogenetics.KMT2A_PARTNER_CODES,
+    {
+        "unknown_partner": "Rearranged with an unknown partner, t(?;11q23)",
+        "unknown": "Unknown",
+        "not_applicable": "Not applicable (KMT2A not known to be rearranged)",
+    },
+)
+RISK_CLASS_CODES = _labelled(
+    "risk_class",
+    cytogenetics.RISK_CLASS_CODES,
+    {"favorable": "Favorable", "intermediate": "Intermediate", "unfavorable": "Unfavorable", "unknown": "Unknown"},
+)
+INTERFANT_CODES = _labelled(
+    "interfant_risk",
+    risk.INTERFANT06_GROUPS,
+    {
+        "low": "Low (KMT2A germline)",
+        "medium": "Medium (KMT2A-r, not high risk)",
+        "high": f"High (KMT2A-r, under 6 months, WBC >= {risk.INTERFANT06_WBC_THRESHOLD:g} or poor steroid response)",
+        "unknown": "Unknown",
+        "not_applicable": f"Not applicable (not ALL on {risk.INTERFANT06_NAME})",
+    },
+)
+CR_STATUS_CODES = _labelled(
+    "cr_status",
+    response.CR_STATUSES,
+    {
+        "CR": "Complete remission at the end of induction",
+        "no_CR": "No complete remission (induction failure)",
+        "induction_death": "Death during induction",
+        "unknown": "Unknown",
+    },
+)
+EFS_FIRST_EVENT_CODES = _labelled(
+    "efs_first_event",
+    endpoints.EFS_FIRST_EVENTS,
+    {
+        "induction_failure": "Induction failure",
+        "relapse": "Relapse",
+        "second_malignancy": "Second malignancy",
+        "induction_death": "Death during induction",
+        "death": "Death",
+        "censored": "Censored (no event)",
+    },
+)
+DATING_CODES = _labelled(
+    "efs_induction_failure_dating",
+    settings.INDUCTION_FAILURE_DATINGS,
+    {"day0": "Induction failure dated at day 0", "event_date": "Induction failure dated at its event or assessment"},
+)
+CIR_STATUS_CODES = _labelled(
+    "cir_status",
+    endpoints.CIR_STATUSES,
+    {
+        "included": "Included (in CR at the end of induction)",
+        "excluded": "Excluded (never in CR after induction: not at risk of relapse)",
+        "unknown": "Unknown",
+    },
+)
+CIR_EVENT_CODES = _labelled(
+    "cir_event",
+    (endpoints.CIR_CENSORED, endpoints.CIR_RELAPSE, endpoints.CIR_DEATH_IN_REMISSION),
+    {
+        str(endpoints.CIR_CENSORED): "Censored",
+        str(endpoints.CIR_RELAPSE): "Relapse",
+        str(endpoints.CIR_DEATH_IN_REMISSION): "Death in remission",
+    },
+)
+EVENT_CODES = (("0", "Censored"), ("1", "Event"))
+OS_EVENT_CODES = (("0", "Censored (alive at last contact)"), ("1", "Death from any cause"))
+
+_DAYS = "days"
+_FROM_DIAGNOSIS = "in days from the diagnosis date"
+_REASON = "Why the value before it is unknown or not applicable (empty when it is known)."
+
+
+def _picker(variables: list[Variable]):
+    """entered(sheet, column): the variable of an import column as a dataset column (same label, unit, codes)."""
+    index = {(v.table, v.name): v for v in variables}
+
+    def entered(sheet_name: str, column: str, **changes) -> Variable:
+        return replace(index[(sheet_name, column)], required="", **changes)
+
+    return entered
+
+
+def _derived(name: str, label: str, kind: str, derived_from: str, **fields) -> Variable:
+    return Variable(
+        name=name, label=label, table="cases", kind=kind, source=DERIVED, derived_from=derived_from, **fields
+    )
+
+
+def _reason(name: str, of: str, derived_from: str) -> Variable:
+    return _derived(name, f"Reason: {of}", Kind.TEXT, derived_from, description=_REASON)
+
+
+def _case_key(table: str) -> Variable:
+    return Variable(
+        name="case_key",
+        label="Registry ID",
+        table=table,
+        kind=Kind.TEXT,
+        source=DERIVED,
+        derived_from="the case's registry ID, given at registration (pseudonymous: no hospital number, no name)",
+    )
+
+
+def _center(table: str) -> Variable:
+    return Variable(
+        name="center",
+        label="Center code",
+        table=table,
+        kind=Kind.TEXT,
+        source=DERIVED,
+        derived_from="the code of the center that registered the case",
+    )
+
+
+def _case_variables(entered) -> dict[str, Variable]:
+    first_death = "the earliest death event (kind death or induction death) of the case"
+    variables = [
+        _case_key("cases"),
+        _center("cases"),
+        entered("cases", "sex"),
+        _derived(
+            "diagnosis_year",
+            "Year of diagnosis",
+            Kind.INTEGER,
+            "the year of the diagnosis record's diagnosis date (the date itself is left out)",
+        ),
+        entered("diagnosis", "lineage"),
+        entered("diagnosis", "subtype"),
+        entered("diagnosis", "fab"),
+        entered("diagnosis", "cns_status"),
+        entered("cases", "down_syndrome"),
+        _derived(
+            "exclusion_reason",
+            "Exclusion reason",
+            Kind.CODE,
+            f"the case's exclusion reason when it is excluded ('{ds.EXCLUDED_NO_REASON}' if none was given); "
+            "empty when the case is not excluded",
+            codes=(*((str(c), str(t)) for c, t in Exclusion.choices), (ds.EXCLUDED_NO_REASON, "Excluded, no reason")),
+        ),
+        _derived(
+            "protocol",
+            "Protocol",
+            Kind.TEXT,
+            "the name (without version) of the treatment record's protocol",
+            codes=_protocol_names(),
+        ),
+        entered("treatment", "steroid_response"),
+        _derived(
+            "wbc_ge_300",
+            f"WBC at diagnosis >= {ds.WBC_HIGH:g} x10^9/L",
+            Kind.BOOLEAN,
+            f"the WBC of the laboratory panel at diagnosis, >= {ds.WBC_HIGH:g}; empty when not recorded",
+        ),
+        _derived(
+            "trm",
+            "Treatment-related death",
+            Kind.BOOLEAN,
+            f"yes when a death event has the cause '{ds.TRM_CAUSE}'",
+        ),
+        entered("outcome_events", "death_cause", source=DERIVED, derived_from=f"the cause of {first_death}"),
+        entered(
+            "outcome_events",
+            "relapse_site",
+            source=DERIVED,
+            derived_from=f"the site of the earliest event of kind '{EventKind.RELAPSE}'",
+        ),
+        _derived("hsct", "Stem cell transplant", Kind.BOOLEAN, "yes when the case has a transplant record"),
+        _derived(
+            "alive_followed_12m",
+            "Alive and followed in the last 12 months",
+            Kind.BOOLEAN,
+            f"alive, with a follow-up contact in the {ds.FOLLOWED_DAYS} days before the first day of the data cut's "
+            "month; empty when the child died",
+        ),
+        _derived(
+            "n_open_queries",
+            "Open data queries",
+            Kind.INTEGER,
+            "the number of open data-quality queries on the case",
+            minimum=0,
+        ),
+        _derived(
+            "n_error_findings",
+            "Open error findings",
+            Kind.INTEGER,
+            "the number of open error-level data-quality findings on the case",
+            minimum=0,
+        ),
+        *_derived_row_variables(entered),
+    ]
+    for name in PRESENTATION_COLUMNS:
+        variables.append(entered("diagnosis", name))
+    for timepoint, suffix in ((LabTimepoint.BASELINE, "baseline"), (LabTimepoint.POST_INDUCTION, "post")):
+        for name in LAB_NAMES:
+            base = entered("laboratory", name)
+            variables.append(
+                replace(
+                    base,
+                    name=f"lab_{name}_{suffix}",
+                    label=f"{base.label}, {timepoint.label.lower()}",
+                    description=f"From the laboratory panel of time point '{timepoint}'. {base.description}".strip(),
+                )
+            )
+    return {v.name: replace(v, table="cases") for v in variables}
+
+
+def _derived_row_variables(entered) -> list[Variable]:
+    age_rule = "diagnosis date - birth date, in days"
+    kmt2a_rule = "the case's cytogenetic and molecular findings (abnormality's KMT2A flag, fusion, method)"
+    response_rule = (
+        "response assessments and outcome events at the protocol's end-of-induction day (within the induction "
+        "window), the treatment start and the protocol"
+    )
+    return [
+        entered("cases", "excluded"),
+        _derived("age_days", "Age at diagnosis", Kind.INTEGER, age_rule, unit=_DAYS, minimum=0),
+        _derived("age_class", "Age class", Kind.CODE, f"{age_rule}, in calendar months", codes=AGE_CLASS_CODES),
+        _derived("age_lt_6m", "Under 6 months at diagnosis", Kind.BOOLEAN, "diagnosis before birth date + 6 months"),
+        _reason("age_reason", "age", age_rule),
+        _derived("kmt2a_status", "KMT2A status", Kind.CODE, kmt2a_rule, codes=KMT2A_STATUS_CODES),
+        _derived(
+            "kmt2a_partner",
+            "KMT2A partner gene",
+            Kind.TEXT,
+            "the other gene of the KMT2A fusion(s) found; a gene symbol or one of the codes",
+            codes=KMT2A_PARTNER_CODES,
+        ),
+        _reason("kmt2a_reason", "KMT2A status", kmt2a_rule),
+        _reason("kmt2a_partner_reason", "KMT2A partner", kmt2a_rule),
+        _derived(
+            "risk_class",
+            "Cytogenetic risk class",
+            Kind.CODE,
+            "the findings matched against the versioned risk rule table (unfavorable wins over favorable)",
+            codes=RISK_CLASS_CODES,
+        ),
+        _derived("risk_rule_version", "Risk rule version", Kind.TEXT, "the version of the risk rule table used"),
+        _reason("risk_reason", "risk class", "the findings"),
+        _derived(
+            "interfant_risk",
+            "INTERFANT-06 risk group",
+            Kind.CODE,
+            "lineage, protocol, KMT2A status, age under 6 months, baseline WBC and prednisone response",
+            codes=INTERFANT_CODES,
+        ),
+        _reason("interfant_reason", "INTERFANT-06 risk group", "the inputs of the risk group"),
+        _derived("cr_status", "Response at the end of induction", Kind.CODE, response_rule, codes=CR_STATUS_CODES),
+        _derived("cr", "Complete remission after induction", Kind.BOOLEAN, "yes when cr_status is CR"),
+        _derived(
+            "cr_time",
+            "Time to the response",
+            Kind.INTEGER,
+            f"the date the response was established, {_FROM_DIAGNOSIS}",
+            unit=_DAYS,
+        ),
+        _derived(
+            "cr_assessment_day",
+            "Protocol day of the deciding assessment",
+            Kind.INTEGER,
+            "the assessment's treatment day, or counted from treatment start (day 1)",
+            unit="day of protocol",
+        ),
+        _reason("cr_reason", "response", response_rule),
+        _derived(
+            "os_time",
+            "Overall survival time",
+            Kind.INTEGER,
+            f"death, or else the last contact or latest dated event, {_FROM_DIAGNOSIS}",
+            unit=_DAYS,
+        ),
+        _derived("os_event", "Overall survival event", Kind.INTEGER, "death events", codes=OS_EVENT_CODES),
+        _reason("os_reason", "overall survival", "death events and follow-up contacts"),
+        _derived(
+            "efs_time",
+            "Event-free survival time",
+            Kind.INTEGER,
+            f"the first of induction failure, relapse, second malignancy and death, or end of follow-up, "
+            f"{_FROM_DIAGNOSIS}",
+            unit=_DAYS,
+        ),
+        _derived("efs_event", "Event-free survival event", Kind.INTEGER, "as efs_first_event", codes=EVENT_CODES),
+        _derived(
+            "efs_first_event",
+            "First EFS event",
+            Kind.CODE,
+            "outcome events and the response (the first event; on one day, in the order of the codes)",
+            codes=EFS_FIRST_EVENT_CODES,
+        ),
+        _derived(
+            "efs_induction_failure_dating",
+            "Induction failure dating",
+            Kind.CODE,
+            "the analysis setting used",
+            codes=DATING_CODES,
+        ),
+        _reason("efs_reason", "event-free survival", "outcome events, response and follow-up"),
+        _derived(
+            "cir_time",
+            "Time to relapse or competing event",
+            Kind.INTEGER,
+            f"the first relapse, or death in remission, or end of follow-up, {_FROM_DIAGNOSIS}",
+            unit=_DAYS,
+        ),
+        _derived(
+            "cir_event",
+            "Relapse / competing event",
+            Kind.INTEGER,
+            "outcome events of cases in CR at the end of induction",
+            codes=CIR_EVENT_CODES,
+        ),
+        _derived(
+            "cir_status",
+            "In the relapse analysis",
+            Kind.CODE,
+            "the response at the end of induction",
+            codes=CIR_STATUS_CODES,
+        ),
+        _reason("cir_reason", "relapse analysis", "response and outcome events"),
+        _derived(
+            "induction_window_days",
+            "Induction window",
+            Kind.INTEGER,
+            "the analysis setting: days either side of the protocol's end-of-induction day",
+            unit=_DAYS,
+            minimum=0,
+        ),
+    ]
+
+
+def _finding_variables(entered) -> dict[str, Variable]:
+    variables = [
+        _case_key("findings"),
+        _center("findings"),
+        entered("diagnosis", "lineage"),
+        entered("cytogenetics", "method"),
+        entered("cytogenetics", "abnormality"),
+        Variable(
+            name="abnormality_label",
+            label="Abnormality (label)",
+            table="findings",
+            kind=Kind.TEXT,
+            source=DERIVED,
+            derived_from="the label of the finding's abnormality in the vocabulary",
+        ),
+        Variable(
+            name="fusion",
+            label="Fusion",
+            table="findings",
+            kind=Kind.TEXT,
+            source=DERIVED,
+            derived_from="5' gene::3' gene of the finding, or else the fusion its abnormality implies",
+        ),
+    ]
+    return {v.name: replace(v, table="findings") for v in variables}
+
+
+def _adverse_event_variables(entered) -> dict[str, Variable]:
+    variables = [
+        _case_key("adverse_events"),
+        _center("adverse_events"),
+        entered("adverse_events", "event_type"),
+        Variable(
+            name="event_label",
+            label="Adverse event (label)",
+            table="adverse_events",
+            kind=Kind.TEXT,
+            source=DERIVED,
+            derived_from="the label of the event type in the vocabulary",
+        ),
+        entered("adverse_events", "grade"),
+        entered("adverse_events", "phase"),
+    ]
+    return {v.name: replace(v, table="adverse_events") for v in variables}
+
+
+def _protocol_names() -> tuple[tuple[str, str], ...]:
+    names = dict.fromkeys(name for name in m.Protocol.objects.order_by("name").values_list("name", flat=True))
+    return tuple((name, name) for name in names)
+
+
+def variables_by_table() -> dict[str, dict[str, Variable]]:
+    """Each dataset table's variables by column name (reads the vocabulary tables: call once per export)."""
+    entered = _picker(entered_variables())
+    return {
+        "cases": _case_variables(entered),
+        "findings": _finding_variables(entered),
+        "adverse_events": _adverse_event_variables(entered),
+    }
+
+
+def dataset_variables() -> list[Variable]:
+    """Every column of the analysis dataset (CASE_COLUMNS, FINDING_COLUMNS, ADVERSE_EVENT_COLUMNS), in order."""
+    tables = variables_by_table()
+    return [
+        tables[table][name]
+        for table, columns in zip(TABLES, (CASE_COLUMNS, FINDING_COLUMNS, ADVERSE_EVENT_COLUMNS), strict=True)
+        for name in columns
+    ]
