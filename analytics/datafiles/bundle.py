@@ -34,7 +34,9 @@ README = (
 )
 
 
-def about_rows(*, exported_by: str, exported_at: str, data_cut: str, filters: str, n_cases: int) -> list[tuple[str, str]]:
+def about_rows(
+    *, exported_by: str, exported_at: str, data_cut: str, filters: str, n_cases: int
+) -> list[tuple[str, str]]:
     """What the file is, for its "About" sheet and the script's header."""
     return [
         ("Dataset", "Pseudonymized analysis dataset"),

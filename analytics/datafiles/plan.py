@@ -41,9 +41,12 @@ class Column:
 
     @property
     def value_labels(self) -> dict[int, str]:
-        """The integer codes SPSS and Stata get, with their labels (booleans: 0 No, 1 Yes)."""
+        """The numbers SPSS and Stata store, with their labels: booleans 0 No / 1 Yes; a coded column's codes
+        1..n in the dictionary's order; an integer column with codes (os_event: 0, 1) its own values."""
         if self.kind == "boolean":
             return dict(BOOLEAN_LABELS)
+        if self.kind == "integer":
+            return {int(code): label for code, label in self.codes}
         return {i: label for i, (_, label) in enumerate(self.codes, start=1)}
 
     def number_of(self, value: Any) -> float | None:
@@ -94,6 +97,15 @@ def _kind(variable: Any, values: list[Any]) -> Kind:
     return _guess(values)
 
 
+def _integer_codes(variable: Any) -> tuple[tuple[str, str], ...]:
+    codes = tuple((str(code), str(label)) for code, label in getattr(variable, "codes", ()) or ())
+    try:
+        [int(code) for code, _ in codes]
+    except ValueError:
+        return ()
+    return codes
+
+
 def _codes(variable: Any, values: list[Any]) -> tuple[tuple[str, str], ...]:
     listed = tuple((str(code), str(label)) for code, label in variable.codes)
     known = {code for code, _ in listed}
@@ -132,7 +144,11 @@ def plan_table(name: str, frame: pd.DataFrame, variables: Iterable[Any]) -> Tabl
         values = [None if _missing(v) else v for v in frame[column].tolist()]
         variable = by_name.get(column)
         kind = _kind(variable, values)
+        if kind == "code":  # an empty code is no code (exclusion_reason of a case not excluded)
+            values = [None if v == "" else v for v in values]
         codes = _codes(variable, values) if kind == "code" else ()
+        if kind == "integer":
+            codes = _integer_codes(variable)
         label = str(variable.label) if variable is not None and variable.label else column
         columns.append(
             Column(

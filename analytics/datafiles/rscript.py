@@ -79,7 +79,14 @@ def _table_lines(table: Table) -> list[str]:
                 f"{name}[[{r_string(c.name)}]] <- factor({name}[[{r_string(c.name)}]], "
                 f"levels = {_vector(codes)}, labels = {_vector(_factor_labels(c))})"
             )
-        lines.append(f"attr({name}[[{r_string(c.name)}]], \"label\") <- {r_string(c.label)}")
+        if c.kind == "integer" and c.codes:
+            # Numbers analyses use as they are (os_event 0/1): labelled the way haven labels them.
+            values = ", ".join(f"{int(code)}L" for code, _ in c.codes)
+            lines.append(
+                f'attr({name}[[{r_string(c.name)}]], "labels") <- '
+                f"setNames(c({values}), {_vector([label for _, label in c.codes])})"
+            )
+        lines.append(f'attr({name}[[{r_string(c.name)}]], "label") <- {r_string(c.label)}')
     return lines
 
 
@@ -91,7 +98,7 @@ def r_script(tables: Sequence[Table], about: Sequence[tuple[str, str]]) -> str:
         "# Reads the registry's pseudonymized analysis dataset with base R only.",
         *header,
         "# Coded columns become factors (levels in the data dictionary's order, labelled); TRUE/FALSE columns",
-        "# logicals; every column carries its label in attr(x, \"label\"). Empty cells are NA.",
+        '# logicals; every column carries its label in attr(x, "label"). Empty cells are NA.',
         "",
         'if (!exists("dataset_dir")) dataset_dir <- "."',
         _UNQUOTE,

@@ -74,7 +74,7 @@ def stats_file(table: Table, fmt: Literal["sav", "dta"], *, file_label: str = ""
     value_labels = {
         name: {k: _cut(v, limits["value_label"]) for k, v in c.value_labels.items()}
         for name, c in zip(names, table.columns, strict=True)
-        if c.kind in ("boolean", "code") and c.value_labels
+        if c.value_labels
     }
     # Whole numbers are stored as such: SPSS shows "12", not "12.00".
     formats = {

@@ -15,7 +15,16 @@ from analytics.reports.cells import csv_cell, xlsx_cell
 
 from .plan import Column, Table
 
-__all__ = ["CSV_FALSE", "CSV_TRUE", "codes_csv", "codes_rows", "table_csv", "variables_csv", "variables_rows", "workbook"]
+__all__ = [
+    "CSV_FALSE",
+    "CSV_TRUE",
+    "codes_csv",
+    "codes_rows",
+    "table_csv",
+    "variables_csv",
+    "variables_rows",
+    "workbook",
+]
 
 CSV_TRUE, CSV_FALSE = "TRUE", "FALSE"  # what R's read.csv and every spreadsheet read as logical values
 VARIABLES_HEADER = ("table", "variable", "label", "type", "unit", "codes", "description")
@@ -48,15 +57,15 @@ def table_csv(table: Table) -> bytes:
 def variables_rows(tables: Sequence[Table]) -> list[tuple[Any, ...]]:
     """One row per column of every table: its label, type, unit, number of codes and description."""
     return [
-        (t.name, c.name, c.label, c.kind, c.unit, len(c.codes) or "", c.description)
-        for t in tables
-        for c in t.columns
+        (t.name, c.name, c.label, c.kind, c.unit, len(c.codes) or "", c.description) for t in tables for c in t.columns
     ]
 
 
 def _codes(column: Column) -> list[tuple[int, str, str]]:
     if column.kind == "boolean":
         return [(0, CSV_FALSE, "No"), (1, CSV_TRUE, "Yes")]
+    if column.kind == "integer":
+        return [(int(code), code, label) for code, label in column.codes]
     return [(i, code, label) for i, (code, label) in enumerate(column.codes, start=1)]
 
 
