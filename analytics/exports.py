@@ -9,7 +9,7 @@ structured text are replaced by ``[date]``. Logging the export is the caller's (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -22,7 +22,7 @@ from analytics.dataset import build_dataset, filter_cases
 from analytics.runs.options import RunFilters
 from analytics.schema import Dataset
 from analytics.variables import dataset_variables
-from registry.access import access_for, cases_for
+from registry.access import access_for, cases_for, centers_for
 from registry.derivation import risk_ruleset
 from registry.presentation import redact_dates
 
@@ -44,8 +44,11 @@ def may_export(user) -> bool:
     return access_for(user).has_any_role
 
 
-def export_detail(fmt: str, filters: RunFilters) -> str:
-    """What was exported, in words, for the access log."""
+def export_detail(user, fmt: str, filters: RunFilters) -> str:
+    """What was exported, in words, for the access log. A center's user asking for "every center" got their own
+    centers: the log names them."""
+    if not filters.centers and not access_for(user).read_all:
+        filters = replace(filters, centers=tuple(centers_for(user).values_list("code", flat=True)))
     return f"analysis dataset ({fmt}): {filters.describe()}"
 
 

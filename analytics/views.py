@@ -241,7 +241,7 @@ def export_file(request, fmt):
         request=request,
         status=200,
         file_name=export.filename,
-        detail=export_detail(fmt, filters),
+        detail=export_detail(request.user, fmt, filters),
     )
     response = HttpResponse(export.data, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

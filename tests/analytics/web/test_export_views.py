@@ -138,6 +138,12 @@ def test_each_export_is_logged_with_the_file_and_the_filters_before_it_is_served
     assert "centers AAA" in event.detail and "lineage ALL" in event.detail and "CAL only" in event.detail
 
 
+def test_a_center_users_export_is_logged_with_their_centers(client, people, case_a, case_b):
+    client.force_login(people.lead_a)
+    client.get(reverse(FILE, args=["csv"]))
+    assert _exports().get().detail.startswith("analysis dataset (csv): centers AAA;")
+
+
 def test_the_filters_narrow_the_file(client, people, case_a, case_b):
     client.force_login(people.manager)
     assert len(_rows(client.get(reverse(FILE, args=["csv"])))) == 2
