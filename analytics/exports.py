@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from analytics import derive as d
@@ -22,6 +22,7 @@ from analytics.dataset import build_dataset, filter_cases
 from analytics.runs.options import RunFilters
 from analytics.schema import Dataset
 from analytics.variables import dataset_variables
+from registry import models as m
 from registry.access import access_for, cases_for, centers_for
 from registry.derivation import risk_ruleset
 from registry.presentation import redact_dates
@@ -82,9 +83,13 @@ def dataset_export(user, *, filters: RunFilters, fmt: str, data_cut: date | None
     if fmt not in EXPORT_FORMATS:
         raise ValueError(UNKNOWN_FORMAT)
     data_cut = data_cut or timezone.localdate()
+    try:
+        rules = risk_ruleset()
+    except m.RiskRuleSet.DoesNotExist as exc:
+        raise ValidationError(str(exc)) from None  # no default rule set: the page says so, never a 500
     cases = filter_cases(cases_for(user), filters)
     dataset = build_dataset(
-        cases, rules=risk_ruleset(), settings=d.EndpointSettings(), cal_only=filters.cal_only, data_cut=data_cut
+        cases, rules=rules, settings=d.EndpointSettings(), cal_only=filters.cal_only, data_cut=data_cut
     )
     if filters.apply_exclusions:
         dataset = _without_excluded(dataset)

@@ -205,7 +205,7 @@ def _export_form(request) -> DatasetExportForm:
     return DatasetExportForm(request.GET or None, user=request.user)
 
 
-def _export_page(request, form: DatasetExportForm):
+def _export_page(request, form: DatasetExportForm, error: str = ""):
     query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
     links = [
         {
@@ -215,7 +215,11 @@ def _export_page(request, form: DatasetExportForm):
         }
         for fmt, name, what in EXPORT_CHOICES
     ]
-    return render(request, "analytics/export.html", {"form": form, "links": links if not form.errors else []})
+    return render(
+        request,
+        "analytics/export.html",
+        {"form": form, "error": error, "links": links if not (form.errors or error) else []},
+    )
 
 
 @login_required
@@ -234,7 +238,10 @@ def export_file(request, fmt):
     if form.is_bound and not form.is_valid():
         return _export_page(request, form)
     filters = form.filters() if form.is_bound else DatasetExportForm.unfiltered()
-    export = dataset_export(request.user, filters=filters, fmt=fmt)
+    try:
+        export = dataset_export(request.user, filters=filters, fmt=fmt)
+    except ValidationError as exc:
+        return _export_page(request, form, error=" ".join(exc.messages))
     # Logged before anything is sent: an export that cannot be logged is not served.
     access_event_record(
         kind=AccessEvent.Kind.EXPORT,

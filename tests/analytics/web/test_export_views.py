@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from analytics.exports import EXPORT_FORMATS
 from audit.models import AccessEvent
+from registry import models as m
+from registry.derivation import NO_DEFAULT_RULESET
 from tests.factories import UserFactory, make_full_case
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +113,14 @@ def test_bad_filters_show_the_form_with_its_errors_and_nothing_is_served_or_logg
         response = client.get(url, query)
         assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
         assert message in response.content.decode(), url
+    assert not _exports().exists()
+
+
+def test_without_a_default_risk_rule_set_the_page_says_so(client, people, case_a):
+    m.RiskRuleSet.objects.update(is_default=False)
+    client.force_login(people.coordinator)
+    response = client.get(reverse(FILE, args=["csv"]))
+    assert response.status_code == 200 and NO_DEFAULT_RULESET in response.content.decode()
     assert not _exports().exists()
 
 
