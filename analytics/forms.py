@@ -11,7 +11,7 @@ from registry import models as m
 from registry.access import centers_for
 from registry.choices import Lineage
 
-__all__ = ["RunRequestForm"]
+__all__ = ["DatasetExportForm", "RunRequestForm"]
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 DATING_LABELS = {"day0": "Day 0 (infant-ALL convention)", "event_date": "Date of the failure"}
@@ -90,3 +90,48 @@ class RunRequestForm(forms.Form):
             rule_version=data.get("rule_version") or None,
         )
         return filters, settings
+
+
+class DatasetExportForm(forms.Form):
+    """The filters of a dataset export, read from the query string. The centers offered are the user's: a code
+    of a center the user may not read is refused exactly like a code that does not exist."""
+
+    centers = forms.MultipleChoiceField(required=False, widget=CHECKBOXES, help_text="None ticked: every center.")
+    lineages = forms.MultipleChoiceField(required=False, widget=CHECKBOXES, choices=Lineage.choices)
+    protocols = forms.MultipleChoiceField(required=False, widget=CHECKBOXES)
+    year_from = forms.IntegerField(label="Diagnosed from (year)", required=False, min_value=1950, max_value=2100)
+    year_to = forms.IntegerField(label="Diagnosed up to (year)", required=False, min_value=1950, max_value=2100)
+    cal_only = forms.BooleanField(label="Congenital acute leukemia only (≤ 28 days)", required=False)
+    apply_exclusions = forms.BooleanField(label="Leave out the cases recorded as excluded", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centers"].choices = [(c.code, str(c)) for c in centers_for(user).order_by("code")]
+        names = m.Protocol.objects.order_by("name").values_list("name", flat=True).distinct()
+        self.fields["protocols"].choices = [(n, n) for n in names]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.filters()
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from None
+        return data
+
+    @staticmethod
+    def unfiltered() -> RunFilters:
+        """The filters of an export asked for with no query string: every case, none left out."""
+        return RunFilters(apply_exclusions=False)
+
+    def filters(self) -> RunFilters:
+        data = self.cleaned_data
+        return RunFilters(
+            centers=tuple(data.get("centers") or ()),
+            lineages=tuple(data.get("lineages") or ()),
+            protocols=tuple(data.get("protocols") or ()),
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            cal_only=bool(data.get("cal_only")),
+            apply_exclusions=bool(data.get("apply_exclusions")),
+        )

@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.run_detail, name="run_detail"),
     path("<int:pk>/report/", views.run_report, name="run_report"),
     path("<int:pk>/files/<int:artifact_pk>/", views.artifact_download, name="artifact_download"),
+    path("export/", views.export_page, name="export_page"),
+    path("export/dataset.<slug:fmt>", views.export_file, name="export_file"),
     path("<int:pk>/figures/<str:name>.<slug:fmt>", views.figure_download, name="figure_download"),
 ]

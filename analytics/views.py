@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from analytics.forms import RunRequestForm
+from analytics.exports import EXPORT_FORMATS, NO_EXPORT, dataset_export, export_detail, may_export
+from analytics.forms import DatasetExportForm, RunRequestForm
 from analytics.runs.models import AnalysisRun, RunArtifact
 from analytics.runs.reporting import figure_file_name, html_context
 from analytics.runs.selectors import (
@@ -185,3 +186,72 @@ def figure_download(request, pk, name, fmt):
     # figure request (an SVG, a PNG fetched on its own) is a download.
     inline_in_report = fmt == RunArtifact.Kind.PNG and report_viewed_recently(user=request.user, run_pk=run.pk)
     return _file_response(request, run, artifact, logged=not inline_in_report)
+
+
+# Offered on the export page, in this order, with what each holds.
+EXPORT_CHOICES = (
+    ("csv", "CSV", "cases table"),
+    ("xlsx", "Excel workbook", "all three tables, variables and codes"),
+    ("sav", "SPSS (.sav)", "cases table, labelled"),
+    ("dta", "Stata (.dta)", "cases table, labelled"),
+    ("zip", "Zip", "CSV files of all three tables, R script, variables and codes"),
+    ("r", "R script", "reads the CSV files of the zip"),
+)
+
+
+def _export_form(request) -> DatasetExportForm:
+    if not may_export(request.user):
+        raise PermissionDenied(NO_EXPORT)
+    return DatasetExportForm(request.GET or None, user=request.user)
+
+
+def _export_page(request, form: DatasetExportForm, error: str = ""):
+    query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
+    links = [
+        {
+            "url": reverse("analytics:export_file", args=[fmt]) + (f"?{query}" if query else ""),
+            "name": name,
+            "what": what,
+        }
+        for fmt, name, what in EXPORT_CHOICES
+    ]
+    return render(
+        request,
+        "analytics/export.html",
+        {"form": form, "error": error, "links": links if not (form.errors or error) else []},
+    )
+
+
+@login_required
+@require_GET
+def export_page(request):
+    """The export page: the filters, then a link per format carrying them."""
+    return _export_page(request, _export_form(request))
+
+
+@login_required
+@require_GET
+def export_file(request, fmt):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("No such export format.")
+    form = _export_form(request)
+    if form.is_bound and not form.is_valid():
+        return _export_page(request, form)
+    filters = form.filters() if form.is_bound else DatasetExportForm.unfiltered()
+    try:
+        export = dataset_export(request.user, filters=filters, fmt=fmt)
+    except ValidationError as exc:
+        return _export_page(request, form, error=" ".join(exc.messages))
+    # Logged before anything is sent: an export that cannot be logged is not served.
+    access_event_record(
+        kind=AccessEvent.Kind.EXPORT,
+        request=request,
+        status=200,
+        file_name=export.filename,
+        detail=export_detail(request.user, fmt, filters),
+    )
+    response = HttpResponse(export.data, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

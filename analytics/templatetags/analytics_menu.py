@@ -16,3 +16,11 @@ def analytics_menu_link(context):
     if access.write_center_ids:
         return {"label": "My center's report", "url": reverse("analytics:my_center")}
     return None
+
+
+@register.simple_tag(takes_context=True)
+def export_menu_link(context):
+    """ "Export data" for everyone who may read cases (a center's users export their own centers' cases)."""
+    if not access_for(context["request"].user).has_any_role:
+        return None
+    return {"label": "Export data", "url": reverse("analytics:export_page")}
