@@ -118,12 +118,13 @@ _MONTHS = (
     "jan(?:uary|\\.)?|feb(?:ruary|\\.)?|mar(?:ch|\\.)?|apr(?:il|\\.)?|may|june?|july?|aug(?:ust|\\.)?"
     "|sep(?:t(?:ember)?|\\.)?|oct(?:ober|\\.)?|nov(?:ember|\\.)?|dec(?:ember|\\.)?"
 )
-# ISO and day-month-year with - . / separators (either order), and "1 March 2024" / "March 1, 2024".
+# ISO and day-month-year with - . / separators (either order), and "1 March 2024" / "March 1, 2024". Digits are
+# bounded by "not a digit" rather than a word boundary, so a date glued to letters ("X10.02.2020") is found too.
 _DATE_IN_TEXT = re.compile(
-    r"\b\d{4}[-./]\d{1,2}[-./]\d{1,2}\b"
-    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b"
-    rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\s*,?\s*\d{{2,4}}\b"
-    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*\d{{2,4}}\b",
+    r"(?<!\d)\d{4}[-./]\d{1,2}[-./]\d{1,2}(?!\d)"
+    r"|(?<!\d)\d{1,2}[-./]\d{1,2}[-./]\d{2,4}(?!\d)"
+    rf"|(?<!\d)\d{{1,2}}\s+(?:{_MONTHS})\s*,?\s*\d{{2,4}}(?!\d)"
+    rf"|(?<![a-z])(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*\d{{2,4}}(?!\d)",
     re.IGNORECASE,
 )
 

@@ -61,6 +61,12 @@ def test_dates_typed_into_free_text_are_redacted(typed):
     assert PSEUDONYMIZED.text(f"relapse on {typed}") == redact_dates(f"relapse on {typed}")
 
 
+@pytest.mark.parametrize("glued", ["X10.02.2020", "KMT2A2020-02-10", "March 1, 2024x", "d10.02.2020y"])
+def test_a_date_glued_to_letters_is_redacted_too(glued):
+    assert "2020" not in redact_dates(glued) and "2024" not in redact_dates(glued)
+    assert REDACTED in redact_dates(glued)
+
+
 def test_numbers_that_are_not_dates_stay():
     assert redact_dates("WBC 350.0, day 33, 46,XY,t(4;11)(q21;q23), MRD 0.01") == (
         "WBC 350.0, day 33, 46,XY,t(4;11)(q21;q23), MRD 0.01"
