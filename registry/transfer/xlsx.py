@@ -1,9 +1,9 @@
 """The rows of an XLSX workbook's sheets, read fast and without trusting the XML. No Django.
 
-openpyxl reads the workbook's small parts (sheet names, styles, shared strings), through defusedxml. The sheets'
-cells, nearly all of a file, are parsed here with expat directly: openpyxl's read-only reader parses them with
-defusedxml's pure-Python ElementTree, about ten times slower, and parses a sheet twice when it has no
-``<dimension>`` (openpyxl's own write-only files). Like defusedxml, this parser refuses a DTD or an entity
+openpyxl reads the workbook's small parts (sheet list, styles), through defusedxml. The sheets' cells and the
+shared string table, nearly all of a file, are parsed here with expat directly: openpyxl's read-only reader
+parses them with defusedxml's pure-Python ElementTree, several times slower, and parses a sheet twice when it has
+no ``<dimension>`` (openpyxl's own write-only files). Like defusedxml, these parsers refuse a DTD or an entity
 declaration, where the "billion laughs" and external-entity attacks live.
 
 A row is ``(row number, {column index from 0: value})``; values are what openpyxl would give (str, int, float,
@@ -82,11 +82,13 @@ def open_book(data: bytes) -> Book:
     """The workbook's sheet list and shared parts; raises `XmlRefused` or `WorkbookBroken`."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.xml.constants import SHARED_STRINGS
 
     try:
         reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
         reader.read_manifest()
-        reader.read_strings()
+        table = reader.package.find(SHARED_STRINGS)
+        strings = _strings(reader.archive, table.PartName[1:]) if table is not None else []
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)
         sheets = [
@@ -101,7 +103,7 @@ def open_book(data: bytes) -> Book:
     wb = reader.wb
     return Book(
         archive=reader.archive,
-        strings=list(reader.shared_strings),
+        strings=strings,
         dates=frozenset(str(i) for i in wb._date_formats),
         durations=frozenset(str(i) for i in wb._timedelta_formats),
         epoch=wb.epoch,
@@ -111,7 +113,7 @@ def open_book(data: bytes) -> Book:
 
 def _is_defusedxml_refusal(error: BaseException | None) -> bool:
     while error is not None:  # openpyxl wraps some errors in a ValueError
-        if type(error).__module__.startswith("defusedxml"):
+        if isinstance(error, XmlRefused) or type(error).__module__.startswith("defusedxml"):
             return True
         error = error.__cause__ or error.__context__
     return False
@@ -150,6 +152,55 @@ def _refuse(*_args) -> None:
     raise XmlRefused("DTD or entity declaration")
 
 
+def _parser(start, end, characters):
+    """An expat parser that refuses a DTD and entities, as defusedxml does (a workbook's XML never has them)."""
+    parser = ParserCreate()
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    return parser
+
+
+def _strings(archive, path: str) -> list[str]:
+    """The shared string table: each <si>'s text, without phonetic guides (<rPh>)."""
+    strings: list[str] = []
+    parts: list[str] = []
+    local = _LocalNames()
+    state = {"collect": False, "phonetic": False}
+
+    def start(name: str, _attrs) -> None:
+        tag = local[name]
+        if tag == "t":
+            state["collect"] = not state["phonetic"]
+        elif tag == "si":
+            parts.clear()
+        elif tag == "rPh":
+            state["phonetic"] = True
+
+    def end(name: str) -> None:
+        tag = local[name]
+        if tag == "si":
+            strings.append("".join(parts))
+        elif tag == "rPh":
+            state["phonetic"] = False
+        state["collect"] = False
+
+    def characters(data: str) -> None:
+        if state["collect"]:
+            parts.append(data)
+
+    parser = _parser(start, end, characters)
+    with archive.open(path) as stream:
+        while chunk := stream.read(_CHUNK):
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    return strings
+
+
 class _SheetParser:
     """expat's callbacks for one sheet's XML, kept lean (they run for every cell): rows collect until `take`."""
 
@@ -169,15 +220,7 @@ class _SheetParser:
         self.text = ""
         self.collect = False
         self.phonetic = False
-        parser = ParserCreate()
-        parser.buffer_text = True
-        parser.StartDoctypeDeclHandler = _refuse  # a sheet never has a DTD
-        parser.EntityDeclHandler = _refuse
-        parser.ExternalEntityRefHandler = _refuse
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._characters
-        self.parser = parser
+        self.parser = _parser(self._start, self._end, self._characters)
 
     def feed(self, chunk: bytes, *, final: bool) -> None:
         self.parser.Parse(chunk, final)

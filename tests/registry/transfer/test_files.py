@@ -596,3 +596,14 @@ def test_a_sheet_of_endless_blank_rows_is_refused_as_too_many_rows():
     data = csv_bytes([CASE_HEADER, CASE_ROW, *[[""]] * 1100])
     result = read_upload("cases.csv", data, max_rows=10)
     assert result.problems == [file_problem(p.TOO_MANY_ROWS.format(limit=10), sheet="cases", row=1022)]
+
+
+def test_shared_strings_in_rich_text_runs_are_joined_without_phonetic_guides():
+    data = with_shared_strings(xlsx({"cases": [CASE_HEADER, CASE_ROW]}))
+    sst = zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml")
+    rich = '<si><r><t>Ива</t></r><r><rPr><b/></rPr><t xml:space="preserve">нов </t></r><t>東京</t>'
+    rich += '<rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si>'
+    data = replace_member(data, "xl/sharedStrings.xml", sst.replace(b"<si><t>2019-07</t></si>", rich.encode()))
+    result = read_upload("book.xlsx", data)
+    assert result.problems == []
+    assert result.rows["cases"][0].values["case_number"] == "Иванов 東京"

@@ -100,11 +100,11 @@ def with_shared_strings(data: bytes) -> bytes:
     """The openpyxl workbook ``data`` with its text in a shared string table, as Excel writes it (openpyxl writes
     inline strings)."""
     archive = zipfile.ZipFile(io.BytesIO(data))
-    strings: list[bytes] = []
+    strings: dict[bytes, int] = {}
 
     def shared(match: re.Match) -> bytes:
-        strings.append(match.group(2))
-        return b'<c r="%s" t="s"><v>%d</v></c>' % (match.group(1), len(strings) - 1)
+        index = strings.setdefault(match.group(2), len(strings))
+        return b'<c r="%s" t="s"><v>%d</v></c>' % (match.group(1), index)
 
     sheets = {
         name: _INLINE.sub(shared, archive.read(name))
