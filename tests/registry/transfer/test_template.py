@@ -132,10 +132,11 @@ def test_every_user_with_a_role_downloads_it_and_the_download_is_logged(client, 
     assert event.detail == f"import template ({fmt})" and event.status == 200
 
 
-def test_the_menu_links_the_template_for_center_users_only(client, people):
+def test_the_import_page_links_the_template_and_the_menu_the_import_for_those_who_enter_data(client, people):
     link = reverse("registry:import_template", args=["xlsx"])
     client.force_login(people.entry_a)
-    assert link in client.get(reverse("registry:dashboard")).content.decode()
+    assert link in client.get(reverse("registry:import_list")).content.decode()
+    assert reverse("registry:import_list") in client.get(reverse("registry:dashboard")).content.decode()
     client.force_login(people.coordinator)
     body = client.get(reverse("registry:dashboard")).content.decode()
-    assert link not in body and reverse("registry:dictionary") in body
+    assert reverse("registry:import_list") not in body and reverse("registry:dictionary") in body
