@@ -8,8 +8,8 @@ from typing import Any
 from analytics.reports.cells import xlsx_cell
 from analytics.variables import dataset_variables
 from registry.dictionary import ENTERED, Variable, entered_variables
-from registry.transfer.workbook import csv_bytes, new_workbook, workbook_bytes
 from registry.transfer.sheets import BOOLEAN_TRUE, SHEETS
+from registry.transfer.workbook import csv_bytes, new_workbook, workbook_bytes
 
 __all__ = [
     "CODES_HEADER",

@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied
 
 from registry import models as m
 from registry.access import access_for, cases_for
-from registry.transfer.workbook import Rows, sheets_xlsx, sheets_zip
 from registry.transfer.sheets import SHEETS, Column, Kind, Role, Sheet, format_cell
 from registry.transfer.template import codes_rows, readme_lines
+from registry.transfer.workbook import Rows, sheets_xlsx, sheets_zip
 
 __all__ = [
     "EXPORT_CENTER_USERS_ONLY",

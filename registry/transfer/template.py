@@ -14,8 +14,8 @@ from typing import Any
 from registry import models as m
 from registry.dictionary import entered_variables
 from registry.transfer import sheets
-from registry.transfer.workbook import Rows, sheets_xlsx, sheets_zip
 from registry.transfer.sheets import SHEETS, Column, Kind, Role, Sheet, vocabulary_code
+from registry.transfer.workbook import Rows, sheets_xlsx, sheets_zip
 
 __all__ = [
     "EXAMPLE_CASE_NUMBER",

@@ -67,3 +67,22 @@ def merged(*cases: dict) -> dict:
         for sheet, rows in case.items():
             out.setdefault(sheet, []).extend(rows)
     return out
+
+
+def workbook_of(sheets: dict[str, list[dict]]) -> bytes:
+    """An .xlsx file with these rows: one sheet per name, the header row the union of the rows' keys."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, values in sheets.items():
+        sheet = book.create_sheet(name)
+        header = list(dict.fromkeys(k for v in values for k in v))
+        sheet.append(header)
+        for v in values:
+            sheet.append([v.get(k) for k in header])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

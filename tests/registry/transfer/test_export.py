@@ -22,9 +22,9 @@ from registry.transfer.export import (
     records_export,
     records_rows,
 )
-from registry.transfer.workbook import CODES_SHEET, README_SHEET
 from registry.transfer.resources import resource_for
 from registry.transfer.sheets import SHEETS, sheet_for
+from registry.transfer.workbook import CODES_SHEET, README_SHEET
 from tests.factories import make_case, save
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from audit.models import AccessEvent
 from registry import models as m
-from registry.transfer.workbook import CODES_HEADER, CODES_SHEET, README_SHEET
 from registry.transfer.sheets import SHEETS, Kind, Role, vocabulary_code
 from registry.transfer.template import EXAMPLE_CASE_NUMBER, example_rows, template_xlsx, template_zip
+from registry.transfer.workbook import CODES_HEADER, CODES_SHEET, README_SHEET
 from registry.validation import CaseState, violations
 
 pytestmark = pytest.mark.django_db
