@@ -424,6 +424,8 @@ def _stored_record(sheet: Sheet, row: Row, plan: CasePlan, state: CaseState, ctx
     model = sheet.model
     if sheet.shape == "case":
         return None if plan.is_new else plan.case
+    if plan.is_new:
+        return None  # nothing of a new case is stored; its state holds only the file's records
     records = [r for r in state.records() if type(r) is model and r.pk is not None]
     if sheet.shape == "one":
         if sheet.one_per:
