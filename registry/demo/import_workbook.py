@@ -3,7 +3,7 @@
 Each case is the demo's own plan (``registry.demo.cohort.plan_case``, which ``seed_demo`` enters through the
 services, so it keeps to the entry rules), cut to the shape of a typical center file: the case, its diagnosis,
 lab panels, three markers, up to two cytogenetic findings, the treatment, response assessments, transplants,
-outcome events, adverse events and the last two follow-up contacts (about 13 rows a case). Dropping records
+outcome events, adverse events and the last two follow-up contacts (about 16 rows a case). Dropping records
 keeps a case valid: no rule needs a marker, a finding, a supportive-care record or an earlier contact.
 
 The workbook is written with openpyxl's write-only mode, every sheet open at once, a case at a time, so 10 000
