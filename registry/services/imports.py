@@ -23,7 +23,7 @@ from registry.models import ImportJob
 from registry.pseudonyms import new_registry_id
 from registry.services.cases import CASE_FIELDS, CENTER_NOT_YOURS
 from registry.transfer.files import ReadResult, read_upload
-from registry.transfer.plan import ImportPlan, plan_import
+from registry.transfer.plan import ImportPlan, plan_import, stored_case_ids
 from registry.transfer.sheets import SHEETS
 
 __all__ = ["import_abandon", "import_check", "import_commit", "import_reason"]
@@ -42,10 +42,15 @@ def _problems(plan_or_read) -> list[dict]:
     return [asdict(p) for p in plan_or_read.problems]
 
 
-def _read_and_plan(user, center: m.Center, file_name: str, data: bytes) -> tuple[ReadResult, ImportPlan | None]:
+def _read_and_plan(
+    user, center: m.Center, file_name: str, data: bytes, *, lock: bool = False
+) -> tuple[ReadResult, ImportPlan | None]:
+    """Read and plan; with `lock`, first lock the stored cases the rows name, so the plan sees them settled."""
     read = read_upload(file_name, data)
     if any(p.sheet == "" and p.row is None for p in read.problems) and not read.rows:
         return read, None  # nothing readable: the file-level problem says why
+    if lock:
+        _lock_cases(center, read)
     return read, plan_import(user, center, read)
 
 
@@ -90,10 +95,7 @@ def import_commit(*, user, job: ImportJob) -> ImportJob:
     if hashlib.sha256(data).hexdigest() != job.sha256:
         raise ValidationError(FILE_CHANGED)
     center = m.Center.objects.select_for_update().get(pk=job.center_id)  # one import or registration at a time
-    read, plan = _read_and_plan(user, center, job.file_name, data)
-    if plan is not None:
-        _lock_cases(plan)
-        plan = plan_import(user, center, read)  # again, now that nobody can change these cases meanwhile
+    read, plan = _read_and_plan(user, center, job.file_name, data, lock=True)
     if plan is None or plan.problems:
         job.status = ImportJob.Status.REFUSED
         job.problems = _problems(plan if plan is not None else read)
@@ -120,8 +122,8 @@ def import_abandon(*, user, job: ImportJob) -> ImportJob:
     return job
 
 
-def _lock_cases(plan: ImportPlan) -> None:
-    ids = [p.case.pk for p in plan.cases if not p.is_new]
+def _lock_cases(center: m.Center, read: ReadResult) -> None:
+    ids = stored_case_ids(center, read)
     list(m.Case.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
 
 

@@ -36,7 +36,7 @@ from registry.transfer.sheets import SHEETS, Kind, Sheet, vocabulary_code
 from registry.validation import CaseState, violations
 from registry.validation.state import load_states
 
-__all__ = ["CasePlan", "ImportPlan", "RowChange", "plan_import"]
+__all__ = ["CasePlan", "ImportPlan", "RowChange", "plan_import", "stored_case_ids"]
 
 CASE_NUMBER_MISSING = "Give the center's case number: every row is joined to its case by it."
 OTHER_CENTER = (
@@ -424,6 +424,8 @@ def _stored_record(sheet: Sheet, row: Row, plan: CasePlan, state: CaseState, ctx
     model = sheet.model
     if sheet.shape == "case":
         return None if plan.is_new else plan.case
+    if plan.is_new:
+        return None  # nothing of a new case is stored; its state holds only the file's records
     records = [r for r in state.records() if type(r) is model and r.pk is not None]
     if sheet.shape == "one":
         if sheet.one_per:
@@ -550,6 +552,14 @@ def _registered_elsewhere(plans: list[CasePlan], center: m.Center, problems: _Pr
         if existing is not None:
             message = REGISTERED_AT_CENTER.format(registry_id=existing.registry_id)
             problems.add(SHEETS[0], rows[plan.number], "hospital_number", message)
+
+
+def stored_case_ids(center: m.Center, read: ReadResult) -> list[int]:
+    """The stored cases of `center` the file's rows name (the ones its plan would change): what a commit locks
+    before it plans. Reads only; problems are left to the plan."""
+    problems = _Problems()
+    matched = _match_cases(_group(read, center, problems), center, problems)
+    return [case.pk for case in matched.values() if case is not None]
 
 
 def plan_import(user, center: m.Center, read: ReadResult) -> ImportPlan:
