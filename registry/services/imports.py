@@ -15,12 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry import models as m
 from registry.access import access_for
 from registry.models import ImportJob
 from registry.pseudonyms import new_registry_id
+from registry.services.bulk import insert_with_history, update_with_history
 from registry.services.cases import CASE_FIELDS, CENTER_NOT_YOURS
 from registry.transfer.files import ReadResult, read_upload
 from registry.transfer.plan import ImportPlan, plan_import, stored_case_ids
@@ -31,7 +31,6 @@ __all__ = ["import_abandon", "import_check", "import_commit", "import_reason"]
 NOT_YOUR_JOB = "Only the user who uploaded this file can import it."
 NOT_READY = "This file cannot be imported: {status}."
 FILE_CHANGED = "The stored file does not match the one that was checked. Upload it again."
-BATCH = 1000
 
 
 def import_reason(job: ImportJob) -> str:
@@ -150,13 +149,13 @@ def _next_numbers(model, case_ids: list[int]) -> dict[int, int]:
 
 
 def _write(plan: ImportPlan, *, user, reason: str) -> None:
-    now = timezone.now()
-    history = {"default_user": user, "default_change_reason": reason, "default_date": now, "batch_size": BATCH}
+    when = timezone.now()
+    audit = {"user": user, "reason": reason, "when": when}
     new_cases = [p.case for p in plan.cases if p.is_new]
     _registry_ids(new_cases)
     for case in new_cases:
         case.created_by = user
-    bulk_create_with_history(new_cases, m.Case, **history)
+    insert_with_history(m.Case, new_cases, **audit)
     changes = [c for p in plan.cases for c in p.changes if c.action != "unchanged"]
     for sheet in SHEETS:
         mine = [c for c in changes if c.sheet is sheet]
@@ -164,18 +163,16 @@ def _write(plan: ImportPlan, *, user, reason: str) -> None:
         updated = [c.instance for c in mine if c.action == "changed"]
         if sheet.shape == "many" and created:
             _number(sheet.model, created)
-        if created:
-            for instance in created:
-                instance.case_id = instance.case.pk
-            bulk_create_with_history(created, sheet.model, **history)
-        if updated:
-            for instance in updated:
-                instance.version += 1
-                instance.updated_at = now
-            fields = [c.attname for c in sheet.field_columns] + ["version", "updated_at"]
-            if sheet.shape == "case":
-                fields = [*CASE_FIELDS, "version", "updated_at"]
-            bulk_update_with_history(updated, sheet.model, fields, **history)
+        for instance in created:
+            instance.case_id = instance.case.pk
+        insert_with_history(sheet.model, created, **audit)
+        for instance in updated:
+            instance.version += 1
+            instance.updated_at = when
+        fields = [c.attname for c in sheet.field_columns] + ["version", "updated_at"]
+        if sheet.shape == "case":
+            fields = [*CASE_FIELDS, "version", "updated_at"]
+        update_with_history(sheet.model, updated, fields, **audit)
 
 
 def _number(model, created: list) -> None:

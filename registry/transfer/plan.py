@@ -382,10 +382,9 @@ def _plan_case(entry: _CaseRows, case: m.Case | None, state: CaseState | None, c
         change = _row_change(sheet, row, plan, state, taken, ctx)
         if change is not None:
             plan.changes.append(change)
-            if change.action != "unchanged":
-                state = state.with_record(change.instance)
     if len(problems) > before:
         return plan  # the rules of the whole case are checked once each record is right on its own
+    state = state.with_records(c.instance for c in plan.changes if c.action != "unchanged")
 
     for violation in violations(state):
         for record, field_name in violation.targets:

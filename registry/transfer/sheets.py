@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core import validators as dj_validators
@@ -98,11 +99,11 @@ class Sheet:
                 return column
         raise KeyError(name)
 
-    @property
+    @cached_property
     def key_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.role == Role.KEY)
 
-    @property
+    @cached_property
     def field_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.role == Role.FIELD)
 

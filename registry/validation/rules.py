@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from django.db import models
 
@@ -77,17 +78,19 @@ def _v(message: str, *targets: Target) -> Violation:
     return Violation(message, tuple(targets))
 
 
-def date_fields(model) -> list[str]:
+@cache
+def date_fields(model) -> tuple[str, ...]:
     """Every calendar-date field of a model (timestamps such as created_at are not clinical dates)."""
-    return [
+    return tuple(
         f.name
         for f in model._meta.concrete_fields
         if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
-    ]
+    )
 
 
-def text_fields(model) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
+@cache
+def text_fields(model) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField))
 
 
 def text_limit(model, name: str) -> int:

@@ -107,6 +107,20 @@ class CaseState:
             kept.append(record)
         return replace(self, **{attr: tuple(kept)})
 
+    def with_records(self, records) -> CaseState:
+        """This state with each record added or replaced (same pk): `with_record` for many at once."""
+        values: dict[str, Any] = {}
+        for record in records:
+            if isinstance(record, Case):
+                values["case"] = record
+            elif type(record) in _ONE:
+                values[_ONE[type(record)]] = record
+            else:
+                attr = _MANY[type(record)]
+                kept = values.get(attr, list(getattr(self, attr)))
+                values[attr] = [r for r in kept if record.pk is None or r.pk != record.pk] + [record]
+        return replace(self, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
     def center_today(self) -> date:
         if self.today is not None:
             return self.today
