@@ -1,13 +1,24 @@
-"""The proportional-hazards test of R's ``cox.zph`` as computed since survival 3.0.
+"""Test of proportional hazards for a fitted Cox model, giving the numbers R's ``cox.zph`` gives (survival >= 3.0).
 
-For a time transform g (centred on its mean over the events), the test asks whether adding the covariates
-multiplied by g(t) improves the fit: it is the score test, at (beta_hat, 0), of the model with 2p coefficients
-``x * beta + x * g(t) * gamma``. Its score is sum_deaths g(t) (x_i - xbar(t)) and its 2p x 2p information
-matrix has blocks sum V(t), sum g(t) V(t), sum g(t)^2 V(t), with V(t) the (Efron or Breslow) covariance of x
-in the risk set (survival's zph1.c). The test of a term uses the full first block and the term's own columns
-of the second; the global test uses all of them. This is not the older approximation (Grambsch and
-Therneau's one-step formula with the average variance) that lifelines' ``check_assumptions`` and survival
-before 3.0 use.
+The method (Grambsch and Therneau 1994, Biometrika 81:515-526; Therneau and Grambsch 2000, *Modeling Survival
+Data*, ch. 6; the ``cox.zph`` help page of the survival package). If the effect of x drifts with time as
+beta + gamma g(t), for a chosen function g of time, proportional hazards is the hypothesis gamma = 0. We test it
+by a score test in the enlarged model with covariates x and x g(t), evaluated at (beta_hat, gamma = 0) where
+beta_hat is the ordinary fit. g is first centred on its mean over the deaths (each death counted once); in exact
+arithmetic that changes nothing (a shift of g is absorbed by beta, whose score is 0), but it keeps the blocks
+below on one scale. With x_bar(t) and V(t) the weighted mean and covariance of x over the risk set at death
+time t (Breslow or Efron weights, as the fit used), the pieces are
+
+- the score for gamma: U = sum over deaths of g(t) (x_i - x_bar(t)); the score for beta is 0 at beta_hat;
+- the information, in blocks: I_bb = sum V(t), I_bg = sum g(t) V(t), I_gg = sum g(t)^2 V(t).
+
+For a set c of gamma columns (one term's columns, or all for the global test) the statistic is
+U_c' S_c^-1 U_c with S_c = I_gg[c, c] - I_bg[:, c]' I_bb^-1 I_bg[:, c], the information for gamma_c once every
+beta is re-estimated (the other gammas stay at 0); it is chi-square on len(c) df.
+
+Survival before 3.0, and lifelines' ``check_assumptions``, use Grambsch and Therneau's one-step approximation
+instead: a regression of the scaled Schoenfeld residuals on g(t) that replaces each V(t) by the average variance
+I_bb / deaths. It agrees with the score test when V(t) is constant over time; otherwise the numbers differ.
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ BAD_TRANSFORM = "transform must be one of {allowed}; got {transform!r}"
 NO_MODEL = "there is no fitted model to test ({reason})"
 SINGULAR_ZPH = "the information matrix of the proportional-hazards test is singular"
 
+_METHOD = "Proportional-hazards score test as R's cox.zph (survival >= 3.0)"
 _NAN = float("nan")
 
 
@@ -53,44 +65,74 @@ class ZphResult(Result):
         )
 
 
-def _pooled_counts(rs: RiskSets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct times over all strata, ascending, with the number of rows and of deaths at each."""
-    block_time = rs.time[rs.block_starts]
-    sizes = np.diff(np.append(rs.block_starts, rs.n))
-    deaths = np.add.reduceat(rs.status.astype(np.int64), rs.block_starts)
-    utimes, inverse = np.unique(block_time, return_inverse=True)
-    n_at = np.bincount(inverse, weights=sizes, minlength=len(utimes))
-    n_dead = np.bincount(inverse, weights=deaths, minlength=len(utimes))
-    return utimes, n_at, n_dead
+def _time_function(name: str, rs: RiskSets, death_times: np.ndarray) -> np.ndarray:
+    """g(t) at the given death times, not yet centred.
 
-
-def _transform(name: str, rs: RiskSets, block_time: np.ndarray) -> np.ndarray:
-    """g(t) at each death block's time, before centring."""
+    "km" and "rank" are computed from every row of the fit with the strata pooled: "km" is one minus the
+    Kaplan-Meier survival just before t (its left limit), "rank" the rank of t among all follow-up times, tied
+    times sharing their average rank.
+    """
     if name == "identity":
-        return block_time.astype(float)
+        return death_times.astype(float)
     if name == "log":
-        return np.log(block_time)
-    utimes, n_at, n_dead = _pooled_counts(rs)
-    idx = np.searchsorted(utimes, block_time, side="left")  # number of distinct times strictly below
-    if name == "km":
-        # R: 1 - c(1, surv)[findInterval(times, km$time, left.open = TRUE) + 1], i.e. 1 - S(t-) of the
-        # Kaplan-Meier curve of all rows pooled over strata.
-        at_risk = n_at[::-1].cumsum()[::-1]
-        surv = np.cumprod(1.0 - n_dead / at_risk)
-        return 1.0 - np.where(idx > 0, surv[np.maximum(idx - 1, 0)], 1.0)
-    # "rank": R's rank(times) over all rows, average ranks for ties.
-    upper = np.cumsum(n_at)
-    avg_rank = upper - (n_at - 1) / 2.0
-    return avg_rank[idx]
+        return np.log(death_times)
+    distinct, which = np.unique(rs.time, return_inverse=True)
+    rows_at = np.bincount(which, minlength=len(distinct)).astype(float)
+    rows_before = np.cumsum(rows_at) - rows_at
+    pos = np.searchsorted(distinct, death_times)
+    if name == "rank":
+        return rows_before[pos] + (rows_at[pos] + 1.0) / 2.0
+    deaths_at = np.bincount(which, weights=rs.status.astype(float), minlength=len(distinct))
+    at_risk = rs.n - rows_before
+    surv_after = np.cumprod(1.0 - deaths_at / at_risk)
+    surv_before = np.concatenate([[1.0], surv_after[:-1]])
+    return 1.0 - surv_before[pos]
+
+
+@dataclass(frozen=True)
+class _Expansion:
+    """Score for gamma and the information blocks of the enlarged model, at (beta_hat, gamma = 0)."""
+
+    u: np.ndarray  # (p,) score for gamma
+    i_bg: np.ndarray  # (p, p) sum g V
+    i_gg: np.ndarray  # (p, p) sum g^2 V
+    bb_inv_bg: np.ndarray  # (p, p) I_bb^-1 I_bg
+
+    def chisq(self, cols: list[int]) -> float:
+        """Score statistic for gamma[cols] = 0, with beta re-estimated and the other gammas held at 0."""
+        s = self.i_gg[np.ix_(cols, cols)] - self.i_bg[:, cols].T @ self.bb_inv_bg[:, cols]
+        s = (s + s.T) / 2.0
+        uc = self.u[cols]
+        return float(uc @ np.linalg.solve(s, uc))
+
+
+def _expand(result: CoxResult, transform: str) -> _Expansion:
+    """The enlarged model's score and information from the fit's per-death-time contributions.
+
+    Raises numpy.linalg.LinAlgError when I_bb is singular.
+    """
+    model = result._model
+    rs = model.rs
+    at_fit = model.final if model.final.block_score is not None else rs.evaluate(model.beta)
+    g = _time_function(transform, rs, rs.death_block_time)
+    g = g - np.average(g, weights=rs.n_deaths)
+    # Each death time's score row and packed V (already multiplied by its number of deaths) carry the weights.
+    i_bg = rs.unpack(g @ at_fit.block_info)
+    i_gg = rs.unpack((g * g) @ at_fit.block_info)
+    return _Expansion(
+        u=g @ at_fit.block_score,
+        i_bg=i_bg,
+        i_gg=i_gg,
+        bb_inv_bg=np.linalg.solve(at_fit.info, i_bg),
+    )
+
+
+def _row(term: str, chisq: float, df: int) -> dict[str, Any]:
+    return {"term": term, "chisq": chisq, "df": df, "p": float(stats.chi2.sf(chisq, df))}
 
 
 def _message_result(transform: str, reason: str) -> ZphResult:
-    return ZphResult(
-        method="Proportional-hazards score test as R's cox.zph (survival >= 3.0)",
-        settings={"transform": transform},
-        message=reason,
-        transform=transform,
-    )
+    return ZphResult(method=_METHOD, settings={"transform": transform}, message=reason, transform=transform)
 
 
 def cox_zph(result: CoxResult, transform: str = "km", terms: bool = True) -> ZphResult:
@@ -118,36 +160,20 @@ def cox_zph(result: CoxResult, transform: str = "km", terms: bool = True) -> Zph
     model = result._model
     if model is None:
         return _message_result(transform, NO_MODEL.format(reason=result.message or "no fit"))
-    rs = model.rs
-    beta = model.beta
-    p = rs.p
-    ev = model.final if model.final.block_score is not None else rs.evaluate(beta)
-    block_time = rs.death_block_time
-    tt = _transform(transform, rs, block_time)
-    g = tt - np.sum(tt * rs.n_deaths) / rs.n_events
-    u2 = g @ ev.block_score
-    i12 = rs.unpack(g @ ev.block_info)
-    i22 = rs.unpack((g * g) @ ev.block_info)
-    imat = np.block([[ev.info, i12], [i12.T, i22]])
-    u = np.concatenate([np.zeros(p), u2])
-
-    groups = model.assign if terms else {name: [i] for i, name in enumerate(model.columns)}
-    rows = []
+    p = model.rs.p
+    groups = model.assign if terms else {name: [k] for k, name in enumerate(model.columns)}
     try:
-        for name, cols in groups.items():
-            kk = list(range(p)) + [p + c for c in cols]
-            uk = u[kk]
-            chisq = float(uk @ np.linalg.solve(imat[np.ix_(kk, kk)], uk))
-            rows.append({"term": name, "chisq": chisq, "df": len(cols), "p": float(stats.chi2.sf(chisq, len(cols)))})
-        global_chisq = float(u @ np.linalg.solve(imat, u))
+        expansion = _expand(result, transform)
+        rows = [_row(name, expansion.chisq(list(cols)), len(cols)) for name, cols in groups.items()]
+        overall = _row("GLOBAL", expansion.chisq(list(range(p))), p)
     except np.linalg.LinAlgError:
         return _message_result(transform, SINGULAR_ZPH)
     return ZphResult(
-        method="Proportional-hazards score test as R's cox.zph (survival >= 3.0)",
+        method=_METHOD,
         settings={"transform": transform, "terms": terms, "ties": result.settings.get("ties")},
         transform=transform,
         terms=tuple(rows),
-        global_chisq=global_chisq,
+        global_chisq=overall["chisq"],
         global_df=p,
-        global_p=float(stats.chi2.sf(global_chisq, p)),
+        global_p=overall["p"],
     )
