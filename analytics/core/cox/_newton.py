@@ -1,9 +1,10 @@
 """Newton-Raphson for the Cox partial likelihood, with the stopping rule R's ``coxph`` documents, then polished.
 
 As documented (``?coxph.control``; Therneau & Grambsch 2000, sec. 3.2), R stops when the log-likelihood changes
-by less than ``eps`` (1e-9) relative, halving the step whenever the likelihood goes down. We run the same iteration, so that the iteration count, the step-halving and the
-"coefficient may be infinite" diagnosis are R's, and then take further Newton steps until the step itself is
-negligible: R's stopping point is a few ulps-of-a-step short of the optimum, ours is at it.
+by less than ``eps`` (1e-9) relative, halving the step whenever the likelihood goes down. We run the same
+iteration, so that the iteration count, the step-halving and the "coefficient may be infinite" diagnosis are R's,
+and then take further Newton steps until the step itself is negligible: R's stopping point is a few
+ulps-of-a-step short of the optimum, ours is at it.
 """
 
 from __future__ import annotations
