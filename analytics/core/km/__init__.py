@@ -14,7 +14,9 @@ What matches R (survival 3.5), and is tested against values R computed:
   limits are missing (NaN) where R gives NA, e.g. "log-log" where S(t) is 1 or 0);
 - estimates at chosen times with the semantics of ``summary(fit, times = ...)``;
 - the median and its confidence interval by ``quantile(fit, 0.5)`` (R's ``findq`` rule, including the
-  midpoint rule where the curve is flat at exactly 0.5);
+  midpoint rule where the curve is flat at exactly 0.5); where a confidence curve is not monotone (the "log"
+  upper curve can rise after it first reaches 0.5) the limit is the first time it reaches 0.5, as ``print(fit)``
+  gives it (whole aml data, "log": 45; ``quantile`` gives 48);
 - the restricted mean survival time and its standard error as ``print(fit, rmean = h)`` reports them;
 - R's ``timefix``: distinct times closer than sqrt(machine epsilon) are merged (``aeqSurv``).
 
@@ -23,8 +25,9 @@ Where the engine deliberately differs from R:
 - the default ``conf_type`` is "log-log" (R: "log"); see :data:`DEFAULT_CONF_TYPE`;
 - ``KaplanMeierCurve.at`` keeps times after the last observed time as NaN rows with a ``message`` (R's
   ``summary(times=)`` drops those rows unless ``extend = TRUE``), so that the rows line up with the times asked for;
-- the median's limits follow ``quantile.survfit``; the table printed by ``print(fit)`` uses an older rule for the
-  limits and can differ from it where a confidence curve is not monotone (aml, "log": quantile gives 48, print 45);
+  a curve that has reached 0 is 0 there (R's value with ``extend = TRUE``);
+- where S(t) ends flat at exactly 0.5 the median is ``quantile``'s midpoint with the last time; ``print(fit)``
+  gives the start of the flat stretch;
 - an RMST horizon before the first observed time is the horizon itself with SE 0 (R stops with an error);
 - group labels are sorted as numbers or by code point; R sorts character factor levels in the locale's collation,
   which can order mixed-case labels differently (the numbers per group do not change, only their order).

@@ -25,7 +25,8 @@ class SurvivalAt(Result):
 
     Times after the last observed time (event or censoring) of the group have NaN estimates and 0 at risk
     unless ``extend=True``, where R carries the last estimate forward; R omits such rows when ``extend`` is
-    false, we keep them (as NaN) so that the rows line up with the times asked for.
+    false, we keep them (as NaN) so that the rows line up with the times asked for. A curve that has reached 0
+    is 0 at every later time either way (its standard error and limits NaN, as R's).
     """
 
     time: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -61,6 +62,13 @@ class RestrictedMean(Result):
     horizon: float = float("nan")
     estimate: float = float("nan")
     std_err: float = float("nan")
+
+
+def _running_min(curve: np.ndarray) -> np.ndarray:
+    """The lowest value so far at each time, NaN kept where the curve is NaN (R's NA limits)."""
+    if not len(curve):
+        return curve
+    return np.where(np.isnan(curve), np.nan, np.fmin.accumulate(curve))
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,8 @@ class KaplanMeierCurve(Result):
             Times (>= 0) in any order.
         extend : bool
             R's ``extend``: when false, times after the group's last observed time get NaN estimates (R drops
-            those rows); when true they carry the last estimate, with 0 at risk.
+            those rows), unless the curve has reached 0, which it keeps (R's value with ``extend = TRUE``); when
+            true they carry the last estimate, with 0 at risk.
 
         Returns
         -------
@@ -142,7 +151,8 @@ class KaplanMeierCurve(Result):
             se = sig * surv
         message = None
         if not extend:
-            beyond = query > t0[-1]
+            # A curve that has reached 0 stays at 0 (R: 0 with extend = TRUE); other curves are unknown there.
+            beyond = (query > t0[-1]) & (s0[-1] > 0)
             surv, se, lo, up = (np.where(beyond, np.nan, a) for a in (surv, se, lo, up))
             if beyond.any():
                 message = AFTER_FOLLOW_UP.format(times=", ".join(f"{x:g}" for x in query[beyond]), last=t0[-1])
@@ -164,16 +174,17 @@ class KaplanMeierCurve(Result):
         The median is the first time S(t) <= 0.5; where S(t) equals 0.5 (within sqrt(machine epsilon)) over a
         flat stretch it is the midpoint between the start of the stretch and the next event time (or the last
         follow-up time if the curve ends there). The limits are the same rule applied to the lower and upper
-        confidence curves. NaN where not reached.
+        confidence curves, each read as its running minimum: a limit is the first time the confidence curve
+        reaches 0.5, even where a "log" upper curve rises again after it (whole aml data: 45, as R's
+        ``print(fit)``; ``quantile`` would give 48). NaN where not reached.
 
         Returns
         -------
         MedianSurvival
         """
         x = np.concatenate([[0.0], self.time])
-        values = [
-            _findq(x, np.concatenate([[0.0], 1 - curve]), 0.5) for curve in (self.survival, self.lower, self.upper)
-        ]
+        curves = (self.survival, _running_min(self.lower), _running_min(self.upper))
+        values = [_findq(x, np.concatenate([[0.0], 1 - curve]), 0.5) for curve in curves]
         message = None if not np.isnan(values[0]) else "median not reached: S(t) stays above 0.5"
         return MedianSurvival(
             method="median of the Kaplan-Meier curve, CI where the confidence limits cross 0.5 (R quantile.survfit)",

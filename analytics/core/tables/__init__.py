@@ -16,6 +16,8 @@ Every function returns a result that names the test it used and the rule that ch
 - :func:`odds_ratio`: odds ratio of a 2x2 table with Woolf's (logit) CI; Haldane-Anscombe +0.5 in every cell
   when a cell is zero.
 - :func:`goodness_of_fit`: χ² goodness of fit against given proportions (1:1 by default).
+- :func:`proportion_ci`: a proportion with Wilson's score interval (R's ``prop.test``; optionally with the
+  continuity correction, ``prop.test``'s default) or the Clopper-Pearson exact interval (R's ``binom.test``).
 
 The p-values come from ``scipy.stats``. Fisher's test on tables larger than 2x2 enumerates every table with
 the observed margins (R's ``fisher.test`` criterion: tables no more probable than the observed one, relative
@@ -24,10 +26,14 @@ tolerance 1e-7); when there are too many tables it falls back to a seeded Monte 
 
 from analytics.core.tables.constants import ALPHA as ALPHA
 from analytics.core.tables.constants import BAD_ALTERNATIVE as BAD_ALTERNATIVE
+from analytics.core.tables.constants import BAD_CONF_LEVEL as BAD_CONF_LEVEL
+from analytics.core.tables.constants import BAD_PROPORTION_COUNTS as BAD_PROPORTION_COUNTS
 from analytics.core.tables.constants import BAD_PROPORTIONS as BAD_PROPORTIONS
 from analytics.core.tables.constants import BAD_TABLE as BAD_TABLE
+from analytics.core.tables.constants import CORRECT_NEEDS_WILSON as CORRECT_NEEDS_WILSON
 from analytics.core.tables.constants import EXACT_LIMIT as EXACT_LIMIT
 from analytics.core.tables.constants import NO_COUNTS as NO_COUNTS
+from analytics.core.tables.constants import NO_TRIALS as NO_TRIALS
 from analytics.core.tables.constants import NO_VALUES as NO_VALUES
 from analytics.core.tables.constants import NO_VARIANCE as NO_VARIANCE
 from analytics.core.tables.constants import NOT_2X2 as NOT_2X2
@@ -38,6 +44,7 @@ from analytics.core.tables.constants import PAIRED_LENGTHS as PAIRED_LENGTHS
 from analytics.core.tables.constants import TABLE_TOO_SMALL as TABLE_TOO_SMALL
 from analytics.core.tables.constants import TOO_FEW as TOO_FEW
 from analytics.core.tables.constants import TOO_FEW_PAIRS as TOO_FEW_PAIRS
+from analytics.core.tables.constants import UNKNOWN_CI_METHOD as UNKNOWN_CI_METHOD
 from analytics.core.tables.contingency import ContingencyTest, compare_categorical
 from analytics.core.tables.describe import (
     CategoricalSummary,
@@ -52,6 +59,8 @@ from analytics.core.tables.fisher import _fisher_rxc as _fisher_rxc
 from analytics.core.tables.goodness import GoodnessOfFit, goodness_of_fit
 from analytics.core.tables.odds import OddsRatio, odds_ratio
 from analytics.core.tables.paired import PairedComparison, compare_paired
+from analytics.core.tables.proportions import CI_METHODS as CI_METHODS
+from analytics.core.tables.proportions import ProportionCI, proportion_ci
 from analytics.core.tables.two_groups import TwoGroupComparison, compare_two_groups
 
 # The thresholds and messages are not in __all__ (nor were they before the split) but stay importable from here,
@@ -64,12 +73,14 @@ __all__ = [
     "GoodnessOfFit",
     "OddsRatio",
     "PairedComparison",
+    "ProportionCI",
     "TwoGroupComparison",
     "compare_categorical",
     "compare_paired",
     "compare_two_groups",
     "goodness_of_fit",
     "odds_ratio",
+    "proportion_ci",
     "summarize_categorical",
     "summarize_continuous",
 ]

@@ -5,13 +5,17 @@ from __future__ import annotations
 __all__ = [
     "ALPHA",
     "BAD_ALTERNATIVE",
+    "BAD_CONF_LEVEL",
     "BAD_PROPORTIONS",
+    "BAD_PROPORTION_COUNTS",
     "BAD_TABLE",
+    "CORRECT_NEEDS_WILSON",
     "EXACT_LIMIT",
     "NOT_2X2",
     "NOT_NUMERIC",
     "NOT_TWO_GROUPS",
     "NO_COUNTS",
+    "NO_TRIALS",
     "NO_VALUES",
     "NO_VARIANCE",
     "ONE_GROUP",
@@ -19,6 +23,7 @@ __all__ = [
     "TABLE_TOO_SMALL",
     "TOO_FEW",
     "TOO_FEW_PAIRS",
+    "UNKNOWN_CI_METHOD",
 ]
 
 
@@ -32,6 +37,11 @@ BAD_TABLE = "a contingency table must be a 2-d array of non-negative whole count
 NOT_2X2 = "the odds ratio needs a 2x2 table; got {shape}"
 NOT_TWO_GROUPS = "a two-group comparison needs exactly two groups; found {count}: {labels}"
 PAIRED_LENGTHS = "before and after must have the same length; got {n1} and {n2}"
+BAD_PROPORTION_COUNTS = "a proportion needs whole numbers 0 <= successes <= n; got successes={x!r}, n={n!r}"
+NO_TRIALS = "n is 0: a proportion of no cases has no estimate and no confidence interval"
+UNKNOWN_CI_METHOD = "the interval method must be one of {allowed}; got {value!r}"
+BAD_CONF_LEVEL = "conf_level must be strictly between 0 and 1; got {value!r}"
+CORRECT_NEEDS_WILSON = "the continuity correction applies to the Wilson interval only, not to Clopper-Pearson"
 BAD_PROPORTIONS = "proportions must be positive and as many as the counts ({k}); got {proportions}"
 
 NO_VALUES = "no non-missing values"

@@ -81,14 +81,18 @@ class TestKaplanMeierMatchesR:
             assert_matches_r(curve.upper, r["upper"], f"upper ({case['conf_type']})")
 
     def test_it_gives_rs_median_and_its_confidence_interval(self, case):
+        # R's quantile() and print() agree on the limits except where a confidence curve rises again after it
+        # reaches 0.5 (whole aml, "log"): there the limit is the first time it reaches 0.5, print()'s value.
         fit = fit_case(case)
         for r in case["curves"]:
             med = curve_for(fit, r).median()
             assert_matches_r(
                 [med.median, med.lower, med.upper],
-                [r["median"], r["median_lower"], r["median_upper"]],
+                [r["median"], r["table_lower"], r["table_upper"]],
                 "median, lower, upper",
             )
+            if case["id"] != "aml_all_log":
+                assert_matches_r([med.lower, med.upper], [r["median_lower"], r["median_upper"]], "quantile()")
 
     def test_it_gives_rs_estimates_at_chosen_times(self, case):
         fit = fit_case(case)
@@ -104,10 +108,15 @@ class TestKaplanMeierMatchesR:
                 ("n_risk", "n_risk"),
             ]:
                 assert_matches_r(getattr(extended, attr), r["at_extend"][name], f"extend=TRUE {name}")
-            # extend=FALSE: R drops the times after the last observed time; we keep them as NaN.
+            # extend=FALSE: R drops the times after the last observed time; we keep them as NaN, or as R's
+            # extend=TRUE values once the curve has reached 0.
             plain = curve.at(times)
             kept = np.isin(times, as_array(r["at"]["time"]))
-            assert np.isnan(plain.survival[~kept]).all()
+            if r["survival"][-1] == 0:
+                for name in ("survival", "std_err", "lower", "upper"):
+                    assert_matches_r(getattr(plain, name)[~kept], as_array(r["at_extend"][name])[~kept], name)
+            else:
+                assert np.isnan(plain.survival[~kept]).all()
             assert (plain.n_risk[~kept] == 0).all()
             for name in ("survival", "std_err", "lower", "upper", "n_risk"):
                 assert_matches_r(getattr(plain, name)[kept], r["at"][name], f"extend=FALSE {name}")
@@ -124,11 +133,23 @@ class TestKaplanMeierRules:
         curve = kaplan_meier([1, 2, 3, 4], [1, 1, 0, 1])["all"]
         assert curve.median().median == 3.0  # S = 0.5 on [2, 4): (2 + 4) / 2
 
+    def test_it_gives_rs_upper_limit_45_for_the_median_of_the_whole_aml_data(self):
+        # The "log" upper curve first drops below 0.5 at 45, then rises to 0.46 at 48 (R print(fit): 45).
+        fit = kaplan_meier("time", "status", data=dataset("aml"), conf_type="log")
+        med = fit["all"].median()
+        assert (med.median, med.lower, med.upper) == (27.0, 18.0, 45.0)
+
+    def test_it_gives_0_after_the_last_event_once_the_curve_has_reached_0(self):
+        at = kaplan_meier([1, 2, 3, 3], [0, 1, 1, 1])["all"].at([2, 3, 4, 10])
+        assert at.survival.tolist() == [pytest.approx(2 / 3), 0.0, 0.0, 0.0]
+        assert at.ok and at.n_risk.tolist() == [3, 2, 0, 0]
+        assert np.isnan(at.lower[1:]).all() and np.isnan(at.upper[1:]).all()
+
     def test_it_says_which_times_are_after_the_last_follow_up(self):
-        at = kaplan_meier([1, 2, 3], [1, 0, 1])["all"].at([2, 5, 7])
+        at = kaplan_meier([1, 2, 3], [1, 0, 0])["all"].at([2, 5, 7])  # last case censored: S stays at 2/3
         assert at.message == AFTER_FOLLOW_UP.format(times="5, 7", last=3.0)
         assert np.isnan(at.survival[1:]).all() and at.survival[0] == pytest.approx(2 / 3)
-        assert kaplan_meier([1, 2, 3], [1, 0, 1])["all"].at([5], extend=True).ok
+        assert kaplan_meier([1, 2, 3], [1, 0, 0])["all"].at([5], extend=True).ok
 
     def test_it_defaults_to_log_log_limits_inside_zero_one(self):
         fit = kaplan_meier(*(dataset("aml")[c] for c in ("time", "status")))

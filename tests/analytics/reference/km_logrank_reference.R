@@ -40,13 +40,16 @@ km_case <- function(id, dataset, time, event, group = NULL, conf_type = "log", t
   for (i in seq_along(labels)) {
     z <- if (is.null(group)) fit else fit[i]
     q <- quantile(z, probs = 0.5)
+    tab <- summary(z)$table  # print(fit)'s median and limits: the first time a curve reaches 0.5
     curve <- list(
       group = labels[i],
       n = z$n,
       events = sum(z$n.event),
       time = z$time, n_risk = z$n.risk, n_event = z$n.event, n_censor = z$n.censor,
       survival = z$surv, log_std_err = num(z$std.err), lower = num(z$lower), upper = num(z$upper),
-      median = num(q$quantile), median_lower = num(q$lower), median_upper = num(q$upper)
+      median = num(q$quantile), median_lower = num(q$lower), median_upper = num(q$upper),
+      table_median = num(tab[["median"]]), table_lower = num(tab[[grep("LCL$", names(tab))]]),
+      table_upper = num(tab[[grep("UCL$", names(tab))]])
     )
     if (!is.null(times)) {
       for (ext in c(FALSE, TRUE)) {
@@ -84,6 +87,9 @@ km <- list()
 for (ct in c("log", "log-log", "plain")) {
   km[[length(km) + 1]] <- km_case(paste0("aml_by_x_", ct), "aml", "time", "status", "x", ct,
                                   times = c(0, 3, 5, 10, 30, 48, 100, 161, 200), rmean = 100)
+  # The whole aml data: with "log" the upper confidence curve is not monotone near 0.5 (print: 45, quantile: 48).
+  km[[length(km) + 1]] <- km_case(paste0("aml_all_", ct), "aml", "time", "status", NULL, ct,
+                                  times = c(0, 5, 27, 45, 48, 100, 161, 200), rmean = 100)
   km[[length(km) + 1]] <- km_case(paste0("lung_all_", ct), "lung", "time", "status", NULL, ct,
                                   times = c(365, 730), rmean = 730)
   km[[length(km) + 1]] <- km_case(paste0("lung_by_sex_", ct), "lung", "time", "status", "sex", ct,
