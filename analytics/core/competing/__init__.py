@@ -13,9 +13,10 @@ default too (R's own default, ``"log"``, is ``conf_type="log"``). ``variance="cm
 delta-method variance of ``cmprsk::cuminc`` instead.
 Both are computed from cumulative sums over the distinct times, with no loop over rows.
 
-Gray's test (``gray_test``) is a vectorized port of ``crstm``/``crst`` in cmprsk's Fortran (``src/crstm.f``,
-Robert Gray, GPL): the score and its variance are accumulated over the distinct event times of each stratum
-as arrays, and the statistic is ``s' V^-1 s`` on ``K - 1`` degrees of freedom.
+Gray's test (``gray_test``) follows Gray (1988, Annals of Statistics 16:1141-1154): each group's score is the
+weighted difference between its subdistribution hazard and the pooled one, its covariance the delta-method
+estimate under the null, and the statistic ``U' V^-1 U`` on ``K - 1`` degrees of freedom (``gray.py`` derives
+the terms). It gives the values of ``cmprsk::cuminc``'s ``Tests``.
 
 Where the numbers deliberately differ from R (everything else matches to 1e-6 relative, see
 ``tests/analytics/reference/competing_reference.R``):

@@ -11,7 +11,7 @@ from scipy import stats
 from analytics.core._checks import check_times
 from analytics.core.competing.prepare import _order_by, _prepare, _tied_counts
 from analytics.core.competing.result import CumulativeIncidenceResult
-from analytics.core.competing.variance import _cmprsk_variance, _ij_variance
+from analytics.core.competing.variance import _delta_method_variance, _ij_variance
 from analytics.core.exceptions import AnalysisInputError
 
 __all__ = [
@@ -56,7 +56,7 @@ def _aj_curve(y: np.ndarray, d1: np.ndarray, d2: np.ndarray, total: np.ndarray, 
     if variance == "ij":
         var = _ij_variance(yf, d1, d2, total, hazard1, hazard, surv, surv_minus, cif)
     else:
-        var = _cmprsk_variance(yf, d1, d2, surv, surv_minus, cif)
+        var = _delta_method_variance(yf, d1, d2, surv, surv_minus, cif)
     return cif, np.maximum(var, 0.0)
 
 

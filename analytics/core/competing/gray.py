@@ -1,7 +1,49 @@
-"""Gray's K-sample test of equal cumulative incidence: a vectorized port of cmprsk's ``crstm``/``crst``."""
+"""Gray's K-sample test of equal cumulative incidence of cause 1, after Gray (1988).
+
+Gray RJ. A class of K-sample tests for comparing the cumulative incidence of a competing risk. Annals of
+Statistics 1988;16(3):1141-1154.
+
+The null hypothesis is that every group has the same cumulative incidence ``F`` of cause 1, or, equivalently,
+the same subdistribution hazard ``dF / (1 - F(t-))``. In group ``r`` let ``Y_r`` be the number at risk,
+``d1_r`` and ``d2_r`` the events of cause 1 and of the competing cause, ``S_r`` the all-cause Kaplan-Meier
+curve and ``F_r`` the group's own Aalen-Johansen cumulative incidence. Then, at each distinct event time:
+
+- ``R_r = Y_r (1 - F_r(t-)) / S_r(t-)`` is the subdistribution risk set: those still free of cause 1,
+  counting people removed by the competing cause with their estimated weight;
+- ``w_r = Y_r / S_r(t-)`` is group ``r``'s risk set put on the scale of its starting size, and under the null
+  ``dF0 = sum_r d1_r / sum_r w_r`` estimates the common jump of ``F`` (pooling the groups'
+  ``E[d1_r] = w_r dF``); ``F0`` is its running sum;
+- the weight is ``L = (1 - F0(t-))^rho``; ``rho = 0`` gives weight 1 on the subdistribution-hazard scale.
+  (``F0`` can pass 1 when the groups' competing risks differ; with ``rho != 0`` the weight is 0 from there.)
+
+The score of group ``k`` is ``U_k = sum_t L (d1_k - d1 R_k / R)``, with ``d1`` and ``R`` summed over groups:
+``R_k`` times the weighted difference between the group's subdistribution hazard increment ``d1_k / R_k`` and
+the pooled one ``d1 / R``. The scores sum to 0, so the first K - 1 carry the information.
+
+Their covariance is the plug-in delta-method estimate under the null. Each score is, to first order, a sum
+over groups ``r`` and times ``u`` of an influence times the deviation of the event counts ``d1_r(u)`` and
+``d2_r(u)`` from their expectations. With ``w = sum_r w_r``, ``a_kr = L (w_r [k = r] - w_k w_r / w)`` (how
+``U_k`` moves with group ``r``'s subdistribution hazard) and ``C_kr(u) = sum_{t > u} a_kr(t) dF0(t) /
+(1 - F0(t-))`` (the same carried through the later times, which an event at ``u`` also shifts through ``S_r``
+and ``F_r``), differentiating the product-limit estimates gives the influences
+
+- of one cause-1 event in group ``r`` at ``u``: ``(S_r(u-) / Y_r) (a_kr + (1 - (1 - F0(u)) / S_r(u)) C_kr)``;
+- of one competing event: ``-(S_r(u-) / Y_r) ((1 - F0(u)) / S_r(u)) C_kr``.
+
+The covariance is the sum over groups and times of influence products times the counts' variances:
+``w_r dF0 (n - d) / (n - 1)`` for cause 1, where ``d = d1`` and ``n = w S_r(u-)`` is the pooled risk set on
+group ``r``'s scale (the factor allows for tied events), and ``d2_r (Y_r - d2_r) / (Y_r - 1)`` for the
+competing cause. The statistic is ``U' V^-1 U`` over the first K - 1 groups, chi-square on K - 1 degrees of
+freedom. In a stratified test ``U`` and ``V`` are computed within each stratum and summed.
+
+These are the values ``cmprsk::cuminc`` reports in its ``Tests`` (checked to 1e-6 in
+``tests/analytics/core/test_competing.py``), except that ``p`` is the chi-square upper tail computed directly,
+so p-values that ``1 - pchisq()`` rounds to 0 keep their size here.
+"""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -19,89 +61,88 @@ GRAY_NO_EVENTS = "Gray's test: no events of interest (code 1), so there is nothi
 GRAY_SINGULAR = "Gray's test: the variance matrix of the scores is singular; no test statistic"
 
 
-def _shift(x: np.ndarray, first: float) -> np.ndarray:
-    """Values just before each time (left-continuous version) of per-time arrays, times on the last axis."""
-    out = np.empty_like(x)
-    out[..., 0] = first
-    out[..., 1:] = x[..., :-1]
+def _before(x: np.ndarray, start: float) -> np.ndarray:
+    """A running quantity just before each time (times on the last axis): shifted one step, ``start`` first."""
+    return np.concatenate([np.full((*x.shape[:-1], 1), start), x[..., :-1]], axis=-1)
+
+
+def _after(x: np.ndarray) -> np.ndarray:
+    """Sums over the strictly later times (last axis), added from the end: exactly 0 where nothing follows."""
+    out = np.zeros_like(x)
+    out[..., :-1] = np.cumsum(x[..., :0:-1], axis=-1)[..., ::-1]
     return out
 
 
-def _gray_stratum(t: np.ndarray, e: np.ndarray, g: np.ndarray, ng: int, rho: float) -> tuple:
-    """Score (first K-1 groups) and its variance in one stratum: ``crst`` of cmprsk, over all times at once.
+def _ties(n: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``(n - d) / (n - 1)``, the variance factor for ``d`` tied events among ``n``; 1 when it is undefined."""
+    usable = (d > 1) & (n != 1)
+    return np.divide(n - d, n - 1.0, out=np.ones_like(n), where=usable)
 
-    Arrays are laid out group by time, ``(K, T)``, over the T distinct times with an event of either kind
-    (times with only censorings shrink the risk set and change nothing else), so that the running sums
-    along time are contiguous. Names follow the Fortran: ``skm``/``skmm`` the group's all-cause KM after and
-    before the time, ``f1``/``f1m`` its CIF, ``ratio`` = ``rs / skmm``, ``tr`` its sum over groups, ``f``
-    the pooled CIF under the null, ``a`` and its running weighted sum ``c``.
+
+def _event_table(t: np.ndarray, e: np.ndarray, g: np.ndarray, ng: int) -> tuple:
+    """Per group (rows) and distinct event time (columns): number at risk, cause-1 and competing events.
+
+    ``t`` must be sorted. Only times with an event of either kind are kept: a time with censorings alone
+    changes nothing but the later risk sets, which are counted directly.
     """
-    new = np.empty(t.size, dtype=bool)
-    new[0] = True
-    np.not_equal(t[1:], t[:-1], out=new[1:])
-    tid = np.cumsum(new) - 1
-    ntimes = int(tid[-1]) + 1
-    is_event = e > 0
-    keep = np.bincount(tid[is_event], minlength=ntimes) > 0
-    n_at = np.bincount(g * ntimes + tid, minlength=ng * ntimes).reshape(ng, ntimes)
-    rs = np.cumsum(n_at[:, ::-1], axis=1)[:, ::-1][:, keep].astype(float)  # at risk by group, event times
-    nt = rs.shape[1]
-    kid = (np.cumsum(keep) - 1)[tid[is_event]]
-    cell = g[is_event] * nt + kid
-    d1 = np.bincount(cell, weights=e[is_event] == 1, minlength=ng * nt).reshape(ng, nt)
-    d2 = np.bincount(cell, weights=e[is_event] == 2, minlength=ng * nt).reshape(ng, nt)
-    nd1 = d1.sum(axis=0)
-    live = rs > 0
-    rs_safe = np.where(live, rs, 1.0)  # no events without a risk set, so d / rs_safe is 0 there
-    skm = np.cumprod(1.0 - (d1 + d2) / rs_safe, axis=1)
-    skmm = _shift(skm, 1.0)
-    f1m = _shift(np.cumsum(skmm * d1 / rs_safe, axis=1), 0.0)
-    ratio = rs / np.where(live, skmm, 1.0)  # 0 for a group with nobody at risk
-    tr = ratio.sum(axis=0)
-    tq = (ratio * (1.0 - f1m)).sum(axis=0)
-    f = np.cumsum(nd1 / tr)
-    fm = _shift(f, 0.0)
-    fb = (1.0 - fm) ** rho if rho != 0 else np.ones_like(fm)
+    has_event = e > 0
+    event_t = t[has_event]
+    first = np.r_[True, event_t[1:] != event_t[:-1]]
+    times = event_t[first]
+    cell = g[has_event] * times.size + (np.cumsum(first) - 1)
+    shape = (ng, times.size)
+    d1 = np.bincount(cell, weights=e[has_event] == 1, minlength=ng * times.size).reshape(shape)
+    d2 = np.bincount(cell, weights=e[has_event] == 2, minlength=ng * times.size).reshape(shape)
+    y = np.empty(shape)
+    for r in range(ng):  # a loop over groups: how many of the group's (sorted) times are >= each event time
+        own = t[g == r]
+        y[r] = own.size - np.searchsorted(own, times, side="left")
+    return y, d1, d2
 
-    # a(i, k) = fb (diag(ratio) - ratio ratio' / tr); c is its running sum weighted by nd1 / (tr (1 - fm)).
-    # Only the first K - 1 rows enter the statistic: (K - 1, K, T) arrays.
-    nv = ng - 1
-    a = -(fb / tr) * ratio[:nv, None, :] * ratio[None, :, :]
-    idx = np.arange(nv)
-    a[idx, idx, :] += fb * ratio[:nv]
-    weight = np.divide(nd1, tr * (1.0 - fm), out=np.zeros_like(nd1), where=(nd1 > 0) & (fm < 1.0))
-    c = np.cumsum(a * weight, axis=2)
 
-    score = (fb * (d1 - nd1 * ratio * (1.0 - f1m) / tq)).sum(axis=1)[:nv]
+def _stratum(y: np.ndarray, d1: np.ndarray, d2: np.ndarray, rho: float) -> tuple[np.ndarray, np.ndarray]:
+    """Scores ``U`` of all K groups and their K x K covariance in one stratum (module docstring for the terms)."""
+    ng = y.shape[0]
+    at_risk = y > 0
+    y1 = np.where(at_risk, y, 1.0)  # safe divisor: there are no events where nobody is at risk
+    surv = np.cumprod(1.0 - (d1 + d2) / y1, axis=1)
+    surv_before = _before(surv, 1.0)
+    own_cif_before = _before(np.cumsum(surv_before * d1 / y1, axis=1), 0.0)
 
-    # Events of interest: t3 is 0 at times without one.
-    pos = skm > 0
-    t4 = np.where(pos, 1.0 - (1.0 - f) / np.where(pos, skm, 1.0), 1.0)
-    denom = tr * skmm - 1.0
-    t5 = np.where(nd1 > 1, 1.0 - (nd1 - 1.0) / np.where(denom != 0, denom, 1.0), 1.0)
-    t3 = np.where(live & (nd1 > 0), t5 * skmm * nd1 / (tr * rs_safe), 0.0)
-    v3 = (t4**2 * t3).sum(axis=1)
+    w = np.where(at_risk, y / np.where(at_risk, surv_before, 1.0), 0.0)
+    w_all = w.sum(axis=0)
+    d1_all = d1.sum(axis=0)
+    jump = d1_all / w_all
+    cif0 = np.cumsum(jump)
+    cif0_before = _before(cif0, 0.0)
+    # The pooled estimate can pass 1 when the groups' competing risks differ; nothing is weighed after that.
+    left = 1.0 - cif0_before
+    weight = np.power(left, rho, out=np.zeros_like(left), where=left > 0) if rho != 0 else np.ones_like(left)
 
-    # Competing events: cells with d2 > 0 and a positive KM contribute through t4c^2 t3c, t4c = (1 - F) / S.
-    ok2 = pos & (d2 > 0)
-    t4c = np.where(ok2, (1.0 - f) / np.where(pos, skm, 1.0), 0.0)
-    t5c = np.where(d2 > 1, 1.0 - (d2 - 1.0) / np.maximum(rs - 1.0, 1.0), 1.0)
-    w2 = np.where(ok2, t4c**2 * t5c * skmm**2 * d2 / rs_safe**2, 0.0)
-    v3 += w2.sum(axis=1)
+    sub_risk = w * (1.0 - own_cif_before)
+    score = (weight * (d1 - d1_all * sub_risk / sub_risk.sum(axis=0))).sum(axis=1)
 
-    v = np.zeros((nv, nv))
-    v2 = np.zeros((nv, ng))
-    for k in range(ng):  # a loop over groups, not rows: each step is a few matrix products over times
-        ck = c[:, k, :]
-        x = a[:, k, :] - t4[k] * ck
-        v += (x * t3[k]) @ x.T
-        v2[:, k] += x @ (t4[k] * t3[k])
-        v += (ck * w2[k]) @ ck.T
-        v2[:, k] -= ck @ w2[k]
+    alive_after = surv > 0
+    inv_surv = np.divide(1.0, surv, out=np.zeros_like(surv), where=alive_after)
+    lever2 = (1.0 - cif0) * inv_surv  # where S_r(u) = 0 nobody of group r is left, so C_kr(u) = 0 anyway
+    lever1 = np.where(alive_after, 1.0 - lever2, 0.0)
+    # Each event's influence carries the factor S_r(u-) / Y_r; its square is folded into the counts' variances.
+    scale2 = np.where(at_risk, surv_before / y1, 0.0) ** 2
+    var1 = scale2 * np.where(at_risk, w * jump * _ties(w_all * surv_before, d1_all), 0.0)
+    var2 = scale2 * np.where(alive_after, d2 * _ties(y, d2), 0.0)
+    hazard0 = np.divide(jump, 1.0 - cif0_before, out=np.zeros_like(jump), where=(d1_all > 0) & (cif0_before < 1.0))
 
-    c_end = c[:, :, -1]
-    v += (c_end * v3[None, :]) @ c_end.T + c_end @ v2.T + v2 @ c_end.T
-    return score, v
+    cov = np.zeros((ng, ng))
+    rows = np.arange(ng)[:, None]
+    share = w / w_all
+    for r in range(ng):  # the events of group r, for the scores of every group k (rows): (K, T) arrays
+        # a_kr written as w_r ([k = r] - w_k / w), so that a group alone at risk gets exactly 0.
+        a_r = weight * w[r] * ((rows == r) - share)
+        later = _after(a_r * hazard0)
+        infl1 = a_r + lever1[r] * later
+        infl2 = lever2[r] * later
+        cov += (infl1 * var1[r]) @ infl1.T + (infl2 * var2[r]) @ infl2.T
+    return score, cov
 
 
 def gray_test(
@@ -113,7 +154,7 @@ def gray_test(
     data: pd.DataFrame | None = None,
     rho: float = 0.0,
 ) -> GrayResult:
-    """Gray's K-sample test for equal cumulative incidence of cause 1 across groups (cmprsk::cuminc's Tests).
+    """Gray's K-sample test for equal cumulative incidence of cause 1 across groups (Gray 1988).
 
     Parameters
     ----------
@@ -124,23 +165,24 @@ def gray_test(
     group : array-like
         Group labels (two or more distinct values).
     strata : array-like, optional
-        Stratum labels; the scores and variances are summed over strata, as ``cuminc(..., strata=)`` does.
+        Stratum labels; the scores and their covariances are summed over strata.
     data : pandas.DataFrame, optional
         Table holding the columns named by ``time``, ``event``, ``group`` and ``strata``.
     rho : float
         Power of the weight ``(1 - F(t-))^rho``; 0 (the default and the only value the registry reports)
-        gives cmprsk's default test.
+        weighs every time alike on the subdistribution-hazard scale.
 
     Returns
     -------
     GrayResult
-        ``chisq``, ``df = K - 1`` and the upper-tail chi-square ``p``; NaN with a ``message`` when there is
-        one group, no event of interest, or a singular variance.
+        ``chisq``, ``df = K - 1`` and the upper-tail chi-square ``p``, with the scores of the first K - 1
+        groups and their covariance; NaN with a ``message`` when there is one group, no event of interest, or
+        a singular covariance.
 
     Notes
     -----
-    A vectorized port of ``crstm``/``crst`` from cmprsk's Fortran. ``p`` is the chi-square upper tail
-    computed directly, so very small p-values are exact where cmprsk's ``1 - pchisq()`` rounds to 0.
+    The same statistic as ``cmprsk::cuminc``'s ``Tests``; ``p`` is the chi-square upper tail computed
+    directly, so very small p-values stay exact where ``1 - pchisq()`` rounds them to 0.
 
     Examples
     --------
@@ -160,37 +202,22 @@ def gray_test(
         return GrayResult(method=method, settings=settings, message=GRAY_ONE_GROUP.format(count=ng), df=0)
     if not (e == 1).any():
         return GrayResult(method=method, settings=settings, message=GRAY_NO_EVENTS, df=ng - 1, groups=tuple(labels))
-    score = np.zeros(ng - 1)
-    var = np.zeros((ng - 1, ng - 1))
+
+    score = np.zeros(ng)
+    cov = np.zeros((ng, ng))
     order = _order_by(scodes, t)
     ts, es, gs, ss = t[order], e[order], codes[order], scodes[order]
     bounds = np.searchsorted(ss, np.arange(int(ss.max()) + 2))
-    for k in range(bounds.size - 1):
-        lo, hi = bounds[k], bounds[k + 1]
-        if hi <= lo or not (es[lo:hi] > 0).any():
-            continue
-        s_k, v_k = _gray_stratum(ts[lo:hi], es[lo:hi], gs[lo:hi], ng, float(rho))
-        score += s_k
-        var += v_k
-    scale = np.abs(var).max()
-    if scale == 0 or np.linalg.matrix_rank(var, tol=1e-7 * scale) < ng - 1:
-        return GrayResult(
-            method=method,
-            settings=settings,
-            message=GRAY_SINGULAR,
-            df=ng - 1,
-            groups=tuple(labels),
-            score=score,
-            variance=var,
-        )
-    chisq = float(score @ np.linalg.solve(var, score))
-    return GrayResult(
-        method=method,
-        settings=settings,
-        chisq=chisq,
-        df=ng - 1,
-        p=float(stats.chi2.sf(chisq, ng - 1)),
-        groups=tuple(labels),
-        score=score,
-        variance=var,
-    )
+    for lo, hi in itertools.pairwise(bounds):
+        if (es[lo:hi] > 0).any():  # a stratum without events adds nothing
+            s_u, s_v = _stratum(*_event_table(ts[lo:hi], es[lo:hi], gs[lo:hi], ng), float(rho))
+            score += s_u
+            cov += s_v
+    # The K scores sum to 0: the last carries no information of its own.
+    score, cov = score[:-1], cov[:-1, :-1]
+    common = {"method": method, "settings": settings, "df": ng - 1, "groups": tuple(labels)}
+    scale = np.abs(cov).max()
+    if scale == 0 or np.linalg.matrix_rank(cov, tol=1e-7 * scale) < ng - 1:
+        return GrayResult(message=GRAY_SINGULAR, score=score, variance=cov, **common)
+    chisq = float(score @ np.linalg.solve(cov, score))
+    return GrayResult(chisq=chisq, p=float(stats.chi2.sf(chisq, ng - 1)), score=score, variance=cov, **common)

@@ -1,4 +1,4 @@
-"""Variances of the cumulative incidence: survfit's infinitesimal jackknife and cmprsk's delta method."""
+"""Variances of the cumulative incidence: the infinitesimal jackknife (as survfit) and the delta method (as cuminc)."""
 
 from __future__ import annotations
 
@@ -49,21 +49,38 @@ def _ij_variance(
     return saa + 2.0 * cif * sab + cif**2 * sbb
 
 
-def _cmprsk_variance(
+def _delta_method_variance(
     y: np.ndarray, d1: np.ndarray, d2: np.ndarray, surv: np.ndarray, surv_minus: np.ndarray, cif: np.ndarray
 ) -> np.ndarray:
-    """The variance of cmprsk's ``cinc`` (Fortran ``src/cincsub.f``), vectorized over distinct times."""
-    inv_s = np.divide(1.0, surv, out=np.zeros_like(surv), where=surv > 0)
-    corr2 = np.where(d2 > 1, 1.0 - (d2 - 1.0) / np.maximum(y - 1.0, 1.0), 1.0)
-    corr1 = np.where(d1 > 1, 1.0 - (d1 - 1.0) / np.maximum(y - 1.0, 1.0), 1.0)
-    w2 = np.where((d2 > 0) & (surv > 0), surv_minus**2 * corr2 * d2 / y**2, 0.0)
-    w1 = np.where(d1 > 0, surv_minus**2 * corr1 * d1 / y**2, 0.0)
-    t4_2 = cif * inv_s
-    t4_1 = 1.0 + inv_s * cif
-    v1 = np.cumsum(t4_2**2 * w2 + t4_1**2 * w1)
-    v2 = np.cumsum(inv_s * t4_2 * w2 + inv_s * t4_1 * w1)
-    v3 = np.cumsum(inv_s**2 * w2 + inv_s**2 * w1)
-    candidate = v1 + cif**2 * v3 - 2.0 * cif * v2
-    # cinc records the variance only at times with an event of interest; it is carried forward otherwise.
+    """Delta-method variance of F1(t), the one ``cmprsk::cuminc`` reports, from cumulative sums over times.
+
+    F1 is a smooth function of the counts ``d1(u)``, ``d2(u)`` at the distinct times, so to first order
+    ``Var F1(t) = sum_{u <= t} sum_j (dF1(t)/dd_j(u))^2 Var d_j(u)``. Differentiating the product limit:
+    one more event of either cause at ``u`` lowers ``log S(v)``, for every ``v >= u``, by ``S(u-) / (S(u) Y)``,
+    which moves ``F1(t) - F1(u)`` by ``-(F1(t) - F1(u)) S(u-) / (S(u) Y)``; a cause-1 event also adds
+    ``S(u-) / Y`` at ``u``.
+    Each derivative is ``(S(u-) / Y) (alpha_j(u) - F1(t) / S(u))`` with ``alpha_1 = 1 + F1(u) / S(u)`` and
+    ``alpha_2 = F1(u) / S(u)``, so the square expands into three running sums and powers of F1(t). ``Var d_j``
+    is ``d_j (Y - d_j) / (Y - 1)``, the count's variance allowing for ties. Where ``S(u) = 0`` nothing later
+    can move, and the terms in ``1 / S(u)`` are 0.
+
+    cuminc reports this variance at the times with an event of interest and carries it forward between
+    them (a competing event alone leaves it as it was); so does this.
+    """
+    after = np.divide(1.0, surv, out=np.zeros_like(surv), where=surv > 0)
+    # Each count's variance times the squared scale S(u-)^2 / Y^2 of its derivatives.
+    var1 = surv_minus**2 * _tied_variance(y, d1) / y**2
+    var2 = surv_minus**2 * _tied_variance(y, d2) / y**2
+    alpha1 = 1.0 + cif * after
+    alpha2 = cif * after
+    sum_aa = np.cumsum(alpha1**2 * var1 + alpha2**2 * var2)
+    sum_ab = np.cumsum(alpha1 * after * var1 + alpha2 * after * var2)
+    sum_bb = np.cumsum(after**2 * (var1 + var2))
+    full = sum_aa - 2.0 * cif * sum_ab + cif**2 * sum_bb
     last = np.maximum.accumulate(np.where(d1 > 0, np.arange(y.size), -1))
-    return np.where(last >= 0, candidate[np.maximum(last, 0)], 0.0)
+    return np.where(last >= 0, full[np.maximum(last, 0)], 0.0)
+
+
+def _tied_variance(y: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``d (y - d) / (y - 1)``: the variance of ``d`` events among ``y`` at risk, allowing for ties."""
+    return d * np.divide(y - d, y - 1.0, out=np.ones_like(y), where=d > 1)

@@ -189,6 +189,14 @@ class TestDegenerateAndBadInput:
         res = gray_test([5, 1, 2], [1, 0, 0], ["a", "b", "b"])
         assert not res.ok and np.isnan(res.chisq)
 
+    @pytest.mark.parametrize("rho", [0.5, -1.0])
+    def test_a_weighted_grays_test_survives_a_pooled_incidence_past_one(self, rho: float) -> None:
+        # The pooled null estimate reaches 1.25 at time 3 (groups lose people to cause 1 at different
+        # rates) and a competing event follows at 6: (1 - F0)^rho was NaN there and the test raised.
+        res = gray_test([1, 6, 3, 1, 2, 1], [1, 2, 1, 1, 1, 1], [3, 0, 2, 4, 4, 1], rho=rho)
+        assert res.ok and np.isfinite(res.chisq) and res.df == 4
+        assert res.chisq != pytest.approx(gray_test([1, 6, 3, 1, 2, 1], [1, 2, 1, 1, 1, 1], [3, 0, 2, 4, 4, 1]).chisq)
+
     def test_it_gives_nan_past_the_last_follow_up_and_zero_before_the_first_event(self) -> None:
         res = cumulative_incidence([2, 4, 6, 8], [1, 2, 1, 0], times=[1, 2, 8, 9])["all"]
         assert res.at_estimate[0] == 0.0 and res.at_estimate[1] == pytest.approx(0.25)
