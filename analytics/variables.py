@@ -48,7 +48,7 @@ KMT2A_STATUS_CODES = _labelled(
     {
         "rearranged": "KMT2A rearranged",
         "germline": "KMT2A germline (a test of the locus found no rearrangement)",
-        "not_tested": "Not tested (no finding screens the KMT2A locus)",
+        "not_tested": "Not tested (no finding examines the KMT2A locus)",
         "unknown": "Unknown (no finding recorded)",
     },
 )

@@ -31,12 +31,12 @@ KMT2A_PARTNER_CODES = ("unknown_partner", "unknown", "not_applicable")
 UNKNOWN_PARTNER, PARTNER_UNKNOWN, PARTNER_NOT_APPLICABLE = KMT2A_PARTNER_CODES
 RISK_CLASS_CODES = (*RISK_CLASSES, "unknown")  # the rule table's classes, and unknown when nothing is recorded
 FAVORABLE, INTERMEDIATE, UNFAVORABLE, RISK_UNKNOWN = RISK_CLASS_CODES
-# Methods that look at the KMT2A locus itself: a negative result from one of them is evidence of germline
-# KMT2A. A karyotype misses cryptic rearrangements, and WES/Sanger do not see translocations, so they can
-# show a rearrangement but never exclude one.
-KMT2A_SCREENING_METHODS = frozenset({"fish", "rt_pcr", "multiplex_rt_pcr", "rna_seq"})
-# Results of a screening method that say "nothing at KMT2A" without the vocabulary flag being set.
-_NEGATIVE_SCREEN_ABNORMALITIES = frozenset({"normal_karyotype", "other", "no_kmt2a_r"})
+# Methods whose negative result is evidence of germline KMT2A, whatever the finding is about: a karyotype shows
+# every chromosome (11q23 included); a multiplex RT-PCR panel and RNA-seq read the KMT2A fusions among the rest.
+# A single-target RT-PCR, a FISH probe for another locus, WES and Sanger look elsewhere, so they can show a
+# rearrangement, but exclude one only when the finding is about KMT2A: the vocabulary flag False (no_kmt2a_r,
+# "KMT2A tested, not rearranged", is how a KMT2A FISH or PCR records a negative result).
+KMT2A_SCREENING_METHODS = frozenset({"karyotype", "multiplex_rt_pcr", "rna_seq"})
 UNKNOWN_PARTNER_ABNORMALITY = "t(?;11q23)"
 
 SEED000_RULES_V1 = RiskRuleSet(
@@ -131,10 +131,10 @@ def finding_is_kmt2a_rearranged(finding: Finding) -> bool:
 
 
 def _is_negative_kmt2a_result(finding: Finding) -> bool:
+    # Called only for findings that are not KMT2A-rearranged.
     if finding.kmt2a_rearranged is False:
         return True
-    method = (finding.method or "").strip().lower()
-    return method in KMT2A_SCREENING_METHODS and finding.abnormality in _NEGATIVE_SCREEN_ABNORMALITIES
+    return (finding.method or "").strip().lower() in KMT2A_SCREENING_METHODS
 
 
 def _has_result(finding: Finding) -> bool:
@@ -153,9 +153,11 @@ def derive_kmt2a(findings: Iterable[Finding]) -> Kmt2aResult:
     -------
     Kmt2aResult
         "rearranged" if any finding is KMT2A-rearranged (this wins over a negative test, with a note);
-        "germline" if none is and at least one finding is a negative KMT2A result (vocabulary flag False, or
-        a normal/other result by FISH, RT-PCR, multiplex RT-PCR or RNA-seq); "not_tested" if findings exist
-        but none screens the locus; "unknown" if no finding carries a result.
+        "germline" if none is and at least one finding comes from a test that examines KMT2A: any result of a
+        karyotype, a multiplex RT-PCR panel or RNA-seq, or a finding about KMT2A itself (vocabulary flag
+        False, e.g. "KMT2A tested, not rearranged", or a KMT2A FISH); "not_tested" if findings exist but none
+        examines KMT2A (a single-target RT-PCR such as ETV6::RUNX1, FISH for another locus, WES, Sanger);
+        "unknown" if no finding carries a result.
     """
     results = [f for f in findings if _has_result(f)]
     if not results:

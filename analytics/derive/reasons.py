@@ -48,7 +48,10 @@ DIAGNOSIS_BEFORE_BIRTH = "diagnosis date before date of birth"
 
 # KMT2A and cytogenetic risk
 KMT2A_NO_FINDINGS = "no cytogenetic or molecular finding recorded"
-KMT2A_NOT_TESTED = "no finding screens the KMT2A locus (karyotype alone cannot exclude a rearrangement)"
+KMT2A_NOT_TESTED = (
+    "no finding examines KMT2A (a karyotype, KMT2A FISH or PCR, a multiplex RT-PCR panel or RNA-seq); "
+    "a single-target RT-PCR or FISH for another gene cannot exclude a rearrangement"
+)
 KMT2A_NOT_REARRANGED = "KMT2A not rearranged"
 KMT2A_STATUS_UNKNOWN = "KMT2A status not known"
 KMT2A_PARTNER_NOT_RECORDED = "KMT2A rearranged but no fusion partner recorded"

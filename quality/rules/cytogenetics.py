@@ -16,7 +16,8 @@ NO_CYTOGENETICS = (
 )
 EXCLUDED_BUT_TESTED = "Excluded for 'no cytogenetic or molecular data', but {n} finding(s) are recorded."
 KMT2A_NOT_SCREENED = (
-    "KMT2A not screened by FISH, RT-PCR or RNA-seq (a karyotype cannot exclude a cryptic rearrangement)."
+    "KMT2A not examined: no karyotype, KMT2A FISH or PCR, multiplex RT-PCR panel or RNA-seq "
+    "(a single-target RT-PCR or FISH for another gene cannot exclude a rearrangement)."
 )
 
 
@@ -67,7 +68,7 @@ rule(
     "DQ-CYTO-005",
     severity=Severity.INFO,
     stage=Stage.CYTOGENETICS,
-    description="An infant ALL has KMT2A screened by a method that can exclude a rearrangement.",
+    description="An infant ALL has KMT2A examined by a test that can exclude a rearrangement.",
     fields=("cytogeneticfinding.method",),
 )
 def _kmt2a_screened(context: CheckContext) -> Iterator[Hit]:

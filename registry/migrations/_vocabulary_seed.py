@@ -62,7 +62,9 @@ PROTOCOLS = [
     ("Institutional / other", "", "any", 33, "Institutional or other protocol; describe the arm."),
 ]
 
-# version, description, rules as (abnormality code or None, kmt2a_rearranged, risk class)
+# version, description, rules as (abnormality code or None, kmt2a_rearranged, risk class). Migration 0008 adds to
+# each rule set a rule on the fusion of every abnormality rule (expected_fusion above, e.g. ETV6::RUNX1 for t(12;21)),
+# so a fusion typed under "other" matches too; fresh installs get those rules from 0008, not from here.
 RISK_RULESETS = [
     (
         "seed000-v1",

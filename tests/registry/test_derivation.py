@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from analytics.derive import reasons as d_reasons
 from registry import models as m
 from registry.derivation import derive_for_case, risk_ruleset
 from tests.factories import save, vocab
@@ -49,3 +50,27 @@ def test_the_rule_set_comes_from_the_database_and_a_new_version_changes_the_clas
     m.RiskRule.objects.create(ruleset=ruleset, abnormality=vocab(m.Abnormality, "t(4;11)"), risk_class="favorable")
     derived = derive_for_case(case_a, rules=risk_ruleset("test-v2"))
     assert (derived.risk.risk_class, derived.risk.rule_version) == ("favorable", "test-v2")
+
+
+def _infant_all(people, center_a, *findings):
+    from tests.factories import make_case
+
+    case = make_case(people.entry_a, center_a)
+    dx = case.birth_date + timedelta(days=20)
+    records = [m.CytogeneticFinding(case=case, abnormality=vocab(m.Abnormality, code), **f) for code, f in findings]
+    save(people.entry_a, case, m.Diagnosis(case=case, diagnosis_date=dx, lineage="ALL"), *records)
+    return case
+
+
+def test_an_etv6_runx1_found_only_by_rt_pcr_is_favorable_and_leaves_kmt2a_not_tested(people, center_a):
+    genes = {"gene_5p": vocab(m.Gene, "ETV6"), "gene_3p": vocab(m.Gene, "RUNX1")}
+    case = _infant_all(people, center_a, ("other", {"method": "rt_pcr", **genes}))
+    derived = derive_for_case(case)
+    assert (derived.risk.risk_class, derived.risk.rule_version) == ("favorable", "seed000-v1")
+    assert (derived.kmt2a.status, derived.kmt2a.reason) == ("not_tested", d_reasons.KMT2A_NOT_TESTED)
+
+
+def test_a_karyotype_t_12_21_without_11q23_is_favorable_and_kmt2a_germline(people, center_a):
+    case = _infant_all(people, center_a, ("t(12;21)", {"method": "karyotype"}))
+    derived = derive_for_case(case)
+    assert (derived.risk.risk_class, derived.kmt2a.status) == ("favorable", "germline")

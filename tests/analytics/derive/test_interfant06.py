@@ -73,7 +73,8 @@ def test_diagnosis_before_birth_leaves_age_unknown():
 
 
 def test_kmt2a_not_tested_is_unknown():
-    result = derive_interfant06_risk(case(findings=(finding("normal_karyotype"),)))
+    etv6_runx1_by_rt_pcr = finding("other", method="rt_pcr", fusion="ETV6::RUNX1")
+    result = derive_interfant06_risk(case(findings=(etv6_runx1_by_rt_pcr,)))
     assert (result.group, result.reason) == ("unknown", reasons.KMT2A_NOT_TESTED)
 
 

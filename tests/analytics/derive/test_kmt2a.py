@@ -45,24 +45,34 @@ def test_a_negative_kmt2a_test_is_germline():
     assert (result.status, result.partner) == ("germline", "not_applicable")
 
 
-def test_a_normal_or_other_result_of_a_method_that_screens_the_locus_is_germline():
-    for method in ("fish", "rt_pcr", "multiplex_rt_pcr", "rna_seq"):
+def test_any_result_of_a_test_that_examines_kmt2a_is_germline():
+    for method in ("karyotype", "multiplex_rt_pcr", "rna_seq"):
         for abnormality in ("normal_karyotype", "other"):
             assert derive_kmt2a([finding(abnormality, method=method)]).status == "germline", (method, abnormality)
 
 
-def test_a_normal_karyotype_alone_is_not_tested():
-    result = derive_kmt2a([finding("normal_karyotype", method="karyotype")])
-    assert result.status == "not_tested"
-    assert result.reason == reasons.KMT2A_NOT_TESTED
+def test_a_karyotype_t_12_21_without_11q23_is_germline():
+    result = derive_kmt2a([finding("t(12;21)", fusion="ETV6::RUNX1")])
+    assert (result.status, result.partner_reason) == ("germline", reasons.KMT2A_NOT_REARRANGED)
+
+
+def test_an_etv6_runx1_by_single_target_rt_pcr_says_nothing_about_kmt2a():
+    result = derive_kmt2a([finding("other", method="rt_pcr", fusion="ETV6::RUNX1")])
+    assert (result.status, result.reason) == ("not_tested", reasons.KMT2A_NOT_TESTED)
+
+
+def test_a_normal_result_of_rt_pcr_or_fish_for_another_gene_does_not_exclude_kmt2a():
+    for method in ("rt_pcr", "fish"):
+        for abnormality in ("normal_karyotype", "other"):
+            assert derive_kmt2a([finding(abnormality, method=method)]).status == "not_tested", (method, abnormality)
+
+
+def test_a_kmt2a_pcr_recorded_as_not_rearranged_is_germline():
+    assert derive_kmt2a([finding("no_kmt2a_r", method="rt_pcr", kmt2a=False)]).status == "germline"
 
 
 def test_sequencing_that_does_not_see_translocations_does_not_exclude_kmt2a():
     assert derive_kmt2a([finding("other", method="wes"), finding("other", method="sanger")]).status == "not_tested"
-
-
-def test_a_non_kmt2a_abnormality_by_karyotype_is_not_tested():
-    assert derive_kmt2a([finding("t(12;21)", fusion="ETV6::RUNX1")]).status == "not_tested"
 
 
 def test_a_rearrangement_wins_over_a_negative_test_with_a_note():

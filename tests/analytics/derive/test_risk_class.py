@@ -27,6 +27,10 @@ def test_seed_000_favorable_fusions_without_an_abnormality_code():
         assert classify(finding(method="rt_pcr", fusion=fusion)) == "favorable", fusion
 
 
+def test_an_etv6_runx1_typed_on_an_other_finding_is_favorable():
+    assert classify(finding("other", method="rt_pcr", fusion="ETV6::RUNX1")) == "favorable"
+
+
 def test_seed_000_unfavorable_abnormalities_and_fusions():
     assert classify(t411()) == "unfavorable"
     assert classify(finding("t(9;22)")) == "unfavorable"

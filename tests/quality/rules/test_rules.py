@@ -109,7 +109,13 @@ BREAKERS = {
     "DQ-CYTO-005": lambda s: replace(
         s,
         findings=(
-            m.CytogeneticFinding(case=s.case, method="karyotype", abnormality=vocab(m.Abnormality, "normal_karyotype")),
+            m.CytogeneticFinding(
+                case=s.case,
+                method="rt_pcr",
+                abnormality=vocab(m.Abnormality, "other"),
+                gene_5p=vocab(m.Gene, "ETV6"),
+                gene_3p=vocab(m.Gene, "RUNX1"),
+            ),
         ),
     ),
     "DQ-DATE-001": lambda s: _changed(s, _baseline(s), sample_date=s.case.birth_date - timedelta(days=1)),
