@@ -12,19 +12,16 @@ code its fusion contradicts (reported by DQ-CYTO-004). Every other case keeps th
 version, so analyses that recorded a version keep their meaning.
 
 Rules are read from the database, not the seed, so a fusion the data manager corrected is the one used.
-Running it twice adds nothing. A fresh install gets the rules here, after 0002 seeds the rule sets.
+Running it twice adds nothing. A fresh install gets the rules here, after 0002 seeds the rule sets. Like the seed,
+it writes no history rows (this migration is their record): history rows written by a migration would be part of
+the test database's serialized state, which the append-only audit tables refuse to restore.
 """
 
 from django.db import migrations
-from django.utils import timezone
-
-CHANGE_REASON = "migration 0008: the abnormality rule also matches its fusion"
 
 
 def add_fusion_rules(apps, schema_editor):
     RiskRule = apps.get_model("registry", "RiskRule")
-    HistoricalRiskRule = apps.get_model("registry", "HistoricalRiskRule")
-    now = timezone.now()
     abnormality_rules = RiskRule.objects.filter(
         abnormality__isnull=False, fusion="", kmt2a_rearranged__isnull=True
     ).select_related("abnormality")
@@ -32,26 +29,13 @@ def add_fusion_rules(apps, schema_editor):
         fusion = rule.abnormality.expected_fusion.strip()
         if "::" not in fusion:  # "KMT2A", "NUTM1": a gene, not one fusion
             continue
-        new, created = RiskRule.objects.get_or_create(
+        RiskRule.objects.get_or_create(
             ruleset_id=rule.ruleset_id,
             abnormality=None,
             fusion=fusion,
             kmt2a_rearranged=None,
             risk_class=rule.risk_class,
         )
-        if created:
-            # Migrations do not fire simple_history's signals; the admin's history still shows where it came from.
-            HistoricalRiskRule.objects.create(
-                id=new.pk,
-                ruleset_id=new.ruleset_id,
-                abnormality_id=None,
-                fusion=new.fusion,
-                kmt2a_rearranged=None,
-                risk_class=new.risk_class,
-                history_date=now,
-                history_type="+",
-                history_change_reason=CHANGE_REASON,
-            )
 
 
 class Migration(migrations.Migration):
