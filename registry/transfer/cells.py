@@ -50,6 +50,15 @@ class BadCell(ValueError):
         self.message = message
 
 
+class Implausible(BadCell):
+    """A number outside its column's plausible range. The value is kept: a row equal to its stored record (a
+    value entered before the range was set, say) imports as unchanged; a new or changed row is refused with it."""
+
+    def __init__(self, message: str, value: float | int):
+        super().__init__(message)
+        self.value = value
+
+
 def unquote(text: str) -> str:
     """Text without the ``'`` that `analytics.reports.cells` puts before what a spreadsheet would run."""
     if text.startswith("'") and is_formula_like(text[1:]):
@@ -151,7 +160,7 @@ def _numeric(column: Column) -> Callable[[Any], Any]:
         else:
             number = float(number)
         if (low is not None and number < low) or (high is not None and number > high):
-            raise BadCell(out_of_range)
+            raise Implausible(out_of_range, number)
         return number
 
     return read

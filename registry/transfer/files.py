@@ -24,7 +24,7 @@ from typing import Any
 
 from registry.transfer import problems as p
 from registry.transfer import xlsx
-from registry.transfer.cells import BadCell, reader
+from registry.transfer.cells import BadCell, Implausible, reader
 from registry.transfer.problems import Problem, shown
 from registry.transfer.sheets import SHEETS, Role, Sheet
 
@@ -65,6 +65,8 @@ class Row:
     number: int  # the spreadsheet's row number (header = 1)
     values: dict[str, Any]  # column name -> typed value (None when empty); refused cells left out
     present: frozenset[str]  # the sheet's columns found in its header
+    # Field values outside their plausible range (kept in values): a problem only if the row is new or changed.
+    deferred: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -274,12 +276,14 @@ class _Layout:
                 message = p.MISSING_COLUMN.format(name=column.name, label=column.label)
                 self._problem(number, column.name, "", message)
         self.present = frozenset(seen)
+        self.fields = {column.name for column in sheet.field_columns}
 
     def _problem(self, number: int, column: str, value: Any, message: str) -> None:
         self.problems.append(Problem(self.sheet.name, number, column, shown(value), message))
 
     def row(self, number: int, cells: dict[int, Any]) -> Row:
         values: dict[str, Any] = {}
+        deferred: dict[str, str] = {}
         for index, name, read in self.readers:
             raw = cells.get(index)
             if isinstance(raw, xlsx.Formula):
@@ -289,11 +293,16 @@ class _Layout:
             else:
                 try:
                     values[name] = read(raw)
+                except Implausible as bad:
+                    if name in self.fields:
+                        values[name], deferred[name] = bad.value, bad.message
+                    else:
+                        self._problem(number, name, raw, bad.message)
                 except BadCell as bad:
                     self._problem(number, name, raw, bad.message)
         if len(cells) > len(self.named):
             self._unnamed(number, cells)
-        return Row(self.sheet.name, number, values, self.present)
+        return Row(self.sheet.name, number, values, self.present, deferred)
 
     def _unnamed(self, number: int, cells: dict[int, Any]) -> None:
         for index, value in cells.items():

@@ -48,6 +48,7 @@ NOT_THIS_CENTERS_CASE = (
 REGISTRY_ID_CONFLICT = "Registry ID {registry_id} and case number {number} name two different cases of this center."
 REGISTRY_ID_DIFFERS = "The rows of case {number} give different registry IDs ({ids})."
 REGISTRY_ID_FORM = "A registry ID has letters, digits and dashes only (e.g. ILR-7K2M9QXA)."
+NEW_CASE_NEEDS_NUMBER = "A new case needs the center's case number: later files are joined to the case by it."
 CHILD_WITHOUT_CASE = (
     "There is no case {number} at this center and the cases sheet has no row for it: add the case to the cases "
     "sheet, or correct the case number."
@@ -92,9 +93,11 @@ class RowChange:
 
 @dataclass
 class CasePlan:
-    number: str
+    number: str  # the center's case number ("" for a case named by its registry ID alone)
     case: m.Case
     is_new: bool
+    label: str = ""  # how messages name the case
+    case_row: Row | None = None
     changes: list[RowChange] = field(default_factory=list)
 
     @property
@@ -125,9 +128,13 @@ class ImportPlan:
 # ---- the rows of one case ---------------------------------------------------------------------------------------
 
 
+_BY_ID = "\x00id:"  # the group key of rows naming their case by registry ID only (no case number can hold it)
+
+
 @dataclass
 class _CaseRows:
     number: str
+    label: str = ""  # how messages name the case: its case number, else its registry ID
     registry_ids: dict[str, Row] = field(default_factory=dict)
     case_row: Row | None = None
     rows: list[tuple[Sheet, Row]] = field(default_factory=list)
@@ -148,27 +155,28 @@ def _group(read: ReadResult, center: m.Center, problems: _Problems) -> dict[str,
             if code and str(code).strip().lower() != center.code.lower():
                 problems.add(sheet, row, "center", OTHER_CENTER.format(code=code, center=center.code), code)
                 continue
-            number = row.values.get("case_number")
-            if not number:
-                if "case_number" in row.present and "case_number" not in row.values:
-                    continue  # its cell was refused already
+            number = str(row.values.get("case_number") or "").strip()
+            registry_id = str(row.values.get("registry_id") or "").strip().upper()
+            if "case_number" in row.present and "case_number" not in row.values:
+                continue  # its cell was refused already
+            if registry_id and not _REGISTRY_ID.match(registry_id):
+                problems.add(sheet, row, "registry_id", REGISTRY_ID_FORM, registry_id)
+                continue
+            if not number and not registry_id:
                 problems.add(sheet, row, "case_number", CASE_NUMBER_MISSING)
                 continue
-            number = str(number).strip()
-            entry = grouped.setdefault(number, _CaseRows(number))
-            registry_id = row.values.get("registry_id")
+            # A case registered without a case number is named by its registry ID alone.
+            key = number or f"{_BY_ID}{registry_id}"
+            entry = grouped.setdefault(key, _CaseRows(number, label=number or registry_id))
             if registry_id:
-                if not _REGISTRY_ID.match(str(registry_id)):
-                    problems.add(sheet, row, "registry_id", REGISTRY_ID_FORM, registry_id)
-                    continue
-                entry.registry_ids.setdefault(str(registry_id).strip().upper(), row)
+                entry.registry_ids.setdefault(registry_id, row)
             if sheet.shape == "case":
                 if entry.case_row is not None:
                     problems.add(
                         sheet,
                         row,
                         "case_number",
-                        CASE_ROW_TWICE.format(number=number, other=entry.case_row.number),
+                        CASE_ROW_TWICE.format(number=entry.label, other=entry.case_row.number),
                         number,
                     )
                     continue
@@ -183,7 +191,7 @@ def _group(read: ReadResult, center: m.Center, problems: _Problems) -> dict[str,
 
 def _match_cases(grouped: dict[str, _CaseRows], center: m.Center, problems: _Problems) -> dict[str, m.Case | None]:
     """Each case number -> its stored case at this center, or None for a new case (problems for conflicts)."""
-    numbers = list(grouped)
+    numbers = [entry.number for entry in grouped.values() if entry.number]
     by_number = {
         c.center_case_number: c
         for c in m.Case.objects.filter(center=center, archived_at__isnull=True, center_case_number__in=numbers)
@@ -200,10 +208,10 @@ def _match_cases(grouped: dict[str, _CaseRows], center: m.Center, problems: _Pro
                 sheet,
                 first,
                 "registry_id",
-                REGISTRY_ID_DIFFERS.format(number=number, ids=", ".join(sorted(entry.registry_ids))),
+                REGISTRY_ID_DIFFERS.format(number=entry.label, ids=", ".join(sorted(entry.registry_ids))),
             )
             continue
-        case = by_number.get(number)
+        case = by_number.get(entry.number) if entry.number else None
         if entry.registry_ids:
             registry_id, row = next(iter(entry.registry_ids.items()))
             sheet = cases_sheet if row is entry.case_row else _sheet_of(entry, row)
@@ -219,7 +227,7 @@ def _match_cases(grouped: dict[str, _CaseRows], center: m.Center, problems: _Pro
                     sheet,
                     row,
                     "registry_id",
-                    REGISTRY_ID_CONFLICT.format(registry_id=registry_id, number=number),
+                    REGISTRY_ID_CONFLICT.format(registry_id=registry_id, number=entry.label),
                     registry_id,
                 )
                 continue
@@ -302,7 +310,7 @@ def _check_version(sheet, row, plan: CasePlan, current, problems: _Problems) -> 
     version = row.values.get("version")
     what = _describe(sheet, current)
     if version is None:
-        problems.add(sheet, row, "version", VERSION_NEEDED.format(what=what[:1].lower() + what[1:], number=plan.number))
+        problems.add(sheet, row, "version", VERSION_NEEDED.format(what=what[:1].lower() + what[1:], number=plan.label))
         return False
     if version != current.version:
         _changes, who, when = changes_since(current, version)
@@ -312,7 +320,7 @@ def _check_version(sheet, row, plan: CasePlan, current, problems: _Problems) -> 
             "version",
             STALE.format(
                 what=what,
-                number=plan.number,
+                number=plan.label,
                 who=who,
                 when=when.date() if when else "unknown date",
                 file=version,
@@ -362,17 +370,19 @@ def _plan_case(entry: _CaseRows, case: m.Case | None, state: CaseState | None, c
     if case is None:
         if entry.case_row is None:
             for sheet, row in entry.rows:
-                problems.add(sheet, row, "case_number", CHILD_WITHOUT_CASE.format(number=entry.number), entry.number)
+                problems.add(sheet, row, "case_number", CHILD_WITHOUT_CASE.format(number=entry.label), entry.label)
             return None
         case = m.Case(center=ctx.center, center_case_number=entry.number, created_by=ctx.user)
         case.registry_id = next(iter(entry.registry_ids), "")
-        plan = CasePlan(entry.number, case, is_new=True)
+        plan = CasePlan(entry.number, case, is_new=True, label=entry.label, case_row=entry.case_row)
+        if not entry.number:
+            problems.add(cases_sheet, entry.case_row, "case_number", NEW_CASE_NEEDS_NUMBER)
         state = CaseState(case=case, today=ctx.today)
         _new_case_hash(case, entry.case_row, ctx)
         if entry.case_row.values.get("version"):
             case.version = entry.case_row.values["version"]
     else:
-        plan = CasePlan(entry.number, case, is_new=False)
+        plan = CasePlan(entry.number, case, is_new=False, label=entry.label, case_row=entry.case_row)
         state = state or CaseState(case=case)
         state = CaseState(**{**state.__dict__, "today": ctx.today})
 
@@ -437,7 +447,7 @@ def _stored_record(sheet: Sheet, row: Row, plan: CasePlan, state: CaseState, ctx
             return None
         found = next((r for r in records if r.number == number), None)
         if found is None:
-            ctx.problems.add(sheet, row, "record", NO_SUCH_RECORD.format(number=plan.number, record=number), number)
+            ctx.problems.add(sheet, row, "record", NO_SUCH_RECORD.format(number=plan.label, record=number), number)
             return False
         return found
     return next((r for r in records if _natural_key_matches(sheet, row, r, ctx)), None)
@@ -475,12 +485,13 @@ def _row_change(sheet, row, plan: CasePlan, state: CaseState, taken: dict, ctx: 
         return None
     identity = _identity(sheet, row, current)
     if identity in taken:
-        problems.add(sheet, row, "", RECORD_TWICE.format(other=taken[identity].number, number=plan.number))
+        problems.add(sheet, row, "", RECORD_TWICE.format(other=taken[identity].number, number=plan.label))
         return None
     taken[identity] = row
     if sheet.shape == "case":
         instance = plan.case if current is None else _copy(current)
-        instance.center_case_number = plan.number
+        if plan.number:  # a row naming its case by registry ID alone keeps the case's number
+            instance.center_case_number = plan.number
         if current is not None:
             _check_hospital_number(row, plan, ctx)
     elif current is None:
@@ -505,7 +516,11 @@ def _row_change(sheet, row, plan: CasePlan, state: CaseState, taken: dict, ctx: 
         if not _check_version(sheet, row, plan, current, problems):
             return None
     if plan.case.is_locked:
-        problems.add(sheet, row, "", CASE_LOCKED.format(number=plan.number))
+        problems.add(sheet, row, "", CASE_LOCKED.format(number=plan.label))
+        return None
+    if row.deferred:  # a value outside its plausible range cannot be saved; unchanged, it was never refused
+        for column, message in row.deferred.items():
+            problems.add(sheet, row, column, message, row.values.get(column, ""))
         return None
     missing = [
         c for c in sheet.field_columns if c.kind == Kind.VOCABULARY and c.required and not getattr(instance, c.attname)
@@ -532,13 +547,13 @@ def _check_hospital_number(row: Row, plan: CasePlan, ctx: _Context) -> None:
     given = hospital_number_hash(str(number)) if number else (str(key) if key else None)
     if given is not None and given != plan.case.hospital_number_hash:
         column = "hospital_number" if number else "hospital_number_key"
-        ctx.problems.add(SHEETS[0], row, column, HOSPITAL_NUMBER_MISMATCH.format(number=plan.number))
+        ctx.problems.add(SHEETS[0], row, column, HOSPITAL_NUMBER_MISMATCH.format(number=plan.label))
 
 
 # ---- the whole file ---------------------------------------------------------------------------------------------
 
 
-def _registered_elsewhere(plans: list[CasePlan], center: m.Center, problems: _Problems, rows: dict[str, Row]) -> None:
+def _registered_elsewhere(plans: list[CasePlan], center: m.Center, problems: _Problems) -> None:
     """A new case whose hospital number or registry ID is already a live case of this registry."""
     new = [p for p in plans if p.is_new]
     hashes = {p.case.hospital_number_hash for p in new if p.case.hospital_number_hash}
@@ -550,7 +565,7 @@ def _registered_elsewhere(plans: list[CasePlan], center: m.Center, problems: _Pr
         existing = stored.get(plan.case.hospital_number_hash)
         if existing is not None:
             message = REGISTERED_AT_CENTER.format(registry_id=existing.registry_id)
-            problems.add(SHEETS[0], rows[plan.number], "hospital_number", message)
+            problems.add(SHEETS[0], plan.case_row, "hospital_number", message)
 
 
 def stored_case_ids(center: m.Center, read: ReadResult) -> list[int]:
@@ -578,7 +593,7 @@ def plan_import(user, center: m.Center, read: ReadResult) -> ImportPlan:
         plan = _plan_case(grouped[number], case, states.get(case.pk) if case is not None else None, ctx)
         if plan is not None:
             plans.append(plan)
-    _registered_elsewhere(plans, center, problems, {n: e.case_row for n, e in grouped.items() if e.case_row})
+    _registered_elsewhere(plans, center, problems)
     problems.sort(key=lambda p: (_SHEET_ORDER.get(p.sheet, -1), p.row or 0))
     return ImportPlan(center=center, cases=plans, problems=list(problems))
 

@@ -288,3 +288,40 @@ def test_a_dated_case_today_at_its_center_is_accepted_and_tomorrow_refused(peopl
     sheets["follow_up"][0]["contact_date"] = today + timedelta(days=1)
     found = _messages(_plan(people.entry_a, center_a, sheets))
     assert [(s, c) for s, _r, c, _m in found] == [("follow_up", "contact_date")]
+
+
+def test_a_stored_value_outside_its_range_imports_unchanged_but_a_new_one_is_refused(people, center_a, monkeypatch):
+    """A value entered before its range was set comes back in an export: unchanged, it is no problem."""
+    from registry.transfer.problems import OUT_OF_RANGE
+
+    sheets = full_case_rows("2019-07")
+    _commit(people.entry_a, center_a, sheets, monkeypatch)
+    case = m.Case.objects.get()
+    m.Case.objects.filter(pk=case.pk).update(birth_weight_g=27930)  # legacy data, as the demo plants it
+    message = OUT_OF_RANGE.format(range="from 300 to 6500 g")
+    row = dict(sheets["cases"][0], registry_id=case.registry_id, birth_weight_g=27930)
+    row.pop("hospital_number")
+    read = read_of({"cases": [row]})
+    read.rows["cases"][0].deferred["birth_weight_g"] = message
+    assert plan_import(people.entry_a, center_a, read).problems == []
+    row["sex"] = "F"
+    read = read_of({"cases": [dict(row, version=1)]})
+    read.rows["cases"][0].deferred["birth_weight_g"] = message
+    assert _messages(plan_import(people.entry_a, center_a, read)) == [("cases", 2, "birth_weight_g", message)]
+
+
+def test_a_case_without_a_case_number_is_named_by_its_registry_id(people, center_a, monkeypatch):
+    case = make_full_case(people.entry_a, center_a)  # registered on the form, no case number
+    rows = {
+        "cases": [{"registry_id": case.registry_id, "case_number": None, "sex": "M", "birth_date": date(2020, 1, 1)}],
+        "follow_up": [
+            {"registry_id": case.registry_id, "contact_date": date(2021, 3, 1), "vital_status": "alive"},
+        ],
+    }
+    _commit(people.entry_a, center_a, rows, monkeypatch)
+    case.refresh_from_db()
+    assert case.center_case_number == "" and case.follow_ups.count() == 2
+    new = {
+        "cases": [{"registry_id": "ILR-NEWNEW00", "sex": "M", "birth_date": date(2020, 1, 1), "hospital_number": "Z9"}]
+    }
+    assert _messages(_plan(people.entry_a, center_a, new)) == [("cases", 2, "case_number", p.NEW_CASE_NEEDS_NUMBER)]
