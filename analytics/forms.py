@@ -17,13 +17,38 @@ CHECKBOXES = forms.CheckboxSelectMultiple
 DATING_LABELS = {"day0": "Day 0 (infant-ALL convention)", "event_date": "Date of the failure"}
 
 
-class RunRequestForm(forms.Form):
+class FiltersForm(forms.Form):
+    """Which cases: the filters a run and a dataset export share. The centers offered are the user's, so a code
+    of a center the user may not read is refused exactly like a code that does not exist."""
+
     centers = forms.MultipleChoiceField(required=False, widget=CHECKBOXES, help_text="None ticked: every center.")
     lineages = forms.MultipleChoiceField(required=False, widget=CHECKBOXES, choices=Lineage.choices)
     protocols = forms.MultipleChoiceField(required=False, widget=CHECKBOXES)
     year_from = forms.IntegerField(label="Diagnosed from (year)", required=False, min_value=1950, max_value=2100)
     year_to = forms.IntegerField(label="Diagnosed up to (year)", required=False, min_value=1950, max_value=2100)
     cal_only = forms.BooleanField(label="Congenital acute leukemia only (≤ 28 days)", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centers"].choices = [(c.code, str(c)) for c in centers_for(user).order_by("code")]
+        names = m.Protocol.objects.order_by("name").values_list("name", flat=True).distinct()
+        self.fields["protocols"].choices = [(n, n) for n in names]
+
+    def filters(self) -> RunFilters:
+        data = self.cleaned_data
+        centers = data.get("centers") or ()
+        return RunFilters(
+            centers=(centers,) if isinstance(centers, str) else tuple(centers),
+            lineages=tuple(data.get("lineages") or ()),
+            protocols=tuple(data.get("protocols") or ()),
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            cal_only=bool(data.get("cal_only")),
+            apply_exclusions=bool(data.get("apply_exclusions")),
+        )
+
+
+class RunRequestForm(FiltersForm):
     apply_exclusions = forms.BooleanField(
         label="Apply the recorded exclusions to the outcome analyses", required=False, initial=True
     )
@@ -41,7 +66,7 @@ class RunRequestForm(forms.Form):
     rule_version = forms.ChoiceField(label="Cytogenetic risk rule set", required=False)
 
     def __init__(self, *args, user, own_centers=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         if own_centers is not None:
             # A center's user asks for one of their own centers' reports.
             self.fields["centers"] = forms.ChoiceField(
@@ -49,10 +74,6 @@ class RunRequestForm(forms.Form):
             )
             if len(self.fields["centers"].choices) == 1:
                 self.fields["centers"].initial = self.fields["centers"].choices[0][0]
-        else:
-            self.fields["centers"].choices = [(c.code, str(c)) for c in centers_for(user)]
-        names = m.Protocol.objects.order_by("name").values_list("name", flat=True).distinct()
-        self.fields["protocols"].choices = [(n, n) for n in names]
         rulesets = list(m.RiskRuleSet.objects.order_by("version"))
         self.fields["rule_version"].choices = [
             (r.version, f"{r.version} (default)" if r.is_default else r.version) for r in rulesets
@@ -73,16 +94,7 @@ class RunRequestForm(forms.Form):
 
     def options(self) -> tuple[RunFilters, RunSettings]:
         data = self.cleaned_data
-        centers = data.get("centers") or ()
-        filters = RunFilters(
-            centers=(centers,) if isinstance(centers, str) else tuple(centers),
-            lineages=tuple(data.get("lineages") or ()),
-            protocols=tuple(data.get("protocols") or ()),
-            year_from=data.get("year_from"),
-            year_to=data.get("year_to"),
-            cal_only=bool(data.get("cal_only")),
-            apply_exclusions=bool(data.get("apply_exclusions")),
-        )
+        filters = self.filters()
         settings = RunSettings(
             induction_failure_dating=data["induction_failure_dating"],
             induction_window_days=data["induction_window_days"],
@@ -92,23 +104,10 @@ class RunRequestForm(forms.Form):
         return filters, settings
 
 
-class DatasetExportForm(forms.Form):
-    """The filters of a dataset export, read from the query string. The centers offered are the user's: a code
-    of a center the user may not read is refused exactly like a code that does not exist."""
+class DatasetExportForm(FiltersForm):
+    """The filters of a dataset export, read from the query string."""
 
-    centers = forms.MultipleChoiceField(required=False, widget=CHECKBOXES, help_text="None ticked: every center.")
-    lineages = forms.MultipleChoiceField(required=False, widget=CHECKBOXES, choices=Lineage.choices)
-    protocols = forms.MultipleChoiceField(required=False, widget=CHECKBOXES)
-    year_from = forms.IntegerField(label="Diagnosed from (year)", required=False, min_value=1950, max_value=2100)
-    year_to = forms.IntegerField(label="Diagnosed up to (year)", required=False, min_value=1950, max_value=2100)
-    cal_only = forms.BooleanField(label="Congenital acute leukemia only (≤ 28 days)", required=False)
     apply_exclusions = forms.BooleanField(label="Leave out the cases recorded as excluded", required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centers"].choices = [(c.code, str(c)) for c in centers_for(user).order_by("code")]
-        names = m.Protocol.objects.order_by("name").values_list("name", flat=True).distinct()
-        self.fields["protocols"].choices = [(n, n) for n in names]
 
     def clean(self):
         data = super().clean()
@@ -123,15 +122,3 @@ class DatasetExportForm(forms.Form):
     def unfiltered() -> RunFilters:
         """The filters of an export asked for with no query string: every case, none left out."""
         return RunFilters(apply_exclusions=False)
-
-    def filters(self) -> RunFilters:
-        data = self.cleaned_data
-        return RunFilters(
-            centers=tuple(data.get("centers") or ()),
-            lineages=tuple(data.get("lineages") or ()),
-            protocols=tuple(data.get("protocols") or ()),
-            year_from=data.get("year_from"),
-            year_to=data.get("year_to"),
-            cal_only=bool(data.get("cal_only")),
-            apply_exclusions=bool(data.get("apply_exclusions")),
-        )

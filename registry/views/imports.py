@@ -28,6 +28,17 @@ def _writer(request) -> None:
         raise PermissionDenied(CENTER_USERS_ONLY)
 
 
+def _log(request, job, detail: str) -> None:
+    access_event_record(
+        kind=AccessEvent.Kind.IMPORT,
+        request=request,
+        status=200,
+        object_id=job.pk,
+        file_name=job.file_name,
+        detail=detail,
+    )
+
+
 def _job(request, job_pk):
     return get_object_or_404(import_jobs_for(request.user), pk=job_pk)
 
@@ -42,14 +53,7 @@ def import_list(request):
         job = services.import_check(
             user=request.user, center=form.cleaned_data["center"], file_name=upload.name, data=upload.read()
         )
-        access_event_record(
-            kind=AccessEvent.Kind.IMPORT,
-            request=request,
-            status=200,
-            object_id=job.pk,
-            file_name=job.file_name,
-            detail=f"checked: {job.get_status_display()}, {job.n_problems} problems",
-        )
+        _log(request, job, f"checked: {job.get_status_display()}, {job.n_problems} problems")
         return redirect("registry:import_detail", job_pk=job.pk)
     jobs = Paginator(import_jobs_for(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "registry/imports/import_list.html", {"form": form, "page": jobs})
@@ -85,14 +89,7 @@ def _act(request, job_pk, action, done: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("registry:import_detail", job_pk=job.pk)
-    access_event_record(
-        kind=AccessEvent.Kind.IMPORT,
-        request=request,
-        status=200,
-        object_id=job.pk,
-        file_name=job.file_name,
-        detail=f"{done}: {job.get_status_display()}",
-    )
+    _log(request, job, f"{done}: {job.get_status_display()}")
     if job.status == job.Status.REFUSED:
         messages.error(request, "Nothing was imported: the registry changed since the check. The problems are below.")
     else:
