@@ -67,6 +67,15 @@ def offer_active_vocabulary(form: forms.ModelForm) -> None:
         field.queryset = field.queryset.filter(Q(active=True) | Q(pk__in=in_use))
 
 
+def offer_writable_centers(field: forms.ModelChoiceField, user) -> None:
+    """Offer the centers the user enters data for (chosen already when there is one): registering a case, an
+    import. Any other center is refused as an invalid choice, like one that does not exist."""
+    centers = centers_for(user, writable=True)
+    field.queryset = centers
+    if centers.count() == 1:
+        field.initial = centers.first()
+
+
 class CaseCreateForm(VersionedForm):
     center = forms.ModelChoiceField(queryset=m.Center.objects.none())
     hospital_number = forms.CharField(
@@ -80,10 +89,7 @@ class CaseCreateForm(VersionedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        centers = centers_for(user, writable=True)
-        self.fields["center"].queryset = centers
-        if centers.count() == 1:
-            self.fields["center"].initial = centers.first()
+        offer_writable_centers(self.fields["center"], user)
         self.order_fields(["center", "hospital_number"])
 
     def clean_hospital_number(self):

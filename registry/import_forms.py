@@ -1,6 +1,6 @@
 from django import forms
 
-from registry.access import centers_for
+from registry.forms import offer_writable_centers
 from registry.transfer.files import MAX_BYTES
 
 TOO_LARGE = "The file is larger than {mb} MB, the most the registry takes at once. Split it into several files."
@@ -16,10 +16,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        centers = centers_for(user, writable=True)
-        self.fields["center"].queryset = centers
-        if centers.count() == 1:
-            self.fields["center"].initial = centers.first()
+        offer_writable_centers(self.fields["center"], user)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
