@@ -147,7 +147,7 @@ def _against_ci(published: float, effect: Effect, what: str) -> tuple[str, str, 
     level = f"{100 * effect.conf_level:g}"
     if effect.estimate is None or effect.lower is None or effect.upper is None:
         why = "" if effect.estimate is None else " confidence interval"
-        return TOO_FEW, NO_EFFECT.format(what=what, why=why, published=_show(published)), None
+        return TOO_FEW, NO_EFFECT.format(what=what, why=why, published=_show(published)), _ci_width(effect)
     width = _ci_width(effect)
     numbers = {
         "what": what,
