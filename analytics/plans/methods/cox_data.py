@@ -70,17 +70,18 @@ class CoxData:
 
 
 def group_order(frame: pd.DataFrame, analysis: Analysis) -> list[str]:
-    """The analysis' groups in order: its named groups, else the frame's categories (a Categorical ``group``)
-    or its labels sorted. The last one is the reference of the Cox model."""
+    """The analysis' groups in order: its named groups, else the frame's categories (a Categorical ``group``,
+    as the frame builder makes it, empty categories included) or its labels sorted. The last one is the
+    reference of the Cox model. Without an exposure, the one group the frame names (or "all cases")."""
+    column = frame["group"] if "group" in frame else pd.Series(dtype=object)
     if analysis.exposure is None:
-        return [ALL_CASES]
+        labels = column.dropna().astype(str).unique()
+        return [labels[0]] if len(labels) == 1 else [ALL_CASES]
     if analysis.groups:
         return [g.label for g in analysis.groups]
-    column = frame["group"]
-    present = set(column.dropna())
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return [str(c) for c in column.cat.categories if c in present]
-    return sorted(str(v) for v in present)
+        return [str(c) for c in column.cat.categories]
+    return sorted({str(v) for v in column.dropna()})
 
 
 def _is_bool(values: pd.Series) -> bool:
@@ -176,7 +177,7 @@ def cox_data(
         for g in order[1:]:
             labels[f"{EXPOSURE_COLUMN}{g}"] = f"{g} vs {reference}"
     else:
-        present = [ALL_CASES] if len(rows) else []
+        present = groups[:1] if len(rows) else []
     for i, (column, label) in enumerate(zip(cov_columns, cov_labels, strict=True)):
         values, kind = _coerce(rows[column])
         distinct = pd.unique(values)

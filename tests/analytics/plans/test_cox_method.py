@@ -24,6 +24,7 @@ from analytics.plans.methods.cox import (
     TOO_FEW_GROUPS,
     run_cox,
 )
+from analytics.plans.spec import Analysis, Outcome, Variable
 from tests.analytics.plans.reference import (
     KMT2A_GROUPS,
     LANDMARK_GROUPS,
@@ -252,3 +253,35 @@ class TestLandmarkReference:
         expected = dict(zip(res.groups, res.expected, strict=True))
         for label, o, e in zip(r["groups"], r["observed"], r["expected"], strict=True):
             np.testing.assert_allclose([observed[label], expected[label]], [o, e], rtol=RTOL)
+
+
+class TestGroupOrder:
+    def test_without_named_groups_the_frames_categories_give_the_order_empty_ones_included(self) -> None:
+        f = frame("risk")
+        f["group"] = pd.Categorical(f["group"], categories=["unfavorable", "intermediate", "favorable", "other"])
+        analysis = cox_analysis("r", ())
+        res = run_cox(f, analysis, [])
+        # The last category has no case: the reference is not silently moved to "favorable".
+        assert res.message == REFERENCE_EMPTY.format(label="other")
+        f["group"] = pd.Categorical(frame("risk")["group"], categories=list(RISK_GROUPS))
+        res = run_cox(f, analysis, [])
+        assert [e.comparison for e in res.effects if e.kind == "hazard_ratio"] == [
+            "unfavorable vs favorable",
+            "intermediate vs favorable",
+        ]
+
+    def test_without_an_exposure_the_one_group_is_the_frames(self) -> None:
+        f = frame("risk", covariates=("wbc",))
+        f["group"] = "All cases"
+        analysis = Analysis(
+            key="c",
+            title="c",
+            outcome=Outcome("os"),
+            method="cox",
+            covariates=(Variable.of("lab_wbc_baseline"),),
+        )
+        res = run_cox(f, analysis, ["WBC"])
+        assert [g["label"] for g in res.groups] == ["All cases"]
+        assert res.groups[0]["n"] == res.n == int(dataset()["wbc"].notna().sum())
+        assert [(e.kind, e.comparison) for e in res.effects] == [("hazard_ratio", "WBC")]
+        assert res.tests == []
