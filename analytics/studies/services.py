@@ -117,7 +117,7 @@ def plan_update(
         version = PlanVersion(plan=plan, number=number, spec=data, note=note, created_by=user, changed_by=user)
     else:
         version = latest
-        version.spec, version.note, version.changed_by = data, note, user
+        version.spec, version.note, version.changed_by, version.changed_at = data, note, user, timezone.now()
     _save(version, user)
     _bump(plan, user, spec)
     return version

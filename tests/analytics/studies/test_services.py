@@ -191,3 +191,12 @@ def test_a_shipped_plan_has_a_slug_and_no_author(spec, db):
     with pytest.raises(ValidationError):
         plan_create(user=None, spec=spec, slug="seed-000-toxicity")  # slugs are unique
     assert services.SHIPPED_NEEDS_SLUG
+
+
+def test_registering_records_who_and_when_without_touching_the_last_edit(people, spec):
+    version = plan_create(user=people.coordinator, spec=spec)
+    edited_at = version.changed_at
+    registered = plan_register(user=people.manager, version=version)
+    assert registered.changed_at == edited_at and registered.changed_by == people.coordinator
+    assert registered.registered_at >= edited_at and registered.registered_by == people.manager
+    assert registered.history.order_by("-history_id").first().history_user == people.manager
