@@ -410,3 +410,19 @@ def test_hostile_text_typed_into_the_form_is_escaped_when_the_form_comes_back(co
     )
     assert "<script>alert" not in body and "<img src=x" not in body
     assert not AnalysisPlan.objects.exists()
+
+
+def test_the_list_costs_the_same_queries_for_one_plan_or_many(coordinator, people, spec):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan_create(user=people.coordinator, spec=spec)
+    with CaptureQueriesContext(connection) as one:
+        assert coordinator.get(reverse("studies:plan_list")).status_code == 200
+    for i in range(4):
+        version = plan_create(user=people.manager, spec=replace(spec, name=f"Plan {i}"))
+        plan_register(user=people.coordinator, version=version)
+    with CaptureQueriesContext(connection) as five:
+        body = coordinator.get(reverse("studies:plan_list")).content.decode()
+    assert body.count("registered</span>") == 4
+    assert len(five.captured_queries) == len(one.captured_queries)
