@@ -265,8 +265,12 @@ def _frame(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataF
 def dataset_from_rows(rows: DatasetRows, *, data_cut: date | str) -> Dataset:
     """The Dataset of rows made by ``dataset_rows`` (possibly several parts concatenated, or read back from JSON)."""
     # A part stored before a table existed has no rows for it: the table is then empty, with its columns.
+    frames = {table: _frame(rows.get(table, ()), columns) for table, columns in TABLES.items()}
     dataset = Dataset(
-        **{table: _frame(rows.get(table, ()), columns) for table, columns in TABLES.items()},
+        cases=frames["cases"],
+        findings=frames["findings"],
+        adverse_events=frames["adverse_events"],
+        assessments=frames["assessments"],
         data_cut=data_cut if isinstance(data_cut, str) else data_cut.isoformat(),
     )
     check_dataset(dataset)

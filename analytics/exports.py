@@ -56,13 +56,15 @@ def export_detail(user, fmt: str, filters: RunFilters) -> str:
 def _without_excluded(dataset: Dataset) -> Dataset:
     kept = dataset.cases[dataset.cases["excluded"] != True]  # noqa: E712 (None is kept: not recorded as excluded)
     keys = set(kept["case_key"])
+
+    def of_kept(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["case_key"].isin(keys)].reset_index(drop=True)
+
     return Dataset(
         cases=kept.reset_index(drop=True),
-        **{
-            name: dataset.table(name)[dataset.table(name)["case_key"].isin(keys)].reset_index(drop=True)
-            for name in TABLES
-            if name != "cases"
-        },
+        findings=of_kept(dataset.findings),
+        adverse_events=of_kept(dataset.adverse_events),
+        assessments=of_kept(dataset.assessments),
         data_cut=dataset.data_cut,
     )
 

@@ -23,7 +23,7 @@ from analytics.reports import (
     render_xlsx,
 )
 from analytics.runs.options import RunFilters, RunSettings
-from analytics.schema import TABLES, Dataset
+from analytics.schema import Dataset
 
 __all__ = [
     "RenderedFile",
@@ -65,7 +65,10 @@ def _center_rows(frame: pd.DataFrame, center: str) -> pd.DataFrame:
 def center_rows_only(dataset: Dataset, center: str) -> Dataset:
     """The dataset restricted to one center's rows: what a center's own report may hand out as CSV."""
     return Dataset(
-        **{name: _center_rows(dataset.table(name), center) for name in TABLES},
+        cases=_center_rows(dataset.cases, center),
+        findings=_center_rows(dataset.findings, center),
+        adverse_events=_center_rows(dataset.adverse_events, center),
+        assessments=_center_rows(dataset.assessments, center),
         data_cut=dataset.data_cut,
     )
 
