@@ -23,15 +23,7 @@ from django.utils import timezone
 
 from analytics import derive as d
 from analytics.runs.options import RunFilters
-from analytics.schema import (
-    ADVERSE_EVENT_COLUMNS,
-    CASE_COLUMNS,
-    FINDING_COLUMNS,
-    LAB_NAMES,
-    PRESENTATION_COLUMNS,
-    Dataset,
-    check_dataset,
-)
+from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS, TABLES, Dataset, check_dataset
 from quality.selectors import open_counts_by_case
 from registry import models as m
 from registry.choices import DEATH_KINDS, EventKind, LabTimepoint, VitalStatus
@@ -191,6 +183,18 @@ def _case_row(state: CaseState, derived: d.DerivedCase, data_cut: date) -> dict[
     return row
 
 
+def _assessment_row(assessment: m.ResponseAssessment, diagnosis_date: date | None) -> dict[str, Any]:
+    when = assessment.assessment_date
+    return {
+        "days": (when - diagnosis_date).days if when is not None and diagnosis_date is not None else None,
+        "day": assessment.day,
+        "marrow": _blank_to_none(assessment.marrow),
+        "marrow_blasts": assessment.marrow_blasts,
+        "mrd_flow_pct": assessment.mrd_flow_pct,
+        "mrd_pcr": _blank_to_none(assessment.mrd_pcr),
+    }
+
+
 def dataset_rows(
     cases: QuerySet[m.Case],
     *,
@@ -199,7 +203,7 @@ def dataset_rows(
     cal_only: bool = False,
     data_cut: date | None = None,
 ) -> DatasetRows:
-    """The three tables of the dataset as lists of JSON-ready dicts, for the cases of ``cases``.
+    """The four tables of the dataset as lists of JSON-ready dicts, for the cases of ``cases``.
 
     Parameters
     ----------
@@ -210,7 +214,7 @@ def dataset_rows(
     data_cut : the date follow-up completeness is judged at; today by default.
     """
     data_cut = data_cut or timezone.localdate()
-    rows: DatasetRows = {"cases": [], "findings": [], "adverse_events": []}
+    rows: DatasetRows = {table: [] for table in TABLES}
     open_problems = open_counts_by_case(cases)
     for case in _prefetched(cases):
         state = _state(case)
@@ -246,6 +250,11 @@ def dataset_rows(
                     "phase": event.phase,
                 }
             )
+        diagnosis_date = state.diagnosis.diagnosis_date if state.diagnosis else None
+        for assessment in sorted(state.assessments, key=lambda a: (a.assessment_date, a.pk)):
+            rows["assessments"].append(
+                {"case_key": key, "center": center, **_assessment_row(assessment, diagnosis_date)}
+            )
     return rows
 
 
@@ -255,10 +264,13 @@ def _frame(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataF
 
 def dataset_from_rows(rows: DatasetRows, *, data_cut: date | str) -> Dataset:
     """The Dataset of rows made by ``dataset_rows`` (possibly several parts concatenated, or read back from JSON)."""
+    # A part stored before a table existed has no rows for it: the table is then empty, with its columns.
+    frames = {table: _frame(rows.get(table, ()), columns) for table, columns in TABLES.items()}
     dataset = Dataset(
-        cases=_frame(rows.get("cases", ()), CASE_COLUMNS),
-        findings=_frame(rows.get("findings", ()), FINDING_COLUMNS),
-        adverse_events=_frame(rows.get("adverse_events", ()), ADVERSE_EVENT_COLUMNS),
+        cases=frames["cases"],
+        findings=frames["findings"],
+        adverse_events=frames["adverse_events"],
+        assessments=frames["assessments"],
         data_cut=data_cut if isinstance(data_cut, str) else data_cut.isoformat(),
     )
     check_dataset(dataset)

@@ -20,7 +20,7 @@ from analytics import derive as d
 from analytics.datafiles import FORMATS, about_rows, dataset_files, plan_table
 from analytics.dataset import build_dataset, filter_cases
 from analytics.runs.options import RunFilters
-from analytics.schema import Dataset
+from analytics.schema import TABLES, Dataset
 from analytics.variables import dataset_variables
 from registry import models as m
 from registry.access import access_for, cases_for, centers_for
@@ -56,10 +56,15 @@ def export_detail(user, fmt: str, filters: RunFilters) -> str:
 def _without_excluded(dataset: Dataset) -> Dataset:
     kept = dataset.cases[dataset.cases["excluded"] != True]  # noqa: E712 (None is kept: not recorded as excluded)
     keys = set(kept["case_key"])
+
+    def of_kept(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["case_key"].isin(keys)].reset_index(drop=True)
+
     return Dataset(
         cases=kept.reset_index(drop=True),
-        findings=dataset.findings[dataset.findings["case_key"].isin(keys)].reset_index(drop=True),
-        adverse_events=dataset.adverse_events[dataset.adverse_events["case_key"].isin(keys)].reset_index(drop=True),
+        findings=of_kept(dataset.findings),
+        adverse_events=of_kept(dataset.adverse_events),
+        assessments=of_kept(dataset.assessments),
         data_cut=dataset.data_cut,
     )
 
@@ -76,7 +81,7 @@ def dataset_export(user, *, filters: RunFilters, fmt: str, data_cut: date | None
     """The dataset of the cases ``user`` may read, narrowed by ``filters``, as ``fmt`` (one of ``EXPORT_FORMATS``).
 
     ``filters.apply_exclusions`` leaves out the cases recorded as excluded (and their findings and adverse
-    events); otherwise they stay, with their ``excluded`` and ``exclusion_reason`` columns.
+    events and assessments); otherwise they stay, with their ``excluded`` and ``exclusion_reason`` columns.
     """
     if not may_export(user):
         raise PermissionDenied(NO_EXPORT)
@@ -94,10 +99,7 @@ def dataset_export(user, *, filters: RunFilters, fmt: str, data_cut: date | None
     if filters.apply_exclusions:
         dataset = _without_excluded(dataset)
     variables = dataset_variables()
-    tables = [
-        plan_table(name, _redacted(getattr(dataset, name)), variables)
-        for name in ("cases", "findings", "adverse_events")
-    ]
+    tables = [plan_table(name, _redacted(dataset.table(name)), variables) for name in TABLES]
     about = about_rows(
         exported_by=user.get_username(),
         exported_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from analytics import dataset as ds
 from analytics.derive import age, cytogenetics, endpoints, response, risk, settings
-from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS, LAB_NAMES, PRESENTATION_COLUMNS
+from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS
+from analytics.schema import TABLES as SCHEMA_TABLES
 from registry import models as m
 from registry.choices import EventKind, Exclusion, LabTimepoint
 from registry.dictionary import DERIVED, Variable, entered_variables
@@ -19,7 +20,7 @@ from registry.transfer.sheets import Kind
 
 __all__ = ["TABLES", "dataset_variables", "variables_by_table"]
 
-TABLES = ("cases", "findings", "adverse_events")
+TABLES = tuple(SCHEMA_TABLES)
 NO_LABEL = "No label for the derived code(s) {codes} of {name}."
 
 
@@ -128,6 +129,10 @@ OS_EVENT_CODES = (("0", "Censored (alive at last contact)"), ("1", "Death from a
 _DAYS = "days"
 _FROM_DIAGNOSIS = "in days from the diagnosis date"
 _REASON = "Why the value before it is unknown or not applicable (empty when it is known)."
+_EVENT_DAYS_REASON = (
+    "Why the time before it is empty although the event is recorded (or cannot be ruled out); empty when the "
+    "event is dated or did not happen."
+)
 
 
 def _picker(variables: list[Variable]):
@@ -376,6 +381,7 @@ def _derived_row_variables(entered) -> list[Variable]:
             codes=CIR_STATUS_CODES,
         ),
         _reason("cir_reason", "relapse analysis", "response and outcome events"),
+        *_event_day_variables(),
         _derived(
             "induction_window_days",
             "Induction window",
@@ -385,6 +391,68 @@ def _derived_row_variables(entered) -> list[Variable]:
             minimum=0,
         ),
     ]
+
+
+def _event_days(kind: str, label: str, derived_from: str, reason_from: str) -> list[Variable]:
+    return [
+        _derived(f"{kind}_days", label, Kind.INTEGER, f"{derived_from}, {_FROM_DIAGNOSIS}", unit=_DAYS, minimum=0),
+        _derived(
+            f"{kind}_days_reason",
+            f"Reason: {label[0].lower()}{label[1:]}",
+            Kind.TEXT,
+            reason_from,
+            description=_EVENT_DAYS_REASON,
+        ),
+    ]
+
+
+def _event_day_variables() -> list[Variable]:
+    first = "the earliest outcome event of kind '{kind}'"
+    return [
+        *_event_days("relapse", "Time to first relapse", first.format(kind=EventKind.RELAPSE), "relapse events"),
+        *_event_days(
+            "death",
+            "Time to death",
+            f"the death events (kinds '{EventKind.DEATH}' and '{EventKind.INDUCTION_DEATH}': one date)",
+            "death events and the vital status of the last follow-up contact",
+        ),
+        *_event_days(
+            "second_malignancy",
+            "Time to second malignancy",
+            first.format(kind=EventKind.SECOND_MALIGNANCY),
+            "second malignancy events",
+        ),
+        *_event_days(
+            "induction_failure",
+            "Time to induction failure",
+            "when cr_status is no_CR: 0 under the 'day0' setting (efs_induction_failure_dating), else the "
+            "induction-failure event's date or the end-of-induction assessment's, as EFS dates it",
+            "the response at the end of induction",
+        ),
+        *_event_days("hsct", "Time to first stem cell transplant", "the earliest transplant record", "transplants"),
+    ]
+
+
+def _assessment_variables(entered) -> dict[str, Variable]:
+    variables = [
+        _case_key("assessments"),
+        _center("assessments"),
+        Variable(
+            name="days",
+            label="Days from diagnosis to the assessment",
+            table="assessments",
+            kind=Kind.INTEGER,
+            source=DERIVED,
+            derived_from=f"the assessment date, {_FROM_DIAGNOSIS} (empty when the diagnosis date is missing)",
+            unit=_DAYS,
+        ),
+        entered("response", "day"),
+        entered("response", "marrow"),
+        entered("response", "marrow_blasts"),
+        entered("response", "mrd_flow_pct"),
+        entered("response", "mrd_pcr"),
+    ]
+    return {v.name: replace(v, table="assessments") for v in variables}
 
 
 def _finding_variables(entered) -> dict[str, Variable]:
@@ -445,14 +513,11 @@ def variables_by_table() -> dict[str, dict[str, Variable]]:
         "cases": _case_variables(entered),
         "findings": _finding_variables(entered),
         "adverse_events": _adverse_event_variables(entered),
+        "assessments": _assessment_variables(entered),
     }
 
 
 def dataset_variables() -> list[Variable]:
-    """Every column of the analysis dataset (CASE_COLUMNS, FINDING_COLUMNS, ADVERSE_EVENT_COLUMNS), in order."""
+    """Every column of the analysis dataset (``analytics.schema.TABLES``: each table's columns), in order."""
     tables = variables_by_table()
-    return [
-        tables[table][name]
-        for table, columns in zip(TABLES, (CASE_COLUMNS, FINDING_COLUMNS, ADVERSE_EVENT_COLUMNS), strict=True)
-        for name in columns
-    ]
+    return [tables[table][name] for table, columns in SCHEMA_TABLES.items() for name in columns]

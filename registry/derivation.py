@@ -79,6 +79,7 @@ def case_record(state: CaseState) -> d.CaseRecord:
             for a in state.assessments
         ),
         events=tuple(d.Event(kind=e.kind, date=e.event_date, detail=_event_detail(e)) for e in state.events),
+        transplant_dates=tuple(t.transplant_date for t in state.transplants),
         last_contact_date=last.contact_date if last else None,
         vital_status=last.vital_status if last else None,
         excluded=state.case.excluded,

@@ -4,7 +4,7 @@ script and the dictionary. No Django: ``analytics.exports`` builds the dataset a
 Conventions (shared by every format):
 
 - ``cases`` has one row per case; ``findings`` one per cytogenetic finding; ``adverse_events`` one per adverse
-  event. ``case_key`` (the pseudonymous registry ID) joins them.
+  event; ``assessments`` one per response assessment. ``case_key`` (the pseudonymous registry ID) joins them.
 - No calendar dates: the diagnosis year is the only calendar value; ages and times are days from birth or from
   diagnosis. No date of birth, hospital number or free-text note is in any file.
 - CSV: UTF-8, comma-separated, CRLF rows; coded columns hold the codes, booleans TRUE/FALSE, missing cells empty.

@@ -26,7 +26,8 @@ _EXTENSIONS = {"r": "R"}
 
 README = (
     "Pseudonymized analysis dataset of the registry. cases: one row per case; findings: one row per cytogenetic "
-    "finding; adverse_events: one row per adverse event; case_key joins them. No calendar dates (the diagnosis "
+    "finding; adverse_events: one row per adverse event; assessments: one row per response assessment; case_key "
+    "joins them. No calendar dates (the diagnosis "
     "year only): ages and times are in days. CSV: codes as codes, booleans TRUE/FALSE, missing cells empty. "
     "SPSS and Stata (cases table): coded columns are numbers 1..n with value labels, booleans 0 No / 1 Yes. "
     "Text a spreadsheet would run as a formula starts with ' (read_dataset.R removes it). "
@@ -62,7 +63,7 @@ def _zip(tables: Sequence[Table], about: Sequence[tuple[str, str]]) -> bytes:
 
 
 def dataset_files(tables: Sequence[Table], fmt: str, *, stem: str, about: Sequence[tuple[str, str]]):
-    """(file name, content type, bytes) of ``fmt``. csv, sav and dta hold the cases table; xlsx and zip all three
+    """(file name, content type, bytes) of ``fmt``. csv, sav and dta hold the cases table; xlsx and zip all the
     tables with the dictionary; r is the script alone (it reads the zip's CSV files)."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown format {fmt!r}")

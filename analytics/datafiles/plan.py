@@ -17,9 +17,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from analytics.schema import TABLES as SCHEMA_TABLES
+
 __all__ = ["BOOLEAN_LABELS", "TABLES", "Column", "Table", "plan_table"]
 
-TABLES = ("cases", "findings", "adverse_events")
+TABLES = tuple(SCHEMA_TABLES)
 BOOLEAN_LABELS = ((0, "No"), (1, "Yes"))
 
 Kind = Literal["boolean", "code", "integer", "number", "text"]
@@ -135,7 +137,8 @@ def plan_table(name: str, frame: pd.DataFrame, variables: Iterable[Any]) -> Tabl
     Parameters
     ----------
     name : one of ``TABLES``.
-    frame : the table (``Dataset.cases``, ``.findings`` or ``.adverse_events``), its columns in schema order.
+    frame : the table (``Dataset.cases``, ``.findings``, ``.adverse_events`` or ``.assessments``), its columns in
+        schema order.
     variables : the dictionary's variables; those of table ``name`` are used, by column name.
     """
     by_name = {v.name: v for v in variables if v.table == name}

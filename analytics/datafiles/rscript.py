@@ -92,7 +92,8 @@ def _table_lines(table: Table) -> list[str]:
 
 def r_script(tables: Sequence[Table], about: Sequence[tuple[str, str]]) -> str:
     """The script's text. Run it with the CSV files in the working directory (or set ``dataset_dir`` first);
-    it leaves one data frame per table (``cases``, ``findings``, ``adverse_events``)."""
+    it leaves one data frame per table (``cases``, ``findings``, ``adverse_events``,
+    ``assessments``)."""
     header = [f"# {key}: {value}".replace("\n", " ") for key, value in about]
     lines = [
         "# Reads the registry's pseudonymized analysis dataset with base R only.",

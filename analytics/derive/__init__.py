@@ -16,6 +16,15 @@ from .cytogenetics import (
     kmt2a_partner_of,
 )
 from .endpoints import CompetingRiskResult, EfsResult, SurvivalResult, derive_cir, derive_efs, derive_os
+from .event_days import (
+    EventDays,
+    EventTimes,
+    derive_death_days,
+    derive_event_times,
+    derive_first_event_days,
+    derive_hsct_days,
+    derive_induction_failure_days,
+)
 from .exceptions import DerivationInputError
 from .records import Assessment, CaseRecord, Event, Finding, Protocol, RiskRule, RiskRuleSet
 from .response import ResponseResult, derive_response
@@ -34,6 +43,8 @@ __all__ = [
     "EfsResult",
     "EndpointSettings",
     "Event",
+    "EventDays",
+    "EventTimes",
     "Finding",
     "InterfantRiskResult",
     "Kmt2aResult",
@@ -47,7 +58,12 @@ __all__ = [
     "derive_age",
     "derive_case",
     "derive_cir",
+    "derive_death_days",
     "derive_efs",
+    "derive_event_times",
+    "derive_first_event_days",
+    "derive_hsct_days",
+    "derive_induction_failure_days",
     "derive_interfant06_risk",
     "derive_kmt2a",
     "derive_os",

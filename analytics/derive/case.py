@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .age import AgeResult, derive_age
 from .cytogenetics import Kmt2aResult, RiskClassResult, classify_risk, derive_kmt2a
 from .endpoints import CompetingRiskResult, EfsResult, SurvivalResult, derive_cir, derive_efs, derive_os
+from .event_days import EventTimes, derive_event_times
 from .records import CaseRecord, RiskRuleSet
 from .response import ResponseResult, derive_response
 from .risk import InterfantRiskResult, derive_interfant06_risk
 from .settings import EndpointSettings
 
 __all__ = ["ROW_COLUMNS", "DerivedCase", "derive_case"]
+
+# Days from diagnosis to each kind of event (``EventTimes``), each with the reason it is unknown.
+_EVENT_KINDS = ("relapse", "death", "second_malignancy", "induction_failure", "hsct")
 
 ROW_COLUMNS = (
     "excluded",
@@ -47,6 +51,7 @@ ROW_COLUMNS = (
     "cir_event",
     "cir_status",
     "cir_reason",
+    *(column for kind in _EVENT_KINDS for column in (f"{kind}_days", f"{kind}_days_reason")),
     "induction_window_days",
 )
 
@@ -68,6 +73,14 @@ class DerivedCase:
     # Days from diagnosis to the response date. The row carries no calendar date at all: with the exact ages
     # and times in days it holds, one exact date would give the diagnosis date and then the date of birth.
     cr_time: int | None = None
+    event_times: EventTimes = field(default_factory=EventTimes)
+
+    def _event_day_columns(self) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for kind in _EVENT_KINDS:
+            days = getattr(self.event_times, kind)
+            row[f"{kind}_days"], row[f"{kind}_days_reason"] = days.days, days.reason
+        return row
 
     def as_row(self) -> dict[str, Any]:
         """Flat scalar columns (names in ``ROW_COLUMNS``) for one row of the analysis-ready DataFrame.
@@ -107,6 +120,7 @@ class DerivedCase:
             "cir_event": self.cir.event,
             "cir_status": self.cir.status,
             "cir_reason": self.cir.reason,
+            **self._event_day_columns(),
             "induction_window_days": self.settings.induction_window_days,
         }
 
@@ -142,6 +156,7 @@ def derive_case(record: CaseRecord, *, rules: RiskRuleSet, settings: EndpointSet
         efs=derive_efs(record, response, settings),
         cir=derive_cir(record, response, settings),
         settings=settings,
+        event_times=derive_event_times(record, response, settings),
         cr_time=(response.response_date - record.diagnosis_date).days
         if response.response_date and record.diagnosis_date
         else None,

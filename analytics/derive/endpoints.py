@@ -12,6 +12,7 @@ from datetime import date
 from . import reasons
 from ._events import censor_date as _censor_date
 from ._events import death_of, events_of
+from .event_days import derive_induction_failure_days
 from .records import CaseRecord
 from .response import ResponseResult, derive_response
 from .settings import EndpointSettings
@@ -157,12 +158,11 @@ def derive_efs(
             candidates.append((_days(diagnosis, when), _EFS_PRIORITY.index(kind), kind))
 
     if response.status == "no_CR":
-        if dating == "day0":
-            candidates.append((0, _EFS_PRIORITY.index("induction_failure"), "induction_failure"))
-        elif response.response_date is None:
-            problems.append(reasons.INDUCTION_FAILURE_UNDATED)
+        failure = derive_induction_failure_days(record, response, settings)
+        if failure.days is None:
+            problems.append(failure.reason or reasons.INDUCTION_FAILURE_UNDATED)
         else:
-            add("induction_failure", response.response_date)
+            candidates.append((failure.days, _EFS_PRIORITY.index("induction_failure"), "induction_failure"))
     for kind in ("relapse", "second_malignancy"):
         for event in events_of(record, kind):
             add(kind, event.date)

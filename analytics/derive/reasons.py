@@ -38,6 +38,8 @@ __all__ = [
     "PROTOCOL_MISSING",
     "RESPONSE_UNKNOWN",
     "RISK_NO_FINDINGS",
+    "TRANSPLANT_BEFORE_DIAGNOSIS",
+    "TRANSPLANT_DATE_MISSING",
     "VITAL_STATUS_DEAD_NO_DEATH_EVENT",
 ]
 
@@ -88,3 +90,7 @@ EVENT_BEFORE_DIAGNOSIS = "an event is dated before diagnosis"
 INDUCTION_FAILURE_UNDATED = "induction failure has neither an event date nor an end-of-induction assessment date"
 RESPONSE_UNKNOWN = "response at end of induction unknown"
 NOT_IN_CR = "not_in_cr: never in complete remission after induction"
+
+# Transplant
+TRANSPLANT_DATE_MISSING = "a transplant has no date"
+TRANSPLANT_BEFORE_DIAGNOSIS = "a transplant is dated before diagnosis"

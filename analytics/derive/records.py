@@ -84,6 +84,7 @@ class CaseRecord:
     steroid_response: str | None = None
     assessments: tuple[Assessment, ...] = ()
     events: tuple[Event, ...] = ()
+    transplant_dates: tuple[date | None, ...] = ()  # stem cell transplants
     last_contact_date: date | None = None
     vital_status: str | None = None
     excluded: bool = False

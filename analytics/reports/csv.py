@@ -6,22 +6,22 @@ from typing import Literal
 
 import pandas as pd
 
-from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS, Dataset
+from analytics.schema import TABLES, Dataset
 
 from .cells import csv_frame
 
 __all__ = ["dataset_csv"]
 
-_TABLES = {"cases": CASE_COLUMNS, "findings": FINDING_COLUMNS, "adverse_events": ADVERSE_EVENT_COLUMNS}
 
-
-def dataset_csv(dataset: Dataset, table: Literal["cases", "findings", "adverse_events"] = "cases") -> bytes:
+def dataset_csv(
+    dataset: Dataset, table: Literal["cases", "findings", "adverse_events", "assessments"] = "cases"
+) -> bytes:
     """One table of the dataset as UTF-8 CSV, with exactly the schema's columns in the schema's order.
 
     Parameters
     ----------
     dataset : analytics.schema.Dataset
-    table : {"cases", "findings", "adverse_events"}
+    table : {"cases", "findings", "adverse_events", "assessments"}
         Which table; the cases table (one row per case, with the derived endpoints) by default.
 
     Returns
@@ -29,8 +29,8 @@ def dataset_csv(dataset: Dataset, table: Literal["cases", "findings", "adverse_e
     bytes
         Text a spreadsheet could run as a formula is written with a leading ``'`` (``analytics.reports.cells``).
     """
-    columns = list(_TABLES[table])
-    frame: pd.DataFrame = getattr(dataset, table)[columns]
+    columns = list(TABLES[table])
+    frame: pd.DataFrame = dataset.table(table)[columns]
     # CRLF rows (RFC 4180): the csv writer then quotes a field holding a lone CR, which would otherwise end the
     # row for every reader and shift the columns after it.
     return csv_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")

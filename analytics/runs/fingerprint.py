@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS, Dataset
+from analytics.schema import TABLES, Dataset
 
 __all__ = ["canonical_csv", "code_version", "fingerprint"]
 
@@ -41,12 +41,8 @@ def _canonical_table(frame: pd.DataFrame, columns: tuple[str, ...]) -> bytes:
 def canonical_csv(dataset: Dataset) -> bytes:
     """Every table of the dataset as CSV, rows sorted, columns in schema order, one after the other."""
     return b"".join(
-        b"# " + name.encode() + b"\n" + _canonical_table(frame, columns)
-        for name, frame, columns in (
-            ("cases", dataset.cases, CASE_COLUMNS),
-            ("findings", dataset.findings, FINDING_COLUMNS),
-            ("adverse_events", dataset.adverse_events, ADVERSE_EVENT_COLUMNS),
-        )
+        b"# " + name.encode() + b"\n" + _canonical_table(dataset.table(name), columns)
+        for name, columns in TABLES.items()
     )
 
 

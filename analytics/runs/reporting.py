@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from analytics.reports import (
     Report,
     ReportSettings,
@@ -56,12 +58,17 @@ def make_report(dataset: Dataset, *, settings: ReportSettings, metadata: dict[st
     return build_report(dataset, settings=settings, metadata=metadata)
 
 
+def _center_rows(frame: pd.DataFrame, center: str) -> pd.DataFrame:
+    return frame[frame["center"] == center].reset_index(drop=True)
+
+
 def center_rows_only(dataset: Dataset, center: str) -> Dataset:
     """The dataset restricted to one center's rows: what a center's own report may hand out as CSV."""
     return Dataset(
-        cases=dataset.cases[dataset.cases["center"] == center].reset_index(drop=True),
-        findings=dataset.findings[dataset.findings["center"] == center].reset_index(drop=True),
-        adverse_events=dataset.adverse_events[dataset.adverse_events["center"] == center].reset_index(drop=True),
+        cases=_center_rows(dataset.cases, center),
+        findings=_center_rows(dataset.findings, center),
+        adverse_events=_center_rows(dataset.adverse_events, center),
+        assessments=_center_rows(dataset.assessments, center),
         data_cut=dataset.data_cut,
     )
 
@@ -71,8 +78,13 @@ def figure_file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:90] or "figure"
 
 
-# The dataset's three tables, each its own CSV file.
-CSV_TABLES = {"dataset": "cases", "findings": "findings", "adverse_events": "adverse_events"}
+# The dataset's tables, each its own CSV file.
+CSV_TABLES = {
+    "dataset": "cases",
+    "findings": "findings",
+    "adverse_events": "adverse_events",
+    "assessments": "assessments",
+}
 
 
 def render_files(report: Report, csv_dataset: Dataset) -> list[RenderedFile]:

@@ -237,7 +237,7 @@ def run_part_build(*, run_id: int, center_id: int) -> RunPart | None:
 
 
 def _concat(parts: list[RunPart]) -> DatasetRows:
-    rows: DatasetRows = {"cases": [], "findings": [], "adverse_events": []}
+    rows: DatasetRows = {"cases": [], "findings": [], "adverse_events": [], "assessments": []}
     for part in parts:
         for table in rows:
             rows[table].extend(part.rows.get(table, ()))

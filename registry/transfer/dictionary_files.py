@@ -42,6 +42,7 @@ _DATASET_TITLES = {
     "cases": "Analysis dataset: cases (one row per case)",
     "findings": "Analysis dataset: findings (one row per cytogenetic finding)",
     "adverse_events": "Analysis dataset: adverse events (one row per event)",
+    "assessments": "Analysis dataset: response assessments (one row per assessment)",
 }
 
 

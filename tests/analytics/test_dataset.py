@@ -12,7 +12,7 @@ from analytics import derive as d
 from analytics.dataset import build_dataset, dataset_from_rows, dataset_rows, filter_cases
 from analytics.runs.fingerprint import canonical_csv
 from analytics.runs.options import RunFilters
-from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS
+from analytics.schema import ADVERSE_EVENT_COLUMNS, ASSESSMENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS
 from registry import models as m
 from registry.access import cases_for, cases_for_system
 from registry.derivation import derive_for_case, risk_ruleset
@@ -51,6 +51,8 @@ def test_one_row_per_case_with_every_schema_column(people, case_a, case_b):
     assert list(dataset.cases.columns) == list(CASE_COLUMNS)
     assert list(dataset.findings.columns) == list(FINDING_COLUMNS)
     assert list(dataset.adverse_events.columns) == list(ADVERSE_EVENT_COLUMNS)
+    assert list(dataset.assessments.columns) == list(ASSESSMENT_COLUMNS)
+    assert len(dataset.assessments) == 2  # the day-33 assessment of each case
     assert sorted(dataset.cases["case_key"]) == sorted([case_a.registry_id, case_b.registry_id])
     assert set(dataset.cases["center"]) == {"AAA", "B-CTR"}
     assert dataset.data_cut == "2021-06-01"

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from analytics.datafiles.rscript import SCRIPT_NAME
 from analytics.exports import EXPORT_FORMATS, dataset_export
 from analytics.runs.options import RunFilters
-from analytics.schema import CASE_COLUMNS
+from analytics.schema import ASSESSMENT_COLUMNS, CASE_COLUMNS
 from analytics.variables import dataset_variables, variables_by_table
 from registry import models as m
 from tests.analytics import fixtures
@@ -114,17 +114,32 @@ def test_every_format_opens_with_one_row_per_case_of_each_center(people, case_a,
     assert {c: sum(r["center"] == c for r in csv_rows) for c in expected} == expected
     assert list(csv_rows[0]) == list(CASE_COLUMNS)
     book = load_workbook(io.BytesIO(_export(people.coordinator, "xlsx").data))
-    assert book.sheetnames == ["About", "cases", "findings", "adverse_events", "Variables", "Codes"]
+    assert book.sheetnames == ["About", "cases", "findings", "adverse_events", "assessments", "Variables", "Codes"]
     assert book["cases"].max_row - 1 == sum(expected.values())
     assert book["findings"].max_row - 1 == m.CytogeneticFinding.objects.count()
     assert book["adverse_events"].max_row - 1 == m.AdverseEvent.objects.count()
+    assert book["assessments"].max_row - 1 == m.ResponseAssessment.objects.count()
+    assert [c.value for c in book["assessments"][1]] == list(ASSESSMENT_COLUMNS)
     for fmt in ("sav", "dta"):
         frame, _ = _read_stats(_export(people.coordinator, fmt).data, fmt)
         assert frame.groupby("center").size().to_dict() == expected, fmt
     with zipfile.ZipFile(io.BytesIO(_export(people.coordinator, "zip").data)) as bundle:
         names = set(bundle.namelist())
-        assert {"cases.csv", "findings.csv", "adverse_events.csv", "variables.csv", "codes.csv", SCRIPT_NAME} <= names
+        assert {
+            "cases.csv",
+            "findings.csv",
+            "adverse_events.csv",
+            "assessments.csv",
+            "variables.csv",
+            "codes.csv",
+            SCRIPT_NAME,
+        } <= names
         assert bundle.read("cases.csv") == _export(people.coordinator, "csv").data
+        assessments = _csv_rows(bundle.read("assessments.csv"))
+        variables = bundle.read("variables.csv").decode("utf-8")
+    assert len(assessments) == m.ResponseAssessment.objects.count()
+    assert {(r["day"], r["days"], r["marrow"]) for r in assessments} == {("33", "33", "M1")}
+    assert "assessments,mrd_pcr,PCR MRD" in variables
 
 
 def test_values_keep_their_types_in_each_format(people, case_a):
@@ -178,7 +193,7 @@ def test_the_workbook_describes_every_column_and_lists_the_codes(people, case_a)
 def test_every_dataset_column_is_described_by_the_dictionary(people, case_a):
     book = load_workbook(io.BytesIO(_export(people.coordinator, "xlsx").data))
     variables = {(v.table, v.name) for v in dataset_variables()}
-    for table in ("cases", "findings", "adverse_events"):
+    for table in ("cases", "findings", "adverse_events", "assessments"):
         header = [c.value for c in book[table][1]]
         assert header and [name for name in header if (table, name) not in variables] == [], table
 
@@ -325,7 +340,7 @@ def test_the_r_script_makes_every_coded_column_a_factor_with_the_dictionarys_cod
     for key, (levels, labels) in factors.items():
         assert levels == [code for code, _ in coded[key].codes], key
         assert len(labels) == len(levels) and len(set(labels)) == len(labels), key
-    assert script.count("read.csv(") == 3 and 'na.strings = ""' in script and "stringsAsFactors = FALSE" in script
+    assert script.count("read.csv(") == 4 and 'na.strings = ""' in script and "stringsAsFactors = FALSE" in script
     for line in script.splitlines():
         if _CLASSES.match(line):
             assert '"os_time" = "integer"' in line or '"case_key" = "character"' in line

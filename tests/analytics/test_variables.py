@@ -11,17 +11,22 @@ from django.core.management import call_command
 
 from analytics import derive as d
 from analytics.dataset import build_dataset
-from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS
+from analytics.schema import ADVERSE_EVENT_COLUMNS, ASSESSMENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS
 from analytics.variables import NO_LABEL, _labelled, dataset_variables, variables_by_table
 from registry.access import cases_for_system
-from registry.choices import Lineage, Sex
+from registry.choices import Lineage, Marrow, PCRResult, Sex
 from registry.derivation import risk_ruleset
 from registry.dictionary import DERIVED, ENTERED
 from registry.models import AdverseEventType
 
 pytestmark = pytest.mark.django_db
 
-TABLE_COLUMNS = {"cases": CASE_COLUMNS, "findings": FINDING_COLUMNS, "adverse_events": ADVERSE_EVENT_COLUMNS}
+TABLE_COLUMNS = {
+    "cases": CASE_COLUMNS,
+    "findings": FINDING_COLUMNS,
+    "adverse_events": ADVERSE_EVENT_COLUMNS,
+    "assessments": ASSESSMENT_COLUMNS,
+}
 
 
 def test_every_dataset_column_has_a_labelled_variable_in_schema_order():
@@ -65,7 +70,8 @@ def test_codes_cover_every_value_of_the_demo_dataset():
     dataset = build_dataset(
         cases_for_system(), rules=risk_ruleset(), settings=d.EndpointSettings(), data_cut=date(2026, 1, 1)
     )
-    frames = {"cases": dataset.cases, "findings": dataset.findings, "adverse_events": dataset.adverse_events}
+    frames = {name: dataset.table(name) for name in TABLE_COLUMNS}
+    assert len(dataset.assessments) > 0
     checked = 0
     for table, variables in variables_by_table().items():
         for name, variable in variables.items():
@@ -75,3 +81,16 @@ def test_codes_cover_every_value_of_the_demo_dataset():
             assert not missing, f"{table}.{name}: {missing}"
             checked += 1
     assert checked > 20
+
+
+def test_the_event_times_and_the_assessments_are_described_with_units_and_codes():
+    tables = variables_by_table()
+    for kind in ("relapse", "death", "second_malignancy", "induction_failure", "hsct"):
+        days, reason = tables["cases"][f"{kind}_days"], tables["cases"][f"{kind}_days_reason"]
+        assert (days.kind, days.unit, days.source) == ("integer", "days", DERIVED), kind
+        assert "from the diagnosis date" in days.derived_from and reason.label.startswith("Reason: ")
+    assessments = tables["assessments"]
+    assert assessments["days"].unit == "days" and assessments["days"].source == DERIVED
+    assert assessments["mrd_pcr"].codes == tuple((str(c), str(t)) for c, t in PCRResult.choices)
+    assert assessments["marrow"].codes == tuple((str(c), str(t)) for c, t in Marrow.choices)
+    assert assessments["mrd_flow_pct"].unit and assessments["day"].source == ENTERED

@@ -7,6 +7,7 @@ import pandas as pd
 
 from analytics.schema import (
     ADVERSE_EVENT_COLUMNS,
+    ASSESSMENT_COLUMNS,
     CASE_COLUMNS,
     FINDING_COLUMNS,
     LAB_NAMES,
@@ -40,10 +41,11 @@ def _centers(n_centers: int) -> list[str]:
 
 
 def make_dataset(n: int = 400, *, n_centers: int = 4, seed: int = 1, events: bool = True) -> Dataset:
-    """Draw ``n`` cases over ``n_centers`` centers with findings and adverse events.
+    """Draw ``n`` cases over ``n_centers`` centers with findings, adverse events and response assessments.
 
     Hazards depend on the risk class (unfavorable worse), so the report has something to find. With
-    ``events=False`` every case is censored (no deaths, relapses or induction failures).
+    ``events=False`` every case is censored (no deaths, relapses or induction failures). The days to each event
+    and the assessments are drawn from a second generator, so that adding them moved no earlier draw.
     """
     rng = np.random.default_rng(seed)
     centers = _centers(n_centers)
@@ -140,4 +142,64 @@ def make_dataset(n: int = 400, *, n_centers: int = 4, seed: int = 1, events: boo
         },
         columns=list(ADVERSE_EVENT_COLUMNS),
     )
-    return Dataset(cases=cases, findings=findings, adverse_events=adverse, data_cut="2026-11-01")
+    more = np.random.default_rng([seed, 2])
+    relapsed = (relapse < os_time) & in_cr
+    cases["relapse_days"] = _days_or_none(relapsed, relapse)
+    cases["death_days"] = _days_or_none(os_event == 1, os_time)
+    # Second malignancies after a relapse only, so that EFS (first event: the relapse) stays as drawn above.
+    second = relapsed & (more.random(n) < 0.1)
+    cases["second_malignancy_days"] = _days_or_none(second, relapse + (os_time - relapse) * more.uniform(0.2, 0.9, n))
+    cases["induction_failure_days"] = _days_or_none(failure, np.zeros(n))
+    hsct_day = np.minimum(more.uniform(90, 240, n), os_time * more.uniform(0.3, 0.9, n))
+    cases["hsct_days"] = _days_or_none(cases["hsct"].to_numpy(dtype=bool), hsct_day)
+    assessments = _assessments(more, cases, death, cr_status, risk)
+    return Dataset(
+        cases=cases, findings=findings, adverse_events=adverse, data_cut="2026-11-01", assessments=assessments
+    )
+
+
+def _days_or_none(happened: np.ndarray, days: np.ndarray) -> list[int | None]:
+    return [round(float(d)) if h else None for h, d in zip(happened, days, strict=True)]
+
+
+_MARROW_BLASTS = {"M1": (0.0, 5.0), "M2": (5.0, 25.0), "M3": (25.0, 90.0)}
+
+
+def _assessments(
+    rng: np.random.Generator, cases: pd.DataFrame, death: np.ndarray, cr_status: np.ndarray, risk: np.ndarray
+) -> pd.DataFrame:
+    """Flow MRD at treatment days ~15 and ~33, PCR MRD at ~33 (ALL only); none after an early death. MRD is
+    higher in the unfavorable class and after a failed induction, so that MRD has something to predict."""
+    rows = []
+    for i, (key, center, lineage) in enumerate(zip(cases["case_key"], cases["center"], cases["lineage"], strict=True)):
+        if cr_status[i] == "unknown":
+            continue
+        start = int(rng.integers(0, 4))  # treatment starts 0-3 days after diagnosis: day 1 is days = start
+        shift = 1.5 * (risk[i] == "unfavorable") + 2.0 * (cr_status[i] == "no_CR")
+        for day, scale, pcr in ((int(rng.integers(13, 18)), -4.0, False), (int(rng.integers(31, 37)), -5.5, True)):
+            days = start + day - 1
+            if days >= death[i]:
+                break
+            flow = float(np.exp(rng.normal(scale + shift, 1.5)))
+            flow = round(min(flow, 90.0), 3) if flow >= 0.01 else 0.0
+            if day >= 31:
+                marrow = "M1" if cr_status[i] == "CR" else str(rng.choice(["M2", "M3"]))
+            else:
+                marrow = str(rng.choice(["M1", "M2", "M3"], p=[0.6, 0.25, 0.15]))
+            low, high = _MARROW_BLASTS[marrow]
+            mrd_pcr = None
+            if pcr and lineage == "ALL" and rng.random() < 0.7:
+                mrd_pcr = "negative" if flow == 0.0 else str(rng.choice(["positive", "level"]))
+            rows.append(
+                {
+                    "case_key": key,
+                    "center": center,
+                    "days": days,
+                    "day": day,
+                    "marrow": marrow,
+                    "marrow_blasts": round(float(rng.uniform(low, high)), 1),
+                    "mrd_flow_pct": None if rng.random() < 0.1 else flow,
+                    "mrd_pcr": mrd_pcr,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(ASSESSMENT_COLUMNS))

@@ -10,30 +10,37 @@ import pytest
 
 from analytics.runs import fingerprint as fp
 from analytics.runs.options import BAD_YEARS, RunFilters, RunSettings
-from analytics.schema import ADVERSE_EVENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS, Dataset
+from analytics.schema import ADVERSE_EVENT_COLUMNS, ASSESSMENT_COLUMNS, CASE_COLUMNS, FINDING_COLUMNS, Dataset
 
 
-def _dataset(case_keys=("A", "B", "C"), *, wbc=1.0) -> Dataset:
+def _dataset(case_keys=("A", "B", "C"), *, wbc=1.0, mrd=0.5) -> Dataset:
     cases = pd.DataFrame([{c: None for c in CASE_COLUMNS} | {"case_key": k, "center": "X"} for k in case_keys])
     cases["lab_wbc_baseline"] = wbc
     findings = pd.DataFrame(
         [{"case_key": k, "center": "X", "method": "fish", "abnormality": "t(4;11)"} for k in case_keys],
         columns=list(FINDING_COLUMNS),
     )
-    return Dataset(cases, findings, pd.DataFrame(columns=list(ADVERSE_EVENT_COLUMNS)), "2026-01-01")
+    assessments = pd.DataFrame(
+        [{"case_key": k, "center": "X", "days": 34, "day": 33, "marrow": "M1", "mrd_flow_pct": mrd} for k in case_keys],
+        columns=list(ASSESSMENT_COLUMNS),
+    )
+    return Dataset(
+        cases, findings, pd.DataFrame(columns=list(ADVERSE_EVENT_COLUMNS)), "2026-01-01", assessments=assessments
+    )
 
 
 def test_the_fingerprint_does_not_depend_on_row_order_or_the_data_cut():
     first = fp.fingerprint(_dataset(("A", "B", "C")), settings={"x": 1})
     shuffled = fp.fingerprint(_dataset(("C", "A", "B")), settings={"x": 1})
     later = _dataset(("A", "B", "C"))
-    later = Dataset(later.cases, later.findings, later.adverse_events, "2027-01-01")
+    later = Dataset(later.cases, later.findings, later.adverse_events, "2027-01-01", assessments=later.assessments)
     assert first == shuffled == fp.fingerprint(later, settings={"x": 1})
 
 
 def test_the_fingerprint_changes_with_any_value_the_settings_or_the_scope():
     base = fp.fingerprint(_dataset(), settings={"x": 1})
     assert fp.fingerprint(_dataset(wbc=2.0), settings={"x": 1}) != base
+    assert fp.fingerprint(_dataset(mrd=0.05), settings={"x": 1}) != base
     assert fp.fingerprint(_dataset(("A", "B")), settings={"x": 1}) != base
     assert fp.fingerprint(_dataset(), settings={"x": 2}) != base
     assert fp.fingerprint(_dataset(), settings={"x": 1}, scope="X") != base
@@ -43,6 +50,7 @@ def test_the_canonical_csv_has_every_table_with_the_schemas_columns_first():
     text = fp.canonical_csv(_dataset()).decode()
     assert text.startswith("# cases\n" + ",".join(CASE_COLUMNS[:3]))
     assert "# findings\n" in text and "# adverse_events\n" in text
+    assert "# assessments\n" + ",".join(ASSESSMENT_COLUMNS) in text
 
 
 def test_the_code_version_comes_from_the_environment_or_the_sources(monkeypatch):

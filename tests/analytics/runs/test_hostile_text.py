@@ -71,7 +71,7 @@ def test_hostile_text_in_the_records_leaves_the_pooled_run_whole_and_inert(
     # CSV: the typed text is there, but no cell can run as a formula.
     findings = _file(run, "csv", "findings").decode()
     assert "'" + ABNORMALITY in findings and f"KMT2A::{PARTNER}" in findings
-    for name in ("dataset", "findings", "adverse_events"):
+    for name in ("dataset", "findings", "adverse_events", "assessments"):
         for row in csv.reader(io.StringIO(_file(run, "csv", name).decode(), newline="")):
             assert not any(runs_in_a_spreadsheet(cell) for cell in row), (name, row)
 

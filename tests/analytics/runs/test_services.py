@@ -84,7 +84,7 @@ def test_a_pooled_run_completes_eagerly_on_the_demo_data(demo, people, eager):
     figures = [f["name"] for s in run.results["sections"] for f in s["figures"]]
     assert figures
     kinds = _kinds(run)
-    assert kinds.count("pdf") == 1 and kinds.count("xlsx") == 1 and kinds.count("csv") == 3
+    assert kinds.count("pdf") == 1 and kinds.count("xlsx") == 1 and kinds.count("csv") == 4
     assert kinds.count("png") == kinds.count("svg") == len(figures)
     pdf = run.artifacts.get(kind="pdf")
     assert len(PdfReader(pdf.file.open("rb")).pages) > 1
@@ -92,6 +92,10 @@ def test_a_pooled_run_completes_eagerly_on_the_demo_data(demo, people, eager):
     assert len(workbook.sheetnames) >= 8
     csv = run.artifacts.get(kind="csv", name="dataset").file.open("rb").read().decode()
     assert len(csv.strip().splitlines()) == DEMO_CASES + 1
+    # The assessments of every center's part, joined: one row per live assessment.
+    assessments = run.artifacts.get(kind="csv", name="assessments").file.open("rb").read().decode()
+    live = m.ResponseAssessment.objects.filter(archived_at__isnull=True).count()
+    assert len(assessments.strip().splitlines()) == live + 1 > 1
     for artifact in run.artifacts.all():
         assert artifact.file.name.startswith(f"analysis_runs/{run.pk}/")
         assert artifact.size == artifact.file.size
@@ -294,6 +298,8 @@ def test_a_centers_report_names_no_other_center_and_hands_out_only_its_rows(peop
         assert "B-CTR" not in content and case_b.registry_id not in content, artifact.filename
     cases_csv = run.artifacts.get(kind="csv", name="dataset").file.open("rb").read().decode()
     assert case_a.registry_id in cases_csv
+    assessments_csv = run.artifacts.get(kind="csv", name="assessments").file.open("rb").read().decode()
+    assert case_a.registry_id in assessments_csv
 
 
 def test_the_nightly_task_runs_the_pooled_analysis_and_reuses_it_while_nothing_changes(

@@ -111,6 +111,8 @@ def test_the_dataset_variables_are_on_the_page_after_the_sheets(client, people):
     for name in CASE_COLUMNS:
         assert f"<td>{name}</td>" in body, name
     assert "diagnosis date - birth date, in days" in body
+    assert body.index("Analysis dataset: adverse events") < body.index("Analysis dataset: response assessments")
+    assert "<td>mrd_flow_pct</td>" in body and "<td>hsct_days_reason</td>" in body
 
 
 def test_the_files_are_the_same_bytes_twice():
