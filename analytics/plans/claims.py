@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the papers print en dashes and multiplication signs; quotes keep them)
 """The seeds' published claims as built-in plans: one plan per seed, each analysis beside the figure it re-tests.
 
 Every Claim holds the figure as printed (per-group values as fractions, p, OR/HR with its CI, n, the test as the
