@@ -71,6 +71,12 @@ OS_BY_RISK_NOT_RECOMPUTABLE = (
     "risk. Under those counts the log-rank χ² is at most 4.00 (the unfavorable death with all 8 favorable cases at "
     "risk, no unfavorable case left at the favorable death), p = 0.0455: no follow-up times give p = 0.032."
 )
+EFS_HR_NOT_RECOMPUTABLE = (
+    "A 95% CI of 1.12–10.84 around HR 3.48 means SE(log HR) = (ln 10.84 − ln 1.12) / (2 × 1.96) = 0.579. Each "
+    "event adds at most 1/4 to the Cox information of a yes/no covariate, so SE ≥ 2/√(events), and this SE needs at "
+    "least 4/0.579² = 11.9, i.e. 12 events. The paper's 33 children have at most 11 EFS events in all (6 non-CR, 3 "
+    "relapses, 2 deaths), and fewer among the 15 with favorable or unfavorable cytogenetics."
+)
 
 PLAN_000 = PlanSpec(
     name="Seed 000: cytogenetics, remission, toxicity and survival in congenital and early infant leukemia",
@@ -163,6 +169,44 @@ PLAN_000 = PlanSpec(
                 p=0.032,
                 n=15,
                 test="log-rank",
+            ),
+        ),
+        Analysis(
+            key="efs-by-risk",
+            title="Event-free survival, favorable vs unfavorable cytogenetics",
+            outcome=Outcome("efs"),
+            method="km",
+            exposure=Variable.of("risk_class"),
+            groups=RISK_GROUPS,
+            times=TWO_YEARS,
+            claim=_claim(
+                SEED_000,
+                "Estimated 2-year event-free survival (EFS) was 75.0% and 41.7%, respectively.",
+                "p",
+                groups={"favorable": 0.750, "unfavorable": 0.417},
+                p=0.021,
+                n=15,
+                test="log-rank",
+            ),
+        ),
+        Analysis(
+            key="efs-hr-by-risk",
+            title="Hazard of an EFS event, unfavorable vs favorable cytogenetics",
+            outcome=Outcome("efs"),
+            method="cox",
+            exposure=Variable.of("risk_class"),
+            groups=(Group("unfavorable", ("unfavorable",)), Group("favorable", ("favorable",))),
+            claim=_claim(
+                SEED_000,
+                "Patients with unfavorable cytogenetic abnormalities had a higher risk of adverse events (HR = 3.48; "
+                "95% CI: 1.12–10.84).",
+                "hazard_ratio",
+                EFS_HR_NOT_RECOMPUTABLE,
+                estimate=3.48,
+                lower=1.12,
+                upper=10.84,
+                n=15,
+                test="not named (a Cox model, by the hazard ratio)",
             ),
         ),
     ),

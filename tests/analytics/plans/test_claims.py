@@ -9,8 +9,11 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from analytics.core.cox import cox_ph
 from analytics.core.km import kaplan_meier
 from analytics.core.logrank import logrank_test
 from analytics.core.tables.contingency import compare_categorical
@@ -183,6 +186,28 @@ def test_no_follow_up_gives_the_os_log_rank_p_0032_with_two_deaths():
     assert test.chisq == pytest.approx(ref["chisq"], rel=1e-6)
 
 
+def test_the_efs_hazard_ratio_needs_more_events_than_the_paper_has():
+    text = _analysis("seed-000-almaty", "efs-hr-by-risk").claim.not_recomputable
+    z = 1.959964
+    se = (math.log(10.84) - math.log(1.12)) / (2 * z)
+    widest = (math.log(10.845) - math.log(1.115)) / (2 * z)  # the printed limits at their rounding edge
+    needed = 4 / widest**2
+    most_events = 6 + 3 + 2  # non-CR (day 0), relapses (all after a CR), deaths: Table 4
+    assert math.ceil(needed) == 12 > most_events
+    assert f"{se:.3f}" in text and f"{4 / se**2:.1f}" in text and f"at most {most_events} EFS events" in text
+    # The bound the sentence uses, SE >= 2 / sqrt(events) for a yes/no covariate, on the core's Cox fits.
+    rng, checked = np.random.default_rng(20260407), 0
+    for _ in range(20):
+        frame = pd.DataFrame(
+            {"time": rng.integers(1, 60, 15), "event": rng.random(15) < 0.75, "unfav": rng.integers(0, 2, 15)}
+        )
+        fit = cox_ph(frame, time="time", event="event", covariates="unfav")
+        if fit.se and math.isfinite(fit.se[0]):
+            assert fit.se[0] >= 2 / math.sqrt(fit.n_events), (fit.se, fit.n_events)
+            checked += 1
+    assert checked >= 15
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Seed 001: the figures its counts can give
 # ---------------------------------------------------------------------------------------------------------------
@@ -242,6 +267,7 @@ def test_claims_with_nothing_to_object_to_leave_not_recomputable_empty():
     }
     assert empty == {
         ("seed-000-almaty", "toxicity-relapse-death"),
+        ("seed-000-almaty", "efs-by-risk"),
         ("seed-001-moscow", "efs-aff1-vs-other"),
         ("seed-001-moscow", "efs-nutm1"),
         ("seed-001-moscow", "efs-pax5"),

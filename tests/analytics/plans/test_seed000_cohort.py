@@ -4,6 +4,7 @@ that can hold together, and the odds ratio and χ² p of its toxicity claim from
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +12,9 @@ import pytest
 from django.db import transaction
 
 from analytics import derive as d
+from analytics.core.cox import cox_ph
 from analytics.core.km import kaplan_meier
+from analytics.core.logrank import logrank_test
 from analytics.core.tables.contingency import compare_categorical
 from analytics.core.tables.odds import odds_ratio
 from analytics.dataset import build_dataset
@@ -108,3 +111,41 @@ def test_two_year_os_is_833_favorable_and_500_unfavorable_as_printed(cohort):
     curves = kaplan_meier(two["os_time"].astype(float), two["os_event"].astype(int), two["risk_class"])
     assert f"{curves['favorable'].at([730]).survival[0]:.3f}" == "0.833"
     assert f"{curves['unfavorable'].at([730]).survival[0]:.3f}" == "0.500"
+
+
+def _two_by_two(frame: pd.DataFrame, rows: str, row_levels: list, outcome: str) -> list[list[int]]:
+    crossed = pd.crosstab(frame[rows], frame[outcome])
+    return crossed.reindex(index=row_levels, columns=[True, False], fill_value=0).to_numpy().tolist()
+
+
+def test_cr_by_risk_from_the_cohorts_counts_is_7_of_8_vs_4_of_7_and_far_from_p_0019(cohort):
+    frame, _ = cohort
+    evaluable = frame[frame["cr_status"] != "unknown"].assign(cr=lambda f: f["cr"].astype(bool))
+    table = _two_by_two(evaluable, "risk_class", ["favorable", "unfavorable"], "cr")
+    assert table == [[7, 1], [4, 3]]
+    test = compare_categorical(table)
+    assert test.test == "Fisher's exact test" and f"{test.p:.3f}" == "0.282"
+
+
+def test_toxicity_by_response_from_the_cohorts_counts_gives_the_p_values_the_claim_names(cohort):
+    frame, _ = cohort
+    table = _two_by_two(frame[frame["cr_status"] != "unknown"], "cr_status", ["no_CR", "CR"], "toxicity")
+    assert table == [[5, 1], [7, 15]]
+    test, ref = compare_categorical(table), REFERENCE["toxicity_by_response"]
+    for name in ("chisq_p", "yates_p", "fisher_p"):
+        assert getattr(test, name) == pytest.approx(ref[name], rel=1e-6)
+
+
+def test_the_cohorts_os_log_rank_is_within_the_bound_and_its_efs_hazard_ratio_is_wider_than_printed(cohort):
+    frame, _ = cohort
+    two = frame[frame["risk_class"].isin(["favorable", "unfavorable"])].copy()
+    test = logrank_test(two["os_time"].astype(float), two["os_event"].astype(int), two["risk_class"])
+    assert test.p > REFERENCE["os_logrank_bound"]["p"] > 0.032
+    two = two[two["efs_time"].notna()].assign(
+        time=lambda f: f["efs_time"].astype(float),
+        event=lambda f: f["efs_event"].astype(int),
+        unfavorable=lambda f: (f["risk_class"] == "unfavorable").astype(int),
+    )
+    fit = cox_ph(two, time="time", event="event", covariates="unfavorable")
+    printed_se = (math.log(10.84) - math.log(1.12)) / (2 * 1.959964)
+    assert fit.n_events <= 11 and fit.se[0] > printed_se
