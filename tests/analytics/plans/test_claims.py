@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from analytics.core.cox import cox_ph
 from analytics.core.km import kaplan_meier
@@ -89,11 +90,32 @@ def test_the_seed_000_plan_asks_the_papers_questions_in_the_registrys_codes():
     assert {level for g in response.groups for level in g.levels} == {"CR", "no_CR", "induction_death"}
 
 
-def test_the_table_6_models_hold_every_term_once():
+def test_the_table_6_models_hold_every_term_of_the_model_once():
     for analysis in claims.builtin_plan("seed-003-kmt2a-cox").analyses:
         terms = [analysis.exposure, *analysis.covariates]
-        assert sorted(t.describe() for t in terms) == sorted(t.describe() for t in claims.TABLE_6_TERMS)
+        assert sorted(t.describe() for t in terms) == sorted(t.describe() for t in claims.TABLE_6_MODEL)
         assert analysis.groups[-1].label.endswith(("female", "< 300", "negative"))  # the reference is last
+    tp2 = claims.TP2_FLOW
+    assert (tp2.param("day_from"), tp2.param("day_to"), tp2.param("flow_threshold")) == (43, 49, 0.01)  # day 46, 10^-4
+
+
+def test_table_6_rows_with_na_are_score_tests_of_terms_left_out_of_the_model():
+    # The number in their B column is a chi-square(1) statistic whose tail is the printed Sig (one row excepted),
+    # allowing for the statistic's rounding to 3 decimals.
+    def tail(score: float) -> float:
+        return round(float(stats.chi2.sf(score, 1)), 3)
+
+    agree = {
+        row: tail(score + 0.0005) <= sig <= tail(score - 0.0005)
+        for row, (score, sig) in claims.TABLE_6_NOT_IN_EQUATION.items()
+    }
+    assert agree == {
+        "Age Infant vs. non infant": True,
+        "Dexamethasone induction DGR vs. DPR": False,
+        "TP1 FCM-MRD Pos. vs. Neg": True,
+        "TP1 PCR-MRD Pos. vs. Neg": True,
+        "TP2 PCR-MRD Pos. vs. Neg": True,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------
