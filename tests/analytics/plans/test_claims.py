@@ -20,7 +20,7 @@ from analytics.core.logrank import logrank_test
 from analytics.core.tables.contingency import compare_categorical
 from analytics.core.tables.odds import odds_ratio
 from analytics.plans import claims
-from analytics.plans.spec import SLUG, PlanSpec, check_spec
+from analytics.plans.spec import SLUG, Claim, PlanSpec, Variable, check_spec
 
 REFERENCE = json.loads(
     (Path(__file__).resolve().parents[1] / "reference" / "seed_claims_reference.json").read_text(encoding="utf-8")
@@ -34,11 +34,6 @@ UNFAVORABLE = {"t(4;11)": 4, "t(9;22)": 3}
 
 def _analysis(slug: str, key: str):
     return next(a for a in claims.builtin_plan(slug).analyses if a.key == key)
-
-
-def _mapping(claim, key: str) -> dict:
-    """A per-group value of a claim: Claim.value gives a frozen dict back as a list of (label, value) pairs."""
-    return {label: value for label, value in claim.value(key) or []}
 
 
 def _g(x: float) -> str:
@@ -74,11 +69,22 @@ def test_one_plan_per_seed_with_distinct_slugs_and_a_claim_on_every_analysis():
         for analysis in spec.analyses:
             claim = analysis.claim
             assert claim.quote and claim.effect in EFFECTS, analysis.key
-            groups = _mapping(claim, "groups")
+            groups = claim.value("groups") or {}
             assert set(groups) <= {g.label for g in analysis.groups}, analysis.key
             assert all(0 <= v <= 1 for v in groups.values()), analysis.key
             if claim.effect in ("odds_ratio", "hazard_ratio"):
                 assert claim.value("lower") < claim.value("estimate") < claim.value("upper"), analysis.key
+
+
+def test_a_claims_per_group_values_read_back_as_a_mapping_in_python_and_json():
+    claim = _analysis("seed-000-almaty", "cr-by-risk").claim
+    assert claim.value("groups") == {"favorable": 0.916, "unfavorable": 0.583}
+    stored = json.loads(json.dumps(claim.as_dict()))
+    assert stored["values"]["groups"] == {"favorable": 0.916, "unfavorable": 0.583}
+    again = Claim.from_dict(stored)
+    assert again == claim and hash(again) == hash(claim) and again.value("groups") == claim.value("groups")
+    variable = Variable.of("finding_gene", genes=["NUTM1"])
+    assert variable.param("genes") == ["NUTM1"] and variable.as_dict()["params"] == {"genes": ["NUTM1"]}
 
 
 def test_the_seed_000_plan_asks_the_papers_questions_in_the_registrys_codes():
@@ -164,7 +170,7 @@ def test_the_odds_ratio_claim_is_recomputable_from_4_of_14_vs_1_of_19():
     )
     assert round(test.chisq_p, 4) == claim.value("p")
     assert _g(test.fisher_p) in claim.value("test")  # the paper's p is not Fisher's
-    assert _mapping(claim, "groups") == {"toxicity": round(4 / 14, 3), "no toxicity": round(1 / 19, 3)}
+    assert claim.value("groups") == {"toxicity": round(4 / 14, 3), "no toxicity": round(1 / 19, 3)}
 
 
 def _os_follow_up(unfav_death_first: bool, f1: int, u2: int) -> tuple[list, list, list]:
@@ -240,7 +246,7 @@ def test_nutm1_80_percent_52_to_100_is_one_event_among_5_at_risk():
     time, event = [100] * 4 + [300] + [800] * 4, [0] * 4 + [1] + [0] * 4
     at = kaplan_meier(time, event, conf_type="log")["all"].at([730])
     assert (round(at.survival[0], 2), round(at.lower[0], 2), round(at.upper[0], 2)) == (0.80, 0.52, 1.0)
-    assert _mapping(claim, "groups_ci") == {"NUTM1-r": [0.52, 1.0]} and claim.value("n") == len(time)
+    assert claim.value("groups_ci") == {"NUTM1-r": [0.52, 1.0]} and claim.value("n") == len(time)
 
 
 # ---------------------------------------------------------------------------------------------------------------
