@@ -168,6 +168,7 @@ PLAN_000 = PlanSpec(
                 p=0.032,
                 n=15,
                 test="log-rank",
+                time=730,
             ),
         ),
         Analysis(
@@ -186,6 +187,7 @@ PLAN_000 = PlanSpec(
                 p=0.021,
                 n=15,
                 test="log-rank",
+                time=730,
             ),
         ),
         Analysis(
@@ -244,6 +246,7 @@ PLAN_001 = PlanSpec(
                 groups_ci={"KMT2A::AFF1": [0.21, 0.59], "other partners": [0.23, 0.60]},
                 p=0.9,
                 test="log-rank",
+                time=730,
             ),
         ),
         Analysis(
@@ -263,6 +266,7 @@ PLAN_001 = PlanSpec(
                 groups_ci={"NUTM1-r": [0.52, 1.0]},
                 n=9,
                 test="Kaplan-Meier",
+                time=730,
             ),
         ),
         Analysis(
@@ -282,6 +286,7 @@ PLAN_001 = PlanSpec(
                 groups_ci={"PAX5-r": [1.0, 1.0]},
                 n=10,
                 test="Kaplan-Meier",
+                time=730,
             ),
         ),
     ),

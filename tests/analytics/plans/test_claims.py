@@ -72,6 +72,8 @@ def test_one_plan_per_seed_with_distinct_slugs_and_a_claim_on_every_analysis():
             groups = claim.value("groups") or {}
             assert set(groups) <= {g.label for g in analysis.groups}, analysis.key
             assert all(0 <= v <= 1 for v in groups.values()), analysis.key
+            if analysis.method == "km":  # the estimate the claim reads is one the analysis gives
+                assert claim.value("time") in analysis.times, analysis.key
             if claim.effect in ("odds_ratio", "hazard_ratio"):
                 assert claim.value("lower") < claim.value("estimate") < claim.value("upper"), analysis.key
 
