@@ -20,6 +20,7 @@ from analytics.core.logrank import logrank_test
 from analytics.core.tables.contingency import compare_categorical
 from analytics.core.tables.odds import odds_ratio
 from analytics.plans import claims
+from analytics.plans.claims import seed003
 from analytics.plans.spec import SLUG, Claim, PlanSpec, Variable, check_spec
 
 REFERENCE = json.loads(
@@ -101,9 +102,9 @@ def test_the_seed_000_plan_asks_the_papers_questions_in_the_registrys_codes():
 def test_the_table_6_models_hold_every_term_of_the_model_once():
     for analysis in claims.builtin_plan("seed-003-kmt2a-cox").analyses:
         terms = [analysis.exposure, *analysis.covariates]
-        assert sorted(t.describe() for t in terms) == sorted(t.describe() for t in claims.TABLE_6_MODEL)
+        assert sorted(t.describe() for t in terms) == sorted(t.describe() for t in seed003.TABLE_6_MODEL)
         assert analysis.groups[-1].label.endswith(("female", "< 300", "negative"))  # the reference is last
-    tp2 = claims.TP2_FLOW
+    tp2 = seed003.TP2_FLOW
     assert (tp2.param("day_from"), tp2.param("day_to"), tp2.param("flow_threshold")) == (43, 49, 0.01)  # day 46, 10^-4
 
 
@@ -115,7 +116,7 @@ def test_table_6_rows_with_na_are_score_tests_of_terms_left_out_of_the_model():
 
     agree = {
         row: tail(score + 0.0005) <= sig <= tail(score - 0.0005)
-        for row, (score, sig) in claims.TABLE_6_NOT_IN_EQUATION.items()
+        for row, (score, sig) in seed003.TABLE_6_NOT_IN_EQUATION.items()
     }
     assert agree == {
         "Age Infant vs. non infant": True,
