@@ -1,4 +1,4 @@
-# Reference values for the seeds' claims (analytics/plans/claims.py), from the counts the papers print.
+# Reference values for the seeds' claims (analytics/plans/claims/), from the counts the papers print.
 # 2x2 tables: rows exposed / unexposed, columns outcome yes / no. Woolf's CI is exp(log OR -+ z * sqrt(sum 1/cell));
 # chisq.test without (correct = FALSE) and with (correct = TRUE) Yates' correction; fisher.test two-sided.
 # Log-rank: survdiff on the follow-up that gives seed 000's 2-year OS (83.3% / 50.0%) with its 2 deaths and the
