@@ -2,7 +2,7 @@
 # 2x2 tables: rows exposed / unexposed, columns outcome yes / no. Woolf's CI is exp(log OR -+ z * sqrt(sum 1/cell));
 # chisq.test without (correct = FALSE) and with (correct = TRUE) Yates' correction; fisher.test two-sided.
 # Log-rank: survdiff on the follow-up that gives seed 000's 2-year OS (83.3% / 50.0%) with its 2 deaths and the
-# largest statistic (see test_claims.py). Sex: chisq.test(c(20, 13)) against 1:1.
+# largest statistic (see test_claims.py).
 # Run from this folder: Rscript seed_claims_reference.R  (writes seed_claims_reference.json; survival + jsonlite)
 # The Python tests read the JSON only; they never need R.
 suppressPackageStartupMessages({
@@ -35,7 +35,6 @@ os <- data.frame(
   group = c(rep("unfavorable", 7), rep("favorable", 8))
 )
 lr <- survdiff(Surv(time, event) ~ group, data = os)
-sex <- chisq.test(c(20, 13))
 
 out <- list(
   meta = meta,
@@ -45,7 +44,6 @@ out <- list(
   os_logrank_bound = list(
     time = os$time, event = os$event, group = os$group,
     chisq = unname(lr$chisq), p = pchisq(lr$chisq, df = 1, lower.tail = FALSE)
-  ),
-  sex_goodness_of_fit = list(chisq = unname(sex$statistic), p = sex$p.value)
+  )
 )
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = FALSE), "seed_claims_reference.json")
