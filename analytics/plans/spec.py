@@ -105,15 +105,24 @@ class SpecError(ValueError):
         super().__init__("; ".join(f"{where}: {message}" if where else message for where, message in problems))
 
 
+class _FrozenDict(tuple):
+    """A dict frozen as its sorted (key, value) pairs: hashable, equal to that tuple, and thawed back into a dict
+    (so a claim's ``groups`` reads as {label: value} in Python and in JSON)."""
+
+    __slots__ = ()
+
+
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
-        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+        return _FrozenDict(sorted((str(k), _freeze(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple)):
         return tuple(_freeze(v) for v in value)
     return value
 
 
 def _thaw(value: Any) -> Any:
+    if isinstance(value, _FrozenDict):
+        return {k: _thaw(v) for k, v in value}
     if isinstance(value, tuple):
         return [_thaw(v) for v in value]
     return value
