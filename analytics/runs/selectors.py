@@ -36,7 +36,8 @@ def runs_for(user) -> QuerySet[AnalysisRun]:
 
 def runs_with_progress(user) -> QuerySet[AnalysisRun]:
     """``runs_for`` with each run's built parts counted (``parts_done``), for ``AnalysisRun.progress`` on lists."""
-    return runs_for(user).annotate(parts_done=Count("parts"))
+    # An aggregate drops Meta.ordering: the list's order is restated.
+    return runs_for(user).annotate(parts_done=Count("parts")).order_by(*AnalysisRun._meta.ordering)
 
 
 def get_run_for_user(user, pk) -> AnalysisRun:
