@@ -111,6 +111,6 @@ def run_join_task(self, run_id: int) -> str | None:
 @shared_task(base=_RegistryTask, name="analytics.nightly_pooled_run")
 def nightly_pooled_run_task() -> int:
     """Fail runs no worker finished (a worker killed at its hard limit leaves no reason), then request the
-    nightly pooled run; unchanged rows give back last night's run instead of a new one."""
+    nightly pooled run; on unchanged rows it points to last night's run (reused_from) and draws nothing."""
     run_fail_stale()
     return run_request_scheduled().pk

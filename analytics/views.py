@@ -24,8 +24,9 @@ from analytics.runs.selectors import (
     get_run_for_user,
     own_centers,
     runs_for,
+    runs_with_progress,
 )
-from analytics.runs.services import run_request
+from analytics.runs.services import USER_FACING_ERRORS, run_request
 from audit.models import AccessEvent
 from audit.selectors import report_viewed_recently
 from audit.services import access_event_record
@@ -33,7 +34,7 @@ from registry.access import access_for
 from registry.views.errors import apply_errors
 
 REFRESH_SECONDS = 3
-REUSED_MESSAGE = "The same rows with the same settings were analysed already (run {pk}): here it is."
+REUSED_MESSAGE = "The same analysis was asked for already and is waiting for a worker (run {pk}): this page follows it."
 QUEUED_MESSAGE = "Run {pk} was started; this page follows it."
 NO_ROLE = "Your role cannot start analyses."
 FIGURE_KINDS = (RunArtifact.Kind.PNG, RunArtifact.Kind.SVG)
@@ -48,7 +49,7 @@ def _may_request(user) -> bool:
 def run_list(request):
     if not access_for(request.user).has_any_role:
         raise Http404("No analyses here.")
-    page = Paginator(runs_for(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(runs_with_progress(request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "analytics/run_list.html",
@@ -119,7 +120,8 @@ def run_detail(request, pk):
             "artifacts": source.artifacts.all() if source.status == AnalysisRun.Status.DONE else [],
             # Per-center parts name centers: registry-wide readers only.
             "parts": run.parts.select_related("center") if access.read_all else None,
-            "show_error": access.read_all,
+            "show_error": access.read_all or run.error in USER_FACING_ERRORS,
+            "progress": run.progress,
             "refresh": None if run.is_finished else REFRESH_SECONDS,
         },
     )

@@ -11,9 +11,9 @@ Without DATABASE_URL it makes a temporary SQLite file. Files go to a temporary M
 
 For each size it prints, wall-clock in seconds:
 
-- ``run (end to end)``: ``run_request`` by a coordinator and the eager run it queues: the request-time
-  fingerprint, the per-center parts, the join (report, PDF, XLSX, CSV, every figure as PNG and SVG) and the
-  files written under MEDIA_ROOT. This is the number a coordinator waits for.
+- ``run (end to end)``: ``run_request`` by a coordinator and the eager run it queues: the per-center parts,
+  the join (report, PDF, XLSX, CSV, every figure as PNG and SVG) and the files written under MEDIA_ROOT. This
+  is the number a coordinator waits for.
 - the steps of the same work, timed one by one: the dataset (queries + derivation), ``build_report``, figures,
   PDF, XLSX, the canonical CSV and fingerprint;
 - peak memory: the tracemalloc peak of the steps (a separate, traced pass) and the process's peak RSS so far.

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analytics.schema import TABLES, Dataset
 
-__all__ = ["canonical_csv", "code_version", "fingerprint"]
+__all__ = ["canonical_csv", "code_version", "fingerprint", "request_key"]
 
 _ANALYTICS_DIR = Path(__file__).resolve().parent.parent
 _PYPROJECT = _ANALYTICS_DIR.parent / "pyproject.toml"
@@ -55,6 +55,12 @@ def fingerprint(dataset: Dataset, *, settings: dict[str, Any], scope: str | None
     digest = hashlib.sha256(canonical_csv(dataset))
     digest.update(json.dumps({"settings": settings, "scope": scope}, sort_keys=True, default=str).encode())
     return digest.hexdigest()
+
+
+def request_key(**asked: Any) -> str:
+    """SHA-256 (hex) of what a run was asked to do, before any row is read (scope, filters, settings, who asks,
+    code version, data cut): two queued runs with the same key would compute the same thing."""
+    return hashlib.sha256(json.dumps(asked, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from analytics.runs.progress import RunProgress, run_progress
 from registry.models import Center
 
 __all__ = ["AnalysisRun", "RunArtifact", "RunPart"]
@@ -56,7 +57,16 @@ class AnalysisRun(models.Model):
         related_name="+",
         help_text="A finished run on the same rows and settings whose results this run stands for.",
     )
-    n_cases = models.PositiveIntegerField(null=True, blank=True)
+    request_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of what was asked (scope, filters, settings, trigger, code, data cut): an identical "
+        "request while this run is queued gets this run.",
+    )
+    parts_expected = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many centers' parts the run reads; set when a worker takes it."
+    )
+    n_cases = models.PositiveIntegerField(null=True, blank=True, help_text="Set by the worker.")
     data_cut = models.DateField(null=True, blank=True)
     results = models.JSONField(null=True, blank=True, help_text="The report as data (Report.to_dict()).")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -66,6 +76,14 @@ class AnalysisRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["fingerprint", "status"])]
+        constraints = [
+            # Asking twice while the first is still waiting queues nothing new (run_request finds the first).
+            models.UniqueConstraint(
+                fields=["request_key"],
+                condition=models.Q(status="queued") & ~models.Q(request_key=""),
+                name="one_queued_run_per_request",
+            )
+        ]
 
     def __str__(self) -> str:
         what = f"{self.scope_center.code} report" if self.scope_center_id else "pooled analysis"
@@ -83,6 +101,14 @@ class AnalysisRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def progress(self) -> RunProgress:
+        """The stage and 'k of n centers'. Counts the parts unless a selector annotated ``parts_done``."""
+        done = getattr(self, "parts_done", None)
+        if done is None:
+            done = self.parts.count()
+        return run_progress(status=self.status, parts_expected=self.parts_expected, parts_done=done)
 
     @property
     def source(self) -> AnalysisRun:

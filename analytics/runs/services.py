@@ -1,7 +1,8 @@
 """Every write to an analysis run. A run moves queued -> running -> done | failed, each step a conditional update,
 so that a task delivered twice, or two workers on the same run, do the work once; a finished run never changes.
 
-    run_request   who may ask for what; reuses an identical finished run; queues the run on commit
+    run_request   who may ask for what, with cheap queries only (no rows are read in the request); an identical
+                  request still queued gets that run; otherwise queues a new run on commit
     run_execute   claims a queued run (queued -> running) and names the centers to fan out to
     run_part_build  one center's rows (the per-center task)
     run_finish    the pooled step (the join): report, files, results; or the identical finished run it reuses
@@ -23,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
-from analytics.runs.fingerprint import code_version, fingerprint
+from analytics.runs.fingerprint import code_version, fingerprint, request_key
 from analytics.runs.models import AnalysisRun, RunArtifact, RunPart
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.reporting import center_rows_only, make_report, render_files, report_settings
@@ -51,6 +52,8 @@ RUN_NOT_QUEUED = "The run could not be handed to the workers: {error}"
 RUN_NO_OWN_CASES = "Your center has no cases in this selection yet: there is nothing to report."
 RUN_UNKNOWN_RULE_VERSION = "There is no risk rule set with version {version!r}."
 RUN_STALE = "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
+# Failures whose reason a center's own users may read (other reasons can name other centers' data).
+USER_FACING_ERRORS = (RUN_NO_OWN_CASES,)
 ERROR_MAX_CHARS = 4000
 STALE_AFTER = timedelta(hours=12)
 
@@ -119,6 +122,21 @@ def _fingerprint(run: AnalysisRun, dataset: Dataset) -> str:
     return fingerprint(dataset, settings=_report_settings(run).as_dict())
 
 
+def _request_key(run: AnalysisRun) -> str:
+    return request_key(
+        trigger=run.trigger,
+        scope_center=run.scope_center_id,
+        filters=run.filters,
+        settings=run.settings,
+        code_version=run.code_version,
+        data_cut=run.data_cut,
+    )
+
+
+def _queued_twin(run: AnalysisRun) -> AnalysisRun | None:
+    return AnalysisRun.objects.filter(status=AnalysisRun.Status.QUEUED, request_key=run.request_key).first()
+
+
 def _finished_twin(run: AnalysisRun, fp: str) -> AnalysisRun | None:
     """A finished run on the same rows, settings, scope and code: its results are this run's results."""
     candidates = AnalysisRun.objects.filter(
@@ -149,11 +167,13 @@ def _enqueue(run_id: int) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 @transaction.atomic
 def run_request(*, user, filters: RunFilters, settings: RunSettings) -> AnalysisRun:
-    """Ask for an analysis; returns the queued run, or an identical finished run if one exists.
+    """Ask for an analysis; returns the queued run, or the identical run still queued if there is one.
 
     Coordinators and the data manager request pooled runs over the cases they may read; a center's users
     request their own center's report (``filters.centers`` empty or their one center). ``user=None`` is the
-    schedule. The run is handed to the workers once the transaction commits.
+    schedule. Only cheap queries run here: the rows are read by the workers, which also find an identical
+    finished run (``reused_from``) and set ``n_cases``. The run is handed to the workers once the transaction
+    commits.
     """
     scope = _scope_center(user, filters)
     if scope is not None:
@@ -173,16 +193,25 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings) -> Analysis
         code_version=code_version(),
         data_cut=timezone.localdate(),
     )
-    dataset = dataset_from_rows(_rows(run, _source_cases(run)), data_cut=run.data_cut)
-    if scope is not None and not (dataset.cases["center"] == scope.code).any():
+    # CAL needs the derived age: with cal_only the worker decides, and fails the run with the same message.
+    if scope is not None and not _source_cases(run).filter(center=scope).exists():
         raise ValidationError(RUN_NO_OWN_CASES)
-    run.fingerprint = _fingerprint(run, dataset)
-    twin = _finished_twin(run, run.fingerprint)
-    if twin is not None:
-        return twin
-    run.n_cases = len(dataset.cases)
-    run.full_clean()
-    run.save()
+    run.request_key = _request_key(run)
+    run.full_clean(validate_constraints=False)  # the constraint is the database's to enforce, below
+    for _ in range(3):
+        twin = _queued_twin(run)
+        if twin is not None:
+            return twin
+        try:
+            with transaction.atomic():
+                run.save()
+            break
+        except IntegrityError:
+            # An identical request committed its queued run after the lookup: that one is returned next round
+            # (or, if a worker claimed it meanwhile, this one is saved).
+            run.pk = None
+    else:
+        raise IntegrityError("analysis run: no queued run found and none could be saved")
     run_id = run.pk
     # robust: without a broker the run executes right here; its failure is recorded on the run, not raised.
     transaction.on_commit(lambda: _enqueue(run_id), robust=True)
@@ -200,13 +229,14 @@ def run_execute(run_id: int) -> list[int] | None:
     Returns None when the run was not queued (already claimed by another delivery, or finished): the caller
     then does nothing.
     """
-    claimed = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).update(
-        status=AnalysisRun.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    run = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).first()
+    if run is None:
         return None
-    run = AnalysisRun.objects.get(pk=run_id)
-    return sorted(set(_source_cases(run).order_by().values_list("center_id", flat=True)))
+    centers = sorted(set(_source_cases(run).order_by().values_list("center_id", flat=True)))
+    claimed = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).update(
+        status=AnalysisRun.Status.RUNNING, started_at=timezone.now(), parts_expected=len(centers)
+    )
+    return centers if claimed else None
 
 
 def run_part_build(*, run_id: int, center_id: int) -> RunPart | None:
@@ -265,12 +295,18 @@ def _save_artifact(run: AnalysisRun, kind: str, name: str, content: bytes) -> Ru
 
 def run_finish(*, run_id: int) -> AnalysisRun | None:
     """The pooled step: join the centers' parts, fingerprint the rows, then reuse an identical finished run or
-    build the report and its files. Does nothing unless the run is running (a second delivery, a failed run)."""
+    build the report and its files. Does nothing unless the run is running (a second delivery, a failed run).
+    A center's report with none of the center's cases among the rows fails with RUN_NO_OWN_CASES."""
     run = AnalysisRun.objects.select_related("scope_center").get(pk=run_id)
     if run.status != AnalysisRun.Status.RUNNING:
         return None
     parts = list(run.parts.all())
     dataset = dataset_from_rows(_concat(parts), data_cut=run.data_cut)
+    if run.scope_center_id is not None and not (dataset.cases["center"] == run.scope_center.code).any():
+        # Only the derived rows tell (CAL only), or the center's cases left the selection since the request.
+        RunPart.objects.filter(run=run).update(rows={})
+        run_fail(run_id=run_id, error=RUN_NO_OWN_CASES)
+        return AnalysisRun.objects.get(pk=run_id)
     fp = _fingerprint(run, dataset)
     twin = _finished_twin(run, fp)
     report = files = None

@@ -15,6 +15,8 @@ from django.utils import timezone
 from analytics.runs import services
 from analytics.runs.models import RUN_FINISHED, AnalysisRun, RunArtifact, RunPart
 from analytics.runs.options import RunFilters, RunSettings
+from analytics.runs.progress import STAGE_COMPUTING, STAGE_DONE, STAGE_READING, STAGE_WAITING
+from analytics.runs.selectors import runs_with_progress
 from analytics.runs.services import (
     RUN_FORBIDDEN,
     RUN_NO_OWN_CASES,
@@ -145,12 +147,61 @@ def test_the_report_figures_match_a_recount_from_the_records(demo, people, eager
     assert checked > 0
 
 
-def test_the_same_rows_and_settings_reuse_the_finished_run(people, case_a, case_b, eager):
+def test_the_same_rows_and_settings_make_a_run_that_points_to_the_finished_one(people, case_a, case_b, eager):
     first = _pooled(people.coordinator, eager)
     assert first.status == AnalysisRun.Status.DONE, first.error
     again = _pooled(people.manager, eager)
-    assert again.pk == first.pk
+    # The request reads no rows, so it cannot know: the join finds the twin and draws nothing.
+    assert again.pk != first.pk and again.status == AnalysisRun.Status.DONE, again.error
+    assert again.reused_from == first and again.source == first and again.fingerprint == first.fingerprint
+    assert again.n_cases == first.n_cases == m.Case.objects.filter(archived_at__isnull=True).count()
+    assert not again.artifacts.exists() and again.results is None
+
+
+def test_asking_again_while_the_first_is_still_queued_queues_nothing_new(people, case_a, case_b):
+    first = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())  # not committed
+    assert run_request(user=people.manager, filters=RunFilters(), settings=RunSettings()) == first
     assert AnalysisRun.objects.count() == 1
+    # Anything else asked is another run: other settings, the schedule, a center's report.
+    other = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings(ci_transform="plain"))
+    nightly = services.run_request_scheduled()
+    own = run_request(user=people.entry_a, filters=RunFilters(), settings=RunSettings())
+    assert len({first.pk, other.pk, nightly.pk, own.pk}) == 4
+    # Once a worker has taken the first, asking again queues a new run.
+    run_execute(first.pk)
+    fresh = run_request(user=people.manager, filters=RunFilters(), settings=RunSettings())
+    assert fresh.pk != first.pk and fresh.status == AnalysisRun.Status.QUEUED
+    assert AnalysisRun.objects.filter(status=AnalysisRun.Status.QUEUED, request_key=first.request_key).count() == 1
+
+
+def test_two_identical_requests_that_race_leave_one_queued_run(people, case_a, case_b, monkeypatch):
+    first = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
+    lookups = []
+    real = services._queued_twin
+
+    def late(run):  # the first lookup misses the queued run, as a request running alongside this one would
+        lookups.append(run)
+        return None if len(lookups) == 1 else real(run)
+
+    monkeypatch.setattr(services, "_queued_twin", late)
+    again = run_request(user=people.manager, filters=RunFilters(), settings=RunSettings())
+    assert again == first and len(lookups) == 2  # the database refused the second queued run
+    assert AnalysisRun.objects.count() == 1
+
+
+def test_the_request_reads_no_rows(people, case_a, case_b, monkeypatch, django_assert_max_num_queries):
+    def no_rows(*args, **kwargs):
+        raise AssertionError("the request built the dataset")
+
+    monkeypatch.setattr(services, "dataset_rows", no_rows)
+    monkeypatch.setattr(services, "dataset_from_rows", no_rows)
+    with django_assert_max_num_queries(15):  # savepoints and lookups, none per case
+        pooled = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
+    with django_assert_max_num_queries(15):  # savepoints and lookups, none per case
+        own = run_request(user=people.entry_a, filters=RunFilters(), settings=RunSettings())
+    for run in (pooled, own):
+        assert run.status == AnalysisRun.Status.QUEUED and run.n_cases is None and run.fingerprint == ""
+        assert run.parts_expected is None
 
 
 def test_other_settings_make_a_new_run(people, case_a, case_b, eager):
@@ -169,7 +220,7 @@ def test_a_changed_record_changes_the_fingerprint(people, case_a, case_b, eager)
 
 def test_a_run_that_finds_an_identical_finished_run_on_join_points_to_it(people, case_a, case_b, eager):
     first = _pooled(people.coordinator, eager)
-    # Queued before the first finished (so it was not reused at request time), then executed.
+    # Stored by another path than run_request (no request key), then executed.
     twin = AnalysisRun.objects.create(
         trigger="user",
         requested_by=people.coordinator,
@@ -250,6 +301,29 @@ def test_a_second_delivery_of_any_task_does_nothing(people, case_a, case_b, eage
     assert RunPart.objects.filter(run=run).count() == 2
 
 
+def test_the_progress_of_a_run_follows_its_parts_in_the_database(people, case_a, case_b, django_assert_num_queries):
+    run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
+    assert run.progress.stage == STAGE_WAITING and run.progress.centers == ""
+    centers = run_execute(run.pk)
+    n_centers = m.Case.objects.filter(archived_at__isnull=True).values("center").distinct().count()
+    run.refresh_from_db()
+    assert run.parts_expected == len(centers) == n_centers == 2
+    assert run.progress.stage == STAGE_READING and run.progress.centers == "0 of 2 centers"
+    for built, center_id in enumerate(centers, start=1):
+        run_part_build(run_id=run.pk, center_id=center_id)
+        run.refresh_from_db()
+        assert RunPart.objects.filter(run=run).count() == built
+        assert run.progress.parts_done == built and run.progress.centers == f"{built} of 2 centers"
+    assert run.progress.stage == STAGE_COMPUTING
+    run_finish(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.progress.stage == STAGE_DONE and run.progress.parts_done == RunPart.objects.filter(run=run).count()
+    assert run.n_cases == m.Case.objects.filter(archived_at__isnull=True).count()
+    listed = runs_with_progress(people.coordinator).get(pk=run.pk)
+    with django_assert_num_queries(0):  # the list's selector counted the parts: no query per run
+        assert listed.progress.parts_done == 2
+
+
 def test_a_queued_run_is_claimed_once(people, case_a, case_b):
     run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())  # not committed
     assert run.status == AnalysisRun.Status.QUEUED
@@ -271,13 +345,25 @@ def test_who_may_request_what(people, center_a, center_b, case_a, case_b):
     own = run_request(user=people.entry_a, filters=RunFilters(), settings=RunSettings())
     assert own.scope_center == center_a and own.filters["centers"] == ["AAA"]
     pooled = run_request(user=people.manager, filters=RunFilters(), settings=RunSettings())
-    assert pooled.scope_center is None and pooled.n_cases == 2
+    assert pooled.scope_center is None and pooled.n_cases is None  # the worker counts the cases
 
 
 def test_a_center_without_cases_in_the_selection_gets_a_message_not_a_failed_run(people, case_a, case_b):
     with pytest.raises(ValidationError, match=RUN_NO_OWN_CASES):
         run_request(user=people.entry_a, filters=RunFilters(lineages=("AML",)), settings=RunSettings())
     assert not AnalysisRun.objects.exists()
+
+
+def test_with_cal_only_the_worker_decides_that_the_center_has_no_cases_and_says_so(
+    people, case_a, case_b, django_capture_on_commit_callbacks
+):
+    # case_a was diagnosed at 40 days of life: not CAL, which only the derived rows tell.
+    with django_capture_on_commit_callbacks(execute=True):
+        run = run_request(user=people.entry_a, filters=RunFilters(cal_only=True), settings=RunSettings())
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.FAILED and run.error == RUN_NO_OWN_CASES
+    assert run.finished_at is not None and run.results is None and not run.artifacts.exists()
+    assert all(part.rows == {} for part in run.parts.all())  # the pool's rows are not kept
 
 
 def test_a_center_with_two_sites_must_choose_one(people, center_a, center_b, case_a):
@@ -310,7 +396,10 @@ def test_the_nightly_task_runs_the_pooled_analysis_and_reuses_it_while_nothing_c
     run = AnalysisRun.objects.get(pk=first)
     assert run.trigger == "schedule" and run.requested_by is None and run.status == "done", run.error
     with django_capture_on_commit_callbacks(execute=True):
-        assert nightly_pooled_run_task.apply().get() == first
+        second_pk = nightly_pooled_run_task.apply().get()
+    second = AnalysisRun.objects.get(pk=second_pk)
+    assert second.pk != first and second.status == "done" and second.reused_from == run
+    assert not second.artifacts.exists()
 
 
 def test_the_nightly_schedule_is_in_the_database_and_editable():

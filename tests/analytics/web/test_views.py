@@ -10,6 +10,7 @@ from django.urls import reverse
 from analytics.runs.models import AnalysisRun
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.services import run_fail, run_request
+from analytics.tasks import run_start_task
 from analytics.views import QUEUED_MESSAGE, REUSED_MESSAGE
 
 pytestmark = pytest.mark.django_db
@@ -51,12 +52,26 @@ def test_a_coordinator_starts_a_run_with_filters_and_is_sent_to_its_progress_pag
     assert b'<meta http-equiv="refresh" content="3">' in response.content
 
 
-def test_asking_again_for_the_same_analysis_opens_the_finished_run(client, web):
+def test_asking_again_for_the_same_analysis_gives_a_run_with_the_same_results_once_it_ran(client, web):
     client.force_login(web.manager)
     response = client.post(reverse("analytics:run_new"), FORM, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("analytics:run_detail", args=[web.pooled.pk])
-    assert REUSED_MESSAGE.format(pk=web.pooled.pk) in response.content.decode()
-    assert b"http-equiv" not in response.content
+    run = AnalysisRun.objects.latest("pk")
+    assert run.pk != web.pooled.pk and run.status == AnalysisRun.Status.QUEUED
+    assert QUEUED_MESSAGE.format(pk=run.pk) in response.content.decode()
+    # Asked again while it waits for a worker: the same run, nothing new queued.
+    response = client.post(reverse("analytics:run_new"), FORM, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("analytics:run_detail", args=[run.pk])
+    assert REUSED_MESSAGE.format(pk=run.pk) in response.content.decode()
+    assert AnalysisRun.objects.filter(status=AnalysisRun.Status.QUEUED).count() == 1
+    # Once it ran, the join found the finished run on the same rows: its page says so and stops reloading.
+    run_start_task.apply(args=[run.pk])
+    body = client.get(reverse("analytics:run_detail", args=[run.pk])).content.decode()
+    assert (
+        f'Same results as <a href="{reverse("analytics:run_detail", args=[web.pooled.pk])}">run {web.pooled.pk}' in body
+    )
+    assert "http-equiv" not in body
+    report = client.get(reverse("analytics:run_report", args=[run.pk]))
+    assert report.status_code == 200 and web.pooled.artifacts.exists()
 
 
 def test_bad_filters_are_shown_on_the_form(client, web):
@@ -72,7 +87,9 @@ def test_a_center_user_may_request_only_their_own_centers_report(client, web):
     response = client.post(reverse("analytics:run_new"), {**FORM, "centers": "B-CTR"})
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     response = client.post(reverse("analytics:run_new"), {**FORM, "centers": "AAA"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("analytics:run_detail", args=[web.run_a.pk])
+    run = AnalysisRun.objects.latest("pk")
+    assert response.redirect_chain[-1][0] == reverse("analytics:run_detail", args=[run.pk])
+    assert run.scope_center == web.center_a and run.requested_by == web.entry_a
 
 
 def test_my_centers_page_links_the_latest_report(client, web):

@@ -1,0 +1,60 @@
+"""Where a run stands, in words a page can show: from its status, how many centers' parts it reads and how many
+are built. No Django here (the counts come from the run and its RunPart rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "STAGE_COMPUTING",
+    "STAGE_DONE",
+    "STAGE_FAILED",
+    "STAGE_READING",
+    "STAGE_WAITING",
+    "RunProgress",
+    "run_progress",
+]
+
+STAGE_WAITING = "Waiting for a worker"
+STAGE_READING = "Reading the centers' records"
+STAGE_COMPUTING = "Computing the statistics and drawing the report"
+STAGE_DONE = "Done"
+STAGE_FAILED = "Failed"
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """``stage`` is one of the STAGE_* texts; ``parts_done`` of ``parts_expected`` centers' records are read
+    (``parts_expected`` is None until a worker has taken the run)."""
+
+    stage: str
+    parts_done: int
+    parts_expected: int | None
+
+    @property
+    def centers(self) -> str:
+        """'k of n centers' once n is known, else ''."""
+        if self.parts_expected is None:
+            return ""
+        unit = "center" if self.parts_expected == 1 else "centers"
+        return f"{self.parts_done} of {self.parts_expected} {unit}"
+
+    @property
+    def label(self) -> str:
+        if self.stage == STAGE_READING and self.centers:
+            return f"{self.stage}: {self.centers}"
+        return self.stage
+
+
+def run_progress(*, status: str, parts_expected: int | None, parts_done: int) -> RunProgress:
+    """The stage of a run with this status (queued, running, done, failed) and these part counts."""
+    if status == "queued":
+        stage = STAGE_WAITING
+    elif status == "running":
+        all_read = parts_expected is not None and parts_done >= parts_expected
+        stage = STAGE_COMPUTING if all_read else STAGE_READING
+    elif status == "done":
+        stage = STAGE_DONE
+    else:
+        stage = STAGE_FAILED
+    return RunProgress(stage=stage, parts_done=parts_done, parts_expected=parts_expected)
