@@ -9,7 +9,7 @@ from django.db import models
 from analytics.runs.progress import RunProgress, run_progress
 from registry.models import Center
 
-__all__ = ["AnalysisRun", "RunArtifact", "RunPart"]
+__all__ = ["AnalysisRun", "RunArtifact", "RunPart", "RunPlan"]
 
 RUN_FINISHED = "This run has finished; a finished run never changes. Start a new run instead."
 
@@ -134,6 +134,7 @@ class RunArtifact(models.Model):
         CSV = "csv", "Dataset (CSV)"
         PNG = "png", "Figure (PNG)"
         SVG = "svg", "Figure (SVG)"
+        JSON = "json", "Plan results (JSON)"
 
     CONTENT_TYPES = {
         Kind.PDF: "application/pdf",
@@ -141,6 +142,7 @@ class RunArtifact(models.Model):
         Kind.CSV: "text/csv",
         Kind.PNG: "image/png",
         Kind.SVG: "image/svg+xml",
+        Kind.JSON: "application/json",
     }
 
     run = models.ForeignKey(AnalysisRun, on_delete=models.PROTECT, related_name="artifacts")
@@ -194,3 +196,29 @@ class RunPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.center_id}"
+
+
+class RunPlan(models.Model):
+    """An analysis plan version a run executed, and what it gave (``PlanResult.to_dict()``): the plan's page
+    lists its runs from here. Written once, by the join, with the run's results."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.PROTECT, related_name="plan_results")
+    version = models.ForeignKey("studies.PlanVersion", on_delete=models.PROTECT, related_name="run_results")
+    spec = models.JSONField(help_text="The spec executed, as the version held it when the run was asked for.")
+    results = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-run_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "version"], name="one_result_per_run_plan")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} / plan version {self.version_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(RUN_FINISHED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Analysis runs are kept; they are never deleted.")

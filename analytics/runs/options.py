@@ -21,6 +21,7 @@ BAD_YEARS = "The first diagnosis year must not be after the last."
 BAD_CI = "ci_transform must be one of " + ", ".join(CI_TRANSFORMS)
 BAD_LINEAGE = "lineages must be among " + ", ".join(LINEAGES)
 UNKNOWN_KEY = "unknown key"
+BAD_PLANS = "each plan of a run needs its version_id and spec"
 
 
 def _strings(values) -> tuple[str, ...]:
@@ -95,14 +96,22 @@ class RunSettings:
 
     ``rule_version`` is the cytogenetic risk rule set; a request without one is pinned to the default rule set's
     version before the run is stored, so the run always names the version it used.
+
+    ``plans`` are the analysis plan versions the run executes, each a dict ``{"version_id", "plan_id", "number",
+    "registered", "spec"}`` with the spec as that version held it when the run was asked for: the run carries
+    what it executes, so a draft edited later cannot change what a run did, and the fingerprint covers it.
     """
 
     induction_failure_dating: str = "day0"
     induction_window_days: int = 14
     ci_transform: str = "log-log"
     rule_version: str | None = None
+    plans: tuple[dict[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "plans", tuple(dict(p) for p in self.plans or ()))
+        if any(not {"version_id", "spec"} <= set(p) for p in self.plans):
+            raise ValueError(BAD_PLANS)
         self.endpoint_settings()  # validates dating and window with the derivations' own messages
         if self.ci_transform not in CI_TRANSFORMS:
             raise ValueError(f"{BAD_CI}, not {self.ci_transform!r}")
@@ -114,7 +123,11 @@ class RunSettings:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["plans"] = [dict(p) for p in self.plans]
+        if not data["plans"]:
+            del data["plans"]  # runs without plans keep the settings (and fingerprints) they always had
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> RunSettings:

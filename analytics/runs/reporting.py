@@ -12,6 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.plans.document import plan_document
+from analytics.plans.execute import execute_plan
+from analytics.plans.result import AnalysisResult, PlanResult
+from analytics.plans.spec import PlanSpec, SpecError
 from analytics.reports import (
     Report,
     ReportSettings,
@@ -22,15 +26,20 @@ from analytics.reports import (
     render_pdf,
     render_xlsx,
 )
+from analytics.reports.sections.plans import plan_sections
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.schema import Dataset
 
 __all__ = [
     "RenderedFile",
+    "add_plan_sections",
     "center_rows_only",
+    "execute_plans",
     "figure_file_name",
     "html_context",
     "make_report",
+    "plan_file_name",
+    "plan_files",
     "render_files",
     "report_settings",
 ]
@@ -78,6 +87,8 @@ def figure_file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:90] or "figure"
 
 
+PLAN_UNREADABLE = "The plan's stored spec could not be read:"
+
 # The dataset's tables, each its own CSV file.
 CSV_TABLES = {
     "dataset": "cases",
@@ -105,3 +116,53 @@ def render_files(report: Report, csv_dataset: Dataset) -> list[RenderedFile]:
 def html_context(results: dict[str, Any], *, figure_url: str) -> dict[str, Any]:
     """The report page's context (``figure_url`` has ``{name}`` and ``{fmt}``, the run's figure address)."""
     return render_html_context(Report.from_dict(results), figure_url=figure_url)
+
+
+def _meta(ref: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": ref.get("plan_id"),
+        "version": ref.get("number"),
+        "version_id": ref["version_id"],
+        "registered": bool(ref.get("registered")),
+    }
+
+
+def execute_plans(plans: tuple[dict[str, Any], ...], dataset: Dataset, *, conf_type: str) -> list[PlanResult]:
+    """Execute each plan version a run carries (``RunSettings.plans``) on the run's rows, in order."""
+    results = []
+    for ref in plans:
+        try:
+            spec = PlanSpec.from_dict(ref["spec"])
+        except (SpecError, KeyError, TypeError, ValueError) as exc:
+            # A stored spec that no longer reads (an older shape): the section says so; the other plans run.
+            name = str(ref["spec"].get("name", "")) if isinstance(ref.get("spec"), dict) else ""
+            results.append(
+                PlanResult(
+                    plan={"name": name, **_meta(ref)},
+                    n_population=0,
+                    analyses=[AnalysisResult(key="plan", title=name, method="", message=f"{PLAN_UNREADABLE} {exc}")],
+                    problems=[{"where": "plan", "message": f"{PLAN_UNREADABLE} {exc}", "level": "error"}],
+                )
+            )
+            continue
+        results.append(execute_plan(spec, dataset, plan_meta=_meta(ref), conf_type=conf_type))
+    return results
+
+
+def add_plan_sections(report: Report, results: list[PlanResult]) -> None:
+    """Append one section per executed plan, numbered after the report's own sections."""
+    start = max((s.number for s in report.sections), default=0) + 1
+    threshold = int(report.settings.get("suppress_below", 5))
+    report.sections.extend(plan_sections(results, start, threshold=threshold))
+
+
+def plan_file_name(ref: dict[str, Any]) -> str:
+    """The JSON document's file name (without extension) of one executed plan version."""
+    return f"plan-{ref.get('plan_id', 'x')}-version-{ref.get('number', ref['version_id'])}"
+
+
+def plan_files(plans: tuple[dict[str, Any], ...], results: list[PlanResult]) -> list[RenderedFile]:
+    """Each executed plan's results as its own JSON document."""
+    return [
+        RenderedFile("json", plan_file_name(ref), plan_document(res)) for ref, res in zip(plans, results, strict=True)
+    ]

@@ -25,9 +25,17 @@ from django.utils import timezone
 
 from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
 from analytics.runs.fingerprint import code_version, fingerprint, request_key
-from analytics.runs.models import AnalysisRun, RunArtifact, RunPart
+from analytics.runs.models import AnalysisRun, RunArtifact, RunPart, RunPlan
 from analytics.runs.options import RunFilters, RunSettings
-from analytics.runs.reporting import center_rows_only, make_report, render_files, report_settings
+from analytics.runs.reporting import (
+    add_plan_sections,
+    center_rows_only,
+    execute_plans,
+    make_report,
+    plan_files,
+    render_files,
+    report_settings,
+)
 from analytics.schema import Dataset
 from registry import models as rm
 from registry.access import access_for, cases_for, cases_for_system
@@ -49,6 +57,7 @@ RUN_FORBIDDEN = "Your role cannot start analyses."
 RUN_OTHER_CENTER = "You may request only your own center's report."
 RUN_ONE_CENTER = "A center's report is for one center: choose one of yours."
 RUN_NOT_QUEUED = "The run could not be handed to the workers: {error}"
+RUN_PLANS_POOLED = "Analysis plans run on the pooled data, not in a center's own report."
 RUN_NO_OWN_CASES = "Your center has no cases in this selection yet: there is nothing to report."
 RUN_UNKNOWN_RULE_VERSION = "There is no risk rule set with version {version!r}."
 RUN_STALE = "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
@@ -119,7 +128,11 @@ def _report_settings(run: AnalysisRun):
 
 
 def _fingerprint(run: AnalysisRun, dataset: Dataset) -> str:
-    return fingerprint(dataset, settings=_report_settings(run).as_dict())
+    settings = _report_settings(run).as_dict()
+    plans = RunSettings.from_dict(run.settings).plans
+    if plans:  # the plans' specs, not only their ids: a draft edited in place is another analysis
+        settings["plans"] = [{"version_id": p["version_id"], "spec": p["spec"]} for p in plans]
+    return fingerprint(dataset, settings=settings)
 
 
 def _request_key(run: AnalysisRun) -> str:
@@ -176,6 +189,8 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings) -> Analysis
     commits.
     """
     scope = _scope_center(user, filters)
+    if scope is not None and settings.plans:
+        raise ValidationError(RUN_PLANS_POOLED)
     if scope is not None:
         filters = replace(filters, centers=(scope.code,))
     try:
@@ -219,8 +234,10 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings) -> Analysis
 
 
 def run_request_scheduled() -> AnalysisRun:
-    """The nightly pooled run over every center, with the default settings."""
-    return run_request(user=None, filters=RunFilters(), settings=RunSettings())
+    """The nightly pooled run over every center, with the default settings and every registered plan."""
+    from analytics.studies.selectors import registered_plan_refs  # studies' models point at runs
+
+    return run_request(user=None, filters=RunFilters(), settings=RunSettings(plans=registered_plan_refs()))
 
 
 def run_execute(run_id: int) -> list[int] | None:
@@ -310,10 +327,15 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
     fp = _fingerprint(run, dataset)
     twin = _finished_twin(run, fp)
     report = files = None
+    settings = RunSettings.from_dict(run.settings)
+    plan_results = []
     if twin is None:
         report = make_report(dataset, settings=_report_settings(run), metadata=_metadata(run, fp))
+        plan_results = execute_plans(settings.plans, dataset, conf_type=settings.ci_transform)
+        add_plan_sections(report, plan_results)
         scope = run.scope_center.code if run.scope_center_id else None
         files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
+        files += plan_files(settings.plans, plan_results)
 
     with transaction.atomic():
         locked = AnalysisRun.objects.select_for_update().get(pk=run_id)
@@ -329,6 +351,10 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
                 old.delete()
             for f in files:
                 _save_artifact(locked, f.kind, f.name, f.content)
+            for ref, result in zip(settings.plans, plan_results, strict=True):
+                RunPlan.objects.create(
+                    run=locked, version_id=ref["version_id"], spec=ref["spec"], results=result.to_dict()
+                )
             locked.results = report.to_dict()
         locked.fingerprint = fp
         locked.n_cases = len(dataset.cases)

@@ -9,7 +9,16 @@ from django.http import Http404
 from analytics.studies.models import AnalysisPlan, PlanVersion
 from registry.access import access_for
 
-__all__ = ["get_plan_for_user", "get_version_for_user", "latest_versions", "may_use_plans", "plans_for"]
+__all__ = [
+    "get_plan_for_user",
+    "get_version_for_user",
+    "latest_versions",
+    "may_use_plans",
+    "plan_ref",
+    "plan_runs",
+    "plans_for",
+    "registered_plan_refs",
+]
 
 
 def may_use_plans(user) -> bool:
@@ -49,3 +58,57 @@ def latest_versions(plans) -> dict[int, PlanVersion]:
     for version in versions.order_by("plan_id", "number"):
         latest[version.plan_id] = version
     return latest
+
+
+def plan_ref(version: PlanVersion) -> dict:
+    """What a run carries of a plan version (``RunSettings.plans``): ids, number, registered or not, the spec."""
+    return {
+        "version_id": version.pk,
+        "plan_id": version.plan_id,
+        "number": version.number,
+        "registered": version.is_registered,
+        "spec": version.spec,
+    }
+
+
+def registered_plan_refs() -> tuple[dict, ...]:
+    """The latest registered version of every plan not archived, oldest plan first: what the nightly run executes.
+    A draft written after a registered version does not run until it is registered itself."""
+    versions = PlanVersion.objects.filter(registered_at__isnull=False, plan__archived_at__isnull=True).order_by(
+        "plan_id", "-number"
+    )
+    latest: dict[int, PlanVersion] = {}
+    for version in versions:
+        latest.setdefault(version.plan_id, version)
+    return tuple(plan_ref(v) for _, v in sorted(latest.items()))
+
+
+def plan_runs(plan: AnalysisPlan, *, limit: int = 20) -> list[dict]:
+    """The latest runs that executed a version of this plan: run, version, and each claim's verdict."""
+    from analytics.runs.models import RunArtifact, RunPlan
+    from analytics.runs.reporting import plan_file_name
+
+    rows = list(
+        RunPlan.objects.filter(version__plan=plan)
+        .select_related("run", "run__requested_by", "version")
+        .order_by("-run__created_at", "-run_id")[:limit]
+    )
+    names = {plan_file_name({"plan_id": plan.pk, "number": r.version.number, "version_id": r.version_id}) for r in rows}
+    files = {
+        (a.run_id, a.name): a
+        for a in RunArtifact.objects.filter(
+            run__in=[r.run_id for r in rows], kind=RunArtifact.Kind.JSON, name__in=names
+        )
+    }
+    out = []
+    for row in rows:
+        name = plan_file_name({"plan_id": plan.pk, "number": row.version.number, "version_id": row.version_id})
+        verdicts = [
+            {"title": a.get("title") or a.get("key"), "word": (a.get("verdict") or {}).get("word")}
+            for a in row.results.get("analyses", [])
+            if a.get("verdict")
+        ]
+        out.append(
+            {"run": row.run, "version": row.version, "verdicts": verdicts, "json": files.get((row.run_id, name))}
+        )
+    return out

@@ -10,9 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from analytics.plans.spec import Claim
+from analytics.runs.options import RunFilters, RunSettings
+from analytics.runs.services import run_request
 from analytics.studies import services
 from analytics.studies.forms import (
     MAX_ANALYSES,
@@ -29,6 +32,8 @@ from analytics.studies.selectors import (
     get_version_for_user,
     latest_versions,
     may_use_plans,
+    plan_ref,
+    plan_runs,
     plans_for,
 )
 
@@ -39,6 +44,8 @@ SAVED_NEW = "Version {number} saved as a draft; the registered version {old} sta
 UNCHANGED = "Nothing changed: nothing was saved."
 REGISTERED = "Version {number} is registered: it is now the pre-specified plan and never changes."
 ARCHIVED = "Plan archived. It stays readable, with its versions and history."
+RUN_STARTED = "Run {run} was started with version {number} of this plan; this page follows it."
+RUN_WAITING = "Run {run}, asked for already with version {number} of this plan, is waiting for a worker: here it is."
 ARCHIVED_NO_EDIT = "This plan is archived: it can be read, not changed."
 CONDITION = "Condition {n}: {message}"
 ANALYSES = "Analyses: {message}"
@@ -198,8 +205,31 @@ def plan_detail(request, pk):
             "versions": versions,
             "latest": latest,
             "described": describe_spec(latest.spec) if latest else None,
+            "runs": plan_runs(plan),
         },
     )
+
+
+@login_required
+@plan_roles_only
+@require_http_methods(["POST"])
+def plan_run(request, pk):
+    """Run the plan's latest version now, on the pooled rows the user may read (the run's own page follows it)."""
+    plan = get_plan_for_user(request.user, pk)
+    latest: PlanVersion | None = plan.latest_version()
+    if latest is None or plan.is_archived:
+        raise Http404("Nothing to run.")
+    settings = RunSettings(plans=(plan_ref(latest),))
+    asked_at = timezone.now()
+    try:
+        run = run_request(user=request.user, filters=RunFilters(), settings=settings)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("studies:plan_detail", pk=plan.pk)
+    message = RUN_WAITING if run.created_at < asked_at else RUN_STARTED
+    messages.info(request, message.format(run=run.pk, number=latest.number))
+    return redirect("analytics:run_detail", pk=run.pk)
 
 
 @login_required
