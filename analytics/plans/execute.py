@@ -139,6 +139,7 @@ def execute_plan(
         return PlanResult(plan=plan, n_population=0, analyses=analyses, problems=[problem("population", str(exc))])
     plan["removed"] = population.removed
     plan["n_start"] = population.n_start
+    plan["n_centers"] = int(population.cases["center"].nunique())
     results, problems = [], []
     for analysis in spec.analyses:
         result, found = _one(analysis, dataset, population, conf_type)
