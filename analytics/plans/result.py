@@ -47,13 +47,16 @@ class Effect:
 
 @dataclass(frozen=True)
 class CenterEstimate:
-    """One center's share: its counts and its effect (None with a ``message`` when not estimable)."""
+    """One center's share: its counts and its effect (None with a ``message`` when not estimable); the effect's
+    log estimate and standard error are what the pooling weighs."""
 
     center: str
     n: int
     n_events: int
     effect: Effect | None = None
     message: str | None = None
+    log_estimate: float | None = None
+    se: float | None = None
 
 
 @dataclass(frozen=True)

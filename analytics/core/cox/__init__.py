@@ -1,6 +1,7 @@
 """Cox proportional hazards as R's ``survival::coxph`` fits it, and R's ``cox.zph`` test of proportional hazards.
 
-``cox_ph`` fits (Efron or Breslow ties, factors, strata) with numpy only; ``cox_zph`` tests a fit. Times go
+``cox_ph`` fits (Efron or Breslow ties, factors, strata) with numpy only; ``cox_zph`` tests a fit;
+``lr_test_nested`` compares nested fits (R's ``anova``). Times go
 through R's ``timefix`` (``aeqSurv``) first, as in ``coxph``, so rounding noise does not split tied times. The tests
 compare every number with R (survival 3.5) at 1e-6 relative. Where the numbers or the behaviour deliberately
 differ from R:
@@ -19,7 +20,8 @@ differ from R:
 """
 
 from analytics.core.cox.fit import cox_ph
+from analytics.core.cox.nested import NestedTest, lr_test_nested
 from analytics.core.cox.result import CoxResult
 from analytics.core.cox.zph import ZphResult, cox_zph
 
-__all__ = ["CoxResult", "ZphResult", "cox_ph", "cox_zph"]
+__all__ = ["CoxResult", "NestedTest", "ZphResult", "cox_ph", "cox_zph", "lr_test_nested"]
