@@ -15,7 +15,7 @@ from analytics.plans.methods.survival import run_cif, run_km
 from analytics.plans.population import Population, select_population
 from analytics.plans.result import AnalysisResult, PlanResult
 from analytics.plans.spec import Analysis, PlanSpec, SpecError, check_spec
-from analytics.plans.validate import ERROR, WARNING, frame_problems, problem
+from analytics.plans.validate import ERROR, RULE_OF_TEN, WARNING, frame_problems, problem
 from analytics.plans.variables import VariableError
 from analytics.schema import Dataset
 
@@ -23,6 +23,7 @@ __all__ = ["NOT_RUN", "PLAN_NOT_RUNNABLE", "execute_plan", "run_analysis"]
 
 NOT_RUN = "Not run: {reasons}"
 PLAN_NOT_RUNNABLE = "Not run: the plan has errors that need no data to find (see the problems)."
+_EPV = RULE_OF_TEN.split("(")[0]
 POPULATION_ERROR = "Not run: the population cannot be selected ({reason})."
 
 
@@ -89,8 +90,15 @@ def _one(
 
             result.verdict = verdict_for(analysis.claim, result)
     result.settings = {**_settings(analysis, conf_type), **result.settings}
-    result.excluded = dict(af.excluded)
-    result.warnings = [p["message"] for p in found if p["level"] == WARNING]
+    result.excluded = {**af.excluded, **{k: v for k, v in result.excluded.items() if v}}
+    ours = [p["message"] for p in found if p["level"] == WARNING]
+    # The Cox method words the rule of ten as validate does; print it once.
+    theirs = [
+        w
+        for w in result.warnings
+        if w not in ours and not (w.startswith(_EPV) and any(o.startswith(_EPV) for o in ours))
+    ]
+    result.warnings = ours + theirs
     result.notes = af.notes + result.notes
     return result, found
 
