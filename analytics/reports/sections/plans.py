@@ -322,6 +322,7 @@ def _claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
         if not is_missing(width):
             text = CI_WIDTH_RATIO if kind in RATIO_KINDS else CI_WIDTH_DIFFERENCE
             notes.append(text.format(width=fmt_num(width)))
+            rows.append(["Width of the pooled 95% CI", "", fmt_num(width)])
     return Table(
         f"{prefix}_claim",
         f"{result['title']}: the published claim re-tested",
@@ -408,12 +409,16 @@ def plan_sections(
         the groups, tests, effects, Cox terms, per-center and pooled estimates (forest figure), the published
         claim beside the registry's result with the verdict, and a KM/CIF figure.
     """
-    sections = []
+    sections: list[Section] = []
+    used: set[str] = set()
     for i, item in enumerate(results):
         data = item.to_dict() if isinstance(item, PlanResult) else item
         plan = data["plan"]
         ident = plan.get("id") if plan.get("id") is not None else _slug(plan.get("name"))
         prefix = f"plan_{_slug(ident)}"
+        if prefix in used:  # two plans of the same name and no id: keep table and figure keys apart
+            prefix = f"{prefix}_{i + 1}"
+        used.add(prefix)
         version = f" (version {plan['version']})" if plan.get("version") is not None else ""
         section = Section(number=start_number + i, key=prefix, title=f"Plan: {plan.get('name', '')}{version}")
         if plan.get("question"):
