@@ -288,7 +288,10 @@ def _claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
         ["n", _published(values, "n"), result.get("n")],
     ]
     by_label = {g["label"]: g for g in result.get("groups", [])}
-    for label, value in (values.get("groups") or {}).items():
+    published = values.get("groups") or {}
+    if isinstance(published, list):  # a spec before frozen dicts thawed back into dicts: [[label, value], ...]
+        published = {str(pair[0]): pair[1] for pair in published}
+    for label, value in published.items():
         g = by_label.get(label, {})
         ours = fmt_ci(g.get("proportion"), g.get("lower"), g.get("upper")) if "proportion" in g else None
         rows.append([f"Group {label}", str(value), ours or ""])

@@ -19,7 +19,15 @@ TWO = (Group("unfavorable", ("unfavorable",)), Group("other", ("favorable", "int
 CLAIM = Claim(
     source="000_743ea5dade156a28.txt",
     quote="OR 7.20 (0.70-73.53), p = 0.0649",
-    values=(("estimate", 7.2), ("lower", 0.7), ("upper", 73.53), ("p", 0.0649), ("n", 33), ("test", "chi-square")),
+    values=(
+        ("estimate", 7.2),
+        ("lower", 0.7),
+        ("upper", 73.53),
+        ("p", 0.0649),
+        ("n", 33),
+        ("test", "chi-square"),
+        ("groups", (("unfavorable", "91.6%"), ("other", "58.3%"))),
+    ),
     effect="odds_ratio",
     not_recomputable="",
 )
@@ -62,6 +70,9 @@ def test_the_section_shows_population_groups_tests_effects_claim_and_verdict() -
     verdict = result.analyses[0].verdict
     assert VERDICT_TEXT.format(word=verdict.word, reason=verdict.reason) in claim.notes
     assert ["Verdict", "", verdict.word] in claim.rows
+    published = {row[0]: row[1:] for row in claim.rows}
+    assert published["Group unfavorable"][0] == "91.6%" and published["Group unfavorable"][1].endswith(")")
+    assert published["odds ratio"][0] == "7.2 (0.7\u201373.53)"
     tests = next(t for t in section.tables if t.key == "plan_12_cr_tests")
     assert sum(row[4] == "yes" for row in tests.rows) == 1
     assert all(t.method for t in section.tables), [t.key for t in section.tables if not t.method]
