@@ -20,7 +20,7 @@ EVENT_DAY_COLUMNS = ("relapse_days", "death_days", "second_malignancy_days", "in
 
 @dataclass(frozen=True)
 class PlanDataset(Dataset):
-    """A Dataset with the assessments table (until analytics.schema.Dataset has it)."""
+    """A Dataset with the assessments table (until analytics.schema.Dataset has it; harmless after)."""
 
     assessments: pd.DataFrame = None  # type: ignore[assignment]
 
@@ -73,7 +73,7 @@ def hand_dataset(
     assessments: list[dict[str, Any]] | None = None,
 ) -> PlanDataset:
     """A dataset of the given cases (every other column None; case_key and center filled in when absent)."""
-    columns = [*CASE_COLUMNS, *EVENT_DAY_COLUMNS]
+    columns = [*CASE_COLUMNS, *(c for c in EVENT_DAY_COLUMNS if c not in CASE_COLUMNS)]
     full = []
     for i, row in enumerate(rows):
         one = dict.fromkeys(columns)
