@@ -23,6 +23,7 @@ __all__ = [
     "LEVEL_ABSENT",
     "NO_CASES",
     "NO_EVENTS",
+    "NO_POPULATION",
     "ONLY_EVENTS",
     "RULE_OF_TEN",
     "TOO_FEW_GROUPS",
@@ -40,6 +41,7 @@ TOO_FEW_GROUPS = "{variable}: fewer than two groups have cases ({n}); there is n
 CONSTANT_COVARIATE = "covariate {label} is constant in the analysed cases ({value}): it cannot be estimated"
 ALL_OUTCOMES_UNKNOWN = "the outcome ({outcome}) is unknown for every case of the population"
 NO_CASES = "no case of the population is left to analyse"
+NO_POPULATION = "the population has no case: see the cases each filter and condition removed"
 NO_EVENTS = "no case has the outcome ({outcome}): there is nothing to estimate"
 ONLY_EVENTS = "every case has the outcome ({outcome}): there is nothing to compare"
 RULE_OF_TEN = "fewer events ({n}) than covariates × 10 ({k} × 10 = {m}): the rule of ten events per variable"  # noqa: RUF001 (the multiplication sign is meant)
@@ -62,6 +64,8 @@ def _terms(af: AnalysisFrame) -> int:
 def frame_problems(analysis: Analysis, af: AnalysisFrame, n_population: int) -> list[dict[str, str]]:
     """The problems of one analysis on its frame (``af``), the population holding ``n_population`` cases."""
     where = f"analysis {analysis.key}"
+    if n_population == 0:  # every level would be "absent"; one line says why
+        return [problem(where, NO_POPULATION)]
     out: list[dict[str, str]] = []
     outcome = analysis.outcome.describe()
     name = analysis.exposure.describe() if analysis.exposure else ""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analytics.plans.spec import BAD_METHOD, Analysis, Group, Outcome, PlanSpec, Variable
+from analytics.plans.spec import BAD_METHOD, Analysis, Condition, Group, Outcome, PlanSpec, Variable
 from analytics.plans.validate import (
     ALL_OUTCOMES_UNKNOWN,
     CONSTANT_COVARIATE,
     EMPTY_GROUP,
     LEVEL_ABSENT,
     NO_EVENTS,
+    NO_POPULATION,
     RULE_OF_TEN,
     TOO_FEW_GROUPS,
     check_plan,
@@ -96,3 +97,12 @@ def test_a_column_the_dataset_lacks_is_an_error() -> None:
             "level": "error",
         }
     ]
+
+
+def test_an_empty_population_is_one_error_per_analysis_not_a_list_of_absent_levels() -> None:
+    spec = PlanSpec(
+        name="p",
+        conditions=(Condition(Variable.of("risk_class"), "eq", "t(99;99)"),),
+        analyses=(Analysis("a", "A", Outcome("os"), "km", exposure=RISK, groups=(Group("x", ("favorable",)),)),),
+    )
+    assert check_plan(spec, hand_dataset(ROWS)) == [{"where": "analysis a", "message": NO_POPULATION, "level": "error"}]
