@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from analytics.core.exceptions import AnalysisInputError
 from analytics.core.km import DEFAULT_CONF_TYPE
 from analytics.plans.frame import AnalysisFrame, build_frame
 from analytics.plans.methods.proportions import run_proportions
@@ -19,11 +20,13 @@ from analytics.plans.validate import ERROR, RULE_OF_TEN, WARNING, frame_problems
 from analytics.plans.variables import VariableError
 from analytics.schema import Dataset
 
-__all__ = ["NOT_RUN", "PLAN_NOT_RUNNABLE", "execute_plan", "run_analysis"]
+__all__ = ["FAILED", "NOT_POOLED", "NOT_RUN", "PLAN_NOT_RUNNABLE", "execute_plan", "run_analysis"]
 
 NOT_RUN = "Not run: {reasons}"
 PLAN_NOT_RUNNABLE = "Not run: the plan has errors that need no data to find (see the problems)."
 _EPV = RULE_OF_TEN.split("(")[0]
+NOT_POOLED = "Not pooled across centers: {reason}"
+FAILED = "Not run: the data admit no estimate ({reason})."
 POPULATION_ERROR = "Not run: the population cannot be selected ({reason})."
 
 
@@ -42,9 +45,13 @@ def run_analysis(analysis: Analysis, af: AnalysisFrame, *, conf_type: str = DEFA
     if analysis.pool_centers:
         from analytics.plans.pooling import center_estimates, pool
 
-        result.per_center = center_estimates(af.frame, analysis)
-        kind = "odds_ratio" if analysis.method == "proportions" else "hazard_ratio"
-        result.pooled = pool(result.per_center, kind)
+        try:
+            result.per_center = center_estimates(af.frame, analysis)
+        except ValueError as exc:  # e.g. three groups, or a Cox model without an exposure: nothing to pool
+            result.notes.append(NOT_POOLED.format(reason=exc))
+        else:
+            kind = "odds_ratio" if analysis.method == "proportions" else "hazard_ratio"
+            result.pooled = pool(result.per_center, kind)
     return result
 
 
@@ -83,12 +90,18 @@ def _one(
         result = base
         result.n, result.n_events = af.n, af.n_events
     else:
-        result = run_analysis(analysis, af, conf_type=conf_type)
-        result.claim = base.claim
-        if analysis.claim is not None:
-            from analytics.plans.verdict import verdict_for
+        try:
+            result = run_analysis(analysis, af, conf_type=conf_type)
+        except AnalysisInputError as exc:  # one analysis the core refuses must not stop the plan's others
+            result = base
+            result.message = FAILED.format(reason=exc)
+            result.n, result.n_events = af.n, af.n_events
+        else:
+            result.claim = base.claim
+            if analysis.claim is not None:
+                from analytics.plans.verdict import verdict_for
 
-            result.verdict = verdict_for(analysis.claim, result)
+                result.verdict = verdict_for(analysis.claim, result)
     result.settings = {**_settings(analysis, conf_type), **result.settings}
     result.excluded = {**af.excluded, **{k: v for k, v in result.excluded.items() if v}}
     ours = [p["message"] for p in found if p["level"] == WARNING]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from analytics.core.exceptions import AnalysisInputError
 from analytics.plans.document import plan_document
-from analytics.plans.execute import NOT_RUN, PLAN_NOT_RUNNABLE, execute_plan
+from analytics.plans.execute import FAILED, NOT_POOLED, NOT_RUN, PLAN_NOT_RUNNABLE, execute_plan
 from analytics.plans.spec import Analysis, Claim, Condition, Group, Outcome, PlanSpec, Variable
 from analytics.plans.validate import LEVEL_ABSENT, TOO_FEW_GROUPS
 from tests.analytics.plans.helpers import synthetic_dataset
@@ -81,3 +82,25 @@ def test_the_document_is_stable_json() -> None:
     assert first == second and first.endswith(b"\n")
     data = json.loads(first)
     assert list(data) == sorted(data) and data["analyses"][0]["key"] == "a"
+
+
+def test_pooling_three_groups_is_a_note_not_a_crash() -> None:
+    analysis = Analysis("a", "A", Outcome("cr"), "proportions", exposure=RISK, pool_centers=True)
+    (res,) = _run(analysis).analyses
+    assert res.message is None and res.pooled is None and res.per_center == []
+    assert any(note.startswith(NOT_POOLED.format(reason="")) for note in res.notes)
+
+
+def test_an_analysis_the_core_refuses_is_not_run_and_the_others_are(monkeypatch) -> None:
+    from analytics.plans import execute
+
+    def refuse(*args, **kwargs):
+        raise AnalysisInputError("bad times")
+
+    monkeypatch.setattr(execute, "run_km", refuse)
+    res = _run(
+        Analysis("km", "KM", Outcome("os"), "km", exposure=RISK, groups=TWO),
+        Analysis("cr", "CR", Outcome("cr"), "proportions", exposure=RISK, groups=TWO),
+    )
+    assert res.analyses[0].message == FAILED.format(reason="bad times") and res.analyses[0].groups == []
+    assert res.analyses[1].message is None
