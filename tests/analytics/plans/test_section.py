@@ -12,6 +12,7 @@ from analytics.plans.spec import Analysis, Claim, Group, Outcome, PlanSpec, Vari
 from analytics.reports import render_figures, render_html_context, render_pdf, render_xlsx
 from analytics.reports.model import Report
 from analytics.reports.sections.plans import VERDICT_TEXT, plan_sections
+from analytics.reports.sections.plans.tables import LANDMARK_AXIS
 from tests.analytics.plans.helpers import synthetic_dataset
 
 RISK = Variable.of("risk_class")
@@ -109,3 +110,18 @@ def test_it_renders_through_html_xlsx_and_pdf_and_shows_the_verdict() -> None:
     figures = render_figures(report)
     assert set(figures) == {f.name for f in report.figures()}
     assert render_pdf(report, figures).startswith(b"%PDF")
+
+
+def test_a_landmark_figure_says_where_time_starts() -> None:
+    spec = PlanSpec(
+        name="landmark",
+        analyses=(
+            Analysis("hsct", "OS by HSCT", Outcome("os"), "km", exposure=Variable.of("hsct"), landmark_days=180),
+        ),
+    )
+    result = execute_plan(spec, synthetic_dataset(300), plan_meta={})
+    (section,) = plan_sections([result], 1)
+    (figure,) = section.figures
+    assert figure.notes == [LANDMARK_AXIS.format(days=180)]
+    groups = section.tables[1]
+    assert any(note.startswith("Left out: event before the landmark (day 180)") for note in groups.notes)

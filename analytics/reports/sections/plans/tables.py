@@ -8,7 +8,9 @@ from ...format import fmt_ci, fmt_hr, fmt_num, fmt_p
 from ...model import Figure, Table
 from .text import KIND_WORDS, count_cell, effect_text, median_text, methods_text, time_text
 
-__all__ = ["curves_figure", "effects_table", "groups_table", "model_tables", "tests_table"]
+__all__ = ["LANDMARK_AXIS", "curves_figure", "effects_table", "groups_table", "model_tables", "tests_table"]
+
+LANDMARK_AXIS = "Time is counted from the landmark, day {days} after diagnosis."
 
 
 def groups_table(prefix: str, result: dict[str, Any], single: bool, threshold: int) -> Table:
@@ -139,4 +141,14 @@ def curves_figure(prefix: str, result: dict[str, Any]) -> Figure | None:
         return None
     kind = curves.get("kind", result["method"])
     data = {k: v for k, v in curves.items() if k != "kind"}
-    return Figure(name=f"{prefix}_{kind}", title=result["title"], kind=kind, data=data, after_table=f"{prefix}_groups")
+    landmark = result.get("settings", {}).get("landmark_days")
+    # The figures label the axis "from diagnosis"; after a landmark the times start there.
+    notes = [LANDMARK_AXIS.format(days=landmark)] if landmark else []
+    return Figure(
+        name=f"{prefix}_{kind}",
+        title=result["title"],
+        kind=kind,
+        data=data,
+        notes=notes,
+        after_table=f"{prefix}_groups",
+    )
