@@ -25,7 +25,7 @@ import pandas as pd
 from analytics.core.meta import pool_log_estimates
 from analytics.core.results import to_jsonable
 from analytics.core.tables.odds import odds_ratio
-from analytics.plans.methods.cox import (
+from analytics.plans.methods.cox_data import (
     EXPOSURE_COLUMN,
     CoxData,
     cox_data,

@@ -104,6 +104,14 @@ def _show(value: float | None) -> str:
     return f"{value:.3g}"
 
 
+def _published_groups(claim: Claim) -> dict[str, Any]:
+    """``values["groups"]`` as {label: value}: the claim stores it frozen, as (label, value) pairs."""
+    groups = claim.value("groups") or {}
+    if isinstance(groups, dict):
+        return {str(k): v for k, v in groups.items()}
+    return {str(pair[0]): pair[1] for pair in groups}
+
+
 def _proportion(value: float | None, kind: str) -> float | None:
     """Proportions and differences published in percent are read on the 0-1 scale of the pooled result."""
     if value is None or kind in RATIOS:
@@ -139,7 +147,7 @@ def _against_ci(published: float, effect: Effect, what: str) -> tuple[str, str, 
     level = f"{100 * effect.conf_level:g}"
     if effect.estimate is None or effect.lower is None or effect.upper is None:
         why = "" if effect.estimate is None else " confidence interval"
-        return TOO_FEW, NO_EFFECT.format(what=what, why=why, published=_show(published)), None
+        return TOO_FEW, NO_EFFECT.format(what=what, why=why, published=_show(published)), _ci_width(effect)
     width = _ci_width(effect)
     numbers = {
         "what": what,
@@ -173,7 +181,7 @@ def _published_difference(claim: Claim, effect: Effect | None) -> float | None:
     value = _number(claim.value("estimate"))
     if value is not None:
         return _proportion(value, "difference")
-    groups = claim.value("groups") or {}
+    groups = _published_groups(claim)
     if effect is None or " vs " not in effect.comparison:
         return None
     first, second = effect.comparison.split(" vs ", 1)
@@ -199,7 +207,7 @@ def _ratio_or_difference(claim: Claim, result: AnalysisResult) -> Verdict:
 
 
 def _estimates(claim: Claim, result: AnalysisResult) -> Verdict:
-    published = claim.value("groups") or {}
+    published = _published_groups(claim)
     if not published:
         return Verdict(TOO_FEW, NO_PUBLISHED.format(what="group estimates"))
     effects = {e.comparison: e for e in _effects(result, "estimate", claim)}
@@ -285,7 +293,9 @@ def verdict_for(claim: Claim, result: AnalysisResult) -> Verdict:
         verdict = _estimates(claim, result)
     else:
         verdict = _ratio_or_difference(claim, result)
-    reason = verdict.reason[:1].upper() + verdict.reason[1:] + "."
+    reason = verdict.reason + "."
+    if reason.startswith("the "):  # a sentence of ours; a group's label keeps its case ("t(4;11): ...")
+        reason = "The " + reason[4:]
     if claim.not_recomputable:
         reason += " " + NOT_RECOMPUTABLE.format(why=claim.not_recomputable.rstrip(".")) + "."
     return Verdict(verdict.word, reason, verdict.ci_width)
