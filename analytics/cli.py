@@ -1,16 +1,18 @@
 """``python -m analytics``: the statistics core on a plain CSV, without Django.
 
-Two subcommands, with the JSON keys issue 3 fixes so that other tools can rely on them::
+Three subcommands, with the JSON keys issue 3 fixes so that other tools can rely on them::
 
     python -m analytics survival --csv F --time COL --event COL [--group COL] [--strata COL]
         [--covariates A,B,...] [--times 365,730] [--conf-type log|log-log|plain] [--ties efron|breslow]
         [--rmst-horizon T]
     python -m analytics cif --csv F --time COL --event COL [--group COL] [--times ...]
+    python -m analytics plan PLAN.json DATASET_DIR
 
 ``survival`` prints ``n``, ``events``, ``km`` (one entry per group, ``"all"`` without ``--group``), ``logrank``
 and ``peto`` (R's rho = 1) with ``--group`` (stratified with ``--strata``), and ``cox`` with ``--covariates``
 (stratified with ``--strata``). ``cif`` prints ``n``, ``events`` (of interest, code 1), ``competing_events``
-(code 2), ``cif`` (one entry per group with ``at``) and, with ``--group``, ``gray``.
+(code 2), ``cif`` (one entry per group with ``at``) and, with ``--group``, ``gray``. ``plan`` prints the plan's
+results document (``analytics.plans.cli``).
 
 Bad input (missing file or column, non-numeric, missing or negative times, event codes outside the allowed set)
 ends with exit status 2 and one line on stderr.
@@ -83,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     cif = sub.add_parser("cif", help="cumulative incidence with a competing risk, Gray's test")
     common(cif, "event column: 0 censored, 1 event of interest, 2 competing event")
+
+    plan = sub.add_parser("plan", help="execute an analysis plan on a dataset's CSV files")
+    plan.add_argument("plan", metavar="PLAN.json", help="the plan spec (PlanSpec.as_dict(), or {spec, id, version})")
+    plan.add_argument("dataset", metavar="DATASET_DIR", help="folder with cases.csv, findings.csv, adverse_events.csv")
     return parser
 
 
@@ -150,9 +156,23 @@ def _cif(args: argparse.Namespace, df: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from analytics.plans.cli import run_plan_file  # imported only when asked for
+
+    try:
+        document = run_plan_file(args.plan, args.dataset)
+    except AnalysisInputError as exc:
+        print(f"python -m analytics: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(document.decode("utf-8"))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input)."""
     args = build_parser().parse_args(argv)
+    if args.command == "plan":
+        return _plan(args)
     try:
         df = _read_csv(args.csv)
         out = _survival(args, df) if args.command == "survival" else _cif(args, df)

@@ -1,0 +1,96 @@
+"""Per-center estimates (small cells hidden) and their pooling, with the forest figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...format import fmt_hr, fmt_num, fmt_p, is_missing
+from ...model import Figure, Table
+from ...suppress import RULE_TEXT, suppress_grid
+
+__all__ = ["pooled_tables"]
+
+
+def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[list[Table], Figure | None]:
+    pooled = result.get("pooled") or {}
+    centers = list(pooled.get("centers", [])) + list(pooled.get("excluded", []))
+    if not centers and not result.get("per_center"):
+        return [], None
+    ratio = "Odds ratio" if pooled.get("kind") == "odds_ratio" else "Hazard ratio"
+    if not centers:
+        centers = [
+            {
+                "center": c["center"],
+                "n": c["n"],
+                "n_events": c["n_events"],
+                **(c.get("effect") or {}),
+                "reason": c.get("message"),
+            }
+            for c in result["per_center"]
+        ]
+    cells, _, _ = suppress_grid([[c["n"], c["n_events"]] for c in centers], threshold=threshold, protect_rows=False)
+    rows = []
+    for c, (n, events) in zip(centers, cells, strict=True):
+        rows.append(
+            [
+                c["center"],
+                n,
+                events,
+                fmt_hr(c.get("estimate"), c.get("lower"), c.get("upper")),
+                fmt_num(c.get("weight_fixed"), 1),
+                fmt_num(c.get("weight_random"), 1),
+                c.get("reason") or "",
+            ]
+        )
+    method = pooled.get("method", "")
+    per_center = Table(
+        f"{prefix}_centers",
+        f"{result['title']}: per-center estimates",
+        ["Center", "n", "Events", f"{ratio} (95% CI)", "Weight, fixed %", "Weight, random %", "Note"],
+        rows,
+        [RULE_TEXT.format(k=threshold - 1, t=threshold)],
+        method,
+        center_level=True,
+    )
+    het = pooled.get("heterogeneity") or {}
+    summary_rows = []
+    for model, name in (("fixed", "Fixed effect (inverse variance)"), ("random", "Random effects (DerSimonian-Laird)")):
+        m = pooled.get(model) or {}
+        summary_rows.append([name, fmt_hr(m.get("estimate"), m.get("lower"), m.get("upper")), fmt_p(m.get("p"))])
+    notes = [
+        f"Cochran's Q = {fmt_num(het.get('q')) or 'NA'} on {het.get('df', 'NA')} df, p {fmt_p(het.get('p')) or 'NA'}; "
+        f"I² = {fmt_num(het.get('i2'), 1) or 'NA'}%; tau² = {fmt_num(het.get('tau2'), 3) or 'NA'}; "
+        f"{pooled.get('k', 0)} center(s) pooled."
+    ]
+    if pooled.get("message"):
+        notes.append(str(pooled["message"]))
+    pooled_table = Table(
+        f"{prefix}_pooled", f"{result['title']}: pooled across centers", ["Model", f"{ratio} (95% CI)", "p"],
+        summary_rows, notes, method,
+    )  # fmt: skip
+    plotted = [c for c in pooled.get("centers", []) if not is_missing(c.get("estimate"))]
+    figure = None
+    if plotted and not is_missing((pooled.get("fixed") or {}).get("estimate")):
+        figure = Figure(
+            name=f"{prefix}_forest",
+            title=f"{result['title']}: per-center {ratio.lower()}",
+            kind="forest",
+            after_table=f"{prefix}_pooled",
+            data={
+                "xlabel": ratio,
+                "rows": [
+                    {"label": c["center"], "hr": c["estimate"], "lower": c["lower"], "upper": c["upper"],
+                     "weight": c.get("weight_fixed")}
+                    for c in plotted
+                ],
+                "pooled": [
+                    {"label": name, "hr": pooled[model]["estimate"], "lower": pooled[model]["lower"],
+                     "upper": pooled[model]["upper"]}
+                    for model, name in (("fixed", "Fixed effect"), ("random", "Random effects"))
+                    if not is_missing((pooled.get(model) or {}).get("estimate"))
+                ],
+                "q": het.get("q"),
+                "i2": het.get("i2"),
+            },
+        )  # fmt: skip
+    return [per_center, pooled_table], figure

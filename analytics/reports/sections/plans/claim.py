@@ -1,0 +1,92 @@
+"""A published claim beside the registry's result, and the verdict in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...format import DASH, fmt_ci, fmt_hr, fmt_num, fmt_p, is_missing
+from ...model import Table
+from .text import KIND_WORDS, RATIO_KINDS, effect_text, methods_text
+
+__all__ = ["CI_WIDTH_DIFFERENCE", "CI_WIDTH_RATIO", "VERDICT_TEXT", "claim_table"]
+
+VERDICT_TEXT = "Verdict: {word}. {reason}"
+CI_WIDTH_RATIO = "Width of the pooled 95% CI: upper/lower = {width}."
+CI_WIDTH_DIFFERENCE = "Width of the pooled 95% CI: upper - lower = {width}."
+
+
+def _published(values: dict[str, Any], key: str) -> str:
+    value = values.get(key)
+    return "" if value is None else str(value)
+
+
+def _headline(result: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    return next((e for e in result.get("effects", []) if e["kind"] == kind), None)
+
+
+def claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
+    claim = result.get("claim")
+    if not claim:
+        return None
+    values = claim.get("values") or {}
+    kind = claim.get("effect", "p")
+    effect = _headline(result, kind) or {}
+    chosen = next((t for t in result.get("tests", []) if t.get("chosen")), {})
+    published_ci = ""
+    if values.get("estimate") is not None:
+        published_ci = f"{values['estimate']}"
+        if values.get("lower") is not None and values.get("upper") is not None:
+            published_ci += f" ({values['lower']}{DASH}{values['upper']})"
+    rows: list[list[Any]] = [
+        ["Source", claim.get("source", ""), "registry records, recomputed"],
+        ["Quote", claim.get("quote", ""), ""],
+        ["Test", _published(values, "test"), chosen.get("name", "")],
+        ["n", _published(values, "n"), result.get("n")],
+    ]
+    by_label = {g["label"]: g for g in result.get("groups", [])}
+    published = values.get("groups") or {}
+    if isinstance(published, list):  # a spec before frozen dicts thawed back into dicts: [[label, value], ...]
+        published = {str(pair[0]): pair[1] for pair in published}
+    for label, value in published.items():
+        g = by_label.get(label, {})
+        ours = fmt_ci(g.get("proportion"), g.get("lower"), g.get("upper")) if "proportion" in g else None
+        rows.append([f"Group {label}", str(value), ours or ""])
+    rows.append(
+        [
+            KIND_WORDS.get(kind, kind),
+            published_ci,
+            effect_text(kind, *(effect.get(k) for k in ("estimate", "lower", "upper"))) or "",
+        ]
+    )
+    pooled = result.get("pooled") or {}
+    for model, name in (("fixed", "pooled, fixed effect"), ("random", "pooled, random effects")):
+        m = pooled.get(model)
+        if m:
+            rows.append(
+                [
+                    f"{KIND_WORDS.get(kind, kind)}, {name}",
+                    "",
+                    fmt_hr(m.get("estimate"), m.get("lower"), m.get("upper")),
+                ]
+            )
+    rows.append(["p", _published(values, "p"), fmt_p(effect.get("p")) or ""])
+    notes = []
+    if claim.get("not_recomputable"):
+        notes.append(f"Not recomputable from the source's own counts: {claim['not_recomputable']}")
+    verdict = result.get("verdict")
+    if verdict:
+        rows.append(["Verdict", "", verdict.get("word", "")])
+        notes.append(VERDICT_TEXT.format(word=verdict.get("word", ""), reason=verdict.get("reason", "")))
+        width = verdict.get("ci_width")
+        if not is_missing(width):
+            text = CI_WIDTH_RATIO if kind in RATIO_KINDS else CI_WIDTH_DIFFERENCE
+            notes.append(text.format(width=fmt_num(width)))
+            rows.append(["Width of the pooled 95% CI", "", fmt_num(width)])
+    return Table(
+        f"{prefix}_claim",
+        f"{result['title']}: the published claim re-tested",
+        ["", "Published", "This registry"],
+        rows,
+        notes,
+        effect.get("method", "") or methods_text(result),
+    )
