@@ -14,6 +14,7 @@ __all__ = [
     "get_version_for_user",
     "latest_versions",
     "may_use_plans",
+    "plan_check",
     "plan_ref",
     "plan_runs",
     "plans_for",
@@ -112,3 +113,22 @@ def plan_runs(plan: AnalysisPlan, *, limit: int = 20) -> list[dict]:
             {"run": row.run, "version": row.version, "verdicts": verdicts, "json": files.get((row.run_id, name))}
         )
     return out
+
+
+def plan_check(user, version: PlanVersion) -> dict:
+    """The version checked against today's pooled rows the user may read (a level no case has, a constant
+    covariate, too few events...), as the worker will check it: {"n_cases", "problems"}. Reads every case once,
+    so it is asked for on its own page, never on the way to a run."""
+    from analytics.dataset import build_dataset
+    from analytics.derive import EndpointSettings
+    from analytics.plans.spec import PlanSpec, SpecError
+    from analytics.plans.validate import check_plan
+    from registry.access import cases_for
+    from registry.derivation import risk_ruleset
+
+    try:
+        spec = PlanSpec.from_dict(version.spec)
+    except SpecError as exc:
+        return {"n_cases": None, "problems": [{"where": w, "message": m, "level": "error"} for w, m in exc.problems]}
+    dataset = build_dataset(cases_for(user), rules=risk_ruleset(None), settings=EndpointSettings())
+    return {"n_cases": len(dataset.cases), "problems": check_plan(spec, dataset)}

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/archive/", views.plan_archive, name="plan_archive"),
     path("<int:pk>/history/", views.plan_history_page, name="plan_history"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
+    path("<int:pk>/versions/<int:number>/check/", views.version_check, name="version_check"),
 ]

@@ -32,6 +32,7 @@ from analytics.studies.selectors import (
     get_version_for_user,
     latest_versions,
     may_use_plans,
+    plan_check,
     plan_ref,
     plan_runs,
     plans_for,
@@ -208,6 +209,16 @@ def plan_detail(request, pk):
             "runs": plan_runs(plan),
         },
     )
+
+
+@login_required
+@plan_roles_only
+@require_GET
+def version_check(request, pk, number):
+    """A version checked against today's data, before it is registered or run."""
+    version = get_version_for_user(request.user, pk, number)
+    checked = plan_check(request.user, version)
+    return render(request, "studies/version_check.html", {"plan": version.plan, "version": version, **checked})
 
 
 @login_required
