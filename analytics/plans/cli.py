@@ -9,7 +9,6 @@ TRUE/FALSE, missing cells empty, a ``'`` in front of text a spreadsheet would ru
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -71,15 +70,10 @@ def load_dataset_dir(directory: str | Path) -> Dataset:
     """The Dataset in a directory of CSV files (``assessments`` attached when ``assessments.csv`` is there)."""
     folder = Path(directory)
     tables: dict[str, Any] = {name: _read(folder / f"{name}.csv") for name in TABLES}
-    extra = _read(folder / "assessments.csv") if (folder / "assessments.csv").exists() else None
-    declared = "assessments" in {f.name for f in fields(Dataset)}
-    if extra is not None and declared:
-        tables["assessments"] = extra
+    if (folder / "assessments.csv").exists():  # older exports have no assessments: the table stays empty
+        tables["assessments"] = _read(folder / "assessments.csv")
     dataset = Dataset(data_cut="", **tables)
     check_dataset(dataset)
-    if extra is not None and not declared:
-        # Until Dataset declares the table it rides on the (frozen) instance; variables.assessments_of reads it.
-        object.__setattr__(dataset, "assessments", extra)
     return dataset
 
 

@@ -354,6 +354,8 @@ def _group_line(line: str) -> Group:
         value = parse_value(line)
         return Group(label=_label_of(value), levels=(value,))
     label, levels = parts[0].strip(), parts[1]
+    if len(label) >= 2 and label[0] == label[-1] == '"':  # a label with a colon, e.g. "KMT2A::AFF1": levels
+        label = label[1:-1]
     if not label:
         raise ParseError([GROUP_NO_LABEL])
     if not levels.strip():
@@ -396,12 +398,16 @@ def parse_groups(text: str) -> tuple[Group, ...]:
     return tuple(groups)
 
 
+def _format_label(label: str) -> str:
+    return f'"{label}"' if ":" in label else label
+
+
 def format_groups(groups) -> str:
     groups = list(groups)
     singles = [len(g.levels) == 1 and g.label == _label_of(g.levels[0]) for g in groups]
     if len(groups) > 1 and all(singles):
         return " vs ".join(format_value(g.levels[0]) for g in groups)
     return "\n".join(
-        format_value(g.levels[0]) if single else f"{g.label}: " + ", ".join(format_value(v) for v in g.levels)
+        format_value(g.levels[0]) if single else f"{_format_label(g.label)}: " + ", ".join(map(format_value, g.levels))
         for g, single in zip(groups, singles, strict=True)
     )

@@ -116,6 +116,7 @@ def test_the_claims_the_papers_counts_cannot_give_say_so_beside_the_result(seed0
     assert "11/12" in page  # the arithmetic of the not-recomputable figure is on the report page
     assert "7.20 (0.70\u201373.53)" in page  # an en dash between the limits
     assert "Verdict: too few cases to tell" in page
+    assert "<tr><td>p</td><td>0.0649</td><td>0.0649</td></tr>" in page  # the published p against the registry's
 
 
 def test_the_plans_json_document_and_the_plan_page_show_the_run(seed000_run):

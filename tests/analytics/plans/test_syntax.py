@@ -343,3 +343,10 @@ def test_groups_read_back_as_themselves(groups):
 def test_one_level_groups_are_written_as_a_comparison():
     assert format_groups(parse_groups("favorable: favorable\nunfavorable: unfavorable")) == "favorable vs unfavorable"
     assert format_groups(()) == ""
+
+
+def test_a_group_label_with_a_colon_is_quoted_and_reads_back():
+    groups = (Group("KMT2A::AFF1", ("AFF1",)), Group("other partners", ("MLLT3", "MLLT1")))
+    text = format_groups(groups)
+    assert text.splitlines()[0] == '"KMT2A::AFF1": AFF1'
+    assert parse_groups(text) == groups

@@ -20,6 +20,16 @@ def _published(values: dict[str, Any], key: str) -> str:
     return "" if value is None else str(value)
 
 
+def _p_as_published(p: Any, published: Any) -> str:
+    """The registry's p with as many decimals as the source printed (at least three), so 0.0649 reads against
+    0.0649 and not 0.065."""
+    text = fmt_p(p)
+    if text is None or text.startswith("<") or not isinstance(published, (int, float)):
+        return text or ""
+    decimals = len(f"{published}".split(".")[1]) if "." in f"{published}" else 3
+    return f"{float(p):.{max(3, min(decimals, 6))}f}"
+
+
 def _headline(result: dict[str, Any], kind: str) -> dict[str, Any] | None:
     return next((e for e in result.get("effects", []) if e["kind"] == kind), None)
 
@@ -69,7 +79,7 @@ def claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
                     fmt_hr(m.get("estimate"), m.get("lower"), m.get("upper")),
                 ]
             )
-    rows.append(["p", _published(values, "p"), fmt_p(effect.get("p")) or ""])
+    rows.append(["p", _published(values, "p"), _p_as_published(effect.get("p"), values.get("p"))])
     notes = []
     if claim.get("not_recomputable"):
         notes.append(f"Not recomputable from the source's own counts: {claim['not_recomputable']}")
