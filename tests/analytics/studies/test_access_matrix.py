@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from analytics.studies.models import AnalysisPlan, PlanVersion
+from analytics.runs.models import AnalysisRun
+from analytics.studies.models import AnalysisPlan
 from analytics.studies.services import plan_create
 from tests.factories import UserFactory
 
@@ -61,8 +62,10 @@ def test_the_walk_finds_every_plan_route(plan):
         "studies:plan_archive",
         "studies:plan_history",
         "studies:version_detail",
+        "studies:version_check",
+        "studies:plan_run",
     }
-    assert len(_urls(plan)) == 8
+    assert len(_urls(plan)) == 10
 
 
 @pytest.mark.parametrize("who", ["entry_a", "lead_a", "entry_b", "nobody"])
@@ -75,15 +78,17 @@ def test_center_users_and_users_without_a_role_get_404_on_every_plan_url(client,
         assert response.status_code == 404, f"{who} {method.upper()} {url} -> {response.status_code}"
         assert b"Secret" not in response.content, url
     plan.refresh_from_db()
-    assert not plan.is_archived and not PlanVersion.objects.filter(registered_at__isnull=False).exists()
-    assert AnalysisPlan.objects.count() == 1
+    assert not plan.is_archived and not plan.versions.filter(registered_at__isnull=False).exists()
+    assert AnalysisPlan.objects.filter(slug__isnull=True).count() == 1  # the shipped plans aside
+    assert not AnalysisRun.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["coordinator", "manager"])
 def test_coordinators_and_the_data_manager_reach_every_plan_url(client, people, plan, who):
     client.force_login(getattr(people, who))
+    run_url = reverse("studies:plan_run", args=[plan.pk])
     for url in _urls(plan):
-        assert client.get(url).status_code == 200, url
+        assert client.get(url).status_code == (405 if url == run_url else 200), url  # "Run now" is a POST
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, plan):
