@@ -5,17 +5,15 @@ difference of proportions. Every number is from ``analytics.core.tables`` except
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analytics.core.tables import compare_categorical, odds_ratio, proportion_ci
+from analytics.core.tables.differences import difference_of_proportions
 from analytics.plans.result import AnalysisResult, Effect
 from analytics.plans.spec import Analysis
 
-__all__ = ["CI_ARGUMENTS", "TEST_NAMES", "difference_of_proportions", "run_proportions"]
+__all__ = ["CI_ARGUMENTS", "TEST_NAMES", "run_proportions"]
 
 CI_ARGUMENTS = {
     "wilson": {"method": "wilson", "correct": False},
@@ -32,22 +30,6 @@ WHY_NAMED = "named in the plan"
 WHY_AUTO_FISHER = "smallest expected count {e:.2f} < 5: Fisher's exact test (plan: auto)"
 WHY_AUTO_CHISQ = "every expected count >= 5 (smallest {e:.2f}): uncorrected chi-square (plan: auto)"
 NO_TEST_ONE_GROUP = "one group: no test"
-
-
-def difference_of_proportions(x1: int, n1: int, x2: int, n2: int, *, conf_level: float = 0.95) -> tuple:
-    """p1 - p2 with the Wald interval, clipped to [-1, 1], as ``prop.test(c(x1, x2), c(n1, n2), correct =
-    FALSE)$conf.int`` gives it.
-
-    Returns
-    -------
-    tuple
-        (difference, lower, upper).
-    """
-    p1, p2 = x1 / n1, x2 / n2
-    z = float(stats.norm.ppf(1 - (1 - conf_level) / 2))
-    half = z * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    d = p1 - p2
-    return d, max(d - half, -1.0), min(d + half, 1.0)
 
 
 def _tests(table: np.ndarray, wanted: str) -> tuple[list[dict], float | None, str]:

@@ -11,33 +11,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analytics.core.competing import cumulative_incidence, gray_test
 from analytics.core.km import DEFAULT_CONF_TYPE, kaplan_meier
 from analytics.core.logrank import logrank_test
+from analytics.core.tables.differences import difference_of_estimates
 from analytics.plans.result import AnalysisResult, Effect
 from analytics.plans.spec import Analysis
 
-__all__ = ["DIFFERENCE_METHOD", "curve_points", "estimate_difference", "risk_times", "run_cif", "run_km"]
+__all__ = ["DIFFERENCE_METHOD", "curve_points", "risk_times", "run_cif", "run_km"]
 
 DIFFERENCE_METHOD = "difference of the estimates at {time:g} days, normal CI from the two standard errors"
 NO_TEST_ONE_GROUP = "fewer than two groups with cases: no test"
 WHY_STRATIFIED = "stratified by center as the plan asks (center as stratum)"
 WHY_PLAIN = "unstratified, as the plan asks"
 _DAYS_PER_YEAR = 365
-
-
-def estimate_difference(e1: float, se1: float, e2: float, se2: float, conf_level: float = 0.95) -> tuple:
-    """(difference, lower, upper, p) of two independent estimates: ``e1 - e2 -+ z sqrt(se1² + se2²)`` and the
-    two-sided normal p; NaN where an estimate or standard error is missing."""
-    se = math.sqrt(se1 * se1 + se2 * se2) if np.isfinite(se1) and np.isfinite(se2) else math.nan
-    d = e1 - e2
-    if not (np.isfinite(d) and np.isfinite(se)):
-        return d, math.nan, math.nan, math.nan
-    z = float(stats.norm.ppf(1 - (1 - conf_level) / 2))
-    p = float(2 * stats.norm.sf(abs(d) / se)) if se > 0 else math.nan
-    return d, d - z * se, d + z * se, p
 
 
 def curve_points(time: np.ndarray, value: np.ndarray, lower: np.ndarray, upper: np.ndarray, keep: np.ndarray) -> dict:
@@ -80,7 +68,7 @@ def _difference_effects(rows: list[dict], times: tuple[float, ...]) -> list[Effe
         a, b = first["estimates"][k], second["estimates"][k]
         values = [a["estimate"], a["se"], b["estimate"], b["se"]]
         numbers = [math.nan if v is None else float(v) for v in values]
-        d, lo, up, p = estimate_difference(*numbers)
+        d, lo, up, p = difference_of_estimates(*numbers)
         effects.append(
             Effect(
                 "difference",

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.core.tables.differences import difference_of_proportions
 from analytics.plans.execute import execute_plan
-from analytics.plans.methods.proportions import difference_of_proportions, run_proportions
+from analytics.plans.methods.proportions import run_proportions
 from analytics.plans.spec import Analysis, Outcome, PlanSpec, Variable
 from tests.analytics.plans.helpers import hand_dataset
 

@@ -11,7 +11,8 @@ import pytest
 from analytics.core.competing import cumulative_incidence, gray_test
 from analytics.core.km import kaplan_meier
 from analytics.core.logrank import logrank_test
-from analytics.plans.methods.survival import estimate_difference, run_cif, run_km
+from analytics.core.tables.differences import difference_of_estimates as estimate_difference
+from analytics.plans.methods.survival import run_cif, run_km
 from analytics.plans.spec import Analysis, Outcome
 
 
