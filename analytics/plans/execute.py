@@ -6,6 +6,7 @@ No Django here: the caller (a run, or ``python -m analytics plan``) builds the D
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from analytics.core.exceptions import AnalysisInputError
@@ -14,7 +15,7 @@ from analytics.plans.frame import AnalysisFrame, build_frame
 from analytics.plans.methods.proportions import run_proportions
 from analytics.plans.methods.survival import run_cif, run_km
 from analytics.plans.population import Population, select_population
-from analytics.plans.result import AnalysisResult, PlanResult
+from analytics.plans.result import AnalysisResult, CenterEstimate, PlanResult
 from analytics.plans.spec import Analysis, PlanSpec, SpecError, check_spec
 from analytics.plans.validate import ERROR, RULE_OF_TEN, WARNING, frame_problems, problem
 from analytics.plans.variables import VariableError
@@ -52,7 +53,27 @@ def run_analysis(analysis: Analysis, af: AnalysisFrame, *, conf_type: str = DEFA
         else:
             kind = "odds_ratio" if analysis.method == "proportions" else "hazard_ratio"
             result.pooled = pool(result.per_center, kind)
+    if analysis.claim is not None and not result.per_center:
+        # A published claim is read per center as well as on the pool: the same analysis on each center's cases.
+        result.per_center = _per_center(analysis, af, conf_type)
     return result
+
+
+def _per_center(analysis: Analysis, af: AnalysisFrame, conf_type: str) -> list[CenterEstimate]:
+    alone = replace(analysis, claim=None, pool_centers=False, stratify_center=False)
+    estimates = []
+    for center, rows in af.frame.groupby("center", sort=True, observed=True):
+        part = replace(af, frame=rows.reset_index(drop=True))
+        n, events = part.n, part.n_events
+        try:
+            result = run_analysis(alone, part, conf_type=conf_type)
+        except (AnalysisInputError, ValueError) as exc:
+            estimates.append(CenterEstimate(str(center), n, events, None, str(exc)))
+            continue
+        wanted = analysis.claim.effect if analysis.claim else None
+        effect = next((e for e in result.effects if e.kind == wanted), result.effects[0] if result.effects else None)
+        estimates.append(CenterEstimate(str(center), n, events, effect, result.message))
+    return estimates
 
 
 def _settings(analysis: Analysis, conf_type: str) -> dict[str, Any]:

@@ -104,3 +104,19 @@ def test_an_analysis_the_core_refuses_is_not_run_and_the_others_are(monkeypatch)
     )
     assert res.analyses[0].message == FAILED.format(reason="bad times") and res.analyses[0].groups == []
     assert res.analyses[1].message is None
+
+
+def test_a_claim_is_read_per_center_too_by_the_same_method_when_it_is_not_pooled() -> None:
+    claim = Claim(source="s.txt", quote="q", values=Claim.from_dict({"source": "s", "values": {"p": 0.01}}).values)
+    km = Analysis("km", "KM", Outcome("os"), "km", exposure=RISK, groups=TWO, claim=claim)
+    (res,) = _run(km).analyses
+    dataset = synthetic_dataset(300, n_centers=4)
+    assert [c.center for c in res.per_center] == sorted(dataset.cases["center"].unique())
+    assert all(c.effect is not None and c.effect.kind == "p" for c in res.per_center)
+    assert sum(c.n for c in res.per_center) == res.n and sum(c.n_events for c in res.per_center) == res.n_events
+    assert res.pooled is None  # a log-rank p is not pooled; each center's own test is shown
+    # Each center's p is that center's own log-rank test, as the method gives it on the center's cases alone.
+    first = res.per_center[0].center
+    spec = PlanSpec(name="one", conditions=(Condition(Variable.of("center"), "in", (first,)),), analyses=(km,))
+    (alone,) = execute_plan(spec, dataset, plan_meta={}).analyses
+    assert res.per_center[0].effect.p == next(e.p for e in alone.effects if e.kind == "p")

@@ -139,3 +139,13 @@ def test_the_run_records_the_version_and_spec_it_executed(seed000_run):
     version = plan.latest_version()
     assert [p["version_id"] for p in carried] == [version.pk]
     assert carried[0]["spec"] == version.spec == RunPlan.objects.get(run=run).spec
+
+
+def test_each_claim_is_read_per_center_as_well_as_on_the_pool(seed000_run):
+    run, _, _ = seed000_run
+    row = RunPlan.objects.get(run=run)
+    for analysis in row.results["analyses"]:
+        assert [c["center"] for c in analysis["per_center"]] == ["ALA"], analysis["key"]
+    tox = _analysis(row.results, "toxicity-relapse-death")
+    assert tox["pooled"]["k"] == 1  # one center: the pooled odds ratio is that center's, and the report says so
+    assert round(tox["pooled"]["fixed"]["estimate"], 2) == 7.20

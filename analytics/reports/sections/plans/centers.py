@@ -8,7 +8,19 @@ from ...format import fmt_hr, fmt_num, fmt_p, is_missing
 from ...model import Figure, Table
 from ...suppress import RULE_TEXT, suppress_grid
 
-__all__ = ["pooled_tables"]
+__all__ = ["EFFECT_WORDS", "pooled_tables"]
+
+EFFECT_WORDS = {
+    "odds_ratio": "Odds ratio",
+    "hazard_ratio": "Hazard ratio",
+    "difference": "Difference",
+    "estimate": "Estimate",
+    "p": "Test",
+}
+NOT_POOLED_NOTE = (
+    "Each center's own analysis, by the same method; these estimates are not pooled (pooling applies to odds "
+    "and hazard ratios: tick 'pool centers' on a proportions analysis of two groups or a Cox model)."
+)
 
 
 def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[list[Table], Figure | None]:
@@ -16,7 +28,9 @@ def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[
     centers = list(pooled.get("centers", [])) + list(pooled.get("excluded", []))
     if not centers and not result.get("per_center"):
         return [], None
-    ratio = "Odds ratio" if pooled.get("kind") == "odds_ratio" else "Hazard ratio"
+    kinds = {(c.get("effect") or {}).get("kind") for c in result.get("per_center") or []}
+    kind = pooled.get("kind") or next(iter(kinds - {None}), "hazard_ratio")
+    ratio = EFFECT_WORDS.get(kind, kind)
     if not centers:
         centers = [
             {
@@ -36,7 +50,8 @@ def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[
                 c["center"],
                 n,
                 events,
-                fmt_hr(c.get("estimate"), c.get("lower"), c.get("upper")),
+                fmt_hr(c.get("estimate"), c.get("lower"), c.get("upper")) or "",
+                fmt_p(c.get("p")) or "",
                 fmt_num(c.get("weight_fixed"), 1),
                 fmt_num(c.get("weight_random"), 1),
                 c.get("reason") or "",
@@ -46,12 +61,15 @@ def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[
     per_center = Table(
         f"{prefix}_centers",
         f"{result['title']}: per-center estimates",
-        ["Center", "n", "Events", f"{ratio} (95% CI)", "Weight, fixed %", "Weight, random %", "Note"],
+        ["Center", "n", "Events", f"{ratio} (95% CI)", "p", "Weight, fixed %", "Weight, random %", "Note"],
         rows,
         [RULE_TEXT.format(k=threshold - 1, t=threshold)],
         method,
         center_level=True,
     )
+    if not pooled:  # per-center results of a method that is not pooled (e.g. Kaplan-Meier differences)
+        per_center.notes.append(NOT_POOLED_NOTE)
+        return [per_center], None
     het = pooled.get("heterogeneity") or {}
     summary_rows = []
     for model, name in (("fixed", "Fixed effect (inverse variance)"), ("random", "Random effects (DerSimonian-Laird)")):
