@@ -87,3 +87,20 @@ def test_the_check_page_is_a_404_for_a_center_user(client, people):
     version = services.plan_create(user=people.coordinator, spec=make_spec())
     client.force_login(people.entry_a)
     assert client.get(reverse("studies:version_check", args=[version.plan_id, 1])).status_code == 404
+
+
+def test_a_plan_with_hostile_text_runs_and_its_section_is_escaped(client, people, center_a, settings, tmp_path):
+    from analytics.tasks import run_start_task
+
+    settings.MEDIA_ROOT = tmp_path
+    make_full_case(people.entry_a, center_a)
+    hostile = '<script>alert(1)</script> & <b>bold</b> "quoted" =HYPERLINK("x")'
+    version = services.plan_create(user=people.coordinator, spec=make_spec(hostile, question=hostile, conditions=()))
+    run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings(plans=(plan_ref(version),)))
+    run_start_task.apply(args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.DONE, run.error  # the PDF and XLSX took the text as text
+    client.force_login(people.coordinator)
+    page = client.get(reverse("analytics:run_report", args=[run.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert {a.kind for a in run.artifacts.all()} >= {"pdf", "xlsx", "json"}
