@@ -104,3 +104,17 @@ def test_a_plan_with_hostile_text_runs_and_its_section_is_escaped(client, people
     page = client.get(reverse("analytics:run_report", args=[run.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert {a.kind for a in run.artifacts.all()} >= {"pdf", "xlsx", "json"}
+
+
+def test_the_run_page_names_the_plan_versions_it_executes_not_their_specs(
+    client, people, django_capture_on_commit_callbacks
+):
+    version = services.plan_create(user=people.coordinator, spec=make_spec("Named plan"))
+    client.force_login(people.coordinator)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("studies:plan_run", args=[version.plan_id]))
+    run = AnalysisRun.objects.get()
+    page = client.get(reverse("analytics:run_detail", args=[run.pk])).content.decode()
+    assert reverse("studies:version_detail", args=[version.plan_id, 1]) in page
+    assert "Named plan, version 1</a> (a draft when the run was asked for)" in page
+    assert "analyses&#x27;: [" not in page and "'analyses': [" not in page  # no spec dumped as a Python literal
