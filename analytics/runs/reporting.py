@@ -27,6 +27,7 @@ from analytics.reports import (
     render_xlsx,
 )
 from analytics.reports.sections.plans import plan_sections
+from analytics.reports.sections.plans.counts import counts_suppressed
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.schema import Dataset
 
@@ -161,8 +162,9 @@ def plan_file_name(ref: dict[str, Any]) -> str:
     return f"plan-{ref.get('plan_id', 'x')}-version-{ref.get('number', ref['version_id'])}"
 
 
-def plan_files(plans: tuple[dict[str, Any], ...], results: list[PlanResult]) -> list[RenderedFile]:
-    """Each executed plan's results as its own JSON document."""
+def plan_files(plans: tuple[dict[str, Any], ...], results: list[PlanResult], *, threshold: int) -> list[RenderedFile]:
+    """Each executed plan's results as its own JSON document, its center-level counts under the small-cell rule."""
     return [
-        RenderedFile("json", plan_file_name(ref), plan_document(res)) for ref, res in zip(plans, results, strict=True)
+        RenderedFile("json", plan_file_name(ref), plan_document(counts_suppressed(res.to_dict(), threshold)))
+        for ref, res in zip(plans, results, strict=True)
     ]

@@ -335,7 +335,7 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
         add_plan_sections(report, plan_results)
         scope = run.scope_center.code if run.scope_center_id else None
         files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
-        files += plan_files(settings.plans, plan_results)
+        files += plan_files(settings.plans, plan_results, threshold=int(report.settings.get("suppress_below", 5)))
 
     with transaction.atomic():
         locked = AnalysisRun.objects.select_for_update().get(pk=run_id)
