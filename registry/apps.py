@@ -12,6 +12,7 @@ class RegistryConfig(AppConfig):
 
         from registry import checks  # noqa: F401  (registers the deployment checks)
         from registry.accounts import signals  # noqa: F401  (starts the session clocks at sign-in)
+        from registry.api import audit  # noqa: F401  (history rows name the API token)
 
         # Users have an audit history; a sign-in updates last_login only and is not an edit of the user, so it
         # must not add a history row per sign-in. Django's own receiver is swapped for one that says so.

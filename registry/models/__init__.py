@@ -1,3 +1,4 @@
+from registry.models.api import ApiToken, IdempotencyRecord
 from registry.models.cases import Case
 from registry.models.centers import Center, Membership
 from registry.models.clinical import Diagnosis, LabPanel, MarkerFinding
@@ -19,12 +20,14 @@ __all__ = [
     "Abnormality",
     "AdverseEvent",
     "AdverseEventType",
+    "ApiToken",
     "Case",
     "Center",
     "CytogeneticFinding",
     "Diagnosis",
     "FollowUp",
     "Gene",
+    "IdempotencyRecord",
     "ImmunoMarker",
     "ImportJob",
     "LabPanel",

@@ -28,6 +28,7 @@ from registry.access import access_for
 from registry.choices import CENTER_ROLES, Role
 from registry.models import Center, Membership
 from registry.services.records import save_audited
+from registry.services.tokens import tokens_revoke_for_user
 
 __all__ = [
     "membership_add",
@@ -234,6 +235,7 @@ def user_deactivate(*, actor, user, reason: str):
     user.is_active = False
     save_audited(user, user=actor, reason=f"deactivated: {reason}")
     _end_sessions(user)
+    tokens_revoke_for_user(actor=actor, user=user, reason=f"user deactivated: {reason}")
     return user
 
 

@@ -1,0 +1,83 @@
+"""Creates with an Idempotency-Key: the same user sending the same key again gets the first answer back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from registry.models import IdempotencyRecord
+
+__all__ = ["HEADER", "KEY_REUSED", "idempotent"]
+
+HEADER = "Idempotency-Key"
+KEY_INVALID = "An Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good choice)."
+KEY_REUSED = (
+    "This Idempotency-Key was already used for a different request. Use a new key for a new record; nothing was saved."
+)
+_REPLAYED_HEADERS = ("Location", "ETag")
+
+
+def _key(request) -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if not key or len(key) > 255 or not all(33 <= ord(c) <= 126 for c in key):
+        raise exceptions.ValidationError({HEADER: [KEY_INVALID]})
+    return key
+
+
+def _digest(request) -> str:
+    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + request.body).hexdigest()
+
+
+class _KeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = KEY_REUSED
+    default_code = "idempotency_key_reused"
+
+
+def idempotent(request, create: Callable[[], Response]) -> Response:
+    """Run `create` once per (user, Idempotency-Key). A successful answer is stored with the record it made, in
+    the same transaction; a retry (even one racing the first) replays it. A key sent with another body or to
+    another address is refused with 422. Without the header, `create` just runs."""
+    key = _key(request)
+    if key is None:
+        return create()
+    digest = _digest(request)
+    # request.body must be read before DRF parses the stream; it is cached on the Django request.
+    existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    if existing is not None:
+        return _checked_replay(existing, digest)
+    try:
+        with transaction.atomic():
+            response = create()
+            if status.is_success(response.status_code):
+                IdempotencyRecord.objects.create(
+                    user=request.user,
+                    key=key,
+                    method=request.method,
+                    path=request.path[:500],
+                    request_digest=digest,
+                    status_code=response.status_code,
+                    body=response.data,
+                    headers={h: response[h] for h in _REPLAYED_HEADERS if response.has_header(h)},
+                )
+    except IntegrityError:
+        # A concurrent request with the same key won: its record stands and ours was rolled back with it.
+        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if existing is None:
+            raise
+        return _checked_replay(existing, digest)
+    return response
+
+
+def _checked_replay(record: IdempotencyRecord, digest: str) -> Response:
+    if record.request_digest != digest:
+        raise _KeyReused()
+    response = Response(record.body, status=record.status_code, headers=record.headers)
+    response["Idempotent-Replayed"] = "true"
+    return response
