@@ -28,6 +28,10 @@ class AccessEvent(models.Model):
         LOCKOUT_RELEASED = "lockout_released", "Sign-in lockout released"
         TWO_FACTOR_REPLACED = "two_factor_replaced", "Authenticator replaced"
         PASSWORD_CHANGE_FAILED = "password_change_failed", "Wrong current password"
+        # An API token made by its user, or revoked by its user or the data manager (object_id: the token;
+        # detail: its name and prefix, whose it is, and the reason given for a revocation).
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     occurred_at = models.DateTimeField(db_index=True)

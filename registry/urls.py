@@ -59,4 +59,5 @@ urlpatterns = [
     path("users/<int:user_pk>/invite/", users.user_invite, name="user_invite"),
     path("users/<int:user_pk>/roles/", users.membership_add, name="membership_add"),
     path("users/<int:user_pk>/roles/<int:membership_pk>/remove/", users.membership_remove, name="membership_remove"),
+    path("users/<int:user_pk>/tokens/<int:token_id>/revoke/", users.user_token_revoke, name="user_token_revoke"),
 ]

@@ -1,4 +1,5 @@
-"""Writes of sign-in state: authenticator enrolment, recovery codes, verification, lockout release."""
+"""Writes of sign-in state: authenticator enrolment, recovery codes, verification, lockout release, and the API
+tokens made and revoked on the web pages (each logged in the access log)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from registry.access import access_for
+from registry.models import ApiToken
+from registry.services import tokens
 
 __all__ = [
+    "api_token_create",
+    "api_token_revoke",
     "lockout_clear",
     "lockouts_release_after_reset",
     "recovery_codes_regenerate",
@@ -189,3 +194,31 @@ def lockouts_release_after_reset(*, user) -> int:
     if released:
         log.warning("sign-in lockouts of user %s released by a password reset: %s", user.pk, released)
     return released
+
+
+def _token_label(token: ApiToken) -> str:
+    return f"“{token.name}” ({tokens.TOKEN_PREFIX}_{token.prefix}_…)"
+
+
+@transaction.atomic
+def api_token_create(*, request, name: str, lifetime_days: int) -> tuple[ApiToken, str]:
+    """A token for the signed-in user (services.tokens.token_create), logged in the access log in the same
+    transaction: no token exists without its entry. Returns the row and the token, which is shown only this once."""
+    token, raw = tokens.token_create(user=request.user, name=name, lifetime_days=lifetime_days)
+    access_event_record(
+        kind=AccessEvent.Kind.TOKEN_CREATED,
+        request=request,
+        object_id=token.pk,
+        detail=f"{_token_label(token)}, valid {lifetime_days} days",
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, request, token: ApiToken, reason: str = "") -> ApiToken:
+    """Revoke `token` as the signed-in user (its owner or the data manager: services.tokens.token_revoke decides),
+    logged in the access log with whose token it was and the reason."""
+    token = tokens.token_revoke(actor=request.user, token=token, reason=reason)
+    detail = f"{token.user.get_username()}: {_token_label(token)}" + (f"; reason: {reason}" if reason else "")
+    access_event_record(kind=AccessEvent.Kind.TOKEN_REVOKED, request=request, object_id=token.pk, detail=detail)
+    return token

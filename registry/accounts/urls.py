@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from registry.accounts import views
+from registry.accounts import token_views, views
 
 app_name = "accounts"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("2fa/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("2fa/recovery-codes/new/", views.recovery_codes_new, name="recovery_codes_new"),
+    path("tokens/", token_views.api_tokens, name="api_tokens"),
+    path("tokens/<int:token_id>/revoke/", token_views.api_token_revoke, name="api_token_revoke"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/<int:pk>/release/", views.lockout_release, name="lockout_release"),
 ]

@@ -15,6 +15,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from registry.accounts import services
 from registry.accounts.forms import CodeForm, TwoFactorSetupForm
 from registry.accounts.policy import two_factor_required
 from registry.accounts.qr import qr_svg
+from registry.models import ApiToken
 
 RECOVERY_CODES_SESSION_KEY = "registry_recovery_codes"
 PENDING_DEVICE_SESSION_KEY = "registry_pending_authenticator"
@@ -70,6 +72,9 @@ def account(request):
         "two_factor_required": two_factor_required(user),
         "recovery_codes_left": StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
         "is_data_manager": access.is_data_manager,
+        "live_tokens": ApiToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count(),
     }
     return render(request, "registration/account.html", context)
 

@@ -14,7 +14,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry.access import access_for
-from registry.models import Membership
+from registry.accounts.token_views import api_tokens_for, revoke_reason_or_message, revoke_with_message
+from registry.models import ApiToken, Membership
 from registry.presentation import EXACT_DATES
 from registry.services import users as services
 from registry.user_forms import MembershipAddForm, ReasonForm, UserCreateForm, UserEditForm
@@ -73,6 +74,7 @@ def _detail(request, target, *, membership_form=None, status=200):
             "reason_form": ReasonForm(),
             "is_self": target.pk == request.user.pk,
             "pending": not target.has_usable_password(),
+            "tokens": api_tokens_for(target),
             "audit": user_audit(target),
             "dates": EXACT_DATES,  # the audit table's dates; only the data manager reaches this page
         },
@@ -193,4 +195,17 @@ def membership_remove(request, user_pk, membership_pk):
         return _refused(request, target, exc)
     else:
         messages.success(request, "Role taken away.")
+    return redirect("registry:user_detail", user_pk=target.pk)
+
+
+@login_required
+@require_POST
+def user_token_revoke(request, user_pk, token_id):
+    """The data manager revokes one of a user's API tokens; the reason is required and kept on the token."""
+    _manager(request)
+    target = _target(user_pk)
+    token = get_object_or_404(ApiToken, pk=token_id, user=target)
+    reason = revoke_reason_or_message(request, token, reason_required=True)
+    if reason is not None:
+        revoke_with_message(request, token, reason)
     return redirect("registry:user_detail", user_pk=target.pk)

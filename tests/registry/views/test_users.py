@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from registry.choices import Role
-from registry.models import Membership
+from registry.models import ApiToken, Membership
 from registry.services import users as services
+from registry.services.tokens import token_create
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,24 +38,31 @@ def _user_routes():
 
 def _urls(target):
     membership = Membership.objects.filter(user=target).first()
-    values = {"user_pk": target.pk, "membership_pk": membership.pk}
+    token = ApiToken.objects.filter(user=target).first() or token_create(user=target, name="sync", lifetime_days=30)[0]
+    values = {"user_pk": target.pk, "membership_pk": membership.pk, "token_id": token.pk}
     return [reverse(name, kwargs={key: values[key] for key in params}) for name, params in _user_routes()]
 
 
 def test_the_walk_finds_every_user_page(people):
-    assert len(_urls(people.entry_a)) == 9
+    assert len(_urls(people.entry_a)) == 10
 
 
 @pytest.mark.parametrize("who", ROLES)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_every_role_but_the_data_manager_is_refused_everywhere(client, people, who, method):
     client.force_login(getattr(people, who))
-    before = list(get_user_model().objects.order_by("pk").values()), list(Membership.objects.values())
-    for url in _urls(people.entry_b):
+    urls = _urls(people.entry_b)
+
+    def state():
+        users = list(get_user_model().objects.order_by("pk").values())
+        return users, list(Membership.objects.values()), list(ApiToken.objects.order_by("pk").values())
+
+    before = state()
+    for url in urls:
         data = {"reason": "r", "role": Role.DATA_MANAGER, "username": "x", "email": "x@example.org"}
         response = getattr(client, method)(url, data)
         assert response.status_code in (403, 405), f"{who} {method.upper()} {url} -> {response.status_code}"
-    after = list(get_user_model().objects.order_by("pk").values()), list(Membership.objects.values())
+    after = state()
     assert before == after
 
 
