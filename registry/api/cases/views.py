@@ -110,7 +110,7 @@ class CaseListApi(generics.ListAPIView):
     @extend_schema(
         operation_id="cases_list",
         parameters=[EXPAND_PARAMETER, LABELS_PARAMETER],
-        responses={200: CaseWithRecordsSerializer(many=True), **errors(400)},
+        responses={200: CaseWithRecordsSerializer(many=True), **errors(400, 404)},
         tags=_TAGS,
     )
     def get(self, request, *args, **kwargs):
@@ -160,7 +160,7 @@ class CaseDetailApi(APIView):
         tags=_TAGS,
     )
     def patch(self, request, registry_id: str):
-        case = case_for(request.user, registry_id, write=True)
+        case = case_for(request.user, registry_id, edit=True)
         version = if_match_version(request)
         data = self.InputSerializer(case, data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)

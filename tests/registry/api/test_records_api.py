@@ -149,6 +149,8 @@ def test_a_locked_case_takes_no_new_record(api, case_a):
     api.lead_a.post(f"/api/v1/cases/{case_a.registry_id}/lock/", {}, format="json")
     response = api.entry_a.post(record_url(case_a, "events"), _event(case_a), format="json")
     assert response.status_code == 403
+    # Refused for the lock before the input is looked at: nothing the client corrects could be saved.
+    assert api.entry_a.post(record_url(case_a, "events"), {"kind": "?"}, format="json").status_code == 403
     assert case_a.events.count() == 1
 
 
@@ -246,3 +248,9 @@ def test_a_record_list_takes_as_many_queries_for_eight_records_as_for_two(api, p
 def _adverse(case, day: int) -> dict:
     onset = (case.diagnosis.diagnosis_date + timedelta(days=day)).isoformat()
     return {"event_type": "sepsis", "grade": 3, "onset_date": onset, "phase": "induction"}
+
+
+def test_ids_beyond_what_the_database_holds_are_simply_not_found(api, case_a):
+    assert api.entry_a.get(record_url(case_a, "events") + f"{2**63}/").status_code == 404
+    assert api.entry_a.get("/api/v1/cases/ILR-%00/records/events/").status_code == 404
+    assert api.entry_a.get("/api/v1/cases/", {"diagnosis_year": 10**12}).status_code == 400
