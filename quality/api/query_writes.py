@@ -7,7 +7,7 @@ Lookups come first and are scoped (another center's case, finding or query is a 
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,7 +19,7 @@ from quality import selectors, services
 from quality.api.queries import get_query_for_user
 from quality.api.query_output import QueryDetailSerializer
 from quality.forms import TEXT_ERRORS
-from quality.services.queries import MESSAGE_LIMIT, SUBJECT_LIMIT
+from quality.services.queries import MESSAGE_LIMIT, MESSAGE_NUL, SUBJECT_LIMIT
 from registry.access import cases_for
 from registry.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from registry.api.idempotency import idempotent
@@ -37,11 +37,25 @@ TAGS = ["quality"]
 _RECORD_MODELS = {model._meta.label_lower: model for model in CASE_RECORD_MODELS}
 
 
-def _text(limit: int, help_text: str):
-    # The service's limits and messages; an empty text is the service's call (a closing note may be empty).
-    return serializers.CharField(
-        max_length=limit, required=False, allow_blank=True, default="", error_messages=TEXT_ERRORS, help_text=help_text
-    )
+class _Text(serializers.CharField):
+    """A message or subject: the service's limit and the forms' messages (a NUL character included). Whether it
+    may be empty is the service's call (a closing note may be)."""
+
+    def __init__(self, limit: int, help_text: str):
+        super().__init__(
+            max_length=limit,
+            required=False,
+            allow_blank=True,
+            default="",
+            error_messages=TEXT_ERRORS,
+            help_text=help_text,
+        )
+        self.validators = [
+            ProhibitNullCharactersValidator(message=MESSAGE_NUL)
+            if isinstance(v, ProhibitNullCharactersValidator)
+            else v
+            for v in self.validators
+        ]
 
 
 def _detail(request, query, *, code: int = status.HTTP_200_OK, headers=None) -> Response:
@@ -68,8 +82,8 @@ class QueryOpenApi(APIView):
         record_model = serializers.ChoiceField(choices=sorted(_RECORD_MODELS), required=False)
         record_id = serializers.IntegerField(required=False, min_value=1)
         field = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
-        subject = _text(SUBJECT_LIMIT, "Required on a case; from a finding, defaults to the rule's description.")
-        text = _text(MESSAGE_LIMIT, "Message to the center. Required on a case; from a finding, its message.")
+        subject = _Text(SUBJECT_LIMIT, "Required on a case; from a finding, defaults to the rule's description.")
+        text = _Text(MESSAGE_LIMIT, "Message to the center. Required on a case; from a finding, its message.")
 
         def validate(self, data):
             if ("case" in data) == ("finding" in data):
@@ -126,7 +140,7 @@ class QueryOpenApi(APIView):
 
 
 class MessageInputSerializer(serializers.Serializer):
-    text = _text(MESSAGE_LIMIT, "The message (required to answer and to reopen; optional to close).")
+    text = _Text(MESSAGE_LIMIT, "The message (required to answer and to reopen; optional to close).")
 
 
 class _QueryActionApi(APIView):
@@ -136,8 +150,7 @@ class _QueryActionApi(APIView):
         query = get_query_for_user(request.user, query_id)
         serializer = MessageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            query = type(self).service(user=request.user, query=query, text=serializer.validated_data["text"])
+        query = type(self).service(user=request.user, query=query, text=serializer.validated_data["text"])
         return _detail(request, query)
 
 

@@ -153,6 +153,7 @@ def test_labels_come_with_labels_1(api, world):
 
 
 def _count_queries(client) -> int:
+    client.get(URL)  # the token's first use of the day is recorded once: not part of the count
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL, {"labels": "1"}).status_code == 200
     return len(captured)
@@ -168,5 +169,4 @@ def test_the_list_takes_as_many_queries_for_more_findings(api, people, center_a,
         make_full_case(people.entry_b, center_b, birth=timezone.localdate().replace(year=2018) - timedelta(days=n))
     registry_sweep()
     assert Finding.objects.count() > 10
-    more = {who: _count_queries(getattr(api, who)) for who in few}
-    assert all(more[who] <= few[who] for who in few), (few, more)
+    assert {who: _count_queries(getattr(api, who)) for who in few} == few
