@@ -63,12 +63,12 @@ class FindingFilter(ModifiedSinceFilterSet):
         return queryset
 
 
-class PeerSerializer(serializers.Serializer):
+class QualityFindingPeerSerializer(serializers.Serializer):
     registry_id = serializers.CharField()
     center = serializers.CharField(source="center.code")
 
 
-class FindingSerializer(LabelsMixin, serializers.Serializer):
+class QualityFindingSerializer(LabelsMixin, serializers.Serializer):
     id = serializers.IntegerField()
     case = serializers.CharField(source="case.registry_id", help_text="Registry ID of the case.")
     center = serializers.CharField(source="case.center.code")
@@ -83,7 +83,7 @@ class FindingSerializer(LabelsMixin, serializers.Serializer):
     text = serializers.CharField(
         help_text="The finding's message where you see the case's exact dates, else the rule's description."
     )
-    peers = PeerSerializer(
+    peers = QualityFindingPeerSerializer(
         many=True, help_text="A possible duplicate's other registrations, those you may see (registry ID, center)."
     )
     first_seen = StampField("first_seen")
@@ -112,7 +112,7 @@ def _findings(user):
 
 
 class FindingListApi(generics.ListAPIView):
-    serializer_class = FindingSerializer
+    serializer_class = QualityFindingSerializer
     filterset_class = FindingFilter
     # Ordered by ID only: a cursor carries the value it is positioned on, and a timestamp there would be exact.
     ordering_fields = ["id"]
@@ -129,12 +129,12 @@ class FindingListApi(generics.ListAPIView):
 
 
 class FindingDetailApi(generics.GenericAPIView):
-    serializer_class = FindingSerializer
+    serializer_class = QualityFindingSerializer
 
     @extend_schema(
         operation_id="quality_findings_retrieve",
         parameters=[LABELS_PARAMETER],
-        responses={200: FindingSerializer, 404: OpenApiResponse(description=NO_SUCH_FINDING)},
+        responses={200: QualityFindingSerializer, 404: OpenApiResponse(description=NO_SUCH_FINDING)},
         tags=TAGS,
     )
     def get(self, request, finding_id: int):

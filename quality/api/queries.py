@@ -11,7 +11,12 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from quality import selectors
-from quality.api.query_output import QueryDetailSerializer, QuerySerializer, query_detail_queryset, query_list_queryset
+from quality.api.query_output import (
+    QualityQueryDetailSerializer,
+    QualityQuerySerializer,
+    query_detail_queryset,
+    query_list_queryset,
+)
 from quality.models import Query, QueryStatus
 from registry.api.filters import ModifiedSinceFilterSet
 from registry.api.labels import LABELS_PARAMETER
@@ -43,7 +48,7 @@ class QueryFilter(ModifiedSinceFilterSet):
 
 
 class QueryListApi(generics.ListAPIView):
-    serializer_class = QuerySerializer
+    serializer_class = QualityQuerySerializer
     filterset_class = QueryFilter
     ordering_fields = ["updated_at", "opened_at", "id"]
     ordering = ["-updated_at", "-id"]
@@ -57,12 +62,12 @@ class QueryListApi(generics.ListAPIView):
 
 
 class QueryDetailApi(generics.GenericAPIView):
-    serializer_class = QueryDetailSerializer
+    serializer_class = QualityQueryDetailSerializer
 
     @extend_schema(
         operation_id="quality_queries_retrieve",
         parameters=[LABELS_PARAMETER],
-        responses={200: QueryDetailSerializer, 404: OpenApiResponse(description=NO_SUCH_QUERY)},
+        responses={200: QualityQueryDetailSerializer, 404: OpenApiResponse(description=NO_SUCH_QUERY)},
         tags=TAGS,
     )
     def get(self, request, query_id: int):

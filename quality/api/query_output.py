@@ -11,16 +11,16 @@ from quality.models import Query, QueryMessage, QueryStatus
 from quality.services.queries import query_actions
 from registry.api.labels import LabelsMixin
 
-__all__ = ["QueryDetailSerializer", "QuerySerializer", "query_detail_queryset", "query_list_queryset"]
+__all__ = ["QualityQueryDetailSerializer", "QualityQuerySerializer", "query_detail_queryset", "query_list_queryset"]
 
 
-class QueryActionsSerializer(serializers.Serializer):
+class QualityQueryActionsSerializer(serializers.Serializer):
     can_answer = serializers.BooleanField()
     can_close = serializers.BooleanField()
     can_reopen = serializers.BooleanField()
 
 
-class QuerySerializer(LabelsMixin, serializers.ModelSerializer):
+class QualityQuerySerializer(LabelsMixin, serializers.ModelSerializer):
     case = serializers.CharField(source="case.registry_id", help_text="Registry ID of the case.")
     center = serializers.CharField(source="case.center.code")
     status = serializers.ChoiceField(choices=QueryStatus.choices)
@@ -54,12 +54,12 @@ class QuerySerializer(LabelsMixin, serializers.ModelSerializer):
             "actions",
         ]
 
-    @extend_schema_field(QueryActionsSerializer)
+    @extend_schema_field(QualityQueryActionsSerializer)
     def get_actions(self, query):
-        return QueryActionsSerializer(query_actions(self.context["request"].user, query)).data
+        return QualityQueryActionsSerializer(query_actions(self.context["request"].user, query)).data
 
 
-class QueryMessageSerializer(LabelsMixin, serializers.ModelSerializer):
+class QualityQueryMessageSerializer(LabelsMixin, serializers.ModelSerializer):
     author = serializers.CharField(source="author.get_username")
     kind = serializers.ChoiceField(choices=QueryMessage.Kind.choices)
 
@@ -68,24 +68,24 @@ class QueryMessageSerializer(LabelsMixin, serializers.ModelSerializer):
         fields = ["id", "kind", "author", "text", "created_at"]
 
 
-class QueryHistorySerializer(LabelsMixin, serializers.Serializer):
+class QualityQueryHistorySerializer(LabelsMixin, serializers.Serializer):
     date = serializers.DateTimeField(source="history_date")
     status = serializers.ChoiceField(choices=QueryStatus.choices)
     user = serializers.CharField(source="history_user.get_username", allow_null=True, default=None)
     reason = serializers.CharField(source="history_change_reason", allow_null=True)
 
 
-class QueryDetailSerializer(QuerySerializer):
-    thread = QueryMessageSerializer(many=True, source="messages.all", help_text="The messages, oldest first.")
+class QualityQueryDetailSerializer(QualityQuerySerializer):
+    thread = QualityQueryMessageSerializer(many=True, source="messages.all", help_text="The messages, oldest first.")
     history = serializers.SerializerMethodField(help_text="Every status change, oldest first, with who and why.")
 
-    class Meta(QuerySerializer.Meta):
-        fields = [*QuerySerializer.Meta.fields, "thread", "history"]
+    class Meta(QualityQuerySerializer.Meta):
+        fields = [*QualityQuerySerializer.Meta.fields, "thread", "history"]
 
-    @extend_schema_field(QueryHistorySerializer(many=True))
+    @extend_schema_field(QualityQueryHistorySerializer(many=True))
     def get_history(self, query):
         rows = query.history.select_related("history_user").order_by("history_date", "history_id")
-        return QueryHistorySerializer(rows, many=True, context=self.context).data
+        return QualityQueryHistorySerializer(rows, many=True, context=self.context).data
 
 
 def query_list_queryset(queries):

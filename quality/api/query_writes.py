@@ -10,14 +10,14 @@ from __future__ import annotations
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quality import selectors, services
 from quality.api.queries import get_query_for_user
-from quality.api.query_output import QueryDetailSerializer
+from quality.api.query_output import QualityQueryDetailSerializer
 from quality.forms import TEXT_ERRORS
 from quality.services.queries import MESSAGE_LIMIT, MESSAGE_NUL, SUBJECT_LIMIT
 from registry.access import cases_for
@@ -33,6 +33,7 @@ NO_SUCH_RECORD = "This case has no such record."
 CASE_OR_FINDING = "Give either a case or a finding."
 RECORD_NEEDS_BOTH = "Give record_model and record_id together."
 FINDING_SAYS_WHAT = "A query from a finding is about the finding's record and field: leave these out."
+NOT_FOUND_OPEN = "No such case or finding (or not one of your centers')."
 TAGS = ["quality"]
 _RECORD_MODELS = {model._meta.label_lower: model for model in CASE_RECORD_MODELS}
 
@@ -60,7 +61,8 @@ class _Text(serializers.CharField):
 
 def _detail(request, query, *, code: int = status.HTTP_200_OK, headers=None) -> Response:
     query = get_query_for_user(request.user, query.pk, detail=True)
-    return Response(QueryDetailSerializer(query, context={"request": request}).data, status=code, headers=headers)
+    data = QualityQueryDetailSerializer(query, context={"request": request}).data
+    return Response(data, status=code, headers=headers)
 
 
 _ERRORS = {
@@ -76,6 +78,7 @@ _IDEMPOTENCY = OpenApiParameter(
 
 
 class QueryOpenApi(APIView):
+    @extend_schema_serializer(component_name="QualityQueryOpenInput")
     class InputSerializer(serializers.Serializer):
         case = serializers.CharField(required=False, help_text="Registry ID of the case (or give `finding`).")
         finding = serializers.IntegerField(required=False, help_text="ID of an open finding to turn into a query.")
@@ -98,7 +101,7 @@ class QueryOpenApi(APIView):
         operation_id="quality_queries_create",
         request=InputSerializer,
         parameters=[_IDEMPOTENCY],
-        responses={201: QueryDetailSerializer, **_ERRORS, 404: OpenApiResponse(description="No such case or finding.")},
+        responses={201: QualityQueryDetailSerializer, **_ERRORS, 404: OpenApiResponse(description=NOT_FOUND_OPEN)},
         tags=TAGS,
     )
     def post(self, request):
@@ -139,7 +142,7 @@ class QueryOpenApi(APIView):
         return record
 
 
-class MessageInputSerializer(serializers.Serializer):
+class QualityMessageInputSerializer(serializers.Serializer):
     text = _Text(MESSAGE_LIMIT, "The message (required to answer and to reopen; optional to close).")
 
 
@@ -148,7 +151,7 @@ class _QueryActionApi(APIView):
 
     def post(self, request, query_id: int):
         query = get_query_for_user(request.user, query_id)
-        serializer = MessageInputSerializer(data=request.data)
+        serializer = QualityMessageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         query = type(self).service(user=request.user, query=query, text=serializer.validated_data["text"])
         return _detail(request, query)
@@ -158,8 +161,8 @@ def _action_schema(operation_id: str, description: str):
     return extend_schema(
         operation_id=operation_id,
         description=description,
-        request=MessageInputSerializer,
-        responses={200: QueryDetailSerializer, **_ERRORS},
+        request=QualityMessageInputSerializer,
+        responses={200: QualityQueryDetailSerializer, **_ERRORS},
         tags=TAGS,
     )
 

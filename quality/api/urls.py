@@ -5,6 +5,7 @@ from django.urls import path
 from quality.api.findings import FindingDetailApi, FindingListApi
 from quality.api.queries import QueryDetailApi, QueryListApi
 from quality.api.query_writes import QueryAnswerApi, QueryCloseApi, QueryOpenApi, QueryReopenApi
+from quality.api.summary import QualitySummaryApi
 
 
 class QueryCollectionApi(QueryListApi, QueryOpenApi):
@@ -12,6 +13,7 @@ class QueryCollectionApi(QueryListApi, QueryOpenApi):
 
 
 urlpatterns = [
+    path("summary/", QualitySummaryApi.as_view(), name="summary"),
     path("findings/", FindingListApi.as_view(), name="finding_list"),
     path("findings/<int:finding_id>/", FindingDetailApi.as_view(), name="finding_detail"),
     path("queries/", QueryCollectionApi.as_view(), name="query_list"),

@@ -160,7 +160,7 @@ VOCABULARIES = {
 }
 
 
-class VocabularySerializer(serializers.Serializer):
+class VocabularyKindSerializer(serializers.Serializer):
     vocabulary = serializers.CharField(help_text="The name to use in /api/v1/vocabularies/{vocabulary}/.")
     title = serializers.CharField()
     entries = serializers.IntegerField()
@@ -170,7 +170,7 @@ class VocabularySerializer(serializers.Serializer):
 
 class VocabularyListApi(APIView):
     permission_classes = [HasRegistryRole]
-    OutputSerializer = one_page_serializer("VocabularyList", VocabularySerializer)
+    OutputSerializer = one_page_serializer("VocabularyList", VocabularyKindSerializer)
 
     @extend_schema(operation_id="vocabularies_list", responses={200: OutputSerializer}, tags=TAGS)
     def get(self, request):
