@@ -111,7 +111,8 @@ class QueryOpenApi(APIView):
         data = self._valid(request)
         user = request.user
         if "finding" in data:
-            finding = selectors.findings_for(user).filter(pk=data["finding"]).first()
+            # A resolved one too, so that the service can say why it is refused.
+            finding = selectors.findings_for(user, open_only=False).filter(pk=data["finding"]).first()
             if finding is None:
                 raise Http404(NO_SUCH_FINDING)
             query = services.query_from_finding(user=user, finding=finding, subject=data["subject"], text=data["text"])

@@ -68,6 +68,16 @@ def test_a_coordinator_reads_rule_descriptions_and_months_never_messages(api, wo
         assert row["first_seen"] == row["last_seen"] == f"{timezone.localtime():%Y-%m}"
 
 
+def test_a_duplicate_names_another_centers_registration_only_to_readers_who_may_see_it(api, world):
+    duplicate = Finding.objects.get(case=world["case_a"], rule_id="DQ-DUP-002", resolved_at__isnull=True)
+    url = f"{URL}{duplicate.pk}/"
+    assert api.entry_a.get(url).json()["peers"] == []
+    assert world["case_b"].registry_id not in api.entry_a.get(URL).content.decode()
+    peer = {"registry_id": world["case_b"].registry_id, "center": "B-CTR"}
+    assert api.manager.get(url).json()["peers"] == [peer]
+    assert api.coordinator.get(url).json()["peers"] == [peer]
+
+
 def test_anonymous_gets_401(api, world):
     assert api.anonymous.get(URL).status_code == 401
     assert api.anonymous.get(f"{URL}{Finding.objects.first().pk}/").status_code == 401

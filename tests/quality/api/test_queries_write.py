@@ -11,6 +11,7 @@ from quality.models import Finding, Query, QueryMessage
 from quality.services.queries import (
     CENTER_ONLY,
     DATA_MANAGER_ONLY,
+    FINDING_CLOSED,
     FINDING_HAS_QUERY,
     MESSAGE_LIMIT,
     MESSAGE_TOO_LONG,
@@ -87,6 +88,15 @@ def test_the_data_manager_opens_a_query_from_a_finding_once(api, world):
     before = _snapshot()
     again = api.manager.post(URL, {"finding": finding.pk}, format="json")
     assert again.status_code == 400 and again.json()["errors"] == {"non_field_errors": [FINDING_HAS_QUERY]}
+    assert _snapshot() == before
+
+
+def test_a_resolved_finding_is_refused_with_the_services_reason(api, world):
+    finding = Finding.objects.filter(case=world["case_a"], resolved_at__isnull=True).first()
+    Finding.objects.filter(pk=finding.pk).update(resolved_at=finding.last_seen)
+    before = _snapshot()
+    response = api.manager.post(URL, {"finding": finding.pk}, format="json")
+    assert response.status_code == 400 and response.json()["errors"] == {"non_field_errors": [FINDING_CLOSED]}
     assert _snapshot() == before
 
 
