@@ -47,10 +47,6 @@ class _ConstantSchema(OpenApiSerializerFieldExtension):
         return {"type": "string", "enum": [self.target.value]}
 
 
-def _code(entry) -> str:
-    return vocabulary_code(entry)
-
-
 class _Entry(serializers.Serializer):
     code = serializers.SerializerMethodField(help_text="What files and the case API write.")
     label = serializers.SerializerMethodField()
@@ -58,7 +54,7 @@ class _Entry(serializers.Serializer):
     retired = serializers.SerializerMethodField()
 
     def get_code(self, entry) -> str:
-        return _code(entry)
+        return vocabulary_code(entry)
 
     def get_label(self, entry) -> str:
         return str(getattr(entry, "label", "") or entry)
