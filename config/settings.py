@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EventKindEnum": "registry.choices.EventKind",
         "SupportiveCareKindEnum": "registry.choices.SupportiveCareKind",
+        "LineageEnum": "registry.choices.Lineage",
     },
 }
 
