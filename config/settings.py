@@ -270,6 +270,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a `status`: each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "ImportJobStatusEnum": "registry.models.imports.ImportJob.Status",
+        "RunStatusEnum": "analytics.runs.models.AnalysisRun.Status",
+    },
 }
 
 # ---------------------------------------------------------------------------------------------------------------
