@@ -1,6 +1,6 @@
 """Analysis plans over the API: list, read a plan (its latest spec, its versions, its runs with their verdicts),
-read one version, and run the latest version now. Coordinators and the data manager only: for anyone else every
-plan address is a 404, as on the web."""
+read one version, run the latest version now; create, edit and register plans (analytics/api/plan_writes.py).
+Coordinators and the data manager only: for anyone else every plan address is a 404, as on the web."""
 
 from __future__ import annotations
 
@@ -9,15 +9,28 @@ from functools import wraps
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from analytics.api.filters import PlanFilterSet
+from analytics.api.plan_serializers import (
+    PlanDetailSerializer,
+    PlanSerializer,
+    PlanVersionSerializer,
+    plan_detail_data,
+)
+from analytics.api.plan_writes import (
+    PlanInputSerializer,
+    plan_create_response,
+    plan_update_response,
+    version_register_response,
+)
 from analytics.api.runs import run_started
-from analytics.api.serializers import PlanSerializer, PlanVersionSerializer, RunDetailSerializer, api_url
+from analytics.api.serializers import RunDetailSerializer
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.services import run_request
 from analytics.studies.models import AnalysisPlan, PlanVersion
@@ -27,16 +40,33 @@ from analytics.studies.selectors import (
     latest_versions,
     may_use_plans,
     plan_ref,
-    plan_runs,
     plans_for,
 )
+from registry.api.idempotency import idempotent
 from registry.api.versions import with_etag
 
-__all__ = ["PlanDetailApi", "PlanDetailSerializer", "PlanListApi", "PlanRunApi", "PlanVersionDetailApi"]
+__all__ = [
+    "PlanDetailApi",
+    "PlanListCreateApi",
+    "PlanRunApi",
+    "PlanVersionDetailApi",
+    "PlanVersionRegisterApi",
+]
 
 NO_PLANS = "No analysis plans here."
 NOTHING_TO_RUN = "This plan is archived or has no version: there is nothing to run."
 TAGS = ["analysis plans"]
+PLAN_DETAIL = "analytics_api:plan-detail"
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The plan\'s ETag as you read it (its revision, e.g. "3").',
+)
+_INVALID = OpenApiResponse(description="The spec cannot run: errors keyed by where ('name', 'condition 2', ...).")
+_STALE = OpenApiResponse(description="Someone changed the plan after the revision you sent; nothing was saved.")
+_NO_IF_MATCH = OpenApiResponse(description="If-Match is missing; nothing was saved.")
 _MISSING = OpenApiResponse(
     description="No such plan (or version); every plan address is a 404 but for coordinators and the data manager."
 )
@@ -61,30 +91,7 @@ def _changed_at():
     return Subquery(history.values("history_date")[:1])
 
 
-class _VersionBriefSerializer(serializers.Serializer):
-    number = serializers.IntegerField()
-    registered = serializers.BooleanField(source="is_registered")
-    registered_at = serializers.DateTimeField(allow_null=True)
-    changed_at = serializers.DateTimeField()
-    url = serializers.CharField()
-
-
-class _VerdictSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_null=True)
-    word = serializers.CharField(allow_null=True, help_text="The verdict on the analysis's published claim.")
-
-
-class _PlanRunSerializer(serializers.Serializer):
-    run_id = serializers.IntegerField()
-    run_url = serializers.CharField()
-    status = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    version_number = serializers.IntegerField()
-    verdicts = _VerdictSerializer(many=True)
-    results_url = serializers.CharField(allow_null=True)
-
-
-class PlanListApi(GenericAPIView):
+class PlanListCreateApi(GenericAPIView):
     filterset_class = PlanFilterSet
     ordering_fields = ["name", "created_at", "id"]
     ordering = ["name", "id"]
@@ -106,49 +113,20 @@ class PlanListApi(GenericAPIView):
         context = {"request": request, "latest": latest_versions(page)}
         return self.get_paginated_response(PlanSerializer(page, many=True, context=context).data)
 
-
-class PlanDetailSerializer(PlanSerializer):
-    spec = serializers.SerializerMethodField(help_text="The latest version's spec (PlanSpec.as_dict()).")
-    versions = serializers.SerializerMethodField()
-    runs = serializers.SerializerMethodField(help_text="The latest runs that executed a version of this plan.")
-
-    class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "spec", "versions", "runs"]
-        read_only_fields = fields
-
-    def get_spec(self, plan) -> dict | None:
-        latest = self.context["latest"].get(plan.pk)
-        return latest.spec if latest is not None else None
-
-    def get_versions(self, plan) -> list[dict]:
-        return _VersionBriefSerializer(
-            [
-                {
-                    "number": v.number,
-                    "is_registered": v.is_registered,
-                    "registered_at": v.registered_at,
-                    "changed_at": v.changed_at,
-                    "url": api_url("plan-version-detail", self, plan.pk, v.number),
-                }
-                for v in self.context["versions"]
-            ],
-            many=True,
-        ).data
-
-    def get_runs(self, plan) -> list[dict]:
-        rows = [
-            {
-                "run_id": r["run"].pk,
-                "run_url": api_url("run-detail", self, r["run"].pk),
-                "status": r["run"].status,
-                "created_at": r["run"].created_at,
-                "version_number": r["version"].number,
-                "verdicts": r["verdicts"],
-                "results_url": api_url("run-plan-results", self, r["run"].pk, r["version"].pk) if r["json"] else None,
-            }
-            for r in plan_runs(plan)
-        ]
-        return _PlanRunSerializer(rows, many=True).data
+    @extend_schema(
+        operation_id="plans_create",
+        request=PlanInputSerializer,
+        responses={201: PlanDetailSerializer, 400: _INVALID, 404: _MISSING},
+        tags=TAGS,
+        description="A new plan: its spec saved as version 1, a draft (register it when it is final). Send an "
+        "Idempotency-Key to retry safely.",
+    )
+    @plan_roles_only
+    def post(self, request):
+        return idempotent(
+            request,
+            lambda: plan_create_response(request, lambda plan: reverse(PLAN_DETAIL, args=[plan.pk], request=request)),
+        )
 
 
 class PlanDetailApi(APIView):
@@ -162,9 +140,27 @@ class PlanDetailApi(APIView):
     @plan_roles_only
     def get(self, request, plan_id: int):
         plan = get_plan_for_user(request.user, plan_id)
-        versions = list(plan.versions.order_by("-number"))
-        context = {"request": request, "latest": {plan.pk: versions[0]} if versions else {}, "versions": versions}
-        return with_etag(Response(PlanDetailSerializer(plan, context=context).data), plan.revision)
+        return with_etag(Response(plan_detail_data(plan, request)), plan.revision)
+
+    @extend_schema(
+        operation_id="plans_update",
+        request=PlanInputSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: PlanDetailSerializer,
+            400: _INVALID,
+            404: _MISSING,
+            409: OpenApiResponse(description="The plan is archived."),
+            412: _STALE,
+            428: _NO_IF_MATCH,
+        },
+        tags=TAGS,
+        description="Save an edited spec (or only a note): in place while the latest version is a draft, as a new "
+        "version once it is registered. An unchanged spec saves nothing.",
+    )
+    @plan_roles_only
+    def patch(self, request, plan_id: int):
+        return plan_update_response(request, get_plan_for_user(request.user, plan_id))
 
 
 class PlanVersionDetailApi(APIView):
@@ -177,6 +173,28 @@ class PlanVersionDetailApi(APIView):
     def get(self, request, plan_id: int, number: int):
         version: PlanVersion = get_version_for_user(request.user, plan_id, number)
         return Response(PlanVersionSerializer(version, context={"request": request}).data)
+
+
+class PlanVersionRegisterApi(APIView):
+    @extend_schema(
+        operation_id="plans_version_register",
+        request=None,
+        parameters=[IF_MATCH],
+        responses={
+            200: PlanVersionSerializer,
+            400: _INVALID,
+            404: _MISSING,
+            409: OpenApiResponse(description="Not the latest version, registered already, or the plan is archived."),
+            412: _STALE,
+            428: _NO_IF_MATCH,
+        },
+        tags=TAGS,
+        description="Register the latest version: it becomes the pre-specified plan and never changes again (the "
+        "nightly run executes it). The response's ETag is the plan's new revision.",
+    )
+    @plan_roles_only
+    def post(self, request, plan_id: int, number: int):
+        return version_register_response(request, get_version_for_user(request.user, plan_id, number))
 
 
 class PlanRunApi(APIView):

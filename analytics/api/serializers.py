@@ -1,4 +1,4 @@
-"""How runs, their files and plans read over the API. Output only: the writes' inputs live with their views."""
+"""How runs and their files read over the API (output only: a start's input lives with its view)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,9 @@ from rest_framework.reverse import reverse
 
 from analytics.runs.models import AnalysisRun, RunArtifact
 from analytics.runs.services import USER_FACING_ERRORS
-from analytics.studies.models import AnalysisPlan, PlanVersion
 from registry.access import access_for
 
-__all__ = [
-    "ArtifactSerializer",
-    "PlanSerializer",
-    "PlanVersionSerializer",
-    "RunDetailSerializer",
-    "RunSerializer",
-    "api_url",
-]
+__all__ = ["ArtifactSerializer", "RunDetailSerializer", "RunSerializer", "api_url"]
 
 FAILED_REASON_HIDDEN = "This run failed. Its reason may name other centers' data: the data manager can read it."
 
@@ -171,78 +163,3 @@ class RunDetailSerializer(RunSerializer):
         if source.status != AnalysisRun.Status.DONE:
             return []
         return ArtifactSerializer(source.artifacts.all(), many=True, context={**self.context, "run": run}).data
-
-
-class _LatestSerializer(serializers.Serializer):
-    number = serializers.IntegerField()
-    registered = serializers.BooleanField(source="is_registered")
-    registered_at = serializers.DateTimeField(allow_null=True)
-    changed_at = serializers.DateTimeField()
-    note = serializers.CharField(allow_blank=True)
-
-
-class PlanSerializer(serializers.ModelSerializer):
-    """A plan in a list; its latest version comes from the view's context (one query for a page)."""
-
-    url = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    archived = serializers.BooleanField(source="is_archived")
-    latest_version = serializers.SerializerMethodField()
-
-    class Meta:
-        model = AnalysisPlan
-        fields = [
-            "id",
-            "url",
-            "name",
-            "question",
-            "slug",
-            "revision",
-            "archived",
-            "archived_at",
-            "created_by",
-            "created_at",
-            "latest_version",
-        ]
-        read_only_fields = fields
-        extra_kwargs = {"revision": {"help_text": "Bumped by every change: the plan's ETag and If-Match version."}}
-
-    def get_url(self, plan: AnalysisPlan) -> str:
-        return api_url("plan-detail", self, plan.pk)
-
-    @extend_schema_field(_LatestSerializer(allow_null=True))
-    def get_latest_version(self, plan: AnalysisPlan) -> dict | None:
-        latest = self.context.get("latest", {}).get(plan.pk)
-        return _LatestSerializer(latest).data if latest is not None else None
-
-
-class PlanVersionSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    plan = serializers.PrimaryKeyRelatedField(read_only=True)
-    spec = serializers.JSONField(help_text="The plan as data (PlanSpec.as_dict()).")
-    registered = serializers.BooleanField(source="is_registered")
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    registered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = PlanVersion
-        fields = [
-            "id",
-            "url",
-            "plan",
-            "number",
-            "registered",
-            "registered_at",
-            "registered_by",
-            "note",
-            "created_by",
-            "created_at",
-            "changed_by",
-            "changed_at",
-            "spec",
-        ]
-        read_only_fields = fields
-
-    def get_url(self, version: PlanVersion) -> str:
-        return api_url("plan-version-detail", self, version.plan_id, version.number)

@@ -2,13 +2,24 @@
 
 from django.urls import path
 
-from analytics.api.plans import PlanDetailApi, PlanListApi, PlanRunApi, PlanVersionDetailApi
+from analytics.api.plans import (
+    PlanDetailApi,
+    PlanListCreateApi,
+    PlanRunApi,
+    PlanVersionDetailApi,
+    PlanVersionRegisterApi,
+)
 from analytics.api.runs import RunArtifactDownloadApi, RunDetailApi, RunListCreateApi, RunPlanResultsApi
 
 urlpatterns = [
-    path("plans/", PlanListApi.as_view(), name="plan-list"),
+    path("plans/", PlanListCreateApi.as_view(), name="plan-list"),
     path("plans/<int:plan_id>/", PlanDetailApi.as_view(), name="plan-detail"),
     path("plans/<int:plan_id>/versions/<int:number>/", PlanVersionDetailApi.as_view(), name="plan-version-detail"),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/register/",
+        PlanVersionRegisterApi.as_view(),
+        name="plan-version-register",
+    ),
     path("plans/<int:plan_id>/run/", PlanRunApi.as_view(), name="plan-run"),
     path("runs/", RunListCreateApi.as_view(), name="run-list"),
     path("runs/<int:run_id>/", RunDetailApi.as_view(), name="run-detail"),

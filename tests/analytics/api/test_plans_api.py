@@ -128,3 +128,90 @@ def test_the_lists_query_count_does_not_grow_with_the_plans(api, world):
         services.plan_register(user=world.coordinator, version=version)
     assert len(_ids(api.coordinator.get(LIST))) == 5
     assert count() == few
+
+
+def _spec_data(name: str, **changes) -> dict:
+    return make_spec(name, **changes).as_dict()
+
+
+def test_a_coordinator_creates_a_plan_as_a_draft_and_its_history_names_the_token(api, world):
+    response = api.coordinator.post(LIST, {"spec": _spec_data("From R"), "note": "first draft"}, format="json")
+    assert response.status_code == 201, response.json()
+    plan = AnalysisPlan.objects.get(name="From R")
+    assert response["Location"].endswith(f"{LIST}{plan.pk}/") and response["ETag"] == f'"{plan.revision}"'
+    body = response.json()
+    assert body["spec"] == _spec_data("From R") and body["latest_version"]["registered"] is False
+    assert [v["number"] for v in body["versions"]] == [1]
+    assert plan.history.get().history_change_reason == "via API token “tests”"
+    assert plan.latest_version().note == "first draft" and plan.created_by == world.coordinator
+
+
+@pytest.mark.parametrize(
+    ("spec", "field"),
+    [
+        (_spec_data("Nothing to do", analyses=()), "analyses"),
+        ("not a plan", "spec"),
+        ({"name": "x", "colour": "blue"}, "PlanSpec"),
+    ],
+)
+def test_a_plan_that_cannot_run_is_refused_by_where_and_nothing_is_saved(api, world, spec, field):
+    before = AnalysisPlan.objects.count()
+    response = api.manager.post(LIST, {"spec": spec}, format="json")
+    assert response.status_code == 400 and field in response.json()["errors"], response.json()
+    assert AnalysisPlan.objects.count() == before
+
+
+def test_a_center_user_cannot_create_edit_or_register_a_plan(api, world):
+    urls = _urls(world.plan)
+    headers = {"HTTP_IF_MATCH": f'"{world.plan.revision}"'}
+    assert api.entry_a.post(LIST, {"spec": _spec_data("Mine")}, format="json").status_code == 404
+    assert api.entry_a.patch(urls["detail"], {"note": "x"}, format="json", **headers).status_code == 404
+    assert api.entry_a.post(urls["version"] + "register/", **headers).status_code == 404
+    assert not AnalysisPlan.objects.filter(name="Mine").exists()
+    world.version.refresh_from_db()
+    assert not world.version.is_registered and world.version.note == ""
+
+
+def test_an_edit_needs_the_revision_it_was_made_from_and_a_stale_one_changes_nothing(api, world):
+    url = _urls(world.plan)["detail"]
+    edited = _spec_data("KMT2A-r infants, edited", conditions=())
+    assert api.coordinator.patch(url, {"spec": edited}, format="json").status_code == 428
+    stale = api.coordinator.patch(url, {"spec": edited}, format="json", HTTP_IF_MATCH=f'"{world.plan.revision - 1}"')
+    assert stale.status_code == 412
+    world.version.refresh_from_db()
+    assert world.version.spec["name"] == "KMT2A-r infants"
+
+    etag = api.coordinator.get(url)["ETag"]
+    response = api.coordinator.patch(url, {"spec": edited}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.json()
+    assert response.json()["spec"] == edited and response.json()["name"] == "KMT2A-r infants, edited"
+    assert response["ETag"] != etag and [v["number"] for v in response.json()["versions"]] == [1]  # a draft: in place
+
+
+def test_registering_freezes_the_version_and_the_next_edit_makes_version_2(api, world):
+    urls = _urls(world.plan)
+    etag = api.manager.get(urls["detail"])["ETag"]
+    assert api.manager.post(urls["version"] + "register/").status_code == 428
+    response = api.manager.post(urls["version"] + "register/", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200 and response.json()["registered"] is True
+    again = api.manager.post(urls["version"] + "register/", HTTP_IF_MATCH=response["ETag"])
+    assert again.status_code == 409 and again.json()["detail"] == services.ALREADY_REGISTERED.format(number=1)
+
+    edited = api.manager.patch(
+        urls["detail"], {"spec": _spec_data("Second thoughts")}, format="json", HTTP_IF_MATCH=response["ETag"]
+    )
+    assert edited.status_code == 200
+    assert [(v["number"], v["registered"]) for v in edited.json()["versions"]] == [(2, False), (1, True)]
+    world.version.refresh_from_db()
+    assert world.version.spec["name"] == "KMT2A-r infants"  # the registered version never changes
+
+
+def test_an_archived_plan_is_not_edited(api, world):
+    old = services.plan_create(user=world.coordinator, spec=make_spec("Old plan")).plan
+    services.plan_archive(user=world.coordinator, plan=old)
+    old.refresh_from_db()
+    response = api.coordinator.patch(
+        _urls(old)["detail"], {"note": "late"}, format="json", HTTP_IF_MATCH=f'"{old.revision}"'
+    )
+    assert response.status_code == 409 and response.json()["detail"] == services.ARCHIVED
+    assert old.latest_version().note == ""
