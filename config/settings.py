@@ -270,10 +270,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Several models have a `status`: each choice set gets a name of its own.
+    # Several models have a `status` (a `kind`...): each choice set gets a name of its own, the same everywhere.
     "ENUM_NAME_OVERRIDES": {
         "ImportJobStatusEnum": "registry.models.imports.ImportJob.Status",
         "RunStatusEnum": "analytics.runs.models.AnalysisRun.Status",
+        "RunTriggerEnum": "analytics.runs.models.AnalysisRun.Trigger",
+        "RunArtifactKindEnum": "analytics.runs.models.RunArtifact.Kind",
+        "LineageEnum": "registry.choices.Lineage",
     },
 }
 

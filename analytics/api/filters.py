@@ -10,13 +10,15 @@ from analytics.runs.models import AnalysisRun
 from analytics.studies.models import AnalysisPlan, PlanVersion
 from registry.api.filters import ModifiedSinceFilterSet
 
-__all__ = ["PlanFilterSet", "RunFilterSet"]
+__all__ = ["RUN_KINDS", "PlanFilterSet", "RunFilterSet"]
+
+RUN_KINDS = [("pooled", "Pooled analysis"), ("center", "A center's own report")]
 
 
 class RunFilterSet(ModifiedSinceFilterSet):
     status = django_filters.ChoiceFilter(choices=AnalysisRun.Status.choices)
     kind = django_filters.ChoiceFilter(
-        choices=[("pooled", "Pooled analysis"), ("center", "A center's own report")],
+        choices=RUN_KINDS,
         method="filter_kind",
         label="pooled, or center (a center's own report)",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,7 +13,7 @@ from analytics.studies.selectors import plan_runs
 __all__ = ["PlanDetailSerializer", "PlanSerializer", "PlanVersionSerializer", "plan_detail_data"]
 
 
-class _LatestSerializer(serializers.Serializer):
+class PlanLatestVersionSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     registered = serializers.BooleanField(source="is_registered")
     registered_at = serializers.DateTimeField(allow_null=True)
@@ -49,10 +50,10 @@ class PlanSerializer(serializers.ModelSerializer):
     def get_url(self, plan: AnalysisPlan) -> str:
         return api_url("plan-detail", self, plan.pk)
 
-    @extend_schema_field(_LatestSerializer(allow_null=True))
+    @extend_schema_field(PlanLatestVersionSerializer(allow_null=True))
     def get_latest_version(self, plan: AnalysisPlan) -> dict | None:
         latest = self.context.get("latest", {}).get(plan.pk)
-        return _LatestSerializer(latest).data if latest is not None else None
+        return PlanLatestVersionSerializer(latest).data if latest is not None else None
 
 
 class PlanVersionSerializer(serializers.ModelSerializer):
@@ -87,7 +88,7 @@ class PlanVersionSerializer(serializers.ModelSerializer):
         return api_url("plan-version-detail", self, version.plan_id, version.number)
 
 
-class _VersionBriefSerializer(serializers.Serializer):
+class PlanVersionBriefSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     registered = serializers.BooleanField(source="is_registered")
     registered_at = serializers.DateTimeField(allow_null=True)
@@ -95,18 +96,18 @@ class _VersionBriefSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class _VerdictSerializer(serializers.Serializer):
+class PlanVerdictSerializer(serializers.Serializer):
     title = serializers.CharField(allow_null=True)
     word = serializers.CharField(allow_null=True, help_text="The verdict on the analysis's published claim.")
 
 
-class _PlanRunSerializer(serializers.Serializer):
+class PlanRunBriefSerializer(serializers.Serializer):
     run_id = serializers.IntegerField()
     run_url = serializers.CharField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
     version_number = serializers.IntegerField()
-    verdicts = _VerdictSerializer(many=True)
+    verdicts = PlanVerdictSerializer(many=True)
     results_url = serializers.CharField(allow_null=True)
 
 
@@ -119,12 +120,14 @@ class PlanDetailSerializer(PlanSerializer):
         fields = [*PlanSerializer.Meta.fields, "spec", "versions", "runs"]
         read_only_fields = fields
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_spec(self, plan) -> dict | None:
         latest = self.context["latest"].get(plan.pk)
         return latest.spec if latest is not None else None
 
+    @extend_schema_field(PlanVersionBriefSerializer(many=True))
     def get_versions(self, plan) -> list[dict]:
-        return _VersionBriefSerializer(
+        return PlanVersionBriefSerializer(
             [
                 {
                     "number": v.number,
@@ -138,6 +141,7 @@ class PlanDetailSerializer(PlanSerializer):
             many=True,
         ).data
 
+    @extend_schema_field(PlanRunBriefSerializer(many=True))
     def get_runs(self, plan) -> list[dict]:
         rows = [
             {
@@ -151,7 +155,7 @@ class PlanDetailSerializer(PlanSerializer):
             }
             for r in plan_runs(plan)
         ]
-        return _PlanRunSerializer(rows, many=True).data
+        return PlanRunBriefSerializer(rows, many=True).data
 
 
 def plan_detail_data(plan: AnalysisPlan, request) -> dict:

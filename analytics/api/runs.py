@@ -71,6 +71,9 @@ class RunListCreateApi(GenericAPIView):
     class InputSerializer(serializers.Serializer):
         """The web's start form (analytics/forms.py): which cases, then how their endpoints are derived."""
 
+        class Meta:
+            ref_name = "RunStart"
+
         centers = serializers.ListField(
             child=serializers.CharField(),
             required=False,

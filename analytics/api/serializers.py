@@ -11,7 +11,7 @@ from analytics.runs.models import AnalysisRun, RunArtifact
 from analytics.runs.services import USER_FACING_ERRORS
 from registry.access import access_for
 
-__all__ = ["ArtifactSerializer", "RunDetailSerializer", "RunSerializer", "api_url"]
+__all__ = ["RunArtifactSerializer", "RunDetailSerializer", "RunSerializer", "api_url"]
 
 FAILED_REASON_HIDDEN = "This run failed. Its reason may name other centers' data: the data manager can read it."
 
@@ -20,7 +20,7 @@ def api_url(name: str, serializer: serializers.Serializer, *args) -> str:
     return reverse(f"analytics_api:{name}", args=args, request=serializer.context.get("request"))
 
 
-class _ProgressSerializer(serializers.Serializer):
+class RunProgressSerializer(serializers.Serializer):
     stage = serializers.CharField(
         help_text="Waiting for a worker, reading the centers' records, computing, done, failed."
     )
@@ -30,7 +30,7 @@ class _ProgressSerializer(serializers.Serializer):
     parts_expected = serializers.IntegerField(allow_null=True)
 
 
-class _RunPlanSerializer(serializers.Serializer):
+class RunPlanRefSerializer(serializers.Serializer):
     version_id = serializers.IntegerField(source="plan_version_id")
     plan_id = serializers.IntegerField(allow_null=True)
     number = serializers.IntegerField(allow_null=True)
@@ -92,7 +92,7 @@ class RunSerializer(serializers.ModelSerializer):
     def get_requested_by(self, run: AnalysisRun) -> str | None:
         return run.requested_by.get_username() if run.requested_by_id else None
 
-    @extend_schema_field(_ProgressSerializer)
+    @extend_schema_field(RunProgressSerializer)
     def get_progress(self, run: AnalysisRun) -> dict:
         progress = run.progress
         return {
@@ -116,7 +116,7 @@ class RunSerializer(serializers.ModelSerializer):
         """induction_failure_dating, induction_window_days, ci_transform, rule_version (the plans are apart)."""
         return {k: v for k, v in run.settings.items() if k != "plans"}
 
-    @extend_schema_field(_RunPlanSerializer(many=True))
+    @extend_schema_field(RunPlanRefSerializer(many=True))
     def get_plans(self, run: AnalysisRun) -> list[dict]:
         done = run.source.status == AnalysisRun.Status.DONE
         rows = [
@@ -130,10 +130,10 @@ class RunSerializer(serializers.ModelSerializer):
             }
             for p in run.settings.get("plans", ())
         ]
-        return _RunPlanSerializer(rows, many=True).data
+        return RunPlanRefSerializer(rows, many=True).data
 
 
-class ArtifactSerializer(serializers.ModelSerializer):
+class RunArtifactSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     filename = serializers.CharField()
     content_type = serializers.CharField()
@@ -157,9 +157,9 @@ class RunDetailSerializer(RunSerializer):
         fields = [*RunSerializer.Meta.fields, "artifacts"]
         read_only_fields = fields
 
-    @extend_schema_field(ArtifactSerializer(many=True))
+    @extend_schema_field(RunArtifactSerializer(many=True))
     def get_artifacts(self, run: AnalysisRun) -> list[dict]:
         source = run.source
         if source.status != AnalysisRun.Status.DONE:
             return []
-        return ArtifactSerializer(source.artifacts.all(), many=True, context={**self.context, "run": run}).data
+        return RunArtifactSerializer(source.artifacts.all(), many=True, context={**self.context, "run": run}).data

@@ -37,7 +37,7 @@ class ImportUploadSerializer(serializers.Serializer):
         return upload
 
 
-class _ProblemSerializer(serializers.Serializer):
+class ImportProblemSerializer(serializers.Serializer):
     sheet = serializers.CharField(help_text="The sheet (or CSV file) name; empty for a problem of the whole file.")
     row = serializers.IntegerField(allow_null=True, help_text="The row number as a spreadsheet shows it.")
     column = serializers.CharField(allow_blank=True)
@@ -56,7 +56,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         help_text='{"cases": {"new", "changed", "unchanged"}, "sheets": {sheet: {"new", "changed", "unchanged"}}}: '
         "as checked, then as written.",
     )
-    problems = _ProblemSerializer(many=True, read_only=True)
+    problems = ImportProblemSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
