@@ -215,3 +215,11 @@ def test_an_archived_plan_is_not_edited(api, world):
     )
     assert response.status_code == 409 and response.json()["detail"] == services.ARCHIVED
     assert old.latest_version().note == ""
+
+
+def test_anonymous_writes_no_plan(api, world):
+    urls = _urls(world.plan)
+    assert api.anonymous.post(LIST, {"spec": _spec_data("Anon")}, format="json").status_code == 401
+    assert api.anonymous.patch(urls["detail"], {"note": "x"}, format="json").status_code == 401
+    assert api.anonymous.post(urls["version"] + "register/").status_code == 401
+    assert not AnalysisPlan.objects.filter(name="Anon").exists()

@@ -245,3 +245,29 @@ def test_the_lists_query_count_does_not_grow_with_the_runs(api, world):
         run_request(user=world.coordinator, filters=RunFilters(year_from=year), settings=RunSettings())
     assert len(_ids(api.coordinator.get(LIST))) == 7
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "center"),
+    [
+        ("coordinator", "pooled", None),
+        ("manager", "pooled", None),
+        ("entry_a", "center", "AAA"),
+        ("lead_a", "center", "AAA"),
+        ("entry_b", "center", "B-CTR"),
+    ],
+)
+def test_each_role_starts_the_run_the_web_lets_it_start(api, world, who, kind, center):
+    response = getattr(api, who).post(LIST, {"year_to": 2030}, format="json")
+    assert response.status_code == 202, response.json()
+    run = AnalysisRun.objects.get(pk=response.json()["id"])
+    assert (response.json()["kind"], response.json()["center"]) == (kind, center)
+    assert run.requested_by.username == who and (run.scope_center.code if run.scope_center else None) == center
+
+
+@pytest.mark.parametrize("who", ["coordinator", "manager", "entry_a", "lead_a", "entry_b"])
+def test_a_plans_results_are_read_by_registry_roles_only(api, world, who):
+    url = f"{_detail(world.planned)}plans/{world.version.pk}/results/"
+    expected = 200 if who in ("coordinator", "manager") else 404
+    assert getattr(api, who).get(url).status_code == expected
+    assert api.anonymous.get(url).status_code == 401

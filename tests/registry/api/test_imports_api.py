@@ -199,3 +199,24 @@ def test_the_lists_query_count_does_not_grow_with_the_jobs(api, people, center_a
     for n in range(6):
         svc.import_check(user=people.lead_a, center=center_a, file_name=f"{n}.xlsx", data=b"junk")
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("who", "center", "expected"),
+    [
+        ("entry_a", "AAA", 201),
+        ("lead_a", "AAA", 201),
+        ("entry_b", "B-CTR", 201),
+        ("entry_b", "AAA", 400),
+        ("manager", "B-CTR", 201),
+        ("coordinator", "AAA", 403),
+    ],
+)
+def test_who_may_upload_into_which_center(api, people, center_a, center_b, who, center, expected):
+    response = _upload(getattr(api, who), center, workbook_of(full_case_rows("2019-07")))
+    assert response.status_code == expected, response.json()
+    jobs = ImportJob.objects.all()
+    if expected == 201:
+        assert [(j.center.code, j.uploaded_by.username) for j in jobs] == [(center, who)]
+    else:
+        assert not jobs.exists()
