@@ -270,10 +270,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Two record kinds have a field named "kind" with different choices: name their enums.
+    # Several models have a `kind` or a `status` with different choices: each choice set gets a name of its own.
     "ENUM_NAME_OVERRIDES": {
         "EventKindEnum": "registry.choices.EventKind",
         "SupportiveCareKindEnum": "registry.choices.SupportiveCareKind",
+        "ImportJobStatusEnum": "registry.models.imports.ImportJob.Status",
+        "RunStatusEnum": "analytics.runs.models.AnalysisRun.Status",
+        "RunTriggerEnum": "analytics.runs.models.AnalysisRun.Trigger",
+        "RunArtifactKindEnum": "analytics.runs.models.RunArtifact.Kind",
         "LineageEnum": "registry.choices.Lineage",
     },
 }

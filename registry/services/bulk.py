@@ -50,6 +50,9 @@ def update_with_history(model, instances: Sequence, fields: list[str], *, user, 
 
 
 def _history(model, instances: Sequence, kind: str, *, user, reason: str, when: datetime) -> None:
+    from registry.api.audit import reason_naming_the_token  # an API import names its token, as a save does
+
+    reason = reason_naming_the_token(reason)
     historical = model.history.model
     fields = [f for f in historical._meta.concrete_fields if f.name != "history_id"]
     own = {
