@@ -278,6 +278,7 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "analytics.runs.models.AnalysisRun.Status",
         "RunTriggerEnum": "analytics.runs.models.AnalysisRun.Trigger",
         "RunArtifactKindEnum": "analytics.runs.models.RunArtifact.Kind",
+        "QueryStatusEnum": "quality.models.QueryStatus",
         "LineageEnum": "registry.choices.Lineage",
     },
 }

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -31,7 +32,28 @@ def _key(request) -> str | None:
 
 
 def _digest(request) -> str:
-    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + request.body).hexdigest()
+    return hashlib.sha256(
+        request.method.encode() + b" " + request.path.encode() + b"\n" + _payload(request)
+    ).hexdigest()
+
+
+def _payload(request) -> bytes:
+    django_request = getattr(request, "_request", request)
+    try:
+        return django_request.body
+    except RawPostDataException:
+        # A browser's multipart upload: the CSRF check already read the stream as a form. Hash its parsed parts.
+        parts = hashlib.sha256()
+        for name in sorted(django_request.POST):
+            for value in django_request.POST.getlist(name):
+                parts.update(f"{name}={value}\n".encode())
+        for name in sorted(django_request.FILES):
+            for upload in django_request.FILES.getlist(name):
+                parts.update(f"{name}:{upload.name}:{upload.size}\n".encode())
+                for chunk in upload.chunks():
+                    parts.update(chunk)
+                upload.seek(0)
+        return parts.hexdigest().encode()
 
 
 class _KeyReused(exceptions.APIException):

@@ -24,13 +24,16 @@ class _TokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class MeApi(APIView):
-    class OutputSerializer(serializers.Serializer):
-        username = serializers.CharField()
-        roles = _RoleSerializer(many=True)
-        token = _TokenSerializer(allow_null=True, help_text="The token of this request; null for a session.")
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    roles = _RoleSerializer(many=True)
+    token = _TokenSerializer(allow_null=True, help_text="The token of this request; null for a session.")
 
-    @extend_schema(operation_id="me", responses={200: OutputSerializer}, tags=["account"])
+
+class MeApi(APIView):
+    OutputSerializer = MeSerializer
+
+    @extend_schema(operation_id="me", responses={200: MeSerializer}, tags=["account"])
     def get(self, request):
         roles = [
             {"role": m.role, "role_label": m.get_role_display(), "center": m.center.code if m.center else None}
