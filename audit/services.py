@@ -43,7 +43,22 @@ _FILE_MAX = AccessEvent._meta.get_field("file_name").max_length
 _DETAIL_MAX = AccessEvent._meta.get_field("detail").max_length
 # The route keyword naming the object asked for: the registry's and Django's (`object_id` in the admin; `user_pk`
 # on the user pages, whose `pk`-less routes name the user first).
-_OBJECT_KWARGS = ("pk", "object_id", "user_pk")
+# The URL arguments that name the object asked for: the pages' and the API's (the most specific first).
+_OBJECT_KWARGS = (
+    "pk",
+    "object_id",
+    "user_pk",
+    "record_id",
+    "artifact_id",
+    "plan_version_id",
+    "registry_id",
+    "query_id",
+    "finding_id",
+    "import_id",
+    "run_id",
+    "plan_id",
+    "token_id",
+)
 
 
 def client_address(request: HttpRequest | None) -> str | None:

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from registry.services.tokens import token_authenticate
+from audit.models import AccessEvent
+from audit.services import access_event_record_quietly
+from registry.services.tokens import token_authenticate, token_prefix
 
 __all__ = ["BearerTokenAuthentication"]
 
@@ -30,6 +32,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(TOKEN_INVALID) from None
         token = token_authenticate(raw)
         if token is None:
+            # Like a failed sign-in: an old script with a revoked token, or someone guessing, shows in the log.
+            access_event_record_quietly(
+                kind=AccessEvent.Kind.SIGN_IN_FAILED,
+                request=request._request,
+                status=401,
+                detail=f"API token refused ({token_prefix(raw) or 'not a registry token'})",
+            )
             raise exceptions.AuthenticationFailed(TOKEN_INVALID)
         # The Django request is what simple_history's middleware hands to the history signal (registry.api.audit).
         request._request.api_token = token

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ __all__ = [
     "TOKEN_LIFETIMES",
     "token_authenticate",
     "token_create",
+    "token_prefix",
     "token_revoke",
     "tokens_revoke_for_user",
 ]
@@ -87,13 +89,21 @@ def tokens_revoke_for_user(*, actor, user, reason: str) -> int:
     )
 
 
+def token_prefix(raw: str) -> str | None:
+    """The public prefix of a registry token (`ilr_<prefix>_...`), to name it in a log; never the secret."""
+    parts = raw.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
+        return None
+    return parts[1]
+
+
 def token_authenticate(raw: str) -> ApiToken | None:
     """The live token `raw` names, with its active user; None for anything else (unknown, altered, expired,
     revoked, or a deactivated user's)."""
-    parts = raw.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+    prefix = token_prefix(raw)
+    if prefix is None:
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
     if token is None or not hmac.compare_digest(token.digest, _digest(raw)):
         return None
     if not token.is_live or not token.user.is_active:

@@ -101,3 +101,16 @@ def test_last_use_is_recorded(people):
     _client(raw).get(ME)
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_refused_token_is_in_the_access_log_by_its_prefix_never_its_secret(people):
+    from audit.models import AccessEvent
+
+    token, raw = svc.token_create(user=people.entry_a, name="x", lifetime_days=30)
+    svc.token_revoke(actor=people.entry_a, token=token)
+    assert _client(raw).get(ME).status_code == 401
+    event = AccessEvent.objects.get(kind=AccessEvent.Kind.SIGN_IN_FAILED)
+    assert event.status == 401 and event.path == ME
+    assert token.prefix in event.detail and raw.split("_", 2)[2] not in event.detail
+    assert _client("not-a-token").get(ME).status_code == 401
+    assert AccessEvent.objects.filter(kind=AccessEvent.Kind.SIGN_IN_FAILED).count() == 2
