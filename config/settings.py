@@ -270,6 +270,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Two record kinds have a field named "kind" with different choices: name their enums.
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "registry.choices.EventKind",
+        "SupportiveCareKindEnum": "registry.choices.SupportiveCareKind",
+    },
 }
 
 # ---------------------------------------------------------------------------------------------------------------

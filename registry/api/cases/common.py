@@ -1,0 +1,67 @@
+"""What the case and record views share: the scoped case lookup and the error responses of the schema."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+from registry.access import CASE_READ_ONLY, access_for, cases_for
+from registry.models import Case
+
+__all__ = ["ERRORS", "IDEMPOTENCY_KEY", "IF_MATCH", "NO_SUCH_CASE", "case_for", "errors"]
+
+NO_SUCH_CASE = "No such case."
+
+_Error = inline_serializer(
+    "ApiError",
+    {
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Field name -> messages (400 only); non_field_errors for the record as a whole.",
+        ),
+    },
+)
+
+ERRORS = {
+    400: "Invalid input: field errors under 'errors'. Nothing was saved.",
+    403: "Your role may read but not change this (or the case is locked).",
+    404: "No such case or record, or not one you may read.",
+    412: "If-Match names an older version: someone saved since (the message says who changed what).",
+    422: "This Idempotency-Key was used for a different request.",
+    428: "If-Match is missing: send the ETag of your GET.",
+}
+
+
+def errors(*codes: int) -> dict:
+    return {code: OpenApiResponse(_Error, description=ERRORS[code]) for code in codes}
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the version you read, e.g. "3".',
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Any unique string (a UUID): sending the same create again returns the first answer.",
+)
+
+
+def case_for(user, registry_id: str, *, write: bool = False) -> Case:
+    """The case with this registry ID if the user may read it (else 404, the same as for an unknown ID); with
+    `write`, 403 for a reader who may not change it."""
+    case = cases_for(user).select_related("center", "diagnosis").filter(registry_id=registry_id).first()
+    if case is None:
+        raise Http404(NO_SUCH_CASE)
+    if write and not access_for(user).can_write_center(case.center_id):
+        raise PermissionDenied(CASE_READ_ONLY)
+    return case
