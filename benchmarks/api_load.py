@@ -9,13 +9,14 @@ The database must be a scratch one (its name must contain "bench" or "scratch").
 fills it with ``--cases`` synthetic cases with all their records at one center, the way
 ``benchmarks/import_scale.py`` does (its workbook, ``import_check`` and ``import_commit``: COPY on PostgreSQL);
 when the database already holds exactly that many imported cases the fill is skipped, so a re-run starts in
-seconds. Cases created by an earlier run's clients are deleted first. It then makes one data-entry user of that
+seconds. Cases created by an earlier run's clients are deleted first, and the database is ANALYZEd (a server
+with autovacuum off would otherwise plan against empty-table statistics). It then makes one data-entry user of that
 center per client, each with an API token (``token_create``), and starts gunicorn (``config.wsgi``,
 ``--workers``, ``--worker-class``) on a free local port with DEBUG=0, dummy secrets, and the per-token throttles
 raised so that no request is refused for its rate (the limits in production are 1200 reads and 240 writes a
-minute per token). The Celery task that checks a case's data quality after each write is queued, not run: no
-worker runs here, as in production where a worker does it outside the request; with REDIS_URL the queue is
-that Redis (purged at the end), otherwise each gunicorn worker's memory.
+minute per token). With REDIS_URL, gunicorn's cache (the throttles' counters) is that Redis, as in production.
+A create or an update re-checks the case's data quality in the request, after its commit (``quality.hooks``),
+as it does in production: that is in the figures.
 
 For each client count, locust runs headless for ``--duration`` seconds (``benchmarks/api_load_locustfile.py``:
 4 list : 4 read : 1 create : 1 update, each client with its own token and its own cases to read and update;
@@ -92,20 +93,28 @@ def _prepare(args: argparse.Namespace, run: str) -> dict:
     import import_scale  # sets Django up on DATABASE_URL, after the checks above
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
 
+    from quality.models import Finding
     from registry import models as m
     from registry.choices import Role
     from registry.services.tokens import token_create, tokens_revoke_for_user
 
     call_command("migrate", verbosity=0)
     # Cases an earlier run's clients created: gone, so that every run lists and reads the same cases.
-    leftover, _ = m.Case.objects.filter(created_by__username__startswith=USER_PREFIX).delete()
+    leftover = m.Case.objects.filter(created_by__username__startswith=USER_PREFIX)
+    Finding.objects.filter(case__in=leftover).delete()  # their data-quality findings protect them
+    n_leftover, _ = leftover.delete()
     filled = m.Case.objects.filter(center__code=import_scale.CENTER, created_by__username=import_scale.USERNAME)
     if filled.count() == args.cases:
         center = m.Center.objects.get(code=import_scale.CENTER)
-        print(f"fill: {args.cases} cases already there, kept (deleted {leftover} rows of an earlier run's clients)")
+        print(f"fill: {args.cases} cases already there, kept (deleted {n_leftover} rows of an earlier run's clients)")
     else:
         center = _fill(import_scale, args.cases)
+    # Fresh planner statistics, as autovacuum keeps them on a server where it runs (it may be off on a test server,
+    # and a COPY-filled table without them gets plans for an empty table).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     registry_ids = list(filled.order_by("pk").values_list("registry_id", flat=True))
     n_clients = max(args.user_counts)
     clients = []
@@ -140,15 +149,6 @@ def _fill(import_scale, n: int):
     return center
 
 
-def _purge_queue(redis_url: str) -> None:
-    """Drop the quality-check tasks the writes queued (nobody consumed them)."""
-    if not redis_url:
-        return
-    from celery import Celery
-
-    Celery(broker=redis_url).control.purge()  # the default queue, the one the tasks go to
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # gunicorn and locust (other processes)
 # ---------------------------------------------------------------------------------------------------------------
@@ -167,7 +167,6 @@ def _server_env(args: argparse.Namespace) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         API_THROTTLE_READ=THROTTLE,
         API_THROTTLE_WRITE=THROTTLE,
-        CELERY_TASK_ALWAYS_EAGER="0",
         LOG_LEVEL="WARNING",
     )
     if args.redis_url:
@@ -183,7 +182,10 @@ def _start_gunicorn(args: argparse.Namespace, port: int, token: str, log: Path) 
     ]  # fmt: skip
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
-    server = subprocess.Popen(command, cwd=ROOT, env=_server_env(args), start_new_session=True)
+    with log.open("ab") as output:  # Django's own log lines (a 400 is logged as a warning) go there too
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=_server_env(args), stdout=output, stderr=output, start_new_session=True
+        )
     me = f"http://127.0.0.1:{port}/api/v1/me/"
     request = urllib.request.Request(me, headers={"Authorization": f"Bearer {token}"})
     deadline = time.monotonic() + 60
@@ -211,6 +213,19 @@ def _stop(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _cpu_seconds(parent: int) -> float:
+    """User + system CPU time of the children of `parent` (gunicorn's workers), from /proc (Linux)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == parent:  # fields after the name: state, ppid, ..., utime (12th), stime (13th)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _run_locust(args: argparse.Namespace, users: int, host: str, config: Path, out: Path) -> dict[str, dict]:
@@ -282,23 +297,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throttles raised to {THROTTLE} per token for reads and writes (production: 1200/min and 240/min), "
           "so no request is refused for its rate")  # fmt: skip
     print(f"scenario: 4 list : 4 read : 1 create : 1 update per client, think time {think}, {args.duration} s "
-          "per step after every client has started; the data-quality check each write queues is not run")  # fmt: skip
+          "per step after every client has started; creates and updates re-check the case's data quality")  # fmt: skip
     results: dict[int, dict] = {}
     try:
         for users in args.user_counts:
             print(f"  running {users} clients for {args.duration} s ...", flush=True)
+            cpu = _cpu_seconds(server.pid)
             results[users] = _run_locust(args, users, host, config_file, work)
+            results[users]["cpu"] = _cpu_seconds(server.pid) - cpu
             results[users]["load"] = os.getloadavg()[0]
     finally:
         _stop(server)
-        _purge_queue(args.redis_url)
     print()
     print(HEADER)
     for users, result in results.items():
         for name in (*KINDS, "Aggregated"):
             if name in result["stats"]:
                 print(_row(users, "all" if name == "Aggregated" else name, result["stats"][name]))
-        print(f"{'':>9}(load average over the last minute at the end: {result['load']:.1f} on {os.cpu_count()} CPUs)")
+        requests = int(result["stats"]["Aggregated"]["Request Count"])
+        cpu_ms = 1000 * result["cpu"] / requests if requests else 0
+        print(f"{'':>9}gunicorn workers' CPU: {cpu_ms:.0f} ms a request; load average (1 min) at the end: "
+              f"{result['load']:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
         print()
     for users, result in results.items():
         for failure in result["failures"][:10]:

@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import random
+import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from locust import FastHttpUser, between, constant, task
 THINK = float(os.environ.get("API_LOAD_THINK", "1"))
 _CONFIG = json.loads(Path(os.environ["API_LOAD_CONFIG"]).read_text()) if os.environ.get("API_LOAD_CONFIG") else None
 _NEXT = itertools.count()
+_PROCESS = secrets.token_hex(3)  # hospital numbers stay new across the runs of one benchmark (one process each)
 LIST, READ, CREATE, UPDATE, STALE = "list", "read", "create", "update", "update (412)"
 
 
@@ -47,7 +49,7 @@ class CaseClient(FastHttpUser):
         self.cases: list[str] = list(mine["cases"]) if number < len(clients) else []
         self.seen: dict[str, tuple[str, int | None]] = {}  # registry_id -> (ETag, gestational age)
         self.center = _CONFIG["center"]
-        self.tag = f"{_CONFIG['run']}-{number}"
+        self.tag = f"{_CONFIG['run']}-{_PROCESS}-{number}"
         self.serial = itertools.count(1)
         self.rng = random.Random(number)
 
