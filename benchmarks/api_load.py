@@ -32,10 +32,12 @@ import argparse
 import csv
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -215,17 +217,54 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def _cpu_seconds(parent: int) -> float:
-    """User + system CPU time of the children of `parent` (gunicorn's workers), from /proc (Linux)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        if int(fields[1]) == parent:  # fields after the name: state, ppid, ..., utime (12th), stime (13th)
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+class _CpuMeter:
+    """CPU time (user + system, from /proc: Linux) of gunicorn's workers and of the database's server processes
+    during a step, sampled every second: a process that ends between two samples loses its last second."""
+
+    def __init__(self, server_pid: int, db_name: str):
+        self.server_pid, self.title = server_pid, f" {db_name} "  # a backend's title names its database
+        self.base: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self.base = {pid: cpu for pid, (_kind, cpu) in self._sample().items()}
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self.last.update(self._sample())
+
+    def seconds(self, kind: str) -> float:
+        return sum(cpu - self.base.get(pid, 0.0) for pid, (k, cpu) in self.last.items() if k == kind)
+
+    def _run(self):
+        while not self.stop.wait(1.0):
+            self.last.update(self._sample())
+
+    def _sample(self) -> dict[int, tuple[str, float]]:
+        found = {}
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == self.server_pid:  # after the name: state, ppid, ... utime 12th, stime 13th
+                    kind = "gunicorn"
+                elif fields[1] != "0" and self.title in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                    kind = "postgres"
+                else:
+                    continue
+            except OSError:
+                continue  # gone meanwhile, or not ours to read
+            found[int(proc.name)] = (kind, (int(fields[11]) + int(fields[12])) / _TICKS)
+        return found
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _run_locust(args: argparse.Namespace, users: int, host: str, config: Path, out: Path) -> dict[str, dict]:
@@ -265,6 +304,10 @@ def _row(users: int, name: str, row: dict) -> str:
     )
 
 
+# Django's warning that collectstatic has not run (the API serves no static files), and its source line.
+_NOISE = re.compile(r"No directory at: .*staticfiles|mw_instance = middleware")
+
+
 def _verdicts(results: dict[int, dict]) -> list[tuple[str, bool]]:
     verdicts = []
     for users, result in results.items():
@@ -302,9 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for users in args.user_counts:
             print(f"  running {users} clients for {args.duration} s ...", flush=True)
-            cpu = _cpu_seconds(server.pid)
-            results[users] = _run_locust(args, users, host, config_file, work)
-            results[users]["cpu"] = _cpu_seconds(server.pid) - cpu
+            with _CpuMeter(server.pid, urlparse(args.database_url).path.lstrip("/")) as cpu:
+                results[users] = _run_locust(args, users, host, config_file, work)
+            results[users]["cpu"] = {kind: cpu.seconds(kind) for kind in ("gunicorn", "postgres")}
             results[users]["load"] = os.getloadavg()[0]
     finally:
         _stop(server)
@@ -315,16 +358,16 @@ def main(argv: list[str] | None = None) -> int:
             if name in result["stats"]:
                 print(_row(users, "all" if name == "Aggregated" else name, result["stats"][name]))
         requests = int(result["stats"]["Aggregated"]["Request Count"])
-        cpu_ms = 1000 * result["cpu"] / requests if requests else 0
-        print(f"{'':>9}gunicorn workers' CPU: {cpu_ms:.0f} ms a request; load average (1 min) at the end: "
-              f"{result['load']:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
+        cpu = {kind: 1000 * seconds / max(requests, 1) for kind, seconds in result["cpu"].items()}
+        print(f"{'':>9}CPU a request: gunicorn {cpu['gunicorn']:.0f} ms, PostgreSQL {cpu['postgres']:.0f} ms; "
+              f"load average (1 min) at the end: {result['load']:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
         print()
     for users, result in results.items():
         for failure in result["failures"][:10]:
             print(f"error at {users} clients: {failure['Name']} x{failure['Occurrences']}: {failure['Error'][:300]}")
-    log = (work / "gunicorn.log").read_text().strip()
+    log = [line for line in (work / "gunicorn.log").read_text().splitlines() if not _NOISE.search(line)]
     if log:
-        print(f"gunicorn's log (last lines):\n{log[-2000:]}")
+        print("gunicorn's log (last lines):", *log[-20:], sep="\n")
     print("(412 = the case changed since the client read it: counted apart, not an error)")
     verdicts = _verdicts(results)
     for label, ok in verdicts:
