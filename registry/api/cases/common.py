@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from registry.access import CASE_READ_ONLY, access_for, cases_for
 from registry.models import Case
+from registry.services.records import check_case_writable
 
 __all__ = ["ERRORS", "IDEMPOTENCY_KEY", "IF_MATCH", "NO_SUCH_CASE", "case_for", "errors"]
 
@@ -30,7 +31,7 @@ _Error = inline_serializer(
 ERRORS = {
     400: "Invalid input: field errors under 'errors'. Nothing was saved.",
     403: "Your role may read but not change this (or the case is locked).",
-    404: "No such case or record, or not one you may read.",
+    404: "No such case or record, or not one you may read (or a page cursor that is not valid).",
     412: "If-Match names an older version: someone saved since (the message says who changed what).",
     422: "This Idempotency-Key was used for a different request.",
     428: "If-Match is missing: send the ETag of your GET.",
@@ -56,12 +57,17 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-def case_for(user, registry_id: str, *, write: bool = False) -> Case:
+def case_for(user, registry_id: str, *, write: bool = False, edit: bool = False) -> Case:
     """The case with this registry ID if the user may read it (else 404, the same as for an unknown ID); with
-    `write`, 403 for a reader who may not change it."""
+    `write`, 403 for a reader who may not change it; with `edit`, also 403 for a locked case (before the input
+    is looked at, so a client learns first that nothing it sends can be saved)."""
+    if "\x00" in registry_id:  # no registry ID has one, and the database refuses to compare it
+        raise Http404(NO_SUCH_CASE)
     case = cases_for(user).select_related("center", "diagnosis").filter(registry_id=registry_id).first()
     if case is None:
         raise Http404(NO_SUCH_CASE)
-    if write and not access_for(user).can_write_center(case.center_id):
+    if (write or edit) and not access_for(user).can_write_center(case.center_id):
         raise PermissionDenied(CASE_READ_ONLY)
+    if edit:
+        check_case_writable(user, case)
     return case

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
@@ -35,6 +36,13 @@ def month_start(moment: datetime) -> datetime:
     return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1900, max_value=2999, **kwargs)
+
+
 class CaseFilterSet(ModifiedSinceFilterSet):
     modified_since = django_filters.IsoDateTimeFilter(
         method="filter_modified_since",
@@ -44,7 +52,7 @@ class CaseFilterSet(ModifiedSinceFilterSet):
     center = django_filters.CharFilter(field_name="center__code", label="Center code")
     sex = django_filters.ChoiceFilter(choices=Sex.choices)
     lineage = django_filters.ChoiceFilter(field_name="diagnosis__lineage", choices=Lineage.choices)
-    diagnosis_year = django_filters.NumberFilter(field_name="diagnosis__diagnosis_date__year", label="Diagnosis year")
+    diagnosis_year = YearFilter(field_name="diagnosis__diagnosis_date__year", label="Diagnosis year")
     locked = django_filters.BooleanFilter(field_name="locked_at", lookup_expr="isnull", exclude=True)
     excluded = django_filters.BooleanFilter()
     registry_id = django_filters.CharFilter()

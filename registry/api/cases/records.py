@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import filters, generics, serializers, status
@@ -31,6 +32,7 @@ ONE_PER_CASE = "This case already has a {what}. Change it (PATCH {url}) instead 
 ONE_PER_VALUE = "This case already has a {what} with this {field}. Change that one instead of adding a second one."
 NO_SUCH_RECORD = "No such record of this case."
 
+MAX_ID = 2**31 - 1
 KIND_PARAMETER = OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(KINDS))
 _TAGS = ["records"]
 
@@ -53,6 +55,8 @@ def _context(request) -> dict:
 
 
 def _record(user, case, kind: Kind, record_id: int):
+    if record_id > MAX_ID:  # beyond any id the database can hold (it would refuse the comparison)
+        raise Http404(NO_SUCH_RECORD)
     record = records_for(user, kind.model).filter(case=case, pk=record_id).select_related(*kind.vocabularies).first()
     if record is None:
         raise Http404(NO_SUCH_RECORD)
@@ -91,8 +95,9 @@ class _RecordFilterSet(ModifiedSinceFilterSet):
 class RecordListApi(generics.ListAPIView):
     """The live records of one kind of a case, a page at a time; POST adds one."""
 
-    filter_backends = [generics.ListAPIView.filter_backends[0], filters.OrderingFilter]
-    ordering_fields = ["id", "updated_at"]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    # Not by time: a pseudonymized reader's page cursor would carry a record's exact save time.
+    ordering_fields = ["id"]
     ordering = ["id"]
 
     def get_filterset_class(self):
@@ -135,7 +140,7 @@ class RecordListApi(generics.ListAPIView):
     )
     def post(self, request, registry_id: str, kind: str):
         kind_ = kind_for(kind)
-        case = case_for(request.user, registry_id, write=True)
+        case = case_for(request.user, registry_id, edit=True)
         return idempotent(request, lambda: self._create(request, case, kind_))
 
     def _create(self, request, case, kind: Kind) -> Response:
@@ -176,7 +181,7 @@ class RecordDetailApi(APIView):
     )
     def patch(self, request, registry_id: str, kind: str, record_id: int):
         kind_ = kind_for(kind)
-        case = case_for(request.user, registry_id, write=True)
+        case = case_for(request.user, registry_id, edit=True)
         record = _record(request.user, case, kind_, record_id)
         version = if_match_version(request)
         data = RECORD_UPDATE_SERIALIZERS[kind_.slug](record, data=request.data, partial=True, context=_context(request))
@@ -203,7 +208,7 @@ class RecordArchiveApi(APIView):
     )
     def post(self, request, registry_id: str, kind: str, record_id: int):
         kind_ = kind_for(kind)
-        case = case_for(request.user, registry_id, write=True)
+        case = case_for(request.user, registry_id, edit=True)
         record = _record(request.user, case, kind_, record_id)
         version = if_match_version(request)
         data = _ArchiveSerializer(data=request.data)

@@ -4,6 +4,7 @@ serializer checks the shape, one service decides and writes (and audits), an out
 from __future__ import annotations
 
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -77,7 +78,7 @@ class CaseListApi(generics.ListAPIView):
     """The cases you may read, filtered and ordered, a page at a time (cursor)."""
 
     filterset_class = CaseFilterSet
-    filter_backends = [*generics.ListAPIView.filter_backends[:1], CaseOrderingFilter]
+    filter_backends = [DjangoFilterBackend, CaseOrderingFilter]
     ordering_fields = ["updated_at", "created_at", "registry_id"]
     ordering = ["registry_id"]
 
@@ -109,7 +110,7 @@ class CaseListApi(generics.ListAPIView):
     @extend_schema(
         operation_id="cases_list",
         parameters=[EXPAND_PARAMETER, LABELS_PARAMETER],
-        responses={200: CaseWithRecordsSerializer(many=True), **errors(400)},
+        responses={200: CaseWithRecordsSerializer(many=True), **errors(400, 404)},
         tags=_TAGS,
     )
     def get(self, request, *args, **kwargs):
@@ -159,7 +160,7 @@ class CaseDetailApi(APIView):
         tags=_TAGS,
     )
     def patch(self, request, registry_id: str):
-        case = case_for(request.user, registry_id, write=True)
+        case = case_for(request.user, registry_id, edit=True)
         version = if_match_version(request)
         data = self.InputSerializer(case, data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)

@@ -311,3 +311,10 @@ def test_the_case_list_takes_as_many_queries_for_eight_full_cases_as_for_two(api
     if params:
         assert all(len(row["records"]["events"]) == 1 for row in response.json()["results"])
     assert many == few
+
+
+def test_nothing_is_ever_deleted_through_the_api(api, case_a):
+    event = case_a.events.get()
+    for url in (case_url(case_a), case_url(case_a, f"records/events/{event.pk}/"), "/api/v1/cases/"):
+        assert api.manager.delete(url).status_code == 405
+    assert m.Case.objects.filter(pk=case_a.pk, archived_at__isnull=True).exists() and case_a.events.count() == 1
