@@ -22,8 +22,11 @@ For each client count, locust runs headless for ``--duration`` seconds (``benchm
 4 list : 4 read : 1 create : 1 update, each client with its own token and its own cases to read and update;
 ``--think`` seconds between a client's requests on average, 0 for none), and the script prints requests per
 second, p50, p95, p99 and errors per request kind and in all. The statistics are reset once every client has
-started. The targets: no errors at any step, p95 under 250 ms at 50 clients; it exits with status 1 and says
-which target was missed otherwise. Locust, gunicorn and PostgreSQL share this machine's CPUs.
+started. Each step also prints the CPU time a request cost gunicorn's workers and the database's PostgreSQL
+processes (from /proc, sampled every second), which depends much less on what else the machine runs than the
+latencies do, and the load average at its end. The targets: no errors at any step, p95 under 250 ms at 50
+clients; it exits with status 1 and says which target was missed otherwise. Locust, gunicorn and PostgreSQL
+share this machine's CPUs.
 """
 
 from __future__ import annotations
@@ -369,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     if log:
         print("gunicorn's log (last lines):", *log[-20:], sep="\n")
     print("(412 = the case changed since the client read it: counted apart, not an error)")
+    print(f"(locust's CSV files and gunicorn's log: {work})")
     verdicts = _verdicts(results)
     for label, ok in verdicts:
         print(f"{'PASS' if ok else 'FAIL'}  {label}")
