@@ -7,7 +7,7 @@ from registry import models as m
 from registry.choices import LabTimepoint
 from registry.validation import CaseState
 
-__all__ = ["case_record", "derive_for_case", "risk_ruleset"]
+__all__ = ["case_record", "derive_for_case", "derive_from_state", "risk_ruleset"]
 
 NO_DEFAULT_RULESET = "No risk rule set is marked as default; the data manager sets one in the admin."
 
@@ -87,4 +87,9 @@ def case_record(state: CaseState) -> d.CaseRecord:
 
 
 def derive_for_case(case: m.Case, *, rules: d.RiskRuleSet | None = None) -> d.DerivedCase:
-    return d.derive_case(case_record(CaseState.load(case)), rules=rules or risk_ruleset())
+    return derive_from_state(CaseState.load(case), rules=rules)
+
+
+def derive_from_state(state: CaseState, *, rules: d.RiskRuleSet | None = None) -> d.DerivedCase:
+    """`derive_for_case` for records already loaded (their vocabularies and protocol selected with them)."""
+    return d.derive_case(case_record(state), rules=rules or risk_ruleset())

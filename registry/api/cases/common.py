@@ -57,13 +57,15 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-def case_for(user, registry_id: str, *, write: bool = False, edit: bool = False) -> Case:
+def case_for(user, registry_id: str, *, write: bool = False, edit: bool = False, queryset=None) -> Case:
     """The case with this registry ID if the user may read it (else 404, the same as for an unknown ID); with
     `write`, 403 for a reader who may not change it; with `edit`, also 403 for a locked case (before the input
-    is looked at, so a client learns first that nothing it sends can be saved)."""
+    is looked at, so a client learns first that nothing it sends can be saved). `queryset` adds to the scoped
+    queryset (its records to prefetch), never widens it."""
     if "\x00" in registry_id:  # no registry ID has one, and the database refuses to compare it
         raise Http404(NO_SUCH_CASE)
-    case = cases_for(user).select_related("center", "diagnosis").filter(registry_id=registry_id).first()
+    qs = cases_for(user).select_related("center", "diagnosis")
+    case = (queryset(qs) if queryset is not None else qs).filter(registry_id=registry_id).first()
     if case is None:
         raise Http404(NO_SUCH_CASE)
     if (write or edit) and not access_for(user).can_write_center(case.center_id):

@@ -11,6 +11,7 @@ from django.http import Http404
 from registry import models as m
 from registry.models.base import NumberedRecord
 from registry.sections import SECTIONS
+from registry.validation import CaseState
 
 __all__ = ["KINDS", "Kind", "kind_for", "records_prefetch"]
 
@@ -111,6 +112,31 @@ def case_records(case, kind: Kind) -> list:
     if cached is not None:
         return cached
     return list(live_records(kind).filter(case=case))
+
+
+# CaseState's attribute for each kind.
+_STATE_ATTRS = {
+    "diagnosis": "diagnosis",
+    "treatment": "treatment",
+    "lab-panels": "labs",
+    "markers": "markers",
+    "findings": "findings",
+    "assessments": "assessments",
+    "transplants": "transplants",
+    "supportive-care": "supportive_care",
+    "events": "events",
+    "adverse-events": "adverse_events",
+    "follow-ups": "follow_ups",
+}
+
+
+def prefetched_state(case) -> CaseState:
+    """The case's CaseState from the records `records_prefetch` loaded (no query), as CaseState.load reads it."""
+    values = {}
+    for slug, kind in KINDS.items():
+        records = case_records(case, kind)
+        values[_STATE_ATTRS[slug]] = (records[0] if records else None) if kind.one_per_case else tuple(records)
+    return CaseState(case=case, **values)
 
 
 def _has_one(case, kind: Kind) -> bool:

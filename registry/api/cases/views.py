@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from registry.access import cases_for, centers_for
 from registry.api.cases.common import IDEMPOTENCY_KEY, IF_MATCH, case_for, errors
 from registry.api.cases.filters import CaseFilterSet, CaseOrderingFilter
-from registry.api.cases.kinds import records_prefetch
+from registry.api.cases.kinds import prefetched_state, records_prefetch
 from registry.api.cases.serializers import (
     CaseDetailSerializer,
     CaseSerializer,
@@ -25,8 +25,8 @@ from registry.api.cases.serializers import (
 from registry.api.idempotency import idempotent
 from registry.api.labels import LABELS_PARAMETER
 from registry.api.versions import if_match_version, with_etag
+from registry.derivation import derive_from_state
 from registry.models import Case, Center, RiskRuleSet
-from registry.selectors import case_derived
 from registry.services.cases import (
     CASE_FIELDS,
     REASON_MAX_LENGTH,
@@ -55,20 +55,23 @@ def _expanded(request) -> bool:
 
 
 def case_with_records(user, registry_id: str) -> Case:
-    case = case_for(user, registry_id)
+    """The case, scoped, with every live record: one query for the case and one per kind of record."""
     select, prefetch = records_prefetch()
-    return Case.objects.select_related("center", *select).prefetch_related(*prefetch).get(pk=case.pk)
+    return case_for(user, registry_id, queryset=lambda qs: qs.select_related(*select).prefetch_related(*prefetch))
 
 
 def _derived(case: Case) -> dict | None:
+    # Derived from the records just loaded for the response, not read again (CaseState.load would).
     try:
-        return case_derived(case).as_row()
+        return derive_from_state(prefetched_state(case)).as_row()
     except RiskRuleSet.DoesNotExist:
         return None
 
 
-def case_response(request, case: Case, *, status_code: int = status.HTTP_200_OK, headers=None) -> Response:
-    case = case_with_records(request.user, case.registry_id)
+def case_response(request, case: Case | str, *, status_code: int = status.HTTP_200_OK, headers=None) -> Response:
+    """The case as GET answers it: pass its registry ID (read once, with its records) or a case just written
+    (read again, since the write changed it)."""
+    case = case_with_records(request.user, case if isinstance(case, str) else case.registry_id)
     case.derived = _derived(case)
     data = CaseDetailSerializer(case, context={"request": request}).data
     return with_etag(Response(data, status=status_code, headers=headers), case.version)
@@ -150,7 +153,7 @@ class CaseDetailApi(APIView):
         tags=_TAGS,
     )
     def get(self, request, registry_id: str):
-        return case_response(request, case_for(request.user, registry_id))
+        return case_response(request, registry_id)
 
     @extend_schema(
         operation_id="cases_partial_update",

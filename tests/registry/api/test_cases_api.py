@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from registry import models as m
 from registry.api.cases.filters import ORDERING_HIDDEN
+from registry.selectors import case_derived
 from registry.services.cases import NOT_A_LEAD, REGISTERED_AT_CENTER
 from registry.services.records import RecordChange, records_save
 from tests.factories import make_case, make_full_case, save
@@ -49,6 +51,27 @@ def test_a_case_read_gives_its_records_by_kind_its_derived_endpoints_and_its_ver
     assert body["records"]["findings"][0]["abnormality"] == "t(4;11)"
     assert len(body["records"]["follow-ups"]) == 1
     assert body["derived"]["age_days"] == 40
+
+
+def test_a_case_reads_derived_endpoints_equal_to_the_case_pages_for_every_kind_of_record(api, people, center_a):
+    # The API derives from the records it loaded for the response; the case page reads them again: same answer.
+    case = make_full_case(people.entry_a, center_a)
+    save(
+        people.entry_a,
+        case,
+        m.OutcomeEvent(case=case, kind="relapse", event_date=date(2020, 9, 1), relapse_site="marrow"),
+    )
+    # An earlier relapse entered by mistake and archived: it must not date the EFS event.
+    [archived] = save(
+        people.entry_a, case, m.OutcomeEvent(case=case, kind="relapse", event_date=date(2020, 6, 1), relapse_site="cns")
+    )
+    records_save(user=people.entry_a, case=case, changes=[RecordChange(archived, archived.version, archive=True)])
+    expected = case_derived(m.Case.objects.get(pk=case.pk)).as_row()
+    body = api.entry_a.get(case_url(case)).json()
+    assert body["derived"] == json.loads(json.dumps(expected, default=str))
+    assert (
+        body["derived"]["efs_event"] == 1 and body["derived"]["efs_time"] == (date(2020, 9, 1) - date(2020, 2, 10)).days
+    )
 
 
 def test_labels_come_with_codes_only_when_asked(api, case_a):
