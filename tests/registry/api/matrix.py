@@ -161,6 +161,20 @@ class World:
     artifact: object
     plan_version: object
 
+    def ids(self) -> dict[str, object]:
+        """The value of every object kwarg but kind and record_id (which go together)."""
+        return {
+            "registry_id": self.case.registry_id,
+            "query_id": self.query.pk,
+            "finding_id": self.finding.pk,
+            "import_id": self.import_job.pk,
+            "plan_id": self.plan_version.plan_id,
+            "number": self.plan_version.number,
+            "plan_version_id": self.plan_version.pk,
+            "run_id": self.run.pk,
+            "artifact_id": self.artifact.pk,
+        }
+
     def version_of(self, values: dict) -> int:
         """The version a write to this URL would name in If-Match (the record's, else the case's)."""
         if "kind" in values and "record_id" in values:
@@ -174,17 +188,7 @@ def fill_kwargs(route: Route, w: World) -> list[dict]:
     unknown = set(route.kwargs) - KNOWN_KWARGS
     if unknown or not route.plain:
         raise Unfillable(f"{route.template} ({route.name}): no fixture for {sorted(unknown) or 'a regex pattern'}")
-    base = {
-        "registry_id": w.case.registry_id,
-        "query_id": w.query.pk,
-        "finding_id": w.finding.pk,
-        "import_id": w.import_job.pk,
-        "plan_id": w.plan_version.plan_id,
-        "number": w.plan_version.number,
-        "plan_version_id": w.plan_version.pk,
-        "run_id": w.run.pk,
-        "artifact_id": w.artifact.pk,
-    }
+    base = w.ids()
     axes = []
     if "kind" in route.kwargs:
         axes.append([{"kind": kind, "record_id": record.pk} for kind, record in w.records.items()])
@@ -278,7 +282,9 @@ def small_plan_spec(name: str):
     )
 
 
-def make_world(people, center_b, case_b) -> World:
+def make_world(people, center, case, owner) -> World:
+    """One case of `center` (entered by `owner`) made complete, with a query, a finding, an import job, the
+    center's report run with a file, and a plan whose version the run executed."""
     from analytics.runs.models import RunArtifact, RunPlan
     from analytics.runs.options import RunFilters, RunSettings
     from analytics.runs.services import run_request
@@ -287,43 +293,43 @@ def make_world(people, center_b, case_b) -> World:
     from quality.services.queries import query_open
     from registry.services.imports import import_check
 
-    _complete(people.entry_b, case_b)
+    _complete(owner, case)
     records = {}
     for kind, model in KINDS.items():
-        records[kind] = model.objects.filter(case=case_b).order_by("pk").first()
-    case_b.refresh_from_db()
-    query = query_open(user=people.manager, case=case_b, subject="Check the WBC", text="Is 350 right?")
-    now = case_b.updated_at
+        records[kind] = model.objects.filter(case=case).order_by("pk").first()
+    case.refresh_from_db()
+    query = query_open(user=people.manager, case=case, subject="Check the WBC", text="Is 350 right?")
+    now = case.updated_at
     finding = Finding.objects.create(
-        case=case_b,
+        case=case,
         rule_id="DQ-TEST-001",
         severity="warning",
         stage="diagnosis",
         record_model="registry.labpanel",
         record_pk=records["lab-panels"].pk,
         field="wbc",
-        message=f"WBC of {case_b.registry_id} looks high",
+        message=f"WBC of {case.registry_id} looks high",
         first_seen=now,
         last_seen=now,
     )
     job = import_check(
-        user=people.entry_b, center=center_b, file_name="follow_ups.csv", data=b"case_number,contact_date\nX,2021\n"
+        user=owner, center=center, file_name="follow_ups.csv", data=b"case_number,contact_date\nX,2021\n"
     )
-    run = run_request(user=people.entry_b, filters=RunFilters(), settings=RunSettings())
+    run = run_request(user=owner, filters=RunFilters(), settings=RunSettings())
     artifact = RunArtifact.objects.create(
         run=run, kind="csv", name="dataset", file=ContentFile(b"case_key\nx\n", name="dataset.csv"), sha256="0" * 64
     )
-    version = plan_create(user=people.manager, spec=small_plan_spec("Matrix plan"))
+    version = plan_create(user=people.manager, spec=small_plan_spec(f"Plan of {case.registry_id}"))
     # What a run that executed the plan keeps (the route of a run's results per plan version reads it).
     RunPlan.objects.create(run=run, version=version, spec=version.spec, results={"analyses": []})
-    return World(case_b, records, query, finding, job, run, artifact, version)
+    return World(case, records, query, finding, job, run, artifact, version)
 
 
 @pytest.fixture(name="world")
 def world_fixture(people, center_b, case_a, case_b, media_root) -> World:
     """Center B's case with one record of every kind, a query and a finding on it, an import job by entry_b,
     center B's report run with a file, and an analysis plan (which no center user reaches)."""
-    return make_world(people, center_b, case_b)
+    return make_world(people, center_b, case_b, people.entry_b)
 
 
 @pytest.fixture(name="media_root")

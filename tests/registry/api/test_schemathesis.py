@@ -1,0 +1,160 @@
+"""The OpenAPI schema, run against the app: schemathesis generates requests for every operation (valid ones and
+ones the schema forbids) and sends them to the WSGI app in-process, on the test database, as a center user and
+as the data manager, each with a token.
+
+It fails on a 5xx, a response that breaks the schema (body, status code, content type, headers), and a request
+the schema forbids that the app accepts. Path parameters are real objects (cases, records, queries, findings,
+imports, runs, plans of center A), so that the operations reach their objects and not only their 404s.
+Deterministic (derandomized) and bounded: a few examples per operation.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from registry.services.tokens import token_create
+from tests.factories import make_full_case
+from tests.registry.api.matrix import (
+    World,
+    make_world,
+    media_root_fixture,  # noqa: F401
+    no_throttle_state_fixture,  # noqa: F401
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle_state", "in_process_requests")]
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+EXAMPLES = 15
+BOUNDED = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@functools.cache
+def _document_text() -> bytes:
+    return OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True))
+
+
+def openapi_document() -> dict:
+    """The schema /api/v1/schema/ serves, as JSON (a fresh copy)."""
+    return json.loads(_document_text())
+
+
+@pytest.fixture
+def in_process_requests():
+    """The WSGI app runs in the test's thread and transaction: Django's request signals must not close the
+    test's connection between requests (as its own test client does)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(people, center_a, case_a, media_root) -> World:
+    """Three full cases at A (one with every record kind, a query, a finding, an import job, A's report run with a
+    file and a plan the run executed) and one at B."""
+    make_full_case(people.entry_a, center_a)
+    make_full_case(people.entry_a, center_a)
+    return make_world(people, center_a, case_a, people.entry_a)
+
+
+def _real_record(case, world: World) -> None:
+    """A record id of the kind drawn (the fixed one would be another kind's record, hence only 404s)."""
+    params = case.path_parameters or {}
+    if "record_id" in params and params.get("kind") in world.records:
+        params["record_id"] = str(world.records[params["kind"]].pk)
+
+
+def _exercise(user, world: World, document: dict | None = None) -> list[str]:
+    """Every operation, with valid and with forbidden data; the failures, one entry per operation and mode."""
+    from config.wsgi import application
+
+    _token, raw = token_create(user=user, name="schemathesis", lifetime_days=30)
+    auth = {"Authorization": f"Bearer {raw}"}
+    schema = schemathesis.openapi.from_dict(document or openapi_document())
+    schema.app = application
+    failures = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        names = {parameter.name for parameter in operation.path_parameters}
+        fixed = {name: str(value) for name, value in world.ids().items() if name in names}
+        for mode in GenerationMode:
+            strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed or None, headers=auth)
+
+            @BOUNDED
+            @given(case=strategy)
+            def check(case):
+                _real_record(case, world)
+                case.call_and_validate(headers=auth, checks=CHECKS)
+
+            try:
+                check()
+            except Unsatisfiable:
+                # Nothing in this operation can be made invalid (no parameters, no body): no negative case.
+                if mode is not GenerationMode.NEGATIVE:
+                    raise
+            except (Exception, BaseExceptionGroup) as exc:  # every operation's failure is reported, not only the first
+                failures.append(f"{operation.label} [{mode.value}]: {exc}")
+    return failures
+
+
+def test_the_schema_lists_every_api_route_as_operations(people):
+    from tests.registry.api.matrix import api_routes
+
+    paths = openapi_document()["paths"]
+    served = {r.template for r in api_routes()} - {"/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"}
+    assert served <= set(paths), f"routes missing from the schema: {sorted(served - set(paths))}"
+    assert "/api/v1/me/" in paths
+
+
+def test_a_center_user_meets_the_schema_on_every_operation(people, seeded):
+    failures = _exercise(people.entry_a, seeded)
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_data_manager_meets_the_schema_on_every_operation(people, seeded):
+    failures = _exercise(people.manager, seeded)
+    assert not failures, "\n\n".join(failures)
+
+
+def test_it_would_notice_a_response_that_breaks_the_schema(people, seeded):
+    document = openapi_document()
+    me = document["paths"]["/api/v1/me/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    name = me["$ref"].rsplit("/", 1)[1]
+    document["components"]["schemas"][name]["properties"]["username"] = {"type": "integer"}
+    failures = _exercise(people.entry_a, seeded, document)
+    assert len(failures) == 1 and failures[0].startswith("GET /api/v1/me/ [positive]")
+    assert "schema" in failures[0].lower()
