@@ -148,6 +148,7 @@ def test_the_database_state_notices_a_change(world, people):
 def test_center_a_users_get_404_for_center_b_objects_by_every_method(route, world, people):
     fillings = _fillings(route, world)
     manager = token_client(people.manager)
+    clients = _clients(people)
     before = db_state()
     for values in fillings:
         url = route.url(values)
@@ -155,7 +156,7 @@ def test_center_a_users_get_404_for_center_b_objects_by_every_method(route, worl
             # The URL is real: the data manager reaches the object (else a 404 below would prove nothing).
             reached = manager.get(url)
             assert reached.status_code == 200, f"manager GET {url} -> {reached.status_code}: the fixture is wrong"
-        for who, client in _clients(people).items():
+        for who, client in clients.items():
             for method, options in attempts(route, values, world):
                 response = _call(client, method, url, options)
                 what = f"{who} {method.upper()} {url}{' (tempting)' if options else ''}"
