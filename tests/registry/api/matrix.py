@@ -160,6 +160,7 @@ class World:
     run: object
     artifact: object
     plan_version: object
+    pooled_run: object  # finished, with the plan version's results (for /runs/{run_id}/plans/{plan_version_id}/)
 
     def ids(self) -> dict[str, object]:
         """The value of every object kwarg but kind and record_id (which go together)."""
@@ -189,6 +190,8 @@ def fill_kwargs(route: Route, w: World) -> list[dict]:
     if unknown or not route.plain:
         raise Unfillable(f"{route.template} ({route.name}): no fixture for {sorted(unknown) or 'a regex pattern'}")
     base = w.ids()
+    if "plan_version_id" in route.kwargs:
+        base["run_id"] = w.pooled_run.pk
     axes = []
     if "kind" in route.kwargs:
         axes.append([{"kind": kind, "record_id": record.pk} for kind, record in w.records.items()])
@@ -285,7 +288,7 @@ def small_plan_spec(name: str):
 def make_world(people, center, case, owner) -> World:
     """One case of `center` (entered by `owner`) made complete, with a query, a finding, an import job, the
     center's report run with a file, and a plan whose version the run executed."""
-    from analytics.runs.models import RunArtifact, RunPlan
+    from analytics.runs.models import RunArtifact
     from analytics.runs.options import RunFilters, RunSettings
     from analytics.runs.services import run_request
     from analytics.studies.services import plan_create
@@ -320,9 +323,31 @@ def make_world(people, center, case, owner) -> World:
         run=run, kind="csv", name="dataset", file=ContentFile(b"case_key\nx\n", name="dataset.csv"), sha256="0" * 64
     )
     version = plan_create(user=people.manager, spec=small_plan_spec(f"Plan of {case.registry_id}"))
-    # What a run that executed the plan keeps (the route of a run's results per plan version reads it).
+    return World(case, records, query, finding, job, run, artifact, version, _pooled_run(people, version))
+
+
+def _pooled_run(people, version):
+    """A finished pooled run that executed the plan version, as the workers leave one: the plan's JSON document
+    among its files and its results kept per plan version. Built directly: running the analyses takes seconds."""
+    from analytics.runs.models import AnalysisRun, RunArtifact, RunPlan
+    from analytics.runs.reporting import plan_file_name
+    from analytics.studies.selectors import plan_ref
+
+    ref = plan_ref(version)
+    run = AnalysisRun.objects.create(
+        trigger=AnalysisRun.Trigger.USER,
+        requested_by=people.coordinator,
+        settings={"plans": [ref]},
+        status=AnalysisRun.Status.RUNNING,
+    )
+    document = b'{"plan": "x", "analyses": []}'
+    RunArtifact.objects.create(
+        run=run, kind="json", name=plan_file_name(ref), file=ContentFile(document, name="plan.json"), sha256="0" * 64
+    )
     RunPlan.objects.create(run=run, version=version, spec=version.spec, results={"analyses": []})
-    return World(case, records, query, finding, job, run, artifact, version)
+    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.DONE, n_cases=2)
+    run.refresh_from_db()
+    return run
 
 
 @pytest.fixture(name="world")

@@ -201,9 +201,10 @@ def test_open_routes_show_center_a_users_nothing_of_center_b(route, world, peopl
     if "get" not in route.methods:
         pytest.skip("no GET on this route")
     fillings = _fillings(route, world) if route.kwargs else [{}]
+    clients = _clients(people)
     for values in fillings:
         url = route.url(values)
-        for who, client in _clients(people).items():
+        for who, client in clients.items():
             for query in ("", "?page_size=500", f"?search={world.case.registry_id}", "?labels=1"):
                 response = client.get(url + query)
                 what = f"{who} GET {url}{query}"
