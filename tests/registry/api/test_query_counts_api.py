@@ -85,7 +85,7 @@ def _grow(people, center, world: World, step: int) -> None:
 def _count(client, url) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    assert response.status_code == 200, f"GET {url} -> {response.status_code} {response.content[:300]!r}"
+    assert response.status_code in (200, 404), f"GET {url} -> {response.status_code} {response.content[:300]!r}"
     return len(queries), response
 
 
@@ -101,6 +101,8 @@ def test_a_lists_query_count_does_not_grow_with_its_rows(route, people, center_a
         for url in urls:
             _count(client, url)  # caches warm (content types, vocabularies)
             n, response = _count(client, url)
+            if response.status_code == 404:
+                continue  # not this user's (plans, for a center's user)
             body = response.json() if response["Content-Type"].startswith("application/json") else None
             if isinstance(body, dict) and "results" in body:
                 small[who, url] = (n, len(body["results"]))

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -50,7 +51,7 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
-EXAMPLES = 15
+EXAMPLES = 10
 BOUNDED = settings(
     max_examples=EXAMPLES,
     derandomize=True,
@@ -98,7 +99,23 @@ def _real_record(case, world: World) -> None:
         params["record_id"] = str(world.records[params["kind"]].pk)
 
 
-def _exercise(user, world: World, document: dict | None = None) -> list[str]:
+def _describe(exc: BaseException) -> str:
+    """Each failure in one line or two (code, title, message), and the request that shows it (curl)."""
+    failures = getattr(exc, "exceptions", None) or [exc]
+    lines = []
+    for failure in failures:
+        if isinstance(failure, Failure):
+            lines.append(f"  {failure.code} {failure.title}: {' '.join(failure.message.split())[:400]}")
+        else:
+            lines.append(f"  {type(failure).__name__}: {' '.join(str(failure).split())[:400]}")
+    texts = [*getattr(exc, "__notes__", ()), str(exc)]
+    curls = [line.strip() for text in texts for line in text.splitlines() if "curl " in line]
+    if curls:
+        lines.append(f"  request: {curls[0][:600]}")
+    return "\n".join(lines)
+
+
+def _exercise(user, world: World, document: dict | None = None, modes=tuple(GenerationMode)) -> list[str]:
     """Every operation, with valid and with forbidden data; the failures, one entry per operation and mode."""
     from config.wsgi import application
 
@@ -111,7 +128,7 @@ def _exercise(user, world: World, document: dict | None = None) -> list[str]:
         operation = result.ok()
         names = {parameter.name for parameter in operation.path_parameters}
         fixed = {name: str(value) for name, value in world.ids().items() if name in names}
-        for mode in GenerationMode:
+        for mode in modes:
             strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed or None, headers=auth)
 
             @BOUNDED
@@ -127,7 +144,7 @@ def _exercise(user, world: World, document: dict | None = None) -> list[str]:
                 if mode is not GenerationMode.NEGATIVE:
                     raise
             except (Exception, BaseExceptionGroup) as exc:  # every operation's failure is reported, not only the first
-                failures.append(f"{operation.label} [{mode.value}]: {exc}")
+                failures.append(f"{operation.label} [{mode.value}]\n{_describe(exc)}")
     return failures
 
 
@@ -146,7 +163,8 @@ def test_a_center_user_meets_the_schema_on_every_operation(people, seeded):
 
 
 def test_the_data_manager_meets_the_schema_on_every_operation(people, seeded):
-    failures = _exercise(people.manager, seeded)
+    # Forbidden data is refused whoever sends it: the center user's run covers it; here valid data only.
+    failures = _exercise(people.manager, seeded, modes=(GenerationMode.POSITIVE,))
     assert not failures, "\n\n".join(failures)
 
 
