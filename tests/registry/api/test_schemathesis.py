@@ -21,6 +21,9 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure
@@ -32,8 +35,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from registry.api.labels import labels_requested
+from registry.api.pagination import ApiCursorPagination
+from registry.models import Center
 from registry.services.tokens import token_create
-from tests.factories import make_full_case
+from tests.factories import CenterFactory, make_full_case
+from tests.registry.api.conftest import token_client
 from tests.registry.api.matrix import (
     World,
     make_world,
@@ -41,7 +48,10 @@ from tests.registry.api.matrix import (
     no_throttle_state_fixture,  # noqa: F401
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttle_state", "in_process_requests")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("no_throttle_state", "in_process_requests", "no_throttling"),
+]
 
 CHECKS = [
     not_a_server_error,
@@ -81,6 +91,15 @@ def in_process_requests():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def no_throttling(monkeypatch):
+    """Hundreds of requests a minute per token are the point here; the throttles have tests of their own."""
+    from registry.api.throttling import TokenReadThrottle, TokenWriteThrottle
+
+    for throttle in (TokenReadThrottle, TokenWriteThrottle):
+        monkeypatch.setattr(throttle, "allow_request", lambda self, request, view: True)
 
 
 @pytest.fixture
@@ -177,3 +196,37 @@ def test_it_would_notice_a_response_that_breaks_the_schema(people, seeded):
     failures = _exercise(people.entry_a, seeded, document)
     assert len(failures) == 1 and failures[0].startswith("GET /api/v1/me/ [positive]")
     assert "schema" in failures[0].lower()
+
+
+# What schemathesis found in the foundation on the way (each would fail the runs above on any list or coded field).
+
+
+@pytest.mark.parametrize("query", ["cursor=garbage", "page_size=x", "page_size=0", "page_size=501"])
+def test_a_bad_cursor_or_page_size_is_a_400_naming_the_parameter(query):
+    request = Request(APIRequestFactory().get(f"/api/v1/x/?{query}"))
+    with pytest.raises(ValidationError) as exc:
+        ApiCursorPagination().paginate_queryset(Center.objects.all(), request)
+    assert set(exc.value.detail) == {query.split("=")[0]}
+
+
+def test_a_good_page_size_is_kept():
+    CenterFactory.create_batch(3)
+    request = Request(APIRequestFactory().get("/api/v1/x/?page_size=2"))
+    assert len(ApiCursorPagination().paginate_queryset(Center.objects.all(), request)) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "wanted"), [("1", True), ("true", True), ("0", False), ("false", False), ("", False)]
+)
+def test_labels_is_a_boolean(value, wanted):
+    assert labels_requested(Request(APIRequestFactory().get(f"/api/v1/x/?labels={value}"))) is wanted
+    with pytest.raises(ValidationError):
+        labels_requested(Request(APIRequestFactory().get("/api/v1/x/?labels=maybe")))
+
+
+def test_an_address_under_the_api_that_names_no_route_is_a_json_404(client, people):
+    response = token_client(people.entry_a).get("/api/v1/no-such-thing/%C3%A9/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json" and response.json() == {"detail": "Not found."}
+    client.force_login(people.entry_a)
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
