@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 
-__all__ = ["CURSOR_INVALID", "PAGE_SIZE_INVALID", "ApiCursorPagination"]
+__all__ = ["CURSOR_INVALID", "PAGE_SIZE_INVALID", "ApiCursorPagination", "document_bad_list_parameters"]
 
 CURSOR_INVALID = "This cursor is not one the API gave out: use the `next` or `previous` link of a page as it is."
 PAGE_SIZE_INVALID = "page_size is a whole number from 1 to 500."
@@ -45,3 +45,34 @@ class ApiCursorPagination(CursorPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         return parameters
+
+
+_API_ERROR = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["detail"],
+}
+_BAD_LIST_PARAMETERS = "A filter, cursor or page_size that is not valid: which, under 'errors'."
+
+
+def document_bad_list_parameters(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every list (an operation with a `cursor` parameter) answers 400 for a
+    bad cursor, page_size or filter value, so its schema says so even where the view's own responses do not."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ApiError", _API_ERROR)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            if any(p.get("name") == "cursor" for p in operation.get("parameters", [])):
+                operation["responses"].setdefault(
+                    "400",
+                    {
+                        "description": _BAD_LIST_PARAMETERS,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
+                    },
+                )
+    return result

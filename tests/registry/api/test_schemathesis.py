@@ -233,3 +233,16 @@ def test_an_address_under_the_api_that_names_no_route_is_a_json_404(client, peop
     assert response["Content-Type"] == "application/json" and response.json() == {"detail": "Not found."}
     client.force_login(people.entry_a)
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_every_list_documents_its_400_for_bad_parameters():
+    from registry.api.pagination import document_bad_list_parameters
+
+    listed = {"parameters": [{"name": "cursor", "in": "query"}], "responses": {"200": {}}}
+    other = {"parameters": [], "responses": {"200": {}}}
+    result = document_bad_list_parameters({"paths": {"/l/": {"get": listed}, "/o/": {"get": other}}}, None, None, True)
+    assert result["paths"]["/l/"]["get"]["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ApiError"
+    }
+    assert "400" not in result["paths"]["/o/"]["get"]["responses"]
+    assert "detail" in result["components"]["schemas"]["ApiError"]["properties"]
