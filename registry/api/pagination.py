@@ -55,23 +55,25 @@ _API_ERROR = {
     },
     "required": ["detail"],
 }
-_BAD_LIST_PARAMETERS = "A filter, cursor or page_size that is not valid: which, under 'errors'."
+_BAD_PARAMETERS = "A filter, cursor, page_size or labels value that is not valid: which, under 'errors'."
+# Parameters whose bad values every view refuses with 400 (pagination, registry.api.labels).
+_CHECKED_PARAMETERS = frozenset({"cursor", "page_size", "labels"})
 
 
 def document_bad_list_parameters(result, generator, request, public):
-    """drf-spectacular postprocessing hook: every list (an operation with a `cursor` parameter) answers 400 for a
-    bad cursor, page_size or filter value, so its schema says so even where the view's own responses do not."""
+    """drf-spectacular postprocessing hook: every list (an operation with a `cursor` parameter) and every operation
+    with `labels` answers 400 for a bad value, so its schema says so even where the view's own responses do not."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ApiError", _API_ERROR)
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            if any(p.get("name") == "cursor" for p in operation.get("parameters", [])):
+            if any(p.get("name") in _CHECKED_PARAMETERS for p in operation.get("parameters", [])):
                 operation["responses"].setdefault(
                     "400",
                     {
-                        "description": _BAD_LIST_PARAMETERS,
+                        "description": _BAD_PARAMETERS,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
                     },
                 )

@@ -248,8 +248,11 @@ def test_every_list_documents_its_400_for_bad_parameters():
     from registry.api.pagination import document_bad_list_parameters
 
     listed = {"parameters": [{"name": "cursor", "in": "query"}], "responses": {"200": {}}}
+    labelled = {"parameters": [{"name": "labels", "in": "query"}], "responses": {"200": {}}}
     other = {"parameters": [], "responses": {"200": {}}}
-    result = document_bad_list_parameters({"paths": {"/l/": {"get": listed}, "/o/": {"get": other}}}, None, None, True)
+    paths = {"/l/": {"get": listed}, "/o/": {"get": other}, "/d/": {"get": labelled}}
+    result = document_bad_list_parameters({"paths": paths}, None, None, True)
+    assert "400" in result["paths"]["/d/"]["get"]["responses"]
     assert result["paths"]["/l/"]["get"]["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ApiError"
     }
