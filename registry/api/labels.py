@@ -11,7 +11,7 @@ __all__ = ["LABELS_INVALID", "LABELS_PARAMETER", "LabelField", "LabelsMixin", "l
 
 LABELS_INVALID = "labels is true or false (1 or 0)."
 _YES = frozenset({"1", "true", "yes"})
-_NO = frozenset({"", "0", "false", "no"})
+_NO = frozenset({"0", "false", "no"})
 
 LABELS_PARAMETER = OpenApiParameter(
     "labels",
@@ -24,7 +24,10 @@ def labels_requested(request) -> bool:
     """Whether the request asks for labels; a value that is not a boolean is refused (400), not read as "no"."""
     if request is None:
         return False
-    value = str(request.query_params.get("labels", "")).strip().lower()
+    raw = request.query_params.get("labels")
+    if raw is None:
+        return False
+    value = raw.strip().lower()
     if value not in _YES | _NO:
         raise serializers.ValidationError({"labels": [LABELS_INVALID]})
     return value in _YES

@@ -228,12 +228,14 @@ def test_a_good_page_size_is_kept():
 
 
 @pytest.mark.parametrize(
-    ("value", "wanted"), [("1", True), ("true", True), ("0", False), ("false", False), ("", False)]
+    ("query", "wanted"),
+    [("labels=1", True), ("labels=true", True), ("labels=0", False), ("labels=false", False), ("", False)],
 )
-def test_labels_is_a_boolean(value, wanted):
-    assert labels_requested(Request(APIRequestFactory().get(f"/api/v1/x/?labels={value}"))) is wanted
-    with pytest.raises(ValidationError):
-        labels_requested(Request(APIRequestFactory().get("/api/v1/x/?labels=maybe")))
+def test_labels_is_a_boolean(query, wanted):
+    assert labels_requested(Request(APIRequestFactory().get(f"/api/v1/x/?{query}"))) is wanted
+    for bad in ("maybe", "", "null"):
+        with pytest.raises(ValidationError):
+            labels_requested(Request(APIRequestFactory().get(f"/api/v1/x/?labels={bad}")))
 
 
 def test_an_address_under_the_api_that_names_no_route_is_a_json_404(client, people):
