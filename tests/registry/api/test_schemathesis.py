@@ -149,7 +149,10 @@ def _exercise(user, world: World, document: dict | None = None, modes=tuple(Gene
     for result in schema.get_all_operations():
         operation = result.ok()
         names = {parameter.name for parameter in operation.path_parameters}
-        fixed = {name: str(value) for name, value in world.ids().items() if name in names}
+        ids = world.ids()
+        if "plan_version_id" in names:  # a plan's results are in the pooled run that executed it
+            ids["run_id"] = world.pooled_run.pk
+        fixed = {name: str(value) for name, value in ids.items() if name in names}
         for mode in modes:
             strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed or None, headers=auth)
 
