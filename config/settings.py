@@ -262,6 +262,11 @@ SPECTACULAR_SETTINGS = {
         "(`Authorization: Bearer ilr_...`) from your account page."
     ),
     "VERSION": "1",
+    # Every list documents its 400 (a bad cursor, page_size or filter), after the enums are named.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api.pagination.document_bad_list_parameters",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI and Redoc from the sidecar package's files: nothing is loaded from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

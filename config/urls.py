@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from registry.accounts.urls import auth_urlpatterns
 
+# JSON under /api/, Django's page elsewhere.
+handler404 = "registry.api.errors.page_not_found"
+
 urlpatterns = [
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("registry.accounts.urls")),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -19,6 +20,7 @@ __all__ = [
     "PreconditionFailed",
     "PreconditionRequired",
     "api_exception_handler",
+    "page_not_found",
     "validation_errors",
 ]
 
@@ -90,3 +92,11 @@ def api_exception_handler(exc, context):
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}
     return response
+
+
+def page_not_found(request, exception):
+    """handler404: under /api/ an address that names no route gets the API's JSON 404 (an HTML page would be
+    a surprise to a client); elsewhere Django's own page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -7,7 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-__all__ = ["LABELS_PARAMETER", "LabelField", "LabelsMixin", "labels_requested"]
+__all__ = ["LABELS_INVALID", "LABELS_PARAMETER", "LabelField", "LabelsMixin", "labels_requested"]
+
+LABELS_INVALID = "labels is true or false (1 or 0)."
+_YES = frozenset({"1", "true", "yes"})
+_NO = frozenset({"0", "false", "no"})
 
 LABELS_PARAMETER = OpenApiParameter(
     "labels",
@@ -17,9 +21,16 @@ LABELS_PARAMETER = OpenApiParameter(
 
 
 def labels_requested(request) -> bool:
+    """Whether the request asks for labels; a value that is not a boolean is refused (400), not read as "no"."""
     if request is None:
         return False
-    return str(request.query_params.get("labels", "")).lower() in {"1", "true", "yes"}
+    raw = request.query_params.get("labels")
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value not in _YES | _NO:
+        raise serializers.ValidationError({"labels": [LABELS_INVALID]})
+    return value in _YES
 
 
 class LabelField(serializers.Field):
