@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "registry.accounts.middleware.SessionTimeoutMiddleware",
     "registry.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A bad ?labels= on an API address is a 400 before any view runs (a write would save first).
+    "registry.api.middleware.ApiLabelsParameterMiddleware",
     # Django's empty 405 (a GET on a POST-only address) gets a page with a sentence and a way back.
     "registry.middleware.MethodNotAllowedPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -238,10 +240,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON everywhere; the import upload takes multipart (registry.api.imports), nothing else does.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "registry.api.throttling.TokenReadThrottle",
         "registry.api.throttling.TokenWriteThrottle",

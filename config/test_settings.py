@@ -27,3 +27,6 @@ AXES_ENABLED = False
 # serialized_rollback would write those rows again over themselves, which PostgreSQL refuses: they are left
 # out of the serialized copy; the tests that need them install them (analytics.studies.builtin).
 TEST_NON_SERIALIZED_APPS = ["analytics.studies"]
+
+# The API takes JSON (an import's upload is the one multipart address): test clients send JSON unless told.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}  # noqa: F405

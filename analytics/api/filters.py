@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from analytics.runs.models import AnalysisRun
 from analytics.studies.models import AnalysisPlan, PlanVersion
-from registry.api.filters import ModifiedSinceFilterSet
+from registry.api.filters import ModifiedSinceFilterSet, UtcDateTimeFilter
 
 __all__ = ["RUN_KINDS", "PlanFilterSet", "RunFilterSet"]
 
@@ -24,7 +24,7 @@ class RunFilterSet(ModifiedSinceFilterSet):
     )
     center = django_filters.CharFilter(field_name="scope_center__code", label="Code of a center report's center")
     trigger = django_filters.ChoiceFilter(choices=AnalysisRun.Trigger.choices)
-    modified_since = django_filters.IsoDateTimeFilter(
+    modified_since = UtcDateTimeFilter(
         method="filter_modified_since", label="Requested, started or finished at or after (ISO 8601 date-time)"
     )
 
@@ -44,7 +44,7 @@ class PlanFilterSet(ModifiedSinceFilterSet):
     registered = django_filters.BooleanFilter(
         method="filter_registered", label="true: plans with a registered version (the nightly run executes them)"
     )
-    modified_since = django_filters.IsoDateTimeFilter(
+    modified_since = UtcDateTimeFilter(
         field_name="changed_at", lookup_expr="gte", label="Changed at or after (ISO 8601 date-time)"
     )
 

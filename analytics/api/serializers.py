@@ -46,7 +46,11 @@ class RunSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     kind = serializers.SerializerMethodField(help_text="'pooled', or 'center' for a center's own report.")
     center = serializers.SlugRelatedField(
-        source="scope_center", slug_field="code", read_only=True, help_text="The center of a center's report."
+        source="scope_center",
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The center of a center's report; null for a pooled run.",
     )
     requested_by = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()

@@ -15,7 +15,7 @@ from quality import selectors
 from quality.api.common import StampField, seen_since
 from quality.models import Finding, Severity, Stage, describe_target
 from quality.presenters import present_findings
-from registry.api.filters import ModifiedSinceFilterSet
+from registry.api.filters import ModifiedSinceFilterSet, UtcDateTimeFilter
 from registry.api.labels import LABELS_PARAMETER, LabelsMixin
 from registry.presentation import dates_policy
 
@@ -27,7 +27,7 @@ OPEN, RESOLVED, ALL = "open", "resolved", "all"
 
 
 class FindingFilter(ModifiedSinceFilterSet):
-    modified_since = django_filters.IsoDateTimeFilter(
+    modified_since = UtcDateTimeFilter(
         method="filter_modified_since",
         label="Seen, or resolved, at or after (ISO 8601 date-time; compared by month where you see no exact dates)",
     )

@@ -40,7 +40,12 @@ class QueryFilter(ModifiedSinceFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=QueryStatus.choices, label="Status (repeatable)")
     center = django_filters.CharFilter(field_name="case__center__code", label="Center code")
     case = django_filters.CharFilter(field_name="case__registry_id", label="Registry ID of the case")
-    finding = django_filters.NumberFilter(field_name="finding_id", label="ID of the finding it was opened from")
+    finding = django_filters.NumberFilter(
+        field_name="finding_id",
+        label="ID of the finding it was opened from",
+        min_value=1,
+        max_value=2**31 - 1,
+    )
 
     class Meta:
         model = Query

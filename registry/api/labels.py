@@ -10,8 +10,8 @@ from rest_framework import serializers
 __all__ = ["LABELS_INVALID", "LABELS_PARAMETER", "LabelField", "LabelsMixin", "labels_requested"]
 
 LABELS_INVALID = "labels is true or false (1 or 0)."
-_YES = frozenset({"1", "true", "yes"})
-_NO = frozenset({"0", "false", "no"})
+YES = _YES = frozenset({"1", "true", "yes"})
+NO = _NO = frozenset({"0", "false", "no"})
 
 LABELS_PARAMETER = OpenApiParameter(
     "labels",

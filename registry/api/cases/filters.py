@@ -12,7 +12,7 @@ from rest_framework.filters import OrderingFilter
 
 from registry import models as m
 from registry.access import access_for
-from registry.api.filters import ModifiedSinceFilterSet
+from registry.api.filters import ModifiedSinceFilterSet, UtcDateTimeFilter
 from registry.choices import Lineage, Sex
 
 __all__ = ["CaseFilterSet", "CaseOrderingFilter", "changed_since", "month_start"]
@@ -44,7 +44,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class CaseFilterSet(ModifiedSinceFilterSet):
-    modified_since = django_filters.IsoDateTimeFilter(
+    modified_since = UtcDateTimeFilter(
         method="filter_modified_since",
         label="Cases whose own fields or any record (also one archived since) changed at or after this moment "
         "(ISO 8601 with a zone). In the pseudonymized view the moment counts from the start of its month.",

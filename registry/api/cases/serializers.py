@@ -3,6 +3,7 @@ reader may see them (registry.api.cases.pseudonymized), and the same editable fi
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -84,7 +85,18 @@ class RegistrySerializer(LabelsMixin, serializers.ModelSerializer):
         for name, field in list(fields.items()):
             if isinstance(field, ClinicalDateField):
                 fields[f"{name}_day"] = DayField(of=field.source or name)
+            if isinstance(field, serializers.ChoiceField) and field.read_only and _blank_allowed(self, field, name):
+                # DRF drops allow_blank from read-only fields, but the stored value may be "" (not recorded).
+                field.allow_blank = True
         return fields
+
+
+def _blank_allowed(serializer, field, name) -> bool:
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    try:
+        return model is not None and model._meta.get_field(field.source or name).blank
+    except FieldDoesNotExist:  # a computed field
+        return False
 
 
 _BOOKKEEPING = ("id", "version", "created_at", "updated_at")

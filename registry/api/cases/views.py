@@ -39,6 +39,7 @@ from registry.services.cases import (
 
 __all__ = ["CaseArchiveApi", "CaseDetailApi", "CaseListApi", "CaseLockApi", "CaseUnlockApi"]
 
+EXPAND_INVALID = "expand takes one value: records (or leave it out)."
 NO_CENTER_TO_WRITE = "Your role reads cases but does not register them."
 
 EXPAND_PARAMETER = OpenApiParameter(
@@ -117,6 +118,8 @@ class CaseListApi(generics.ListAPIView):
         tags=_TAGS,
     )
     def get(self, request, *args, **kwargs):
+        if request.query_params.getlist("expand") not in ([], ["records"]):
+            raise serializers.ValidationError({"expand": [EXPAND_INVALID]})
         return super().get(request, *args, **kwargs)
 
     @extend_schema(

@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from registry.access import access_for
-from registry.api.filters import ModifiedSinceFilterSet
+from registry.api.filters import ModifiedSinceFilterSet, UtcDateTimeFilter
 from registry.api.idempotency import idempotent
 from registry.api.imports.serializers import ImportJobListSerializer, ImportJobSerializer, ImportUploadSerializer
 from registry.models import ImportJob
@@ -64,7 +65,7 @@ def _job(request, import_id) -> ImportJob:
 class ImportJobFilterSet(ModifiedSinceFilterSet):
     status = django_filters.ChoiceFilter(choices=ImportJob.Status.choices)
     center = django_filters.CharFilter(field_name="center__code", label="Center code")
-    modified_since = django_filters.IsoDateTimeFilter(
+    modified_since = UtcDateTimeFilter(
         method="filter_modified_since", label="Uploaded or imported at or after (ISO 8601 date-time)"
     )
 
@@ -77,6 +78,8 @@ class ImportJobFilterSet(ModifiedSinceFilterSet):
 
 
 class ImportJobListCreateApi(GenericAPIView):
+    # The one API address that takes a file; everything else takes JSON only.
+    parser_classes = [MultiPartParser]
     filterset_class = ImportJobFilterSet
     ordering_fields = ["uploaded_at", "id"]
     ordering = ["-uploaded_at", "-id"]

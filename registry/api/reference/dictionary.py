@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from registry.api.filters import EMPTY_FILTER
 from registry.api.reference.common import HasRegistryRole, one_page, one_page_serializer
 from registry.dictionary import DERIVED, ENTERED, Variable
 from registry.transfer.dictionary_files import HEADER, dictionary_groups, variable_row
@@ -88,6 +89,13 @@ class DictionaryApi(APIView):
         tags=["reference"],
     )
     def get(self, request):
+        empty = {
+            k: [EMPTY_FILTER]
+            for k in ("table", "source")
+            if k in request.query_params and not request.query_params[k].strip()
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         table, source = params.validated_data.get("table"), params.validated_data.get("source")
