@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
         "registry.api.pagination.document_bad_list_parameters",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
+    # Like every page of the registry, the schema and its pages need a signed-in user (session or token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI and Redoc from the sidecar package's files: nothing is loaded from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -36,8 +36,8 @@ CASE_WRITE_ROUTES = [
     r for r in ROUTES if r.template.startswith("/api/v1/cases/") and set(r.methods) - {"get"} and r.plain
 ]
 ON_MAIN = {"/api/v1/me/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"}
-# The schema and its two pages are served to anyone (drf-spectacular's SERVE_PERMISSIONS): they hold no data.
-PUBLIC = {"/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"}
+# Nothing under /api/v1/ is served without a sign-in, the schema and its pages included (SERVE_PERMISSIONS).
+PUBLIC: frozenset[str] = frozenset()
 
 
 def _ids(routes):

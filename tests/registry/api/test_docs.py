@@ -32,3 +32,8 @@ def test_the_sidecar_assets_are_served_locally(client, people):
     html = client.get("/api/v1/docs/").content.decode()
     script = re.search(r"""src=["']/static/([^"']*swagger-ui-bundle\.js)""", html).group(1)
     assert finders.find(script) is not None
+
+
+@pytest.mark.parametrize("url", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"])
+def test_the_schema_and_its_pages_need_a_sign_in_like_every_page(client, url):
+    assert client.get(url).status_code == 401
