@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
+from django.utils import timezone
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from registry.models import IdempotencyRecord
 
-__all__ = ["HEADER", "KEY_REUSED", "idempotent"]
+__all__ = ["HEADER", "KEY_LIFETIME", "KEY_REUSED", "idempotent"]
 
 HEADER = "Idempotency-Key"
 KEY_INVALID = "An Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good choice)."
@@ -20,6 +22,8 @@ KEY_REUSED = (
     "This Idempotency-Key was already used for a different request. Use a new key for a new record; nothing was saved."
 )
 _REPLAYED_HEADERS = ("Location", "ETag")
+# How long a key is remembered: long enough for any client's retries, short enough to keep nothing for good.
+KEY_LIFETIME = timedelta(hours=24)
 
 
 def _key(request) -> str | None:
@@ -71,6 +75,8 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
         return create()
     digest = _digest(request)
     # request.body must be read before DRF parses the stream; it is cached on the Django request.
+    # A key lives KEY_LIFETIME: the user's older records go, so the table stays small and a key can come back.
+    IdempotencyRecord.objects.filter(user=request.user, created_at__lt=timezone.now() - KEY_LIFETIME).delete()
     existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
     if existing is not None:
         return _checked_replay(existing, digest)

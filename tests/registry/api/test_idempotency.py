@@ -40,3 +40,34 @@ def test_a_browsers_multipart_upload_already_read_as_a_form_is_still_replayed_no
         idempotent(_upload(people.entry_a, b"case_number\n2\n"), create)
     assert getattr(refused.value, "status_code", None) == 422
     assert made == [1] and IdempotencyRecord.objects.count() == 1
+
+
+def test_a_key_is_remembered_for_a_day_then_forgotten(people):
+    from django.utils import timezone
+
+    from registry.api.idempotency import KEY_LIFETIME
+
+    made = []
+
+    def create():
+        made.append(1)
+        return Response({"id": len(made)}, status=201)
+
+    idempotent(_upload(people.entry_a, b"a"), create)
+    IdempotencyRecord.objects.update(created_at=timezone.now() - KEY_LIFETIME + timezone.timedelta(minutes=1))
+    assert idempotent(_upload(people.entry_a, b"a"), create).data == {"id": 1}
+    IdempotencyRecord.objects.update(created_at=timezone.now() - KEY_LIFETIME - timezone.timedelta(minutes=1))
+    # A day later the key names nothing: the same request makes a new record, and the old row is gone.
+    assert idempotent(_upload(people.entry_a, b"a"), create).data == {"id": 2}
+    assert made == [1, 1] and IdempotencyRecord.objects.count() == 1
+
+
+def test_one_users_key_is_not_another_users(people):
+    made = []
+
+    def create():
+        made.append(1)
+        return Response({"id": len(made)}, status=201)
+
+    idempotent(_upload(people.entry_a, b"a"), create)
+    assert idempotent(_upload(people.lead_a, b"a"), create).data == {"id": 2}
