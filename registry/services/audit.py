@@ -5,7 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Change", "changes_since", "describe_value"]
+__all__ = ["Change", "changes_since", "describe_value", "reason_naming_the_token"]
+
+
+def reason_naming_the_token(reason: str | None) -> str | None:
+    """The reason of a history row written now, naming the API token when the current request came with one
+    (`request.api_token`, set by registry.api.authentication). Used by the history signal for every save and by
+    registry.services.bulk, which writes an import's history rows itself."""
+    from simple_history.models import HistoricalRecords
+
+    token = getattr(getattr(HistoricalRecords.context, "request", None), "api_token", None)
+    if token is None:
+        return reason
+    via = f"via API token “{token.name}”"
+    return f"{reason} ({via})" if reason else via
+
 
 # Bookkeeping fields every save changes; they say nothing to a reader.
 _SILENT = {"version", "updated_at", "created_at"}

@@ -13,6 +13,8 @@ from datetime import datetime
 
 from django.db import connection
 
+from registry.services.audit import reason_naming_the_token
+
 __all__ = ["insert_with_history", "update_with_history"]
 
 BATCH = 2000
@@ -50,8 +52,6 @@ def update_with_history(model, instances: Sequence, fields: list[str], *, user, 
 
 
 def _history(model, instances: Sequence, kind: str, *, user, reason: str, when: datetime) -> None:
-    from registry.api.audit import reason_naming_the_token  # an API import names its token, as a save does
-
     reason = reason_naming_the_token(reason)
     historical = model.history.model
     fields = [f for f in historical._meta.concrete_fields if f.name != "history_id"]
