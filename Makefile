@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install lint format migrate seed serve worker beat clean
+.PHONY: demo test install lint format migrate seed serve worker beat clean messages
 
 $(VENV)/.installed: requirements/base.txt requirements/local.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+## Refresh the Russian catalog from the code and templates (needs GNU gettext), then compile it.
+messages: install
+	$(PY) manage.py makemessages --locale ru --add-location file --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages --locale ru --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

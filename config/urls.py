@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("registry.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_urls")),
     path("analyses/plans/", include("analytics.studies.urls")),
     path("analyses/", include("analytics.urls")),
