@@ -476,7 +476,7 @@ print(json.dumps({{
     "web_case": Case.objects.filter(center_case_number={case_number!r}).count(),
 }}))
 """
-        return json.loads(self.manage("shell", "-c", code, database=database).strip().splitlines()[-1])
+        return json.loads(self.manage("shell", "--no-imports", "-c", code, database=database).strip().splitlines()[-1])
 
     # -- cleanup -------------------------------------------------------------------------------------------------
     def show_logs(self) -> None:
