@@ -615,6 +615,8 @@ print(json.dumps({{
                     raise SmokeFailure(f"run {run_id} not done after {RUN_TIMEOUT} s: {detail['status']}")
                 time.sleep(1)
             self.wait_for_log("worker", r"analytics\.run_join\[[^\]]+\] succeeded", timeout=10)
+            if "analytics.run_" in self.logfile("web").read_text(errors="replace"):
+                raise SmokeFailure("the web process's log shows an analysis task: it ran work of the worker")
             log(f"    statuses seen: {' -> '.join(seen)}; {detail['n_cases']} cases; the worker's log has the tasks")
 
         with self.step("the run's PDF downloads from its page"):
