@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install lint format migrate seed serve worker beat clean messages
+.PHONY: demo test install lint format migrate seed serve worker beat clean messages smoke
 
 $(VENV)/.installed: requirements/base.txt requirements/local.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+## Deployment smoke test: docker/web.sh, worker.sh and beat.sh started as processes against this machine's PostgreSQL
+## and Redis (a fresh database, Redis database 4 emptied); sign-in, a case, a pooled run, its PDF, backup and restore.
+smoke: install
+	$(PY) docker/smoke.py
 
 ## Refresh the Russian catalog from the code and templates (needs GNU gettext), then compile it.
 messages: install
