@@ -120,7 +120,7 @@ def test_the_web_listens_where_web_bind_says_and_on_port_8000_by_default():
 
 
 def test_the_image_leaves_out_the_deployments_secrets():
-    ignored = (DOCKER / "Dockerfile.dockerignore").read_text().splitlines()
+    ignored = (DOCKER.parent / ".dockerignore").read_text().splitlines()
     for entry in ("docker/.env", "docker/secrets/", ".venv/"):
         assert entry in ignored
 
