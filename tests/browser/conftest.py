@@ -80,7 +80,7 @@ def journey(request, browser, live_server):
 
 class Journey:
     def __init__(self, name: str, browser, base_url: str):
-        self.name = re.sub(r"[^A-Za-z0-9_-]+", "-", name.removeprefix("test_"))[:60]
+        self.name = re.sub(r"[^A-Za-z0-9_-]+", "-", name.removeprefix("test_"))[:40]  # tests give shorter ones
         self.browser = browser
         self.base_url = base_url
         self.contexts: list = []

@@ -33,6 +33,7 @@ def _other_center_gets_404(journey, url: str) -> None:
 
 
 def test_a_center_user_registers_a_complete_case_and_finds_it(journey, center_people):
+    journey.name = "j1-case-entry"
     page = journey.page()
     page.goto("/")
     assert "/accounts/login/" in page.url
@@ -59,6 +60,7 @@ def test_a_center_user_registers_a_complete_case_and_finds_it(journey, center_pe
 
 
 def test_the_same_journey_in_russian(journey, center_people):
+    journey.name = "j4-case-entry-ru"
     page = journey.page(locale="ru-RU")
     journey.sign_in(page, "entry_a")
     switcher = page.locator("form[action$='/i18n/setlang/']")
