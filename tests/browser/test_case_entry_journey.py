@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.utils import translation
+
 from registry import models as m
 from registry.validation import rules
 from tests.browser.conftest import BROWSER
@@ -59,6 +62,16 @@ def test_a_center_user_registers_a_complete_case_and_finds_it(journey, center_pe
     journey.assert_no_problems()
 
 
+def _menu_not_translated() -> bool:
+    with translation.override("ru"):
+        return translation.gettext("Register a case") == "Register a case"
+
+
+@pytest.mark.xfail(
+    _menu_not_translated(),
+    reason="the Russian catalog does not translate the menu yet (the translation branches are not merged)",
+    strict=True,
+)
 def test_the_same_journey_in_russian(journey, center_people):
     journey.name = "j4-case-entry-ru"
     page = journey.page(locale="ru-RU")
