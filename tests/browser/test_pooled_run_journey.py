@@ -33,7 +33,7 @@ def _download(page, link) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
-def _workbook_numbers(data: bytes) -> list[str]:
+def _workbook_cells(data: bytes) -> list[str]:
     book = load_workbook(io.BytesIO(data), read_only=True)
     return [str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
 
@@ -62,6 +62,7 @@ def test_a_coordinator_runs_a_pooled_analysis_and_downloads_its_pdf_and_workbook
     cases_label = page.locator("dt", has_text=re.compile(r"^Cases$"))
     shown_cases = cases_label.locator("xpath=following-sibling::dd").inner_text()
     assert shown_cases == str(n_cases)
+    fingerprint = page.locator("dd code").filter(has_text=re.compile(r"^[0-9a-f]{64}$")).inner_text()
     journey.look(page, "run-page")
 
     report_button.click()
@@ -78,6 +79,7 @@ def test_a_coordinator_runs_a_pooled_analysis_and_downloads_its_pdf_and_workbook
     assert pdf.startswith(b"%PDF")
     pdf_text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
     assert re.search(rf"\b{n_cases} cases\b", pdf_text), pdf_text[:1500]
-    cells = _workbook_numbers(xlsx)
+    cells = _workbook_cells(xlsx)
+    assert fingerprint in cells, cells[:80]  # the run's fingerprint as its page shows it, in the Contents sheet
     assert str(n_cases) in cells, cells[:80]
     journey.assert_no_problems()
