@@ -1,4 +1,5 @@
-"""Journey 1 with the keyboard alone: Tab, Enter and typing, no mouse. Sign in, register a case, save a section."""
+"""Journey 1 with the keyboard alone: Tab, Enter and typing, no mouse. Sign in, register a case, save the diagnosis
+and an outcome event."""
 
 from __future__ import annotations
 
@@ -65,4 +66,15 @@ def test_a_center_user_signs_in_registers_a_case_and_saves_the_diagnosis_with_th
     diagnosis = m.Diagnosis.objects.get(case__created_by__username="entry_a")
     assert diagnosis.diagnosis_date.isoformat() == "2023-03-20" and diagnosis.lineage == "ALL"
     journey.look(page, "case-saved-by-keyboard", axe=False)
+
+    # A section of many rows: the first empty row of the outcome events.
+    _tab_to(page, ".sections a[href$='/events/']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    row = page.locator("[name='rows-INITIAL_FORMS']").input_value()
+    _type_into(page, f"select[name='rows-{row}-kind']", "Complete")
+    _type_into(page, f"input[name='rows-{row}-event_date']", "04232023")
+    _submit(page)
+    assert page.locator(".messages .success").count() == 1, page.locator(".errorlist").all_inner_texts()
+    assert m.OutcomeEvent.objects.get(kind="cr").event_date.isoformat() == "2023-04-23"
     journey.assert_no_problems()
