@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from registry.choices import Role
 from tests.factories import PASSWORD, CenterFactory, member
@@ -60,6 +61,9 @@ def browser(live_server, monkeypatch):
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         yield chromium
         chromium.close()
+        # The test's own ORM calls ran beside Playwright's event loop, where Django keeps a connection apart from
+        # the one pytest-django closes: left open, it keeps the test database from being dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
