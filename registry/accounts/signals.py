@@ -3,7 +3,6 @@ and apply the user's stored language so that it follows them to another browser.
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.utils import translation
 
 from registry.accounts.middleware import SIGNED_IN_LANGUAGE_ATTR, session_mark_signed_in
 from registry.user_selectors import user_language
@@ -20,7 +19,7 @@ def _apply_language(sender, request, user, **kwargs):
     language = user_language(user)
     if request is None or language is None:
         return
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
-    # The answer to this sign-in sets the language cookie (LanguagePreferenceMiddleware): a signal cannot.
+    # The answer to this sign-in sets the language cookie (LanguagePreferenceMiddleware): a signal cannot. The
+    # language is not activated here: the sign-in answers with a redirect, and the next request reads the cookie
+    # (activating it here would leak into whatever else runs on this thread, e.g. a test's force_login).
     setattr(request, SIGNED_IN_LANGUAGE_ATTR, language)

@@ -35,22 +35,23 @@ _PAGE_HEADER = {
     "derived_from": _("Derived from"),
     "description": _("Description"),
 }
+# In English the page shows the same words as the CSV (a reader can compare them); other languages translate them.
 _KINDS = {
-    "text": _("text"),
-    "integer": _("whole number"),
-    "decimal": _("number"),
-    "date": _("date"),
-    "boolean": _("yes/no"),
-    "code": _("code"),
-    "vocabulary": _("vocabulary code"),
+    "text": pgettext_lazy("type of a variable", "text"),
+    "integer": pgettext_lazy("type of a variable", "integer"),
+    "decimal": pgettext_lazy("type of a variable", "decimal"),
+    "date": pgettext_lazy("type of a variable", "date"),
+    "boolean": pgettext_lazy("type of a variable", "boolean"),
+    "code": pgettext_lazy("type of a variable", "code"),
+    "vocabulary": pgettext_lazy("type of a variable", "vocabulary"),
 }
 _SOURCES = {ENTERED: _("entered"), DERIVED: _("derived")}
 _REQUIRED = {
     EVERY_ROW: _("every row"),
-    "registration": pgettext_lazy("stage of data entry", "at registration"),
-    "diagnosis": pgettext_lazy("stage of data entry", "at diagnosis"),
-    "treatment": pgettext_lazy("stage of data entry", "with the treatment"),
-    "follow-up": pgettext_lazy("stage of data entry", "at follow-up"),
+    "registration": pgettext_lazy("stage of data entry", "registration"),
+    "diagnosis": pgettext_lazy("stage of data entry", "diagnosis"),
+    "treatment": pgettext_lazy("stage of data entry", "treatment"),
+    "follow-up": pgettext_lazy("stage of data entry", "follow-up"),
 }
 _CELL_WORDS = {"type": _KINDS, "source": _SOURCES, "required": _REQUIRED}
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from registry.models import UserPreference
 from tests.factories import PASSWORD, UserFactory
+from tests.registry.accounts.conftest import enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,15 @@ def test_a_password_reset_e_mail_is_in_the_user_s_language(client, people):
     (message,) = mail.outbox
     assert "выберите пароль" in message.subject
     assert "Ваше имя пользователя: entry_a" in message.body
+
+
+@pytest.mark.usefixtures("two_factor_enforced")
+def test_the_switcher_works_on_the_code_page_before_the_second_factor(client, people):
+    enrol(people.coordinator)
+    client.force_login(people.coordinator)
+    verify = reverse("accounts:two_factor_verify")
+    page = client.get(verify).content.decode()
+    _assert_usable_switcher(page, verify)
+    response = _choose(client, "ru", verify)
+    assert response.status_code == 302 and response.url == verify
+    assert "<h1>Введите код</h1>" in client.get(verify).content.decode()
