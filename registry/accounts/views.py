@@ -35,6 +35,7 @@ from registry.accounts.forms import CodeForm, TwoFactorSetupForm
 from registry.accounts.policy import two_factor_required
 from registry.accounts.qr import qr_svg
 from registry.models import ApiToken
+from registry.user_selectors import user_language
 
 RECOVERY_CODES_SESSION_KEY = "registry_recovery_codes"
 PENDING_DEVICE_SESSION_KEY = "registry_pending_authenticator"
@@ -75,6 +76,7 @@ def account(request):
         "two_factor_required": two_factor_required(user),
         "recovery_codes_left": StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
         "is_data_manager": access.is_data_manager,
+        "stored_language": user_language(user),
         "live_tokens": ApiToken.objects.filter(
             user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).count(),

@@ -143,3 +143,11 @@ def test_the_switcher_works_on_the_code_page_before_the_second_factor(client, pe
     response = _choose(client, "ru", verify)
     assert response.status_code == 302 and response.url == verify
     assert "<h1>Введите код</h1>" in client.get(verify).content.decode()
+
+
+def test_the_account_page_says_which_language_is_kept(client, people):
+    client.force_login(people.entry_a)
+    assert "You have not chosen a language" in client.get(reverse("accounts:account")).content.decode()
+    _choose(client, "ru")
+    page = client.get(reverse("accounts:account")).content.decode()
+    assert "Язык Ваших страниц и писем: <strong>Русский</strong>" in page

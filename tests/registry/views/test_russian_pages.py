@@ -207,3 +207,12 @@ def test_values_read_as_words():
     assert derived_label("AFF1", "kmt2a_partner") == "AFF1"  # a gene is shown as it is
     with translation.override("ru"):
         assert [human(True), audit_action("created"), token_status("revoked")] == ["Да", "создано", "отозван"]
+
+
+def test_a_pseudonymized_reader_sees_days_from_diagnosis_in_russian(client, people, case_a):
+    client.force_login(people.coordinator)
+    url = reverse("registry:case_detail", args=[case_a.pk])
+    assert "day +" in client.get(url).content.decode()
+    _in_russian(client)
+    page = client.get(url).content.decode()
+    assert "день +" in page and "day +" not in page
