@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages (they say why a session ended), before any view.
     "registry.accounts.middleware.SessionTimeoutMiddleware",
+    # A sign-in's answer carries the user's stored language in the language cookie.
+    "registry.accounts.middleware.LanguagePreferenceMiddleware",
     "registry.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A bad ?labels= on an API address is a 400 before any view runs (a write would save first).

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 __all__ = ["METHOD_NOT_ALLOWED", "MethodNotAllowedPageMiddleware"]
 
-METHOD_NOT_ALLOWED = (
+METHOD_NOT_ALLOWED = gettext_noop(
     "This address only does something when you press its button (signing out, deactivating a user, releasing a "
     "lockout ...): opening it as a link does nothing."
 )
@@ -26,7 +28,7 @@ class MethodNotAllowedPageMiddleware:
             return response
         signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
         back_url = reverse("registry:dashboard") if signed_in else reverse("login")
-        page = render(request, "405.html", {"message": METHOD_NOT_ALLOWED, "back_url": back_url}, status=405)
+        page = render(request, "405.html", {"message": _(METHOD_NOT_ALLOWED), "back_url": back_url}, status=405)
         if response.has_header("Allow"):
             page["Allow"] = response["Allow"]
         return page

@@ -1,4 +1,7 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from registry.services import tokens
 
@@ -7,9 +10,17 @@ __all__ = ["ApiTokenCreateForm", "ApiTokenRevokeForm", "CodeForm", "TwoFactorSet
 DEFAULT_TOKEN_LIFETIME = 90
 
 
+def _days(days: int) -> str:
+    return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+
+
+_lifetime_label = lazy(_days, str)
+_format_lazy = lazy(lambda text, **kwargs: str(text).format(**kwargs), str)
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
         strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
@@ -21,7 +32,7 @@ class TwoFactorSetupForm(CodeForm):
     services.two_factor_confirm, which says when it is missing)."""
 
     password = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -38,18 +49,21 @@ class ApiTokenCreateForm(forms.Form):
     of the user has the name)."""
 
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=60,
-        help_text="What will use it, e.g. 'hospital system sync' or 'R on my laptop'.",
-        error_messages={"required": tokens.NAME_REQUIRED, "max_length": tokens.NAME_TOO_LONG},
+        help_text=_("What will use it, e.g. 'hospital system sync' or 'R on my laptop'."),
+        # The services' messages, translated when shown (registry.services.tokens marks them).
+        error_messages={"required": _(tokens.NAME_REQUIRED), "max_length": _(tokens.NAME_TOO_LONG)},
     )
     lifetime_days = forms.TypedChoiceField(
-        label="Valid for",
-        choices=[(days, f"{days} days") for days in tokens.TOKEN_LIFETIMES],
+        label=_("Valid for"),
+        choices=[(days, _lifetime_label(days)) for days in tokens.TOKEN_LIFETIMES],
         coerce=int,
         initial=DEFAULT_TOKEN_LIFETIME,
         error_messages={
-            "invalid_choice": tokens.LIFETIME_INVALID.format(choices=", ".join(map(str, tokens.TOKEN_LIFETIMES)))
+            "invalid_choice": _format_lazy(
+                _(tokens.LIFETIME_INVALID), choices=", ".join(map(str, tokens.TOKEN_LIFETIMES))
+            )
         },
     )
 
@@ -57,7 +71,7 @@ class ApiTokenCreateForm(forms.Form):
 class ApiTokenRevokeForm(forms.Form):
     """Why a token is revoked: optional for its owner, required of the data manager (kept on the token)."""
 
-    reason = forms.CharField(label="Reason", max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def __init__(self, *args, reason_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,11 +11,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.accounts.policy import two_factor_required
 
-__all__ = ["SESSION_LAST_SEEN_KEY", "SESSION_STARTED_KEY", "SessionTimeoutMiddleware", "TwoFactorMiddleware"]
+__all__ = [
+    "SESSION_LAST_SEEN_KEY",
+    "SESSION_STARTED_KEY",
+    "SIGNED_IN_LANGUAGE_ATTR",
+    "LanguagePreferenceMiddleware",
+    "SessionTimeoutMiddleware",
+    "TwoFactorMiddleware",
+]
 
 SESSION_STARTED_KEY = "registry_signed_in_at"
 SESSION_LAST_SEEN_KEY = "registry_last_seen_at"
@@ -23,8 +32,10 @@ SESSION_LAST_SEEN_KEY = "registry_last_seen_at"
 # the idle timeout is exact to this many seconds. Never more than half the idle timeout (last_seen_resolution).
 LAST_SEEN_RESOLUTION = 60
 
-SIGNED_OUT_IDLE = "You were signed out after {duration} without activity. Please sign in again."
-SIGNED_OUT_EXPIRED = "Your sign-in expired after {hours} hours. Please sign in again."
+SIGNED_OUT_IDLE = gettext_noop("You were signed out after {duration} without activity. Please sign in again.")
+SIGNED_OUT_EXPIRED = gettext_noop("Your sign-in expired after {hours} hours. Please sign in again.")
+# Set on the request by the user_logged_in receiver (registry.accounts.signals) to the user's stored language.
+SIGNED_IN_LANGUAGE_ATTR = "_registry_signed_in_language"
 
 # Pages an unverified user needs to get verified (or to leave).
 TWO_FACTOR_EXEMPT_VIEWS = frozenset(
@@ -34,6 +45,7 @@ TWO_FACTOR_EXEMPT_VIEWS = frozenset(
         "accounts:two_factor_setup",
         "accounts:two_factor_verify",
         "accounts:recovery_codes",
+        "set_language",
     }
 )
 
@@ -47,15 +59,14 @@ def last_seen_resolution(idle_timeout: int) -> float:
 def duration_text(seconds: int) -> str:
     """A duration for people: "45 seconds", "1 minute", "30 minutes", "2 hours", "1 hour 30 minutes"."""
 
-    def unit(count: int, name: str) -> str:
-        return f"{count} {name}" if count == 1 else f"{count} {name}s"
-
     seconds = max(0, int(seconds))
     if seconds < 60:
-        return unit(seconds, "second")
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = round(seconds / 60)
     hours, minutes = divmod(minutes, 60)
-    parts = ([unit(hours, "hour")] if hours else []) + ([unit(minutes, "minute")] if minutes else [])
+    parts = [ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}] if hours else []
+    if minutes:
+        parts.append(ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
     return " ".join(parts)
 
 
@@ -91,9 +102,9 @@ class SessionTimeoutMiddleware:
             session_mark_signed_in(session, now)
             return None
         if now - started > settings.SESSION_COOKIE_AGE:
-            return SIGNED_OUT_EXPIRED.format(hours=round(settings.SESSION_COOKIE_AGE / 3600, 1))
+            return _(SIGNED_OUT_EXPIRED).format(hours=round(settings.SESSION_COOKIE_AGE / 3600, 1))
         if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-            return SIGNED_OUT_IDLE.format(duration=duration_text(settings.SESSION_IDLE_TIMEOUT))
+            return _(SIGNED_OUT_IDLE).format(duration=duration_text(settings.SESSION_IDLE_TIMEOUT))
         if now - last_seen >= last_seen_resolution(settings.SESSION_IDLE_TIMEOUT):
             session[SESSION_LAST_SEEN_KEY] = now
         return None
@@ -126,3 +137,28 @@ class TwoFactorMiddleware:
                 target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
                 return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class LanguagePreferenceMiddleware:
+    """The answer to a sign-in sets the language cookie to the user's stored language (the user_logged_in receiver
+    found it), so that the choice made in one browser follows the user to another; LocaleMiddleware then reads the
+    cookie on every later request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = getattr(request, SIGNED_IN_LANGUAGE_ATTR, None)
+        if language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

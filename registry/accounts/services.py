@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -21,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from registry.access import access_for
-from registry.models import ApiToken
+from registry.models import ApiToken, UserPreference
 from registry.services import tokens
 
 __all__ = [
@@ -33,24 +35,26 @@ __all__ = [
     "totp_device_start",
     "two_factor_confirm",
     "two_factor_verify",
+    "user_language_set",
 ]
 
 log = logging.getLogger("registry.accounts")
 
 RECOVERY_CODE_COUNT = 10
-CODE_INVALID = (
+CODE_INVALID = gettext_noop(
     "That code is not valid, or it was already used. Type the current code from your authenticator app "
     "(wait a few seconds after several wrong tries), or one of your recovery codes."
 )
-NO_AUTHENTICATOR = "Set up an authenticator app first."
-SETUP_EXPIRED = (
+NO_AUTHENTICATOR = gettext_noop("Set up an authenticator app first.")
+SETUP_EXPIRED = gettext_noop(
     "This setup was replaced by a newer one (the page was opened again, here or elsewhere). Scan the new code "
     "below and enter a code from it."
 )
-PASSWORD_NEEDED = "Enter your current password to replace your authenticator."
-PASSWORD_WRONG = "That is not your current password."
-LOCKOUT_DATA_MANAGER_ONLY = "Only the registry data manager can release sign-in lockouts."
-NO_SUCH_LOCKOUT = "That lockout was already released."
+PASSWORD_NEEDED = gettext_noop("Enter your current password to replace your authenticator.")
+PASSWORD_WRONG = gettext_noop("That is not your current password.")
+LANGUAGE_UNKNOWN = gettext_noop("This language is not offered.")
+LOCKOUT_DATA_MANAGER_ONLY = gettext_noop("Only the registry data manager can release sign-in lockouts.")
+NO_SUCH_LOCKOUT = gettext_noop("That lockout was already released.")
 
 
 @transaction.atomic
@@ -93,15 +97,15 @@ def two_factor_confirm(*, user, device_id, token: str, password: str = "") -> tu
     wrong try). The caller counts a wrong password as a failed sign-in."""
     device = totp_device_pending(user=user, device_id=device_id)
     if device is None:
-        raise ValidationError(SETUP_EXPIRED)
+        raise ValidationError(_(SETUP_EXPIRED))
     replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     if replacing:
         if not password:
-            raise ValidationError({"password": PASSWORD_NEEDED})
+            raise ValidationError({"password": _(PASSWORD_NEEDED)})
         if not user.check_password(password):
-            raise ValidationError({"password": PASSWORD_WRONG})
+            raise ValidationError({"password": _(PASSWORD_WRONG)})
     if not device.verify_token(_clean(token)):
-        raise ValidationError({"code": CODE_INVALID})
+        raise ValidationError({"code": _(CODE_INVALID)})
     codes = _two_factor_confirm_device(user, device, replacing=replacing)
     log.info("two-factor authenticator %s for user %s", "replaced" if replacing else "confirmed", user.pk)
     return device, codes, replacing
@@ -138,7 +142,7 @@ def _tell_authenticator_replaced(user_pk: int) -> None:
 def recovery_codes_regenerate(*, user) -> list[str]:
     """A fresh set of recovery codes; the old ones stop working."""
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise ValidationError(NO_AUTHENTICATOR)
+        raise ValidationError(_(NO_AUTHENTICATOR))
     codes = _recovery_codes_replace(user)
     log.info("recovery codes replaced for user %s", user.pk)
     return codes
@@ -169,10 +173,10 @@ def lockout_clear(*, actor, attempt_id: int) -> AccessAttempt:
     the row is how axes itself resets it). The data manager only; logged with who released whom, in the access
     log in the same transaction (no release without its row)."""
     if not access_for(actor).is_data_manager:
-        raise PermissionDenied(LOCKOUT_DATA_MANAGER_ONLY)
+        raise PermissionDenied(_(LOCKOUT_DATA_MANAGER_ONLY))
     attempt = AccessAttempt.objects.select_for_update().filter(pk=attempt_id).first()
     if attempt is None:
-        raise ValidationError(NO_SUCH_LOCKOUT)
+        raise ValidationError(_(NO_SUCH_LOCKOUT))
     log.warning(
         "sign-in lockout released by user %s: username %r from %s after %s failures",
         actor.pk,
@@ -222,3 +226,16 @@ def api_token_revoke(*, request, token: ApiToken, reason: str = "") -> ApiToken:
     detail = f"{token.user.get_username()}: {_token_label(token)}" + (f"; reason: {reason}" if reason else "")
     access_event_record(kind=AccessEvent.Kind.TOKEN_REVOKED, request=request, object_id=token.pk, detail=detail)
     return token
+
+
+@transaction.atomic
+def user_language_set(*, user, language: str) -> UserPreference:
+    """Remember `user`'s language (one of settings.LANGUAGES): applied at each of their sign-ins and used for the
+    e-mails they receive. Takes the user, never a user id from the request: a user changes only their own."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _(LANGUAGE_UNKNOWN)})
+    preference = UserPreference.objects.select_for_update().filter(user=user).first() or UserPreference(user=user)
+    preference.language = language
+    preference.full_clean()
+    preference.save()
+    return preference

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,8 +20,8 @@ from registry.accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm
 from registry.models import ApiToken
 from registry.views.errors import apply_errors
 
-TOKEN_REVOKED = "The token “{name}” is revoked: it no longer works."
-TOKEN_NOT_REVOKED = "The token “{name}” was not revoked: {errors}"
+TOKEN_REVOKED = gettext_noop("The token “{name}” is revoked: it no longer works.")
+TOKEN_NOT_REVOKED = gettext_noop("The token “{name}” was not revoked: {errors}")
 
 
 def api_tokens_for(user):
@@ -61,7 +63,7 @@ def revoke_reason_or_message(request, token: ApiToken, *, reason_required: bool)
     if form.is_valid():
         return form.cleaned_data["reason"]
     errors = " ".join(message for field_errors in form.errors.values() for message in field_errors)
-    messages.error(request, TOKEN_NOT_REVOKED.format(name=token.name, errors=errors))
+    messages.error(request, _(TOKEN_NOT_REVOKED).format(name=token.name, errors=errors))
     return None
 
 
@@ -71,7 +73,7 @@ def revoke_with_message(request, token: ApiToken, reason: str) -> None:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, TOKEN_REVOKED.format(name=token.name))
+        messages.success(request, _(TOKEN_REVOKED).format(name=token.name))
 
 
 @login_required

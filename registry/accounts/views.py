@@ -18,7 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,18 +35,19 @@ from registry.accounts.forms import CodeForm, TwoFactorSetupForm
 from registry.accounts.policy import two_factor_required
 from registry.accounts.qr import qr_svg
 from registry.models import ApiToken
+from registry.user_selectors import user_language
 
 RECOVERY_CODES_SESSION_KEY = "registry_recovery_codes"
 PENDING_DEVICE_SESSION_KEY = "registry_pending_authenticator"
-SIGNED_OUT_LOCKED = (
+SIGNED_OUT_LOCKED = gettext_noop(
     "Too many wrong passwords: you were signed out and signing in is locked for a while. Ask the registry data "
     "manager to unlock it, or reset your password by e-mail."
 )
-SETUP_NOT_ALLOWED = (
+SETUP_NOT_ALLOWED = gettext_noop(
     "You already have an authenticator: enter a code from it first, then you can replace it from your account page."
 )
-RECOVERY_CODES_GONE = "Recovery codes are shown only once. You can make a new set on your account page."
-NOT_VERIFIED_YET = "Enter a code from your authenticator first."
+RECOVERY_CODES_GONE = gettext_noop("Recovery codes are shown only once. You can make a new set on your account page.")
+NOT_VERIFIED_YET = gettext_noop("Enter a code from your authenticator first.")
 
 
 def _next_url(request, default: str = "") -> str:
@@ -72,6 +76,7 @@ def account(request):
         "two_factor_required": two_factor_required(user),
         "recovery_codes_left": StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
         "is_data_manager": access.is_data_manager,
+        "stored_language": user_language(user),
         "live_tokens": ApiToken.objects.filter(
             user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).count(),
@@ -89,7 +94,7 @@ def _count_wrong_password(request, user) -> bool:
 
 def _signed_out_locked(request):
     logout(request)
-    messages.error(request, SIGNED_OUT_LOCKED)
+    messages.error(request, _(SIGNED_OUT_LOCKED))
     return redirect(settings.LOGIN_URL)
 
 
@@ -98,7 +103,7 @@ def two_factor_setup(request):
     user = request.user
     # Someone holding only the password must not swap in their own authenticator.
     if _has_authenticator(user) and not user.is_verified():
-        messages.error(request, SETUP_NOT_ALLOWED)
+        messages.error(request, _(SETUP_NOT_ALLOWED))
         return redirect(_with_next(reverse("accounts:two_factor_verify"), request.GET.get("next", "")))
     next_url = _next_url(request)
     replacing = _has_authenticator(user)
@@ -118,7 +123,7 @@ def two_factor_setup(request):
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
-                if services.PASSWORD_WRONG in form.errors.get("password", []):
+                if _(services.PASSWORD_WRONG) in form.errors.get("password", []):
                     access_event_record_quietly(kind=AccessEvent.Kind.PASSWORD_CHANGE_FAILED, request=request)
                     if _count_wrong_password(request, user):
                         return _signed_out_locked(request)
@@ -161,7 +166,7 @@ def two_factor_verify(request):
         device = services.two_factor_verify(user=user, token=form.cleaned_data["code"])
         if device is None:
             audit.access_event_record_second_factor_failed(request=request, code=form.cleaned_data["code"])
-            form.add_error("code", services.CODE_INVALID)
+            form.add_error("code", _(services.CODE_INVALID))
         else:
             audit.access_event_record_second_factor_passed(request=request, device=device)
             request.session.cycle_key()
@@ -174,7 +179,7 @@ def two_factor_verify(request):
 def recovery_codes(request):
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
     if not codes:
-        messages.info(request, RECOVERY_CODES_GONE)
+        messages.info(request, _(RECOVERY_CODES_GONE))
         return redirect("accounts:account")
     return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
 
@@ -183,7 +188,7 @@ def recovery_codes(request):
 @require_POST
 def recovery_codes_new(request):
     if not request.user.is_verified():
-        messages.error(request, NOT_VERIFIED_YET)
+        messages.error(request, _(NOT_VERIFIED_YET))
         return redirect("accounts:account")
     try:
         codes = services.recovery_codes_regenerate(user=request.user)
@@ -196,7 +201,7 @@ def recovery_codes_new(request):
 
 def _data_manager_only(request) -> None:
     if not access_for(request.user).is_data_manager:
-        raise PermissionDenied(services.LOCKOUT_DATA_MANAGER_ONLY)
+        raise PermissionDenied(_(services.LOCKOUT_DATA_MANAGER_ONLY))
 
 
 @login_required
@@ -216,7 +221,12 @@ def lockout_release(request, pk: int):
     except ValidationError as exc:
         messages.info(request, exc.messages[0])
     else:
-        messages.success(request, f"{attempt.username} can sign in again from {attempt.ip_address}.")
+        messages.success(
+            request,
+            _("{username} can sign in again from {address}.").format(
+                username=attempt.username, address=attempt.ip_address
+            ),
+        )
     return redirect("accounts:lockouts")
 
 
@@ -256,3 +266,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         services.lockouts_release_after_reset(user=self.user)
         return response
+
+
+@require_POST
+def language_set(request):
+    """Django's set_language (the cookie, and back to `next`), and for a signed-in user the choice kept on their
+    own account (services.user_language_set takes request.user, never a user named in the form)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response

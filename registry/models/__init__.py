@@ -5,6 +5,7 @@ from registry.models.clinical import Diagnosis, LabPanel, MarkerFinding
 from registry.models.cytogenetics import CytogeneticFinding
 from registry.models.imports import ImportJob
 from registry.models.outcomes import AdverseEvent, FollowUp, OutcomeEvent
+from registry.models.preferences import UserPreference
 from registry.models.treatment import ResponseAssessment, SupportiveCare, Transplant, Treatment
 from registry.models.vocabularies import (
     Abnormality,
@@ -41,6 +42,7 @@ __all__ = [
     "SupportiveCare",
     "Transplant",
     "Treatment",
+    "UserPreference",
 ]
 
 # Every per-case record type, in the order the case page shows them.

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import selectors
@@ -43,7 +44,7 @@ def case_list(request):
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     if not access_for(request.user).write_center_ids and not access_for(request.user).write_all:
-        raise PermissionDenied("Your role cannot register cases.")
+        raise PermissionDenied(_("Your role cannot register cases."))
     form = CaseCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -55,14 +56,19 @@ def case_new(request):
         except DuplicateRegistration as exc:
             # The other case is at the same center, so this user may open it: link to it.
             url = reverse("registry:case_detail", kwargs={"pk": exc.existing.pk})
-            link = format_html('<a href="{}">Open {}</a>', url, exc.existing.registry_id)
+            link = format_html(
+                '<a href="{}">{}</a>', url, _("Open {registry_id}").format(registry_id=exc.existing.registry_id)
+            )
             form.add_error("hospital_number", format_html("{} {}", exc.messages[0], link))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Case {case.registry_id} registered. Record the diagnosis next.")
+            messages.success(
+                request,
+                _("Case {registry_id} registered. Record the diagnosis next.").format(registry_id=case.registry_id),
+            )
             return redirect("registry:case_section", pk=case.pk, section="diagnosis")
-    return render(request, "registry/case_form.html", {"form": form, "title": "Register a case"})
+    return render(request, "registry/case_form.html", {"form": form, "title": _("Register a case")})
 
 
 @login_required
@@ -88,7 +94,7 @@ def case_detail(request, pk):
 
 @login_required
 def case_history(request, pk):
-    case, _ = get_case_for_user(request.user, pk)
+    case, _can_write = get_case_for_user(request.user, pk)
     return render(
         request,
         "registry/case_history.html",
@@ -111,18 +117,18 @@ def case_edit(request, pk):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Case saved.")
+            messages.success(request, _("Case saved."))
             return redirect("registry:case_detail", pk=case.pk)
-    return render(request, "registry/case_form.html", {"form": form, "case": case, "title": "Child and exclusions"})
+    return render(request, "registry/case_form.html", {"form": form, "case": case, "title": _("Child and exclusions")})
 
 
 @login_required
 @require_POST
 def case_lock_view(request, pk):
-    case, _ = get_case_for_user(request.user, pk)
+    case, _can_write = get_case_for_user(request.user, pk)
     try:
         case_lock(user=request.user, case=case)
-        messages.success(request, "Case locked (signed off).")
+        messages.success(request, _("Case locked (signed off)."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("registry:case_detail", pk=case.pk)
@@ -131,14 +137,14 @@ def case_lock_view(request, pk):
 @login_required
 @require_POST
 def case_unlock_view(request, pk):
-    case, _ = get_case_for_user(request.user, pk)
+    case, _can_write = get_case_for_user(request.user, pk)
     form = UnlockForm(request.POST)
     if not form.is_valid():  # a reason that cannot be kept refuses the unlock; nothing changes
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("registry:case_detail", pk=case.pk)
     try:
         case_unlock(user=request.user, case=case, reason=form.cleaned_data["reason"])
-        messages.success(request, "Case unlocked.")
+        messages.success(request, _("Case unlocked."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("registry:case_detail", pk=case.pk)
@@ -157,6 +163,9 @@ def case_archive_view(request, pk):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Case {case.registry_id} archived. Its data and history are kept.")
+            messages.success(
+                request,
+                _("Case {registry_id} archived. Its data and history are kept.").format(registry_id=case.registry_id),
+            )
             return redirect("registry:case_list")
     return render(request, "registry/case_archive.html", {"form": form, "case": case})

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -8,8 +9,15 @@ def apply_errors(form, error: ValidationError) -> None:
             target = field if field in form.fields else None
             for item in errors:
                 for message in item.messages:
-                    label = "" if target or field == "__all__" else f"{field.replace('_', ' ')}: "
-                    form.add_error(target, label + message)
+                    if target or field == "__all__":
+                        form.add_error(target, message)
+                    else:
+                        form.add_error(None, _("{field}: {message}").format(field=_field_label(field), message=message))
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def _field_label(name: str) -> str:
+    """A field the form does not show, named in words (no snake_case code on the page)."""
+    return name.replace("_", " ").capitalize()

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessEvent
@@ -18,14 +20,14 @@ from registry.selectors import import_jobs_for
 from registry.services import imports as services
 from registry.transfer.sheets import SHEETS
 
-CENTER_USERS_ONLY = "Importing is for the users who enter a center's data."
+CENTER_USERS_ONLY = gettext_noop("Importing is for the users who enter a center's data.")
 PROBLEMS_PER_PAGE = 200
 
 
 def _writer(request) -> None:
     access = access_for(request.user)
     if not (access.write_center_ids or access.write_all):
-        raise PermissionDenied(CENTER_USERS_ONLY)
+        raise PermissionDenied(_(CENTER_USERS_ONLY))
 
 
 def _log(request, job, detail: str) -> None:
@@ -91,9 +93,13 @@ def _act(request, job_pk, action, done: str):
         return redirect("registry:import_detail", job_pk=job.pk)
     _log(request, job, f"{done}: {job.get_status_display()}")
     if job.status == job.Status.REFUSED:
-        messages.error(request, "Nothing was imported: the registry changed since the check. The problems are below.")
+        messages.error(
+            request, _("Nothing was imported: the registry changed since the check. The problems are below.")
+        )
     else:
-        messages.success(request, f"{job.file_name}: {job.get_status_display()}.")
+        messages.success(
+            request, _("{file_name}: {outcome}.").format(file_name=job.file_name, outcome=job.get_status_display())
+        )
     return redirect("registry:import_detail", job_pk=job.pk)
 
 

@@ -6,16 +6,54 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from audit.models import AccessEvent
 from audit.services import access_event_record
 from registry.access import access_for
+from registry.dictionary import DERIVED, ENTERED, EVERY_ROW
 from registry.transfer.dictionary_files import HEADER, dictionary_csv, dictionary_groups, dictionary_xlsx, variable_row
 from registry.transfer.export import records_export
 from registry.transfer.template import template_xlsx, template_zip
 
-NO_ROLE = "Your account has no role in the registry yet."
+NO_ROLE = gettext_noop("Your account has no role in the registry yet.")
+
+# The page's column headings and the words of its cells; the CSV and XLSX downloads keep HEADER's codes (a
+# program reads them).
+_PAGE_HEADER = {
+    "variable": _("Variable"),
+    "label": _("Label"),
+    "table": _("Table"),
+    "type": _("Type"),
+    "unit": _("Unit"),
+    "codes": _("Codes"),
+    "range": _("Range"),
+    "required": _("Required"),
+    "source": _("Source"),
+    "derived_from": _("Derived from"),
+    "description": _("Description"),
+}
+# In English the page shows the same words as the CSV (a reader can compare them); other languages translate them.
+_KINDS = {
+    "text": pgettext_lazy("type of a variable", "text"),
+    "integer": pgettext_lazy("type of a variable", "integer"),
+    "decimal": pgettext_lazy("type of a variable", "decimal"),
+    "date": pgettext_lazy("type of a variable", "date"),
+    "boolean": pgettext_lazy("type of a variable", "boolean"),
+    "code": pgettext_lazy("type of a variable", "code"),
+    "vocabulary": pgettext_lazy("type of a variable", "vocabulary"),
+}
+_SOURCES = {ENTERED: _("entered"), DERIVED: _("derived")}
+_REQUIRED = {
+    EVERY_ROW: _("every row"),
+    "registration": pgettext_lazy("stage of data entry", "registration"),
+    "diagnosis": pgettext_lazy("stage of data entry", "diagnosis"),
+    "treatment": pgettext_lazy("stage of data entry", "treatment"),
+    "follow-up": pgettext_lazy("stage of data entry", "follow-up"),
+}
+_CELL_WORDS = {"type": _KINDS, "source": _SOURCES, "required": _REQUIRED}
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -26,7 +64,7 @@ CONTENT_TYPES = {
 
 def _require_role(user) -> None:
     if not access_for(user).has_any_role:
-        raise PermissionDenied(NO_ROLE)
+        raise PermissionDenied(gettext(NO_ROLE))
 
 
 def _download(request, *, data: bytes, file_name: str, fmt: str, detail: str) -> HttpResponse:
@@ -43,8 +81,17 @@ def _download(request, *, data: bytes, file_name: str, fmt: str, detail: str) ->
 @require_GET
 def dictionary(request):
     _require_role(request.user)
-    groups = [(group, [variable_row(v) for v in group.variables]) for group in dictionary_groups()]
-    return render(request, "registry/dictionary.html", {"groups": groups, "header": HEADER})
+    groups = [(group, [_page_row(variable_row(v)) for v in group.variables]) for group in dictionary_groups()]
+    header = [_PAGE_HEADER.get(name, name) for name in HEADER]
+    return render(request, "registry/dictionary.html", {"groups": groups, "header": header})
+
+
+def _page_row(cells: list) -> list:
+    """A dictionary row for the page: the type, source and stage in words of the page's language."""
+    return [
+        _CELL_WORDS[name].get(cell, cell) if name in _CELL_WORDS and isinstance(cell, str) else cell
+        for name, cell in zip(HEADER, cells, strict=True)
+    ]
 
 
 @login_required

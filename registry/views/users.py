@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry.access import access_for
@@ -58,9 +59,12 @@ def user_new(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"User {user.username} created; a link to set a password was e-mailed.")
+            messages.success(
+                request,
+                _("User {username} created; a link to set a password was e-mailed.").format(username=user.username),
+            )
             return redirect("registry:user_detail", user_pk=user.pk)
-    return render(request, "registry/users/user_form.html", {"form": form, "title": "New user"})
+    return render(request, "registry/users/user_form.html", {"form": form, "title": _("New user")})
 
 
 def _detail(request, target, *, membership_form=None, status=200):
@@ -105,9 +109,9 @@ def user_edit(request, user_pk):
             form.add_error(None, str(exc))
             status = 403
         else:
-            messages.success(request, f"User {target.username} changed.")
+            messages.success(request, _("User {username} changed.").format(username=target.username))
             return redirect("registry:user_detail", user_pk=target.pk)
-    context = {"form": form, "title": f"Edit {target.username}"}
+    context = {"form": form, "title": _("Edit {username}").format(username=target.username)}
     return render(request, "registry/users/user_form.html", context, status=status)
 
 
@@ -142,7 +146,7 @@ def _reason(request) -> str:
 def user_deactivate(request, user_pk):
     _manager(request)
     target = _target(user_pk)
-    done = f"{target.username} deactivated and signed out everywhere."
+    done = _("{username} deactivated and signed out everywhere.").format(username=target.username)
     return _act(request, target, services.user_deactivate, done, reason=_reason(request))
 
 
@@ -151,7 +155,8 @@ def user_deactivate(request, user_pk):
 def user_reactivate(request, user_pk):
     _manager(request)
     target = _target(user_pk)
-    return _act(request, target, services.user_reactivate, f"{target.username} reactivated.", reason=_reason(request))
+    done = _("{username} reactivated.").format(username=target.username)
+    return _act(request, target, services.user_reactivate, done, reason=_reason(request))
 
 
 @login_required
@@ -159,7 +164,8 @@ def user_reactivate(request, user_pk):
 def user_invite(request, user_pk):
     _manager(request)
     target = _target(user_pk)
-    return _act(request, target, services.user_invite, f"The link to set a password was sent to {target.email}.")
+    done = _("The link to set a password was sent to {email}.").format(email=target.email)
+    return _act(request, target, services.user_invite, done)
 
 
 @login_required
@@ -176,7 +182,7 @@ def membership_add(request, user_pk):
         except PermissionDenied as exc:
             return _refused(request, target, exc)
         else:
-            messages.success(request, "Role given.")
+            messages.success(request, _("Role given."))
             return redirect("registry:user_detail", user_pk=target.pk)
     return _detail(request, target, membership_form=form, status=400)
 
@@ -194,7 +200,7 @@ def membership_remove(request, user_pk, membership_pk):
     except PermissionDenied as exc:
         return _refused(request, target, exc)
     else:
-        messages.success(request, "Role taken away.")
+        messages.success(request, _("Role taken away."))
     return redirect("registry:user_detail", user_pk=target.pk)
 
 

@@ -105,6 +105,7 @@ def test_lists_search_and_dashboard_show_no_foreign_case(client, people, case_a,
         response = client.get(url)
         assert response.status_code == 200, url
         body = response.content.decode().replace(f'value="{case_b.registry_id}"', "")  # the search box echo
+        body = body.replace(f'value="{url}"', "")  # the language switcher's way back to this page
         assert case_b.registry_id not in body, url
         assert reverse("registry:case_detail", args=[case_b.pk]) not in body, url
         assert case_b.center.name not in body, url

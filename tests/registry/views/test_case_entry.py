@@ -161,7 +161,8 @@ def test_a_clinician_records_a_complete_case_through_the_forms(logged_in, center
         assert response.status_code == 302, (slug, response.content.decode()[:3000])
 
     page = client.get(reverse("registry:case_detail", args=[case.pk])).content.decode()
-    for text in ["KMT2A::AFF1", "rearranged", "unfavorable", "high", "Relapse", "Haploidentical", "CD19 positive"]:
+    labels = ["KMT2A rearranged", "Unfavorable", "High (KMT2A-r", "Relapse", "Haploidentical", "CD19 positive"]
+    for text in ["KMT2A::AFF1", *labels]:
         assert text in page, text
     assert m.CytogeneticFinding.objects.get(case=case).fusion == "KMT2A::AFF1"
     # every record came through a service with the user on the audit row

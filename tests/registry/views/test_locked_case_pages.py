@@ -27,7 +27,8 @@ def test_opening_an_edit_page_of_a_locked_case_says_it_is_locked(client, people,
     assert response.status_code == 403
     page = response.content.decode()
     assert CASE_LOCKED in page
-    assert page.count("csrfmiddlewaretoken") == 1  # the log-out button's form only: nothing to edit
+    # The log-out button's and the language switcher's forms only: nothing to edit.
+    assert page.count("csrfmiddlewaretoken") == 2
 
 
 @pytest.mark.parametrize(("name", "extra"), PAGES, ids=["edit", "archive", "formset-section", "single-section"])
