@@ -29,6 +29,30 @@ NOT_AN_INFANT = gettext_noop(
 # Translators: one laboratory value's plausible range, e.g. "Hemoglobin 20-250 g/L".
 LAB_RANGE = gettext_noop("{label} {low:g}-{high:g} {unit}")
 
+# The laboratory values' names (registry.labs), marked here so the findings and the description that quote them
+# read in the reader's language; a test holds this list equal to registry.labs.LAB_FIELDS.
+LAB_LABELS = (
+    gettext_noop("WBC"),
+    gettext_noop("Hemoglobin"),
+    gettext_noop("Platelets"),
+    gettext_noop("Peripheral blasts"),
+    gettext_noop("LDH"),
+    gettext_noop("ALT"),
+    gettext_noop("AST"),
+    gettext_noop("Creatinine"),
+    gettext_noop("Total protein"),
+    gettext_noop("Albumin"),
+    gettext_noop("Prothrombin index"),
+    gettext_noop("INR"),
+    gettext_noop("Fibrinogen"),
+    gettext_noop("D-dimer"),
+    gettext_noop("Marrow blasts"),
+    gettext_noop("Mature neutrophils in myelogram"),
+    gettext_noop("CSF cells"),
+    gettext_noop("CSF protein"),
+    gettext_noop("CSF glucose"),
+)
+
 
 def _lab_ranges() -> str:
     """The plausible ranges in words, in the active language ("WBC 0-2000 x10^9/L, Hemoglobin 20-250 g/L, ...")."""
