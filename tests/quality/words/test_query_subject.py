@@ -77,7 +77,7 @@ def test_the_e_mail_is_in_the_recipients_language(mailed, no_markers, django_cap
         )
     [sent] = mail.outbox
     assert f"Новый запрос по {no_markers.registry_id}: Нет иммунофенотипа" in sent.subject
-    assert "У дата-менеджера регистра есть вопрос" in sent.body
+    assert "У дата-менеджера регистра есть вопрос" in sent.body  # noqa: RUF001
     assert "Обнаруженная проблема: Иммунофенотип не внесён." in sent.body
     for english in ("New query", "question about case", "Problem found", "Open the query", "wrote:"):
         assert english not in sent.subject + sent.body + sent.alternatives[0][0]
