@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -88,7 +90,7 @@ rule(
     stage=Stage.ANY,
     description=format_lazy(
         _("No date is before {floor}, the earliest the registry accepts (a typo such as 0001-01-01)."),
-        floor=DATE_FLOOR.isoformat(),
+        floor=lazy(lambda: formats.date_format(DATE_FLOOR, "SHORT_DATE_FORMAT"), str)(),
     ),
     problem=_("Date before the earliest the registry accepts"),
     fields=("*.dates",),
