@@ -66,10 +66,13 @@ class Hit:
     params: dict = field(default_factory=dict)
     # Facts only the data manager sees (e.g. the other case of a duplicate); never put into the message.
     details: dict = field(default_factory=dict)
+    # The template has %-placeholders ("%(birth)s", as an entry rule may write them) instead of {}.
+    percent: bool = False
 
     @property
     def part(self) -> wording.Part:
-        return wording.part(self.template, **self.params)
+        made = wording.part(self.template, **self.params)
+        return {**made, "pct": True} if self.percent else made
 
     @property
     def message(self) -> str:

@@ -41,7 +41,7 @@ def from_entry_rule(name: str, *, on: Callable[[object], bool] | None = None) ->
                 continue
             seen.add(key)
             parsed = wording.parse_entry(message)
-            yield Hit(record, field, parsed["t"], parsed["p"])
+            yield Hit(record, field, parsed["t"], parsed["p"], percent=parsed.get("pct", False))
 
     check.__name__ = f"entry{name}"
     return check

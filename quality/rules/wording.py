@@ -30,6 +30,8 @@ Part = dict
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
+# The entry rules may write Django's %-style placeholders instead ("%(birth)s").
+_PCT_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 def plain(value):
@@ -100,7 +102,7 @@ def render(parts, *, translate: bool = True) -> str:
 
 
 @cache
-def _entry_templates() -> tuple[tuple[re.Pattern, str], ...]:
+def _entry_templates() -> tuple[tuple[re.Pattern, str, bool], ...]:
     from registry.validation import rules
 
     templates = []
@@ -109,27 +111,29 @@ def _entry_templates() -> tuple[tuple[re.Pattern, str], ...]:
         if not name.isupper() or not isinstance(value, str | Promise):
             continue
         text = str(value)
-        if not text or not text[0].isalpha():
-            continue
+        if not any(c.isalpha() for c in _PCT_PLACEHOLDER.sub("", _PLACEHOLDER.sub("", text))):
+            continue  # no sentence: a format such as "{}: {}" would swallow every message
+        pct = bool(_PCT_PLACEHOLDER.search(text))
+        placeholder = _PCT_PLACEHOLDER if pct else _PLACEHOLDER
         pattern, seen, last = [], set(), 0
-        for match in _PLACEHOLDER.finditer(text):
+        for match in placeholder.finditer(text):
             pattern.append(re.escape(text[last : match.start()]))
             key = match.group(1)
             pattern.append(f"(?P={key})" if key in seen else f"(?P<{key}>.+?)")
             seen.add(key)
             last = match.end()
         pattern.append(re.escape(text[last:]))
-        literal = len(_PLACEHOLDER.sub("", text))
-        templates.append((literal, re.compile("".join(pattern), re.DOTALL), text))
+        literal = len(placeholder.sub("", text))
+        templates.append((literal, re.compile("".join(pattern), re.DOTALL), text, pct))
     # The template with the most fixed text first: "{label}: {error}" must not swallow a specific sentence.
-    return tuple((regex, text) for _, regex, text in sorted(templates, key=lambda item: -item[0]))
+    return tuple((regex, text, pct) for _, regex, text, pct in sorted(templates, key=lambda item: -item[0]))
 
 
 def parse_entry(message) -> Part:
     """The part an entry rule's English sentence was made from (its template and parameters)."""
     message = str(message)
-    for regex, template in _entry_templates():
+    for regex, template, pct in _entry_templates():
         match = regex.fullmatch(message)
         if match:
-            return {"t": template, "p": match.groupdict()}
+            return {"t": template, "p": match.groupdict(), **({"pct": True} if pct else {})}
     return {"t": message, "p": {}}
