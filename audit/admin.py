@@ -3,6 +3,7 @@ history form (the rows have no history: they never change)."""
 
 from django.contrib import admin
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from audit.models import AccessEvent
 from registry.admin import ReadOnlyAdmin
@@ -31,4 +32,4 @@ class AccessEventAdmin(ReadOnlyAdmin):
     readonly_fields = [f.name for f in AccessEvent._meta.fields]
 
     def history_view(self, request, object_id, extra_context=None):
-        raise Http404("The access log has no history: its rows never change.")
+        raise Http404(_("The access log has no history: its rows never change."))

@@ -4,34 +4,35 @@ PostgreSQL a trigger refuses UPDATE and DELETE (audit.protection), like on the h
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessEvent(models.Model):
     class Kind(models.TextChoices):
-        REFUSED = "refused", "Access refused"
+        REFUSED = "refused", _("Access refused")
         # The password was right but a second factor is still due: not signed in yet.
-        PASSWORD_ACCEPTED = "password_accepted", "Password accepted, second factor due"
+        PASSWORD_ACCEPTED = "password_accepted", _("Password accepted, second factor due")
         # Fully signed in: after the second factor (detail: totp or recovery), or by password when none is due.
-        SIGN_IN = "sign_in", "Signed in"
-        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
         # A wrong authenticator or recovery code (detail: totp or recovery).
-        TWO_FACTOR_FAILED = "two_factor_failed", "Second-factor code refused"
-        SIGN_OUT = "sign_out", "Signed out"
-        DOWNLOAD = "download", "Download"
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Second-factor code refused")
+        SIGN_OUT = "sign_out", _("Signed out")
+        DOWNLOAD = "download", _("Download")
         # A data export or an import template (detail: what was exported, with the filters, in words).
-        EXPORT = "export", "Data export"
+        EXPORT = "export", _("Data export")
         # An import file uploaded, checked or committed (object_id: the import job; detail: the step).
-        IMPORT = "import", "Data import"
+        IMPORT = "import", _("Data import")
         # A run's report page, which shows its figures inline (those are not logged one by one).
-        REPORT_VIEWED = "report_viewed", "Report viewed"
+        REPORT_VIEWED = "report_viewed", _("Report viewed")
         # The data manager let a throttled username sign in again (detail: the username and address released).
-        LOCKOUT_RELEASED = "lockout_released", "Sign-in lockout released"
-        TWO_FACTOR_REPLACED = "two_factor_replaced", "Authenticator replaced"
-        PASSWORD_CHANGE_FAILED = "password_change_failed", "Wrong current password"
+        LOCKOUT_RELEASED = "lockout_released", _("Sign-in lockout released")
+        TWO_FACTOR_REPLACED = "two_factor_replaced", _("Authenticator replaced")
+        PASSWORD_CHANGE_FAILED = "password_change_failed", _("Wrong current password")
         # An API token made by its user, or revoked by its user or the data manager (object_id: the token;
         # detail: its name and prefix, whose it is, and the reason given for a revocation).
-        TOKEN_CREATED = "token_created", "API token created"
-        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     occurred_at = models.DateTimeField(db_index=True)

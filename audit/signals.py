@@ -12,11 +12,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models import ProtectedError
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.utils.translation import gettext, gettext_noop
 
 from audit.models import AccessEvent
 from audit.services import access_event_record_quietly, second_factor_due
 
-USER_DELETE_REFUSED = "Users are never deleted: their names stay on the audit trail. Deactivate the user instead."
+USER_DELETE_REFUSED = gettext_noop(
+    "Users are never deleted: their names stay on the audit trail. Deactivate the user instead."
+)
 
 
 @receiver(user_logged_in, dispatch_uid="audit_sign_in")
@@ -40,7 +43,7 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 def _refuse_user_delete(sender, instance, **kwargs) -> None:
-    raise ProtectedError(USER_DELETE_REFUSED, {instance})
+    raise ProtectedError(gettext(USER_DELETE_REFUSED), {instance})
 
 
 pre_delete.connect(_refuse_user_delete, sender=get_user_model(), dispatch_uid="audit_refuse_user_delete")

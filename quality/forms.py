@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from quality.models import QueryStatus, Severity, Stage
 from quality.rules import RULES
@@ -13,46 +16,68 @@ WHOLE_CASE = ""
 
 # The services' own messages, so that a form and a service refusing the same text say the same thing.
 TEXT_ERRORS = {
-    "max_length": MESSAGE_TOO_LONG.format(limit="%(limit_value)d", length="%(show_value)d"),
-    "null_characters_not_allowed": MESSAGE_NUL,
+    "max_length": format_lazy(_(MESSAGE_TOO_LONG), limit="%(limit_value)d", length="%(show_value)d"),
+    "null_characters_not_allowed": _(MESSAGE_NUL),
 }
 
 
+# Translators: a filter left open ("Severity: any").
+ANY = _("any")
+
+
+def _center_choices(centers) -> list[tuple[str, str]]:
+    return [("", ANY), *((c.code, f"{c.name} ({c.code})" if c.name and c.name != c.code else c.code) for c in centers)]
+
+
+def _rule_choices() -> list[tuple[str, str]]:
+    """Each rule by the problem it reports (its id is a code, kept for the filter's value only)."""
+    rules = sorted(RULES.values(), key=lambda r: str(r.problem or r.description))
+    return [("", ANY), *((r.id, str(r.problem or r.description)) for r in rules)]
+
+
 class FindingFilterForm(forms.Form):
-    center = forms.ChoiceField(required=False)
-    rule = forms.ChoiceField(required=False)
-    severity = forms.ChoiceField(required=False, choices=[("", "any"), *Severity.choices])
-    stage = forms.ChoiceField(required=False, choices=[("", "any"), *Stage.choices])
+    center = forms.ChoiceField(label=_("Center"), required=False)
+    rule = forms.ChoiceField(label=_("Problem"), required=False)
+    severity = forms.ChoiceField(label=_("Severity"), required=False, choices=[("", ANY), *Severity.choices])
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", ANY), *Stage.choices])
 
     def __init__(self, *args, centers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["center"].choices = [("", "any"), *((c.code, c.code) for c in centers)]
-        self.fields["rule"].choices = [("", "any"), *((rule_id, rule_id) for rule_id in sorted(RULES))]
+        self.fields["center"].choices = _center_choices(centers)
+        self.fields["rule"].choices = _rule_choices()
 
 
 class QueryFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "not closed"), ("all", "all"), *QueryStatus.choices])
-    center = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("not closed")), ("all", _("all")), *QueryStatus.choices],
+    )
+    center = forms.ChoiceField(label=_("Center"), required=False)
 
     def __init__(self, *args, centers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["center"].choices = [("", "any"), *((c.code, c.code) for c in centers)]
+        self.fields["center"].choices = _center_choices(centers)
 
 
 def _record_choices(case) -> list[tuple[str, str]]:
-    choices = [(WHOLE_CASE, "The whole case")]
+    choices = [(WHOLE_CASE, gettext("The whole case"))]
     for model in CASE_RECORD_MODELS:
         for record in model.objects.filter(case=case, archived_at__isnull=True):
-            choices.append((f"{model._meta.label_lower}:{record.pk}", f"{model._meta.verbose_name}: {record}"))
+            # Translators: a kind of record and the record, e.g. "relapse or death: Relapse on 12.03.2024".
+            label = gettext("{kind}: {record}").format(kind=model._meta.verbose_name, record=record)
+            choices.append((f"{model._meta.label_lower}:{record.pk}", label))
     return choices
 
 
 class QueryOpenForm(forms.Form):
-    subject = forms.CharField(max_length=SUBJECT_LIMIT, error_messages=TEXT_ERRORS)
-    target = forms.ChoiceField(label="About", required=False)
-    field = forms.CharField(max_length=60, required=False, help_text="The field in question, if one (optional).")
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_LIMIT, error_messages=TEXT_ERRORS)
+    target = forms.ChoiceField(label=_("About"), required=False)
+    field = forms.CharField(
+        label=_("Field"), max_length=60, required=False, help_text=_("The field in question, if one (optional).")
+    )
     text = forms.CharField(
-        label="Message to the center",
+        label=_("Message to the center"),
         max_length=MESSAGE_LIMIT,
         error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -82,7 +107,7 @@ class MessageForm(forms.Form):
     """The text of an answer, a closing note or a reopening; whether it may be empty is the service's call."""
 
     text = forms.CharField(
-        label="Message",
+        label=_("Message"),
         max_length=MESSAGE_LIMIT,
         error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 4}),

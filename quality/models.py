@@ -7,8 +7,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from quality.rules import wording
 from quality.rules.base import Severity, Stage
 from registry.models import Case, Center
 
@@ -35,7 +38,10 @@ class Finding(models.Model):
     record_model = models.CharField(max_length=60)
     record_pk = models.PositiveBigIntegerField()
     field = models.CharField(max_length=60, blank=True)
+    # The message in English, for the record and the API; pages render `message_parts` in the reader's language.
     message = models.TextField()
+    # [{"t": template, "p": params}, ...]: the message as the rules made it (quality.rules.wording).
+    message_parts = models.JSONField(default=list, blank=True)
     # Only for the data manager (e.g. the other registrations of a duplicate); never shown to a center as is.
     details = models.JSONField(default=dict, blank=True)
     first_seen = models.DateTimeField()
@@ -64,9 +70,35 @@ class Finding(models.Model):
     def key(self) -> tuple[str, str, int, str]:
         return (self.rule_id, self.record_model, self.record_pk, self.field)
 
+    @property
+    def display_message(self) -> str:
+        """The message in the active language (the stored English one when the finding predates its parts)."""
+        if self.message_parts:
+            return wording.render(self.message_parts)
+        return gettext(self.message) if self.message else ""
+
+    @property
+    def about(self) -> str:
+        """The record and field the finding sits on, in words (in the active language)."""
+        return describe_target(self.record_model, self.field)
+
 
 def _words(name: str) -> str:
     return name.replace("_", " ").replace(".", " ").strip()
+
+
+# Names the rules give to what is missing or derived, where no field of that name exists on the record.
+_NAMED_PROBLEMS = {
+    "wbc": _("WBC at diagnosis"),
+    "labs_post_induction": _("laboratory values after induction"),
+    "response": _("response at the end of induction"),
+    "derived_response_at_end_of_induction": _("response at the end of induction"),
+    "derived_kmt2a_status": _("KMT2A status"),
+    "derived_kmt2a_partner": _("KMT2A partner"),
+    "derived_overall_survival": _("overall survival"),
+    "derived_event-free_survival": _("event-free survival"),
+    "derived_cumulative_incidence_of_relapse": _("cumulative incidence of relapse"),
+}
 
 
 def describe_target(record_model: str, field: str) -> str:
@@ -75,30 +107,35 @@ def describe_target(record_model: str, field: str) -> str:
     sits on the case's reverse relation `markers`: "the case's marker findings"), or no field at all (a rule's
     own name for what is missing, such as `labs_post_induction`)."""
     if not record_model:
-        return "the whole case"
+        return gettext("the whole case")
     try:
         model = apps.get_model(record_model)
     except (LookupError, ValueError):
         return _words(record_model) + (f", {_words(field)}" if field else "")
-    owner = "the case's own data" if model is Case else str(model._meta.verbose_name)
+    owner = gettext("the case's own data") if model is Case else str(model._meta.verbose_name)
     if not field:
         return owner
     try:
         target = model._meta.get_field(field)
     except FieldDoesNotExist:
-        return f"{owner}: {_words(field)}"
+        what = _NAMED_PROBLEMS.get(field) or _words(field)
+        return gettext("{record}: {what}").format(record=owner, what=what)
     if target.auto_created and not target.concrete:  # a reverse relation: the records of another kind
         related = target.related_model._meta
         records = str(related.verbose_name if target.one_to_one else related.verbose_name_plural)
-        return f"the case's {records}" if model is Case else f"{owner}: its {records}"
-    return f"{owner}, field '{getattr(target, 'verbose_name', None) or _words(field)}'"
+        if model is Case:
+            return gettext("the case's {records}").format(records=records)
+        return gettext("{record}: its {records}").format(record=owner, records=records)
+    name = str(getattr(target, "verbose_name", None) or _words(field))
+    # Translators: a record type and one of its fields, e.g. "diagnosis, field 'CNS status'".
+    return gettext("{record}, field '{field}'").format(record=owner, field=name)
 
 
 class QueryStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    CLOSED = "closed", "Closed"
-    REOPENED = "reopened", "Reopened"
+    OPEN = "open", pgettext_lazy("query status", "Open")
+    ANSWERED = "answered", pgettext_lazy("query status", "Answered")
+    CLOSED = "closed", pgettext_lazy("query status", "Closed")
+    REOPENED = "reopened", pgettext_lazy("query status", "Reopened")
 
 
 # Statuses in which the center owes an answer.
@@ -123,7 +160,7 @@ class Query(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
-        verbose_name_plural = "queries"
+        verbose_name_plural = _("queries")
 
     def __str__(self) -> str:
         return f"Query {self.pk} on {self.case}: {self.subject}"
@@ -140,10 +177,10 @@ class Query(models.Model):
 
 class QueryMessage(models.Model):
     class Kind(models.TextChoices):
-        OPENED = "opened", "Opened"
-        ANSWER = "answer", "Answer"
-        CLOSED = "closed", "Closed"
-        REOPENED = "reopened", "Reopened"
+        OPENED = "opened", pgettext_lazy("query message", "Opened")
+        ANSWER = "answer", pgettext_lazy("query message", "Answer")
+        CLOSED = "closed", pgettext_lazy("query message", "Closed")
+        REOPENED = "reopened", pgettext_lazy("query message", "Reopened")
 
     query = models.ForeignKey(Query, on_delete=models.PROTECT, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

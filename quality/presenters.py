@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from registry.access import cases_for
 from registry.models import Case, LabPanel
 from registry.presentation import dates_policy
@@ -36,15 +38,33 @@ def _section(finding, lab_slugs) -> str | None:
     return _SECTION_OF.get(finding.record_model)
 
 
+def finding_subject(finding, *, limit: int = 200) -> str:
+    """The subject a query on `finding` is offered, in the active language: the problem found and the record and
+    field it sits on ("Laboratory value outside the plausible range (laboratory panel, field 'Hemoglobin')"),
+    or only the problem when it is something the case lacks ("Immunophenotype missing"); never the rule's id
+    or what the rule checks."""
+    from quality.rules import RULES
+
+    rule = RULES.get(finding.rule_id)
+    # A rule since retired (its finding open until the next check): its own message says the problem.
+    problem = str(rule.problem) if rule is not None and rule.problem else finding.display_message.rstrip(".")
+    if finding.record_model == "registry.case" and finding.field not in _CASE_FIELDS:
+        subject = problem  # something the case lacks: the problem names it ("Immunophenotype missing")
+    else:
+        # Translators: a query's subject: the problem found, then the record and field it is about.
+        subject = gettext("{problem} ({about})").format(problem=problem, about=finding.about)
+    return subject if len(subject) <= limit else subject[: limit - 1].rstrip() + "…"
+
+
 def sort_findings(findings):
     return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.rule_id, f.pk))
 
 
 def present_findings(user, findings, *, with_sections: bool = False) -> list:
-    """Attach to each finding what this user may read: `text` (the message, or the rule's description for
-    users who do not see the case's exact dates: registry.presentation), `peers` (the other registrations of a
-    duplicate that lie inside the user's scope, nothing else), and optionally `section` (slug of the form to
-    correct it)."""
+    """Attach to each finding what this user may read, in the active language: `text` (the message, or the
+    rule's description for users who do not see the case's exact dates: registry.presentation), `peers` (the
+    other registrations of a duplicate that lie inside the user's scope, nothing else), and optionally `section`
+    (slug of the form to correct it)."""
     from quality.rules import RULES
 
     findings = list(findings)
@@ -65,7 +85,10 @@ def present_findings(user, findings, *, with_sections: bool = False) -> list:
         finding.rule = rule
         # A message quotes the record's values, dates included: only for readers who see the case's exact dates.
         exact = dates.exact_for(center_of[finding.case_id])
-        finding.text = finding.message if exact else (rule.description if rule else finding.rule_id)
+        if exact:
+            finding.text = finding.display_message
+        else:
+            finding.text = str(rule.description) if rule else gettext("A rule no longer in use")
         finding.peers = [visible[pk] for pk in (finding.details or {}).get("case_ids", ()) if pk in visible]
         if with_sections:
             finding.section = _section(finding, lab_slugs)

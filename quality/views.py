@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quality import selectors, services
 from quality.forms import FindingFilterForm, MessageForm, QueryFilterForm, QueryOpenForm
 from quality.models import AWAITING_CENTER, QueryStatus
-from quality.presenters import present_findings, sort_findings
-from quality.services.queries import DATA_MANAGER_ONLY, query_actions
+from quality.presenters import finding_subject, present_findings, sort_findings
+from quality.services.queries import DATA_MANAGER_ONLY, SUBJECT_LIMIT, query_actions
 from registry.access import access_for, centers_for, get_case_for_user, get_case_for_user_rw
 from registry.views.errors import apply_errors
 
@@ -27,14 +28,14 @@ def _get_query_for_user(user, pk):
     try:
         return selectors.queries_for(user).select_related("case__center", "opened_by", "finding").get(pk=pk)
     except (selectors.Query.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such query.") from None
+        raise Http404(_("No such query.")) from None
 
 
 def _get_finding_for_user(user, pk):
     try:
         return selectors.findings_for(user).select_related("case__center").get(pk=pk)
     except (selectors.Finding.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such finding.") from None
+        raise Http404(_("No such finding.")) from None
 
 
 def _page(request, qs):
@@ -160,27 +161,27 @@ def _act(request, pk, service, action: str, done: str):
 @login_required
 @require_POST
 def query_answer(request, pk):
-    return _act(request, pk, services.query_answer, "answer", "Answer sent to the data manager.")
+    return _act(request, pk, services.query_answer, "answer", _("Answer sent to the data manager."))
 
 
 @login_required
 @require_POST
 def query_close(request, pk):
-    return _act(request, pk, services.query_close, "close", "Query closed.")
+    return _act(request, pk, services.query_close, "close", _("Query closed."))
 
 
 @login_required
 @require_POST
 def query_reopen(request, pk):
-    return _act(request, pk, services.query_reopen, "reopen", "Query reopened; the center has been told.")
+    return _act(request, pk, services.query_reopen, "reopen", _("Query reopened; the center has been told."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def query_new(request, pk):
-    case, _ = get_case_for_user(request.user, pk)
+    case, _can_write = get_case_for_user(request.user, pk)
     if not access_for(request.user).is_data_manager:
-        raise PermissionDenied(DATA_MANAGER_ONLY)
+        raise PermissionDenied(_(DATA_MANAGER_ONLY))
     form = QueryOpenForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -196,7 +197,7 @@ def query_new(request, pk):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Query opened; the center has been told.")
+            messages.success(request, _("Query opened; the center has been told."))
             return redirect("quality:query_detail", pk=query.pk)
     return render(request, "quality/query_form.html", {"form": form, "case": case})
 
@@ -206,11 +207,10 @@ def query_new(request, pk):
 def finding_query(request, pk):
     finding = _get_finding_for_user(request.user, pk)
     if not access_for(request.user).is_data_manager:
-        raise PermissionDenied(DATA_MANAGER_ONLY)
+        raise PermissionDenied(_(DATA_MANAGER_ONLY))
     [finding] = present_findings(request.user, [finding])
-    # A finding of a rule since retired (open until the next check) keeps its own message.
-    what = finding.rule.description if finding.rule else finding.message
-    initial = {"subject": f"{finding.rule_id}: {what}"[:200], "text": finding.message}
+    # The problem found in this case and the record it sits on, in the data manager's language.
+    initial = {"subject": finding_subject(finding, limit=SUBJECT_LIMIT), "text": finding.display_message}
     form = QueryOpenForm(request.POST or None, case=finding.case, finding=finding, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,7 +220,7 @@ def finding_query(request, pk):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Query opened from the finding; the center has been told.")
+            messages.success(request, _("Query opened from the finding; the center has been told."))
             return redirect("quality:query_detail", pk=query.pk)
     return render(request, "quality/query_form.html", {"form": form, "case": finding.case, "finding": finding})
 
@@ -231,7 +231,7 @@ def case_recheck(request, pk):
     """Run the rules on one case now (they also run after every save and nightly)."""
     case = get_case_for_user_rw(request.user, pk)
     services.case_check(case)
-    messages.success(request, "Data-quality checks run again for this case.")
+    messages.success(request, _("Data-quality checks run again for this case."))
     return redirect("registry:case_detail", pk=case.pk)
 
 

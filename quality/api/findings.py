@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -21,7 +22,7 @@ from registry.presentation import dates_policy
 
 __all__ = ["FindingDetailApi", "FindingListApi"]
 
-NO_SUCH_FINDING = "No such finding."
+NO_SUCH_FINDING = gettext_noop("No such finding.")
 TAGS = ["quality"]
 OPEN, RESOLVED, ALL = "open", "resolved", "all"
 
@@ -140,6 +141,6 @@ class FindingDetailApi(generics.GenericAPIView):
     def get(self, request, finding_id: int):
         finding = _findings(request.user).filter(pk=finding_id).first()
         if finding is None:
-            raise Http404(NO_SUCH_FINDING)
+            raise Http404(gettext(NO_SUCH_FINDING))
         [finding] = _presented(request.user, [finding])
         return Response(self.get_serializer(finding).data)

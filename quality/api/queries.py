@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
@@ -23,7 +24,7 @@ from registry.api.labels import LABELS_PARAMETER
 
 __all__ = ["NO_SUCH_QUERY", "QueryDetailApi", "QueryListApi", "get_query_for_user"]
 
-NO_SUCH_QUERY = "No such query."
+NO_SUCH_QUERY = gettext_noop("No such query.")
 TAGS = ["quality"]
 
 
@@ -32,7 +33,7 @@ def get_query_for_user(user, query_id, *, detail: bool = False) -> Query:
     queries = selectors.queries_for(user)
     query = (query_detail_queryset(queries) if detail else queries.select_related("case")).filter(pk=query_id).first()
     if query is None:
-        raise Http404(NO_SUCH_QUERY)
+        raise Http404(gettext(NO_SUCH_QUERY))
     return query
 
 

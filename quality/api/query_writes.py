@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -27,13 +28,13 @@ from registry.models import CASE_RECORD_MODELS
 
 __all__ = ["QueryAnswerApi", "QueryCloseApi", "QueryOpenApi", "QueryReopenApi"]
 
-NO_SUCH_CASE = "No such case."
-NO_SUCH_FINDING = "No such finding."
-NO_SUCH_RECORD = "This case has no such record."
-CASE_OR_FINDING = "Give either a case or a finding."
-RECORD_NEEDS_BOTH = "Give record_model and record_id together."
-FINDING_SAYS_WHAT = "A query from a finding is about the finding's record and field: leave these out."
-NOT_FOUND_OPEN = "No such case or finding (or not one of your centers')."
+NO_SUCH_CASE = gettext_noop("No such case.")
+NO_SUCH_FINDING = gettext_noop("No such finding.")
+NO_SUCH_RECORD = gettext_noop("This case has no such record.")
+CASE_OR_FINDING = gettext_noop("Give either a case or a finding.")
+RECORD_NEEDS_BOTH = gettext_noop("Give record_model and record_id together.")
+FINDING_SAYS_WHAT = gettext_noop("A query from a finding is about the finding's record and field: leave these out.")
+NOT_FOUND_OPEN = gettext_noop("No such case or finding (or not one of your centers').")
 TAGS = ["quality"]
 _RECORD_MODELS = {model._meta.label_lower: model for model in CASE_RECORD_MODELS}
 
@@ -85,16 +86,16 @@ class QueryOpenApi(APIView):
         record_model = serializers.ChoiceField(choices=sorted(_RECORD_MODELS), required=False)
         record_id = serializers.IntegerField(required=False, min_value=1)
         field = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
-        subject = _Text(SUBJECT_LIMIT, "Required on a case; from a finding, defaults to the rule's description.")
+        subject = _Text(SUBJECT_LIMIT, "Required on a case; from a finding, defaults to the problem and its record.")
         text = _Text(MESSAGE_LIMIT, "Message to the center. Required on a case; from a finding, its message.")
 
         def validate(self, data):
             if ("case" in data) == ("finding" in data):
-                raise serializers.ValidationError(CASE_OR_FINDING)
+                raise serializers.ValidationError(gettext(CASE_OR_FINDING))
             if ("record_model" in data) != ("record_id" in data):
-                raise serializers.ValidationError({"record_id": [RECORD_NEEDS_BOTH]})
+                raise serializers.ValidationError({"record_id": [gettext(RECORD_NEEDS_BOTH)]})
             if "finding" in data and ("record_model" in data or data["field"]):
-                raise serializers.ValidationError(FINDING_SAYS_WHAT)
+                raise serializers.ValidationError(gettext(FINDING_SAYS_WHAT))
             return data
 
     @extend_schema(
@@ -114,12 +115,12 @@ class QueryOpenApi(APIView):
             # A resolved one too, so that the service can say why it is refused.
             finding = selectors.findings_for(user, open_only=False).filter(pk=data["finding"]).first()
             if finding is None:
-                raise Http404(NO_SUCH_FINDING)
+                raise Http404(gettext(NO_SUCH_FINDING))
             query = services.query_from_finding(user=user, finding=finding, subject=data["subject"], text=data["text"])
         else:
             case = cases_for(user).filter(registry_id=data["case"]).first()
             if case is None:
-                raise Http404(NO_SUCH_CASE)
+                raise Http404(gettext(NO_SUCH_CASE))
             record = self._record(case, data)
             query = services.query_open(
                 user=user, case=case, subject=data["subject"], text=data["text"], record=record, field=data["field"]
@@ -139,7 +140,7 @@ class QueryOpenApi(APIView):
         model = _RECORD_MODELS[data["record_model"]]
         record = model.objects.filter(case=case, pk=data["record_id"], archived_at__isnull=True).first()
         if record is None:
-            raise serializers.ValidationError({"record_id": [NO_SUCH_RECORD]})
+            raise serializers.ValidationError({"record_id": [gettext(NO_SUCH_RECORD)]})
         return record
 
 

@@ -12,26 +12,29 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from analytics import derive as d
+from quality.rules import wording
 from registry.validation import CaseState
 
 __all__ = ["CheckContext", "Hit", "Rule", "Severity", "Stage"]
 
 
 class Severity(models.TextChoices):
-    ERROR = "error", "Error"
-    WARNING = "warning", "Warning"
-    INFO = "info", "Info"
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("Warning")
+    # Translators: the lowest severity of a data-quality finding ("for information").
+    INFO = "info", _("Info")
 
 
 class Stage(models.TextChoices):
-    DIAGNOSIS = "diagnosis", "Diagnosis"
-    CYTOGENETICS = "cytogenetics", "Cytogenetics"
-    TREATMENT = "treatment", "Treatment"
-    END_OF_INDUCTION = "end_of_induction", "End of induction"
-    FOLLOW_UP = "follow_up", "Follow-up"
-    ANY = "any", "Any stage"
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    CYTOGENETICS = "cytogenetics", _("Cytogenetics")
+    TREATMENT = "treatment", _("Treatment")
+    END_OF_INDUCTION = "end_of_induction", _("End of induction")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    ANY = "any", _("Any stage")
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,29 @@ class CheckContext:
 
 @dataclass(frozen=True)
 class Hit:
-    """One problem on one record's field (the case itself when the problem is not on a record)."""
+    """One problem on one record's field (the case itself when the problem is not on a record).
+
+    The message is a template (an English msgid marked with gettext_noop) and its parameters, formatted after
+    translation (quality.rules.wording): stored in English, shown in the reader's language."""
 
     record: object
     field: str
-    message: str
+    template: str
+    params: dict = field(default_factory=dict)
     # Facts only the data manager sees (e.g. the other case of a duplicate); never put into the message.
     details: dict = field(default_factory=dict)
+    # The template has %-placeholders ("%(birth)s", as an entry rule may write them) instead of {}.
+    percent: bool = False
+
+    @property
+    def part(self) -> wording.Part:
+        made = wording.part(self.template, **self.params)
+        return {**made, "pct": True} if self.percent else made
+
+    @property
+    def message(self) -> str:
+        """The English message, as stored on the finding."""
+        return wording.render([self.part], translate=False)
 
 
 Check = Callable[[CheckContext], Iterable[Hit]]
@@ -69,9 +88,13 @@ class Rule:
     id: str
     severity: str
     stage: str
+    # What the rule checks, as a sentence in the reader's language (a lazy translation).
     description: str
     fields: tuple[str, ...]
     check: Check
+    # The problem a finding of this rule reports, as a short title in the reader's language ("Immunophenotype
+    # missing"): the subject a query on the finding is offered.
+    problem: str = ""
     # The rule compares dates with the day the check runs (overdue, "not yet", "in the future"): the day it starts
     # or stops firing dates the record exactly, so readers without exact dates never see its findings
     # (quality.selectors; registry.presentation). A test runs every rule on two days and holds this mark true.

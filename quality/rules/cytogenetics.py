@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 from quality.rules.base import CheckContext, Hit, Severity, Stage
 from quality.rules.entry import from_entry_rule
 from quality.rules.registry import rule
 from registry.choices import Exclusion, Lineage
 from registry.models import CytogeneticFinding
 
-NO_CYTOGENETICS = (
+NO_CYTOGENETICS = gettext_noop(
     "No cytogenetic or molecular finding recorded: without one the case is excluded from outcome analyses. "
     "Record the finding, or exclude the case with that reason."
 )
-EXCLUDED_BUT_TESTED = "Excluded for 'no cytogenetic or molecular data', but {n} finding(s) are recorded."
-KMT2A_NOT_SCREENED = (
+EXCLUDED_BUT_TESTED = gettext_noop(
+    "Excluded for 'no cytogenetic or molecular data', but findings are recorded (number of findings: {n})."
+)
+KMT2A_NOT_SCREENED = gettext_noop(
     "KMT2A not examined: no karyotype, KMT2A FISH or PCR, multiplex RT-PCR panel or RNA-seq "
     "(a single-target RT-PCR or FISH for another gene cannot exclude a rearrangement)."
 )
@@ -25,7 +30,8 @@ KMT2A_NOT_SCREENED = (
     "DQ-CYTO-001",
     severity=Severity.ERROR,
     stage=Stage.CYTOGENETICS,
-    description="An included case has a cytogenetic or molecular finding at diagnosis.",
+    description=_("An included case has a cytogenetic or molecular finding at diagnosis."),
+    problem=_("Cytogenetics missing"),
     fields=("cytogeneticfinding.abnormality",),
 )
 def _missing(context: CheckContext) -> Iterator[Hit]:
@@ -38,20 +44,22 @@ def _missing(context: CheckContext) -> Iterator[Hit]:
     "DQ-CYTO-002",
     severity=Severity.WARNING,
     stage=Stage.CYTOGENETICS,
-    description="A case excluded for missing cytogenetics has none recorded.",
+    description=_("A case excluded for missing cytogenetics has none recorded."),
+    problem=_("Excluded for missing cytogenetics, but findings recorded"),
     fields=("case.exclusion_reason", "cytogeneticfinding.abnormality"),
 )
 def _excluded_but_tested(context: CheckContext) -> Iterator[Hit]:
     case, findings = context.case, context.state.findings
     if case.excluded and case.exclusion_reason == Exclusion.NO_CYTOGENETICS and findings:
-        yield Hit(case, "exclusion_reason", EXCLUDED_BUT_TESTED.format(n=len(findings)))
+        yield Hit(case, "exclusion_reason", EXCLUDED_BUT_TESTED, {"n": len(findings)})
 
 
 rule(
     "DQ-CYTO-003",
     severity=Severity.ERROR,
     stage=Stage.CYTOGENETICS,
-    description="Each abnormality is one seen in the case's lineage (e.g. no t(15;17) in an ALL).",
+    description=_("Each abnormality is one seen in the case's lineage (e.g. no t(15;17) in an ALL)."),
+    problem=_("Abnormality does not fit the lineage"),
     fields=("cytogeneticfinding.abnormality", "diagnosis.lineage"),
 )(from_entry_rule("_lineage_fits", on=lambda record: isinstance(record, CytogeneticFinding)))
 
@@ -59,7 +67,8 @@ rule(
     "DQ-CYTO-004",
     severity=Severity.ERROR,
     stage=Stage.CYTOGENETICS,
-    description="The fusion agrees with the abnormality (t(4;11) is KMT2A::AFF1, t(12;21) ETV6::RUNX1 ...).",
+    description=_("The fusion agrees with the abnormality (t(4;11) is KMT2A::AFF1, t(12;21) ETV6::RUNX1 and so on)."),
+    problem=_("Fusion does not agree with the abnormality"),
     fields=("cytogeneticfinding.gene_5p", "cytogeneticfinding.gene_3p", "cytogeneticfinding.gene_other"),
 )(from_entry_rule("_fusions"))
 
@@ -68,7 +77,8 @@ rule(
     "DQ-CYTO-005",
     severity=Severity.INFO,
     stage=Stage.CYTOGENETICS,
-    description="An infant ALL has KMT2A examined by a test that can exclude a rearrangement.",
+    description=_("An infant ALL has KMT2A examined by a test that can exclude a rearrangement."),
+    problem=_("KMT2A not examined"),
     fields=("cytogeneticfinding.method",),
 )
 def _kmt2a_screened(context: CheckContext) -> Iterator[Hit]:

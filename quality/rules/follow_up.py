@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 from quality.rules.base import CheckContext, Hit, Severity, Stage
 from quality.rules.registry import rule
 from registry.choices import EventKind
 
-OVERDUE = "Alive at the last contact on {last}, {days} days ago: follow-up is overdue (due every {limit} days)."
-NEVER_SEEN = "No follow-up contact in the {days} days since diagnosis (due every {limit} days)."
-CONTACT_BEFORE_EVENT = "The last contact ({last}) is before the {event} on {date}: record a contact after it."
+OVERDUE = gettext_noop(
+    "Alive at the last contact on {last}, {days} days ago: follow-up is overdue (due every {limit} days)."
+)
+NEVER_SEEN = gettext_noop("No follow-up contact in the {days} days since diagnosis (due every {limit} days).")
+# Translators: {event} is the kind of event (e.g. "Relapse", "HSCT").
+CONTACT_BEFORE_EVENT = gettext_noop(
+    "The last contact ({last}) is before the event '{event}' on {date}: record a contact after it."
+)
+HSCT = gettext_noop("HSCT")
 
 # The figure large registries use: a living child seen in the last 12 months counts as followed up.
 FOLLOW_UP_DUE_DAYS = 365
@@ -32,7 +43,8 @@ def _last_contact(state):
     "DQ-FU-001",
     severity=Severity.WARNING,
     stage=Stage.FOLLOW_UP,
-    description=f"A living child has a contact in the last {FOLLOW_UP_DUE_DAYS} days.",
+    description=format_lazy(_("A living child has a contact in the last {days} days."), days=FOLLOW_UP_DUE_DAYS),
+    problem=_("Follow-up overdue"),
     fields=("followup.contact_date",),
     reads_today=True,
 )
@@ -43,18 +55,21 @@ def _overdue(context: CheckContext) -> Iterator[Hit]:
     if last is not None:
         days = (context.today - last.contact_date).days
         if days > FOLLOW_UP_DUE_DAYS:
-            yield Hit(last, "contact_date", OVERDUE.format(last=last.contact_date, days=days, limit=FOLLOW_UP_DUE_DAYS))
+            yield Hit(
+                last, "contact_date", OVERDUE, {"last": last.contact_date, "days": days, "limit": FOLLOW_UP_DUE_DAYS}
+            )
         return
     days = (context.today - context.state.diagnosis.diagnosis_date).days
     if days > FOLLOW_UP_DUE_DAYS:
-        yield Hit(context.case, "follow_ups", NEVER_SEEN.format(days=days, limit=FOLLOW_UP_DUE_DAYS))
+        yield Hit(context.case, "follow_ups", NEVER_SEEN, {"days": days, "limit": FOLLOW_UP_DUE_DAYS})
 
 
 @rule(
     "DQ-FU-002",
     severity=Severity.WARNING,
     stage=Stage.FOLLOW_UP,
-    description="The last contact is not before a recorded remission, failure, relapse, second malignancy or HSCT.",
+    description=_("The last contact is not before a recorded remission, failure, relapse, second malignancy or HSCT."),
+    problem=_("No contact after a recorded event"),
     fields=("followup.contact_date", "outcomeevent.event_date", "transplant.transplant_date"),
 )
 def _contact_before_event(context: CheckContext) -> Iterator[Hit]:
@@ -63,11 +78,13 @@ def _contact_before_event(context: CheckContext) -> Iterator[Hit]:
     last = _last_contact(context.state)
     if last is None:
         return
-    later = [
-        (e.event_date, e.get_kind_display().lower()) for e in context.state.events if e.kind in _NEEDS_CONTACT_AFTER
-    ]
-    later += [(t.transplant_date, "HSCT") for t in context.state.transplants]
+    # The event's label in English (the stored message); the page translates it with the rest.
+    with translation.override("en"):
+        later = [
+            (e.event_date, str(e.get_kind_display())) for e in context.state.events if e.kind in _NEEDS_CONTACT_AFTER
+        ]
+    later += [(t.transplant_date, HSCT) for t in context.state.transplants]
     later = [item for item in later if item[0] > last.contact_date]
     if later:
         date, event = max(later)
-        yield Hit(last, "contact_date", CONTACT_BEFORE_EVENT.format(last=last.contact_date, event=event, date=date))
+        yield Hit(last, "contact_date", CONTACT_BEFORE_EVENT, {"last": last.contact_date, "event": event, "date": date})

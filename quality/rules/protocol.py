@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 from analytics.derive import reasons
 from quality.rules.base import CheckContext, Hit, Severity, Stage
 from quality.rules.entry import from_entry_rule
 from quality.rules.registry import rule
 from registry.models import Treatment
 
-EOI_OFF_DAY = "End-of-induction assessment on protocol day {day}; {protocol} assesses on day {target}."
-EOI_OUTSIDE_WINDOW = (
+EOI_OFF_DAY = gettext_noop("End-of-induction assessment on protocol day {day}; {protocol} assesses on day {target}.")
+EOI_OUTSIDE_WINDOW = gettext_noop(
     "The assessment nearest the end of induction is on day {day}, more than {window} days from {protocol}'s "
     "day {target}: response at the end of induction cannot be derived."
 )
-DAY_DISAGREES = "Recorded as day {day}, but its date is day {computed} of treatment (start = day 1)."
+DAY_DISAGREES = gettext_noop("Recorded as day {day}, but its date is day {computed} of treatment (start = day 1).")
 
 # Within the derivation's window, an assessment this far from the protocol's day is still worth a look.
 EOI_TOLERANCE_DAYS = 7
@@ -40,7 +44,8 @@ rule(
     "DQ-PROT-001",
     severity=Severity.ERROR,
     stage=Stage.TREATMENT,
-    description="The protocol is one for the case's lineage (no AML-BFM for an ALL).",
+    description=_("The protocol is one for the case's lineage (no AML-BFM for an ALL)."),
+    problem=_("Protocol does not fit the lineage"),
     fields=("treatment.protocol", "diagnosis.lineage"),
 )(from_entry_rule("_lineage_fits", on=lambda record: isinstance(record, Treatment)))
 
@@ -49,7 +54,10 @@ rule(
     "DQ-PROT-002",
     severity=Severity.WARNING,
     stage=Stage.END_OF_INDUCTION,
-    description=f"The end-of-induction assessment is within {EOI_TOLERANCE_DAYS} days of the protocol's day.",
+    description=format_lazy(
+        _("The end-of-induction assessment is within {days} days of the protocol's day."), days=EOI_TOLERANCE_DAYS
+    ),
+    problem=_("End-of-induction assessment far from the protocol's day"),
     fields=("responseassessment.day", "responseassessment.assessment_date", "protocol.induction_day"),
 )
 def _eoi_day(context: CheckContext) -> Iterator[Hit]:
@@ -62,20 +70,23 @@ def _eoi_day(context: CheckContext) -> Iterator[Hit]:
     if response.assessment_day is not None:
         if abs(response.assessment_day - target) > EOI_TOLERANCE_DAYS:
             record = next(a for a, day in placed if day == response.assessment_day)
-            message = EOI_OFF_DAY.format(day=response.assessment_day, protocol=treatment.protocol, target=target)
-            yield Hit(record, "assessment_date", message)
+            params = {"day": response.assessment_day, "protocol": str(treatment.protocol), "target": target}
+            yield Hit(record, "assessment_date", EOI_OFF_DAY, params)
     elif response.status == "unknown" and response.reason == reasons.NO_EOI_ASSESSMENT and placed:
         record, day = min(placed, key=lambda item: abs(item[1] - target))
         window = context.derived.settings.induction_window_days
-        message = EOI_OUTSIDE_WINDOW.format(day=day, window=window, protocol=treatment.protocol, target=target)
-        yield Hit(record, "assessment_date", message)
+        params = {"day": day, "window": window, "protocol": str(treatment.protocol), "target": target}
+        yield Hit(record, "assessment_date", EOI_OUTSIDE_WINDOW, params)
 
 
 @rule(
     "DQ-PROT-003",
     severity=Severity.WARNING,
     stage=Stage.END_OF_INDUCTION,
-    description=f"An assessment's recorded day agrees with its date (within {DAY_TOLERANCE} days).",
+    description=format_lazy(
+        _("An assessment's recorded day agrees with its date (within {days} days)."), days=DAY_TOLERANCE
+    ),
+    problem=_("Assessment day disagrees with its date"),
     fields=("responseassessment.day", "responseassessment.assessment_date"),
 )
 def _day_vs_date(context: CheckContext) -> Iterator[Hit]:
@@ -87,4 +98,4 @@ def _day_vs_date(context: CheckContext) -> Iterator[Hit]:
             continue
         computed = (assessment.assessment_date - treatment.start_date).days + 1
         if abs(assessment.day - computed) > DAY_TOLERANCE:
-            yield Hit(assessment, "day", DAY_DISAGREES.format(day=assessment.day, computed=computed))
+            yield Hit(assessment, "day", DAY_DISAGREES, {"day": assessment.day, "computed": computed})

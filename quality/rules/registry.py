@@ -12,14 +12,25 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, *, severity: str, stage: str, description: str, fields: tuple[str, ...], reads_today: bool = False
+    rule_id: str,
+    *,
+    severity: str,
+    stage: str,
+    description: str,
+    problem: str,
+    fields: tuple[str, ...],
+    reads_today: bool = False,
 ) -> Callable:
-    """Register the decorated check under `rule_id`. ``reads_today``: the check reads the day it runs on."""
+    """Register the decorated check under `rule_id`. ``description``: what the rule checks; ``problem``: what a
+    finding of it reports, as a title (both lazy translations). ``reads_today``: the check reads the day it runs
+    on."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES:
             raise ValueError(f"Data-quality rule {rule_id} is defined twice.")
-        RULES[rule_id] = Rule(rule_id, severity, stage, description, fields, check, reads_today=reads_today)
+        RULES[rule_id] = Rule(
+            rule_id, severity, stage, description, fields, check, problem=problem, reads_today=reads_today
+        )
         return check
 
     return register

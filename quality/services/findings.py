@@ -10,11 +10,11 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from analytics import derive as d
 from quality.models import Finding
-from quality.rules import CheckContext, evaluate
+from quality.rules import CheckContext, evaluate, wording
 from registry.access import cases_for_system
 from registry.derivation import case_record, risk_ruleset
 from registry.models import Case
@@ -86,14 +86,25 @@ def _wanted(context: CheckContext | None) -> dict[tuple, dict]:
     if context is None:
         return {}
     wanted: dict[tuple, dict] = {}
-    for rule, hit in evaluate(context):
+    # The stored message is English whatever the language of the request that saved the case (the entry rules'
+    # sentences included); pages render the parts in their reader's language.
+    with translation.override("en"):
+        hits = evaluate(context)
+    for rule, hit in hits:
         model, pk = _record_key(hit.record, context.case)
         key = (rule.id, model, pk, hit.field)
-        if key in wanted:  # one rule, two problems on one field: keep both messages on one finding
-            if hit.message not in wanted[key]["message"]:
-                wanted[key]["message"] += " " + hit.message
+        if key in wanted:  # one rule, two problems on one field: keep both messages on one finding, each once
+            if hit.part not in wanted[key]["message_parts"]:
+                wanted[key]["message_parts"].append(hit.part)
             continue
-        wanted[key] = {"severity": rule.severity, "stage": rule.stage, "message": hit.message, "details": hit.details}
+        wanted[key] = {
+            "severity": rule.severity,
+            "stage": rule.stage,
+            "message_parts": [hit.part],
+            "details": hit.details,
+        }
+    for values in wanted.values():
+        values["message"] = wording.render(values["message_parts"], translate=False)
     return wanted
 
 
@@ -121,7 +132,7 @@ def _store(case: Case, wanted: dict[tuple, dict], now: datetime) -> list[Finding
         for finding in open_findings.values():
             finding.resolved_at = now
             closed.append(finding)
-        Finding.objects.bulk_update(kept, ["severity", "stage", "message", "details", "last_seen"])
+        Finding.objects.bulk_update(kept, ["severity", "stage", "message", "message_parts", "details", "last_seen"])
         Finding.objects.bulk_update(closed, ["resolved_at"])
         created = Finding.objects.bulk_create(created)
     return kept + created

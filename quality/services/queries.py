@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quality.models import Finding, Query, QueryMessage, QueryStatus
-from quality.rules import RULES
+from quality.presenters import finding_subject
 from quality.services.notify import notify_query
 from registry.access import access_for
 from registry.models import Case
@@ -27,19 +29,24 @@ __all__ = [
     "query_reopen",
 ]
 
-DATA_MANAGER_ONLY = "Only the registry data manager opens, closes and reopens queries."
-CENTER_ONLY = "Only the users of the case's center answer its queries."
-NO_SUCH_CASE = "No such case."
-WRONG_STATUS = "This query is {status}; it cannot be {action}."
-TEXT_REQUIRED = "Write a message."
-SUBJECT_REQUIRED = "Give the query a subject."
+# Messages are English msgids (gettext_noop): raised in the active language, asserted on in English by tests.
+DATA_MANAGER_ONLY = gettext_noop("Only the registry data manager opens, closes and reopens queries.")
+CENTER_ONLY = gettext_noop("Only the users of the case's center answer its queries.")
+NO_SUCH_CASE = gettext_noop("No such case.")
+WRONG_STATUS = {
+    "answered": gettext_noop("This query is {status}; it cannot be answered."),
+    "closed": gettext_noop("This query is {status}; it cannot be closed."),
+    "reopened": gettext_noop("This query is {status}; it cannot be reopened."),
+}
+TEXT_REQUIRED = gettext_noop("Write a message.")
+SUBJECT_REQUIRED = gettext_noop("Give the query a subject.")
 # A query message is a note between people, like the free text of case records (registry TEXT_LIMIT).
 MESSAGE_LIMIT = 4000
 SUBJECT_LIMIT = 200
-MESSAGE_TOO_LONG = "At most {limit} characters, please ({length} were entered)."
-MESSAGE_NUL = "The text contains a NUL character (often pasted from another program): retype it."
-FINDING_HAS_QUERY = "This finding already has a query that is not closed."
-FINDING_CLOSED = "This finding is resolved; open a query on the case instead."
+MESSAGE_TOO_LONG = gettext_noop("At most {limit} characters, please ({length} were entered).")
+MESSAGE_NUL = gettext_noop("The text contains a NUL character (often pasted from another program): retype it.")
+FINDING_HAS_QUERY = gettext_noop("This finding already has a query that is not closed.")
+FINDING_CLOSED = gettext_noop("This finding is resolved; open a query on the case instead.")
 
 _ANSWERABLE = (QueryStatus.OPEN, QueryStatus.REOPENED, QueryStatus.ANSWERED)
 _CLOSABLE = (QueryStatus.OPEN, QueryStatus.REOPENED, QueryStatus.ANSWERED)
@@ -65,9 +72,9 @@ def query_actions(user, query: Query) -> QueryActions:
 def _check_data_manager(user, case: Case) -> None:
     access = access_for(user)
     if not access.can_read_center(case.center_id) or case.is_archived:
-        raise PermissionDenied(NO_SUCH_CASE)
+        raise PermissionDenied(_(NO_SUCH_CASE))
     if not access.is_data_manager:
-        raise PermissionDenied(DATA_MANAGER_ONLY)
+        raise PermissionDenied(_(DATA_MANAGER_ONLY))
 
 
 def _locked(query: Query) -> Query:
@@ -76,14 +83,14 @@ def _locked(query: Query) -> Query:
 
 def _status(query: Query, allowed, action: str) -> None:
     if query.status not in allowed:
-        raise ValidationError(WRONG_STATUS.format(status=query.get_status_display().lower(), action=action))
+        raise ValidationError(_(WRONG_STATUS[action]).format(status=str(query.get_status_display()).lower()))
 
 
 def _check_text(text: str, field: str = "text", limit: int = MESSAGE_LIMIT) -> None:
     if len(text.strip()) > limit:
-        raise ValidationError({field: MESSAGE_TOO_LONG.format(limit=limit, length=len(text.strip()))})
+        raise ValidationError({field: _(MESSAGE_TOO_LONG).format(limit=limit, length=len(text.strip()))})
     if "\x00" in text:
-        raise ValidationError({field: MESSAGE_NUL})
+        raise ValidationError({field: _(MESSAGE_NUL)})
 
 
 def _post(query: Query, *, user, kind: str, text: str) -> QueryMessage:
@@ -103,18 +110,18 @@ def query_open(
     _check_data_manager(user, case)
     _check_text(subject, "subject", SUBJECT_LIMIT)
     if not subject.strip():
-        raise ValidationError({"subject": SUBJECT_REQUIRED})
+        raise ValidationError({"subject": _(SUBJECT_REQUIRED)})
     _check_text(text)
     if not text.strip():
-        raise ValidationError({"text": TEXT_REQUIRED})
+        raise ValidationError({"text": _(TEXT_REQUIRED)})
     query = Query(case=case, subject=subject.strip(), opened_by=user, field=field, finding=finding)
     if finding is not None:
         if finding.case_id != case.pk:
-            raise PermissionDenied(NO_SUCH_CASE)
+            raise PermissionDenied(_(NO_SUCH_CASE))
         query.record_model, query.record_pk, query.field = finding.record_model, finding.record_pk, finding.field
     elif record is not None:
         if getattr(record, "case_id", record.pk) != case.pk:
-            raise PermissionDenied(NO_SUCH_CASE)
+            raise PermissionDenied(_(NO_SUCH_CASE))
         query.record_model, query.record_pk = record._meta.label_lower, record.pk
     query.full_clean()
     save_audited(query, user=user, reason="opened")
@@ -125,16 +132,17 @@ def query_open(
 
 @transaction.atomic
 def query_from_finding(*, user, finding: Finding, subject: str = "", text: str = "") -> Query:
-    """Turn a finding into a query; the subject and message default to the rule and the finding's message."""
+    """Turn a finding into a query; the subject defaults to the problem found and the record it sits on, the
+    message to the finding's message (both in the active language: the data manager's)."""
     finding = Finding.objects.select_for_update().select_related("case").get(pk=finding.pk)
     _check_data_manager(user, finding.case)
     if not finding.is_open:
-        raise ValidationError(FINDING_CLOSED)
+        raise ValidationError(_(FINDING_CLOSED))
     if finding.queries.exclude(status=QueryStatus.CLOSED).exists():
-        raise ValidationError(FINDING_HAS_QUERY)
-    rule = RULES.get(finding.rule_id)
-    subject = subject or f"{finding.rule_id}: {rule.description if rule else finding.message}"[:200]
-    return query_open(user=user, case=finding.case, subject=subject, text=text or finding.message, finding=finding)
+        raise ValidationError(_(FINDING_HAS_QUERY))
+    subject = subject or finding_subject(finding, limit=SUBJECT_LIMIT)
+    text = text or finding.display_message
+    return query_open(user=user, case=finding.case, subject=subject, text=text, finding=finding)
 
 
 @transaction.atomic
@@ -143,13 +151,13 @@ def query_answer(*, user, query: Query, text: str) -> Query:
     query = _locked(query)
     access = access_for(user)
     if not access.can_read_center(query.case.center_id) or query.case.is_archived:
-        raise PermissionDenied(NO_SUCH_CASE)
+        raise PermissionDenied(_(NO_SUCH_CASE))
     if query.case.center_id not in access.write_center_ids:
-        raise PermissionDenied(CENTER_ONLY)
+        raise PermissionDenied(_(CENTER_ONLY))
     _status(query, _ANSWERABLE, "answered")
     _check_text(text)
     if not text.strip():
-        raise ValidationError({"text": TEXT_REQUIRED})
+        raise ValidationError({"text": _(TEXT_REQUIRED)})
     query.status = QueryStatus.ANSWERED
     save_audited(query, user=user, reason="answered")
     message = _post(query, user=user, kind=QueryMessage.Kind.ANSWER, text=text)
@@ -175,7 +183,7 @@ def query_reopen(*, user, query: Query, text: str) -> Query:
     _status(query, (QueryStatus.CLOSED,), "reopened")
     _check_text(text)
     if not text.strip():
-        raise ValidationError({"text": TEXT_REQUIRED})
+        raise ValidationError({"text": _(TEXT_REQUIRED)})
     query.status, query.closed_at = QueryStatus.REOPENED, None
     save_audited(query, user=user, reason="reopened")
     message = _post(query, user=user, kind=QueryMessage.Kind.REOPENED, text=text)

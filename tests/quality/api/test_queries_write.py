@@ -8,6 +8,7 @@ import pytest
 
 from quality.forms import TEXT_ERRORS
 from quality.models import Finding, Query, QueryMessage
+from quality.rules import RULES
 from quality.services.queries import (
     CENTER_ONLY,
     DATA_MANAGER_ONLY,
@@ -84,7 +85,10 @@ def test_the_data_manager_opens_a_query_from_a_finding_once(api, world):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["finding"] == finding.pk and body["case"] == world["case_b"].registry_id
-    assert body["subject"].startswith(finding.rule_id) and body["thread"][0]["text"] == finding.message
+    # The subject states the problem found (not the rule's id, not what the rule checks).
+    rule = RULES[finding.rule_id]
+    assert body["subject"].startswith(str(rule.problem)) and finding.rule_id not in body["subject"]
+    assert str(rule.description) not in body["subject"] and body["thread"][0]["text"] == finding.message
     before = _snapshot()
     again = api.manager.post(URL, {"finding": finding.pk}, format="json")
     assert again.status_code == 400 and again.json()["errors"] == {"non_field_errors": [FINDING_HAS_QUERY]}

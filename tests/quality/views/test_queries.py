@@ -64,7 +64,7 @@ def test_a_finding_becomes_a_query_once(client, people, case_a, django_capture_o
     finding = Finding.objects.get(case=case_a, rule_id="DQ-FU-001", resolved_at__isnull=True)
     client.force_login(people.manager)
     form = client.get(reverse("quality:finding_query", args=[finding.pk])).content.decode()
-    assert "DQ-FU-001" in form and "follow-up is overdue" in form
+    assert "DQ-FU-001" not in form and "Follow-up overdue" in form and "follow-up is overdue" in form
     _post(client, django_capture_on_commit_callbacks, "finding_query", finding.pk, subject="Follow-up", text="When?")
     query = Query.objects.get(finding=finding)
     assert (query.record_model, query.record_pk, query.field) == (
