@@ -1,0 +1,83 @@
+"""The two checks over rendered documents, and how their failures read (one line per document and token, with
+the URL or file, the roles that saw it, the language and the text around it)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from tests.words.corpus import Document
+from tests.words.detect import Hit, english_runs, literal_hits, remove_strings, word_hits
+from tests.words.lexicon import NON_WORD_PATTERNS
+
+__all__ = ["MAX_LINES", "codes_in", "english_in", "literals_in", "summary"]
+
+MAX_LINES = 250
+
+
+def _present(strings: Iterable[str], document: Document) -> list[str]:
+    text = "\n".join(document.chunks)
+    return [s for s in strings if s in text]
+
+
+def _scan(documents: list[Document], data: set[str], check: Callable[[str], list[Hit]]) -> dict[str, list[Hit]]:
+    """The hits of `check` in each document (data taken out first), by place: a page that differs between roles
+    only by its menu is reported once, with the roles that saw it."""
+    found: dict[str, list[Hit]] = {}
+    roles: dict[str, set[str]] = {}
+    for document in documents:
+        present = _present(data, document)
+        place = f"[{document.lang}] {document.where}"
+        for chunk in document.chunks:
+            for hit in check(remove_strings(chunk, present) if present else chunk):
+                if hit not in found.setdefault(place, []):
+                    found[place].append(hit)
+        roles.setdefault(place, set()).update(document.roles)
+    return {f"{place} (roles: {', '.join(sorted(roles[place])) or '-'})": hits for place, hits in found.items() if hits}
+
+
+def codes_in(documents: list[Document], codes: set[str], data: set[str]) -> dict[str, list[Hit]]:
+    """Raw codes (whole tokens) in the documents' text, the data's own strings taken out first."""
+    return _scan([d for d in documents if not d.codes_expected], data, lambda text: word_hits(text, codes))
+
+
+def literals_in(documents: list[Document], data: set[str]) -> dict[str, list[Hit]]:
+    return _scan(documents, data, literal_hits)
+
+
+def english_in(documents: list[Document], data: set[str], known: set[str], msgids: list[str]) -> dict[str, list[Hit]]:
+    """English left in Russian documents: runs of 2+ English words, and our English messages found verbatim
+    (data, known non-words and notation taken out first)."""
+    sentences = sorted({m for m in msgids if re.search(r"[A-Za-z]{2}", m) and m not in known}, key=len, reverse=True)
+    verbatim = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sentences)) + r")(?![\w-])") if sentences else None
+
+    def check(text: str) -> list[Hit]:
+        for pattern in NON_WORD_PATTERNS:
+            text = pattern.sub(" ¦ ", text)
+        hits = english_runs(text, known)
+        if verbatim is not None:
+            covered = {hit.token for hit in hits}
+            for m in verbatim.finditer(text):
+                if not any(m.group(1) in token for token in covered):
+                    hits.append(Hit(m.group(1), text[max(0, m.start() - 60) : m.end() + 60]))
+        return hits
+
+    return _scan(documents, data, check)
+
+
+def summary(what: str, found: dict[str, list[Hit]]) -> str:
+    """`what` counted, the most frequent tokens, then each document with its hits (at most MAX_LINES lines)."""
+    total = sum(len(hits) for hits in found.values())
+    tokens = Counter(hit.token for hits in found.values() for hit in hits)
+    lines = [
+        f"{total} {what} in {len(found)} document(s).",
+        "Most frequent: " + ", ".join(f"{token!r} x{n}" for token, n in tokens.most_common(25)),
+    ]
+    for label, hits in sorted(found.items()):
+        lines.append(label)
+        lines += [f"    {hit}" for hit in hits]
+        if len(lines) > MAX_LINES:
+            lines.append(f"... ({len(found)} documents in all; the first are shown)")
+            break
+    return "\n".join(lines)
