@@ -34,7 +34,7 @@ __all__ = ["DEMO_CASES", "Document", "Route", "Unfillable", "World", "build_worl
 
 # Cases of the demo cohort built through seed_demo's own builders: enough for every planted data-quality
 # problem, every report section and a center's report, and quick (~0.3 s a case on PostgreSQL).
-DEMO_CASES = 30
+DEMO_CASES = 24
 LANGUAGES = ("en", "ru")
 ROLES = ("entry", "lead", "coordinator", "manager")
 
@@ -127,7 +127,9 @@ class World:
     import_job: object
     token: object
     membership: object
+    newcomer: object
     emails: list = field(default_factory=list)  # the e-mails sent while the demo was built (default language)
+    seconds: dict[str, float] = field(default_factory=dict)  # how long each step of the build took
 
 
 def _run_kwargs(lang: str) -> tuple[dict, dict]:
@@ -170,11 +172,18 @@ def build_world() -> World:
     from registry.services.imports import import_check
     from registry.services.tokens import token_create
 
+    seconds, started = {}, time.monotonic()
+
+    def lap(step: str) -> None:
+        nonlocal started
+        seconds[step], started = time.monotonic() - started, time.monotonic()
+
     mail.outbox = []
     with TestCase.captureOnCommitCallbacks(execute=True):
         SeedDemo(stdout=Mock(), stderr=Mock()).handle(cases=DEMO_CASES, quiet=True)
     with TestCase.captureOnCommitCallbacks(execute=True):
         SeedQualityDemo(stdout=Mock()).handle()
+    lap("seed_demo")
     install_builtin_plans()
     emails = list(mail.outbox)
 
@@ -196,13 +205,20 @@ def build_world() -> World:
     with TestCase.captureOnCommitCallbacks(execute=True):
         job = import_check(user=users["entry"], center=center, file_name="center-cases.xlsx", data=stream.getvalue())
     token, _secret = token_create(user=users["entry"], name="Statistics laptop", lifetime_days=30)
+    # Invited and not signed in yet: the invitation e-mail goes to such a user.
+    newcomer = get_user_model().objects.create_user(username="new.colleague", email="new.colleague@example.org")
+    newcomer.set_unusable_password()
+    newcomer.save()
+    lap("plans, import, token")
 
     runs = {}
     for lang in LANGUAGES:
         pooled = _finished_run(users["coordinator"], lang, plans=registered_plan_refs())
+        lap(f"pooled run {lang}")
         own = _finished_run(users["entry"], lang)
         runs[lang] = [pooled, own]
-    return World(users, center, case, runs, job, token, entry, emails)
+        lap(f"center run {lang}")
+    return World(users, center, case, runs, job, token, entry, newcomer, emails, seconds)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -235,7 +251,9 @@ def fillings(route: Route, world: World, lang: str) -> list[dict]:
         ]
     if route.name == "analytics:export_file":
         return [{"fmt": "xlsx"}]
-    if route.name in {"registry:records_export", "registry:import_template", "registry:dictionary_download"}:
+    if route.name in {"registry:records_export", "registry:import_template"}:
+        return [{"fmt": "xlsx"}, {"fmt": "zip"}]  # the zip's label files are read (LABEL_SHEETS)
+    if route.name == "registry:dictionary_download":
         return [{"fmt": "xlsx"}]
     if route.name == "registry:case_section":
         return [{"pk": world.case.pk, "section": slug} for slug in SECTIONS]
@@ -316,6 +334,9 @@ def read_response(route: Route, url: str, response, cache: dict | None = None) -
     `cache` keeps what was read by the bytes' digest: the same report file is read once for all roles."""
     content_type = response.get("Content-Type", "").split(";")[0]
     data = response.getvalue() if getattr(response, "streaming", False) else response.content
+    filename = re.search(r'filename="?([^";]+)', response.get("Content-Disposition", ""))
+    if filename and not url.endswith(filename.group(1)):
+        url = f"{url} ({filename.group(1)})"
     if cache is None:
         return _read(route, url, content_type, data)
     key = (route.name, url, content_type, hashlib.sha256(data).hexdigest())
@@ -354,11 +375,12 @@ class Rendered:
     documents: list[Document]
     unfillable: list[str]
     statuses: dict[tuple[str, str], int]  # (role, url) -> status
+    errors: list[str]  # "role url -> 500" of every page that failed
     seconds: dict[str, float]  # route name -> time spent rendering and reading it
 
 
 def _client(user, lang: str) -> Client:
-    client = Client()
+    client = Client(raise_request_exception=False)  # a page that fails is listed, and the others still read
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
     return client
@@ -377,12 +399,7 @@ def _emails(world: World, lang: str) -> list:
     with translation.override(lang):
         for message in QueryMessage.objects.filter(kind__in=list(events)).order_by("pk"):
             send_query_mail(message.query_id, events[message.kind], message.pk)
-        newcomer, _ = get_user_model().objects.get_or_create(
-            username="words.newcomer", defaults={"email": "words.newcomer@example.org"}
-        )
-        newcomer.set_unusable_password()
-        newcomer.save()
-        _send_invitation(newcomer.pk)
+        _send_invitation(world.newcomer.pk)
         _tell_authenticator_replaced(world.users["entry"].pk)
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
@@ -441,4 +458,5 @@ def render_all(world: World, lang: str) -> Rendered:
             documents.append(
                 Document("emails", f"e-mail (demo flow) {message.subject!r}", lang, _email_chunks(message))
             )
-    return Rendered(documents, unfillable, statuses, seconds)
+    errors = [f"{role} {url} -> {status}" for (role, url), status in statuses.items() if status >= 500]
+    return Rendered(documents, unfillable, statuses, errors, seconds)

@@ -1,7 +1,11 @@
 """The detectors catch what they are for (a raw code, a Python literal, an English sentence in Russian) and leave
 a clean page and the data's own strings alone."""
 
-from tests.words.corpus import Document
+from types import SimpleNamespace
+
+import pytest
+
+from tests.words.corpus import Document, Route, Unfillable, fillings
 from tests.words.detect import english_runs, literal_hits, placeholders, read_po, svg_text, visible_text, word_hits
 from tests.words.findings import codes_in, english_in, literals_in, summary
 from tests.words.lexicon import flaggable_codes, label_words
@@ -130,3 +134,9 @@ def test_a_key_from_codes_to_labels_is_left_out_of_the_code_check_only():
     key.codes_expected = True
     assert codes_in([key], codes, set()) == {}
     assert literals_in([key], set()) != {}
+
+
+def test_a_route_without_a_filler_fails_by_name():
+    route = Route("/things/{thing_id}/", ("thing_id",), "registry:thing_detail")
+    with pytest.raises(Unfillable, match=r"registry:thing_detail.*thing_id"):
+        fillings(route, SimpleNamespace(runs={"en": []}), "en")
