@@ -43,7 +43,7 @@ def test_every_role_and_every_report_format_is_read(words, lang):
 
 
 def test_the_demo_is_built_quickly(words):
-    assert words.built_seconds < 60, f"the demo took {words.built_seconds:.0f} s to build: {words.world.seconds}"
+    assert words.built_seconds < 150, f"the demo took {words.built_seconds:.0f} s to build: {words.world.seconds}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
