@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client, TestCase
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -41,6 +41,8 @@ ROLES = ("entry", "lead", "coordinator", "manager")
 # Addresses nobody reads as a page: JSON, the admin (Django's own, translated by Django), static files, the
 # language switch (a POST that redirects).
 SKIPPED_PREFIXES = ("/api/", "/admin/", "/static/", "/media/", "/i18n/")
+# Signing out would end the session the rest of the walk reads with; it has no page of its own.
+SKIPPED_NAMES = {"logout"}
 # Downloads of data files for programs and for re-import: their columns and values are codes on purpose.
 # Of these, only the sheets and files that give the codes' labels are read (LABEL_SHEETS).
 DATA_ROUTES = {
@@ -50,7 +52,7 @@ DATA_ROUTES = {
     "registry:import_template",
 }
 # They name each code beside its label, so the raw-code check leaves them out (the others still apply).
-LABEL_SHEETS = re.compile(r"label|readme|about|legend", re.I)
+LABEL_SHEETS = re.compile(r"label|readme|about|legend|variables|codes", re.I)
 # Pages that are the key from codes to labels: the data dictionary, for those who write import files and read
 # exports. Left out of the raw-code check only.
 CODE_KEY_ROUTES = {"registry:dictionary"}
@@ -107,7 +109,8 @@ def page_routes() -> list[Route]:
                 walk(pattern.url_patterns, route, ":".join(filter(None, [namespace, pattern.namespace])))
             elif isinstance(pattern, URLPattern) and not route.startswith(SKIPPED_PREFIXES):
                 name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or route)
-                found.append(Route(route, tuple(re.findall(r"\{(\w+)\}", route)), name))
+                if name not in SKIPPED_NAMES:
+                    found.append(Route(route, tuple(re.findall(r"\{(\w+)\}", route)), name))
 
     walk(get_resolver().url_patterns, "/", "")
     return found
@@ -250,7 +253,7 @@ def fillings(route: Route, world: World, lang: str) -> list[dict]:
             for artifact in run.source.artifacts.filter(kind="svg")
         ]
     if route.name == "analytics:export_file":
-        return [{"fmt": "xlsx"}]
+        return [{"fmt": "xlsx"}, {"fmt": "zip"}]  # the sheets and files of labels (LABEL_SHEETS)
     if route.name in {"registry:records_export", "registry:import_template"}:
         return [{"fmt": "xlsx"}, {"fmt": "zip"}]  # the zip's label files are read (LABEL_SHEETS)
     if route.name == "registry:dictionary_download":
@@ -281,8 +284,6 @@ def fillings(route: Route, world: World, lang: str) -> list[dict]:
     if kw and kw <= {"user_pk", "membership_pk", "token_id"}:
         values = {"user_pk": world.users["entry"].pk, "membership_pk": world.membership.pk, "token_id": world.token.pk}
         return [{k: values[k] for k in kw}]
-    if kw == {"token_id"}:
-        return [{"token_id": world.token.pk}]
     if kw == {"pk"} and app == "accounts":  # a lockout: the demo has none, the page answers 404
         return [{"pk": 0}]
     if kw == {"uidb64", "token"}:
@@ -323,9 +324,13 @@ def _zip_label_files(data: bytes) -> dict[str, list[str]]:
     files = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
-            if LABEL_SHEETS.search(name) and name.endswith(".csv"):
-                text = archive.read(name).decode("utf-8-sig")
+            if not LABEL_SHEETS.search(name):
+                continue
+            text = archive.read(name).decode("utf-8-sig")
+            if name.endswith(".csv"):
                 files[name] = [cell for row in csv.reader(io.StringIO(text)) for cell in row if cell.strip()]
+            elif name.endswith(".txt"):
+                files[name] = [line.strip() for line in text.splitlines() if line.strip()]
     return files
 
 
@@ -403,7 +408,7 @@ def _emails(world: World, lang: str) -> list:
         _tell_authenticator_replaced(world.users["entry"].pk)
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
-    client.post("/accounts/password_reset/", {"email": world.users["entry"].email})
+    client.post(reverse("password_reset"), {"email": world.users["entry"].email})
     return list(mail.outbox)
 
 

@@ -3,6 +3,7 @@ the URL or file, the roles that saw it, the language and the text around it)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -21,49 +22,70 @@ def _present(strings: Iterable[str], document: Document) -> list[str]:
     return [s for s in strings if s in text]
 
 
-def _scan(documents: list[Document], data: set[str], check: Callable[[str], list[Hit]]) -> dict[str, list[Hit]]:
-    """The hits of `check` in each document (data taken out first), by place: a page that differs between roles
-    only by its menu is reported once, with the roles that saw it."""
+def _scan(
+    documents: list[Document], data: set[str], check_for: Callable[[Document], Callable[[str], list[Hit]]]
+) -> dict[str, list[Hit]]:
+    """The hits of `check_for(document)` in each block of each document (data taken out first), by place: a page
+    that differs between roles only by its menu is reported once, with the roles that saw it."""
     found: dict[str, list[Hit]] = {}
     roles: dict[str, set[str]] = {}
     for document in documents:
         present = _present(data, document)
+        check = check_for(document)
         place = f"[{document.lang}] {document.where}"
+        hits = found.setdefault(place, [])
+        seen = set(hits)
         for chunk in document.chunks:
             for hit in check(remove_strings(chunk, present) if present else chunk):
-                if hit not in found.setdefault(place, []):
-                    found[place].append(hit)
+                if hit not in seen:
+                    seen.add(hit)
+                    hits.append(hit)
         roles.setdefault(place, set()).update(document.roles)
     return {f"{place} (roles: {', '.join(sorted(roles[place])) or '-'})": hits for place, hits in found.items() if hits}
 
 
 def codes_in(documents: list[Document], codes: set[str], data: set[str]) -> dict[str, list[Hit]]:
-    """Raw codes (whole tokens) in the documents' text, the data's own strings taken out first."""
-    return _scan([d for d in documents if not d.codes_expected], data, lambda text: word_hits(text, codes))
+    """Raw codes (whole tokens) in the documents' text, the data's own strings taken out first. The keys from codes
+    to labels (Document.codes_expected) are left out."""
+    checked = [d for d in documents if not d.codes_expected]
+    return _scan(checked, data, lambda _document: lambda text: word_hits(text, codes))
 
 
 def literals_in(documents: list[Document], data: set[str]) -> dict[str, list[Hit]]:
-    return _scan(documents, data, literal_hits)
+    return _scan(documents, data, lambda _document: literal_hits)
+
+
+@functools.lru_cache(maxsize=256)
+def _verbatim(messages: tuple[str, ...]) -> re.Pattern | None:
+    if not messages:
+        return None
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, messages)) + r")(?![\w-])")
 
 
 def english_in(documents: list[Document], data: set[str], known: set[str], msgids: list[str]) -> dict[str, list[Hit]]:
     """English left in Russian documents: runs of 2+ English words, and our English messages found verbatim
     (data, known non-words and notation taken out first)."""
     sentences = sorted({m for m in msgids if re.search(r"[A-Za-z]{2}", m) and m not in known}, key=len, reverse=True)
-    verbatim = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sentences)) + r")(?![\w-])") if sentences else None
 
-    def check(text: str) -> list[Hit]:
-        for pattern in NON_WORD_PATTERNS:
-            text = pattern.sub(" ¦ ", text)
-        hits = english_runs(text, known)
-        if verbatim is not None:
-            covered = {hit.token for hit in hits}
-            for m in verbatim.finditer(text):
-                if not any(m.group(1) in token for token in covered):
-                    hits.append(Hit(m.group(1), text[max(0, m.start() - 60) : m.end() + 60]))
-        return hits
+    def check_for(document: Document) -> Callable[[str], list[Hit]]:
+        # Only the messages that occur in this document at all go into its pattern: a pattern of every message of
+        # the catalog would be tried at every position of every text.
+        verbatim = _verbatim(tuple(_present(sentences, document)))
 
-    return _scan(documents, data, check)
+        def check(text: str) -> list[Hit]:
+            for pattern in NON_WORD_PATTERNS:
+                text = pattern.sub(" ¦ ", text)
+            hits = english_runs(text, known)
+            if verbatim is not None:
+                covered = {hit.token for hit in hits}
+                for m in verbatim.finditer(text):
+                    if not any(m.group(1) in token for token in covered):
+                        hits.append(Hit(m.group(1), text[max(0, m.start() - 60) : m.end() + 60]))
+            return hits
+
+        return check
+
+    return _scan(documents, data, check_for)
 
 
 def summary(what: str, found: dict[str, list[Hit]]) -> str:
