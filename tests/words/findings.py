@@ -88,13 +88,19 @@ def english_in(documents: list[Document], data: set[str], known: set[str], msgid
     return _scan(documents, data, check_for)
 
 
-def summary(what: str, found: dict[str, list[Hit]]) -> str:
-    """`what` counted, the most frequent tokens, then each document with its hits (at most MAX_LINES lines)."""
+def summary(what: str, found: dict[str, list[Hit]], labels: dict[str, str] | None = None) -> str:
+    """`what` counted, the most frequent tokens (with the label to show instead, when `labels` has it), then each
+    document with its hits (at most MAX_LINES lines)."""
+    labels = labels or {}
     total = sum(len(hits) for hits in found.values())
     tokens = Counter(hit.token for hits in found.values() for hit in hits)
     lines = [
         f"{total} {what} in {len(found)} document(s).",
-        "Most frequent: " + ", ".join(f"{token!r} x{n}" for token, n in tokens.most_common(25)),
+        "Most frequent: "
+        + ", ".join(
+            f"{token!r} x{n}" + (f" (label: {labels[token]!r})" if token in labels else "")
+            for token, n in tokens.most_common(25)
+        ),
     ]
     for label, hits in sorted(found.items()):
         lines.append(label)

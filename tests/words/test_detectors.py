@@ -41,8 +41,9 @@ def test_a_raw_code_in_a_cell_a_title_or_a_button_is_caught():
     for page in (_page(age="early_infant"), _page(title="chemo_refused"), _page(submit="wbc")):
         found = codes_in([_doc(page)], codes, data=set())
         assert len(found) == 1, page
-    message = summary("raw codes", codes_in([_doc(_page("early_infant"))], codes, set()))
+    message = summary("raw codes", codes_in([_doc(_page("early_infant"))], codes, set()), labels=CODES)
     assert "[en] /cases/1/ (roles: entry)" in message and "'early_infant' in «early_infant»" in message
+    assert "'early_infant' x1 (label: 'Early infant (< 6 months)')" in message
 
 
 def test_a_clean_page_passes():

@@ -51,7 +51,7 @@ def test_the_demo_is_built_quickly(words):
 def test_no_raw_codes(words, codes, lang, area):
     documents = [d for d in words.render(lang).documents if d.area == area]
     found = codes_in(documents, codes, words.data(lang))
-    assert not found, summary(f"raw codes ({area}, {lang})", found)
+    assert not found, summary(f"raw codes ({area}, {lang})", found, labels=words.codes)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
