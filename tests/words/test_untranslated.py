@@ -117,3 +117,12 @@ def test_no_english_left_in_russian(words, known, english_msgids, area):
     assert documents, f"no Russian {area} were read"
     found = english_in(documents, words.data("ru"), known, english_msgids)
     assert not found, summary(f"English words or messages left in Russian {area}", found)
+
+
+def test_a_report_asked_for_in_russian_is_not_the_english_one(words):
+    """The same rows and settings asked for in Russian must not be answered with the English run's files."""
+    for en, ru in zip(words.world.runs["en"], words.world.runs["ru"], strict=True):
+        assert ru.source.pk != en.source.pk, (
+            f"run {ru.pk}, asked for in Russian, reuses run {en.source.pk} made in English (its PDF, XLSX and "
+            "figures): the run's language is not part of what makes two runs the same"
+        )
