@@ -4,9 +4,11 @@ their own center's reports. Another center's run or file is a 404."""
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -94,6 +96,12 @@ class RunListCreateApi(GenericAPIView):
         rule_version = serializers.CharField(
             required=False, allow_null=True, allow_blank=True, help_text="Cytogenetic risk rule set; none: the default."
         )
+        language = serializers.ChoiceField(
+            choices=[code for code, _name in django_settings.LANGUAGES],
+            required=False,
+            allow_null=True,
+            help_text="The language of the report and its files; none: the request's language (Accept-Language).",
+        )
 
         def _user(self):
             return self.context["request"].user
@@ -167,7 +175,7 @@ class RunListCreateApi(GenericAPIView):
     )
     def post(self, request):
         if not (can_request_pooled(request.user) or own_centers(request.user).exists()):
-            raise PermissionDenied(NO_ROLE)
+            raise PermissionDenied(gettext(NO_ROLE))
         return idempotent(request, lambda: self._create(request))
 
     def _create(self, request) -> Response:
@@ -175,7 +183,9 @@ class RunListCreateApi(GenericAPIView):
         given.is_valid(raise_exception=True)
         filters, settings = given.validated_data["options"]
         asked_at = timezone.now()
-        run = run_request(user=request.user, filters=filters, settings=settings)
+        run = run_request(
+            user=request.user, filters=filters, settings=settings, language=given.validated_data.get("language")
+        )
         return run_started(request, run, asked_at)
 
 

@@ -17,11 +17,12 @@ import time
 from dataclasses import replace
 from datetime import date, timedelta
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
 from analytics.runs.fingerprint import code_version, fingerprint, request_key
@@ -143,7 +144,18 @@ def _request_key(run: AnalysisRun) -> str:
         settings=run.settings,
         code_version=run.code_version,
         data_cut=run.data_cut,
+        language=run.language,
     )
+
+
+def _language(asked: str | None) -> str:
+    """The run's report language: the one asked for, else the active one, else the site's default."""
+    known = {code for code, _name in django_settings.LANGUAGES}
+    for candidate in (asked, translation.get_language(), django_settings.LANGUAGE_CODE):
+        code = (candidate or "").split("-")[0]
+        if code in known:
+            return code
+    return "en"
 
 
 def _queued_twin(run: AnalysisRun) -> AnalysisRun | None:
@@ -151,13 +163,15 @@ def _queued_twin(run: AnalysisRun) -> AnalysisRun | None:
 
 
 def _finished_twin(run: AnalysisRun, fp: str) -> AnalysisRun | None:
-    """A finished run on the same rows, settings, scope and code: its results are this run's results."""
+    """A finished run on the same rows, settings, scope and code, in the same language: its results (and files,
+    written in that language) are this run's results."""
     candidates = AnalysisRun.objects.filter(
         status=AnalysisRun.Status.DONE,
         fingerprint=fp,
         reused_from__isnull=True,
         scope_center_id=run.scope_center_id,
         code_version=run.code_version,
+        language=run.language,
     ).exclude(pk=run.pk)
     # Settings are compared in Python: JSON equality in SQL differs between databases.
     return next((c for c in candidates.order_by("pk") if c.settings == run.settings), None)
@@ -179,8 +193,11 @@ def _enqueue(run_id: int) -> None:
 # Services
 # ---------------------------------------------------------------------------------------------------------------
 @transaction.atomic
-def run_request(*, user, filters: RunFilters, settings: RunSettings) -> AnalysisRun:
+def run_request(*, user, filters: RunFilters, settings: RunSettings, language: str | None = None) -> AnalysisRun:
     """Ask for an analysis; returns the queued run, or the identical run still queued if there is one.
+
+    ``language`` is the language of the report and every file of the run (one of ``settings.LANGUAGES``); the
+    active language of the request when omitted.
 
     Coordinators and the data manager request pooled runs over the cases they may read; a center's users
     request their own center's report (``filters.centers`` empty or their one center). ``user=None`` is the
@@ -207,6 +224,7 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings) -> Analysis
         settings=settings.as_dict(),
         code_version=code_version(),
         data_cut=timezone.localdate(),
+        language=_language(language),
     )
     # CAL needs the derived age: with cal_only the worker decides, and fails the run with the same message.
     if scope is not None and not _source_cases(run).filter(center=scope).exists():
@@ -299,7 +317,7 @@ def _metadata(run: AnalysisRun, fp: str) -> dict:
         "data_cut": run.data_cut.isoformat() if isinstance(run.data_cut, date) else str(run.data_cut),
         "requested_at": run.created_at.isoformat(timespec="seconds"),
         "started_by": "schedule" if run.trigger == AnalysisRun.Trigger.SCHEDULE else "user",
-        "filters": RunFilters.from_dict(run.filters).describe(),
+        "filters": RunFilters.from_dict(run.filters).summary(),
     }
 
 
@@ -330,11 +348,13 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
     settings = RunSettings.from_dict(run.settings)
     plan_results = []
     if twin is None:
-        report = make_report(dataset, settings=_report_settings(run), metadata=_metadata(run, fp))
-        plan_results = execute_plans(settings.plans, dataset, conf_type=settings.ci_transform)
-        add_plan_sections(report, plan_results)
-        scope = run.scope_center.code if run.scope_center_id else None
-        files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
+        # Every word of the report and its files in the run's language (the JSON documents stay in codes).
+        with translation.override(run.language):
+            report = make_report(dataset, settings=_report_settings(run), metadata=_metadata(run, fp))
+            plan_results = execute_plans(settings.plans, dataset, conf_type=settings.ci_transform)
+            add_plan_sections(report, plan_results)
+            scope = run.scope_center.code if run.scope_center_id else None
+            files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
         files += plan_files(settings.plans, plan_results, threshold=int(report.settings.get("suppress_below", 5)))
 
     with transaction.atomic():
