@@ -221,8 +221,17 @@ def variable_label(name: str) -> str:
 _METHODS = (
     gettext_noop("Kaplan-Meier"),
     gettext_noop("log-rank test"),
+    gettext_noop("log-rank test (R survdiff)"),
     gettext_noop("stratified log-rank test"),
+    gettext_noop("stratified log-rank test, strata summed (R survdiff)"),
     gettext_noop("Cox proportional hazards"),
+    gettext_noop("Cox proportional hazards, Efron ties"),
+    gettext_noop("Cox proportional hazards, Efron ties, stratified by center"),
+    gettext_noop("Cox proportional hazards, Breslow ties"),
+    gettext_noop("Cox proportional hazards, Breslow ties, stratified by center"),
+    gettext_noop("Wald/LR/score tests"),
+    gettext_noop("Harrell's concordance"),
+    gettext_noop("PH test as R's cox.zph"),
     gettext_noop("Gray's test"),
     gettext_noop("Fisher's exact test"),
     gettext_noop("Pearson's chi-square test"),
@@ -230,16 +239,53 @@ _METHODS = (
     gettext_noop("Wilcoxon signed-rank test"),
     gettext_noop("Welch's t-test"),
     gettext_noop("Mann-Whitney U test"),
+    gettext_noop("odds ratio with Woolf (logit) CI"),
+    gettext_noop("Inverse-variance fixed-effect and DerSimonian-Laird random-effects pooling of log hazard ratios"),
+    gettext_noop("n (%) of non-missing values"),
+    gettext_noop("mean ± SD if Shapiro-Wilk p >= 0.05, else median [Q1; Q3] (quartiles: R type 7)"),
+    gettext_noop("median [Q1; Q3]"),
+    gettext_noop("mean ± SD"),
     gettext_noop("n (%)"),
     gettext_noop("counts"),
 )
+# Methods whose text carries a setting (the CI transform and level).
+_METHOD_PATTERNS = (
+    (
+        re.compile(r"Kaplan-Meier with Greenwood variance, (?P<transform>\S+) (?P<level>\d+%) pointwise CI"),
+        gettext_noop("Kaplan-Meier with Greenwood variance, {transform} {level} pointwise CI"),
+    ),
+    (
+        re.compile(
+            r"Aalen-Johansen cumulative incidence of cause 1 \(competing cause 2\), infinitesimal-jackknife "
+            r"standard error \(as survival::survfit\), (?P<transform>\S+) (?P<level>\d+%) CI"
+        ),
+        gettext_noop(
+            "Aalen-Johansen cumulative incidence of relapse (death in remission competing), infinitesimal-jackknife "
+            "standard error (as R's survival::survfit), {transform} {level} CI"
+        ),
+    ),
+)
+# "; " separates the parts of a method, except inside brackets ("median [Q1; Q3]").
+_PARTS = re.compile(r";\s(?![^\[]*\])")
+
+
+def _one_method(part: str) -> str:
+    for pattern, template in _METHOD_PATTERNS:
+        found = pattern.fullmatch(part)
+        if found:
+            return gettext(template).format(**found.groupdict())
+    return gettext(part)
 
 
 def method_name(text: Any) -> str:
     """A method as analytics.core names it, in the active language (each "; "-separated part on its own)."""
     if not text:
         return ""
-    return "; ".join(gettext(part) for part in str(text).split("; "))
+    text = str(text)
+    whole = gettext(text)
+    if whole != text:
+        return whole
+    return "; ".join(_one_method(part) for part in _PARTS.split(text))
 
 
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")

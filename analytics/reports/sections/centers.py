@@ -235,11 +235,13 @@ def _follow_up(ctx: Context) -> Table:
             _("Alive, seen in last 12 months"),
             _("Alive, not seen in 12 months"),
             _("Cases"),
+            # xgettext:no-python-format
             _("Complete (% of alive)"),
         ],
         rows,
         [
             _(
+                # xgettext:no-python-format
                 "Complete: alive children seen in the 365 days before the data cut's month, % of those alive. "
                 "Percentages of hidden counts are not shown."
             )

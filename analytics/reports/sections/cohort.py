@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..context import Context, is_true, label_of
+from ..i18n import date_text, label, method_name, ngettext
 from ..i18n import gettext as _
-from ..i18n import label, method_name, ngettext
 from ..model import Section, Table
 from ._common import categorical_rows, center_grid_rows, continuous_row, crosstab_counts
 
@@ -107,7 +107,7 @@ def build(ctx: Context) -> Section:
     """
     n = len(ctx.cohort)
     scope_text = ngettext("{n} case in scope, data cut {cut}.", "{n} cases in scope, data cut {cut}.", n).format(
-        n=n, cut=ctx.dataset.data_cut
+        n=n, cut=date_text(ctx.dataset.data_cut)
     )
     notes = [scope_text, _open_problems(ctx)]
     return Section(

@@ -32,6 +32,7 @@ def _by_lineage(ctx: Context, column: str, key: str, title: str) -> Table:
         by = grp["lineage"].value_counts()
         rows.append([str(value), f"{n} ({number(100 * n / tested, 1)}%)", *[int(by.get(lin, 0)) for lin in LINEAGES]])
     notes = [
+        # xgettext:no-python-format
         _("Cases with the finding; % of the {n} cases with any cytogenetic or molecular finding.").format(n=tested)
     ]
     if not rows:

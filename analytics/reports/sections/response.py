@@ -64,6 +64,7 @@ def _rates(ctx: Context) -> Table:
         rows=rows,
         notes=[
             _(
+                # xgettext:no-python-format
                 "CR, no CR and induction death: % of cases with a known end-of-induction response (induction "
                 "death counts as non-CR); TRM and HSCT: % of all cases in the outcome analysis."
             ),

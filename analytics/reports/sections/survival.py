@@ -85,7 +85,8 @@ def _row(label: str, curve: KaplanMeierCurve, times: tuple[int, ...]) -> list[An
 def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Table, Figure | None]:
     frame, times, conf = ctx.cases, ctx.settings.times, ctx.settings.conf_type
     labels = label_of(frame[column])
-    title = _(name if endpoint == "os" else _EFS_TITLES[column])
+    title_source = name if endpoint == "os" else _EFS_TITLES[column]
+    title = _(title_source)
     columns = [
         _("Group"),
         "n",

@@ -35,6 +35,7 @@ def _by_type(ctx: Context) -> Table:
                 f"{patients} ({number(100 * patients / n_cases, 1)}%)" if n_cases else str(patients),
             ]
         )
+    # xgettext:no-python-format
     notes = [_("Events by CTCAE grade; patients: cases with at least one event of the type, % of cases analysed.")]
     if not rows:
         notes.append(_("No adverse events recorded."))

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from analytics.reports import Report, Table, build_report, render_html_context, render_pdf, render_xlsx
 from analytics.reports.model import Section
-from analytics.reports.xlsx import shorten, sheet_names
+from analytics.reports.xlsx import sheet_names, shorten
 from analytics.templatetags.report_cells import report_text
 
 from .synthetic import make_dataset
