@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from analytics.reports.i18n import label
@@ -115,7 +115,7 @@ class RunRequestForm(FiltersForm):
         try:
             self.options()
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(gettext(str(exc))) from None
         return data
 
     def options(self) -> tuple[RunFilters, RunSettings]:
@@ -141,7 +141,7 @@ class DatasetExportForm(FiltersForm):
             try:
                 self.filters()
             except ValueError as exc:
-                raise ValidationError(str(exc)) from None
+                raise ValidationError(gettext(str(exc))) from None
         return data
 
     @staticmethod

@@ -145,6 +145,8 @@ def run_detail(request, pk):
             # Per-center parts name centers: registry-wide readers only.
             "parts": run.parts.select_related("center") if access.read_all else None,
             "show_error": access.read_all or run.error in USER_FACING_ERRORS,
+            # The failures a person may read are the registry's own sentences: shown in the reader's language.
+            "error_text": _(run.error) if run.error in USER_FACING_ERRORS else run.error,
             "progress": run.progress,
             "refresh": None if run.is_finished else REFRESH_SECONDS,
             "filter_items": _filter_items(run),

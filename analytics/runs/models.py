@@ -20,14 +20,14 @@ class AnalysisRun(models.Model):
     """One pooled analysis (or one center's report): what was asked, on which rows, and what came out."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     class Trigger(models.TextChoices):
-        USER = "user", "A user"
-        SCHEDULE = "schedule", "The schedule"
+        USER = "user", _("A user")
+        SCHEDULE = "schedule", _("The schedule")
 
     FINISHED = (Status.DONE, Status.FAILED)
 
@@ -138,12 +138,12 @@ class RunArtifact(models.Model):
     """A file a run produced, kept under MEDIA_ROOT and served only through an access-checked view."""
 
     class Kind(models.TextChoices):
-        PDF = "pdf", "PDF report"
-        XLSX = "xlsx", "XLSX workbook"
-        CSV = "csv", "Dataset (CSV)"
-        PNG = "png", "Figure (PNG)"
-        SVG = "svg", "Figure (SVG)"
-        JSON = "json", "Plan results (JSON)"
+        PDF = "pdf", _("PDF report")
+        XLSX = "xlsx", _("XLSX workbook")
+        CSV = "csv", _("Dataset (CSV)")
+        PNG = "png", _("Figure (PNG)")
+        SVG = "svg", _("Figure (SVG)")
+        JSON = "json", _("Plan results (JSON)")
 
     CONTENT_TYPES = {
         Kind.PDF: "application/pdf",

@@ -11,7 +11,7 @@ from typing import Any
 
 from analytics.derive import EndpointSettings
 from analytics.reports.i18n import gettext as _
-from analytics.reports.i18n import label, ngettext, settings_items, yes_no
+from analytics.reports.i18n import gettext_noop, label, ngettext, settings_items, yes_no
 
 __all__ = ["CI_TRANSFORMS", "INDUCTION_FAILURE_DATINGS", "LINEAGES", "RunFilters", "RunSettings"]
 
@@ -19,7 +19,7 @@ CI_TRANSFORMS = ("log-log", "log", "plain")
 INDUCTION_FAILURE_DATINGS = ("day0", "event_date")
 LINEAGES = ("ALL", "AML", "MPAL", "unspecified")
 
-BAD_YEARS = "The first diagnosis year must not be after the last."
+BAD_YEARS = gettext_noop("The first diagnosis year must not be after the last.")
 BAD_CI = "ci_transform must be one of " + ", ".join(CI_TRANSFORMS)
 BAD_LINEAGE = "lineages must be among " + ", ".join(LINEAGES)
 UNKNOWN_KEY = "unknown key"

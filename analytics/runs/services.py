@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
 from analytics.runs.fingerprint import code_version, fingerprint, request_key
@@ -54,14 +55,16 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-RUN_FORBIDDEN = "Your role cannot start analyses."
-RUN_OTHER_CENTER = "You may request only your own center's report."
-RUN_ONE_CENTER = "A center's report is for one center: choose one of yours."
-RUN_NOT_QUEUED = "The run could not be handed to the workers: {error}"
-RUN_PLANS_POOLED = "Analysis plans run on the pooled data, not in a center's own report."
-RUN_NO_OWN_CASES = "Your center has no cases in this selection yet: there is nothing to report."
-RUN_UNKNOWN_RULE_VERSION = "There is no risk rule set with version {version!r}."
-RUN_STALE = "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
+RUN_FORBIDDEN = gettext_noop("Your role cannot start analyses.")
+RUN_OTHER_CENTER = gettext_noop("You may request only your own center's report.")
+RUN_ONE_CENTER = gettext_noop("A center's report is for one center: choose one of yours.")
+RUN_NOT_QUEUED = gettext_noop("The run could not be handed to the workers: {error}")
+RUN_PLANS_POOLED = gettext_noop("Analysis plans run on the pooled data, not in a center's own report.")
+RUN_NO_OWN_CASES = gettext_noop("Your center has no cases in this selection yet: there is nothing to report.")
+RUN_UNKNOWN_RULE_VERSION = gettext_noop("There is no risk rule set with version {version!r}.")
+RUN_STALE = gettext_noop(
+    "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
+)
 # Failures whose reason a center's own users may read (other reasons can name other centers' data).
 USER_FACING_ERRORS = (RUN_NO_OWN_CASES,)
 ERROR_MAX_CHARS = 4000
@@ -81,18 +84,18 @@ def _scope_center(user, filters: RunFilters) -> rm.Center | None:
     if access.read_all:
         return None
     if not access.write_center_ids:
-        raise PermissionDenied(RUN_FORBIDDEN)
+        raise PermissionDenied(gettext(RUN_FORBIDDEN))
     own = rm.Center.objects.filter(pk__in=access.write_center_ids)
     if not filters.centers:
         centers = list(own[:2])
         if len(centers) != 1:
-            raise ValidationError({"centers": RUN_ONE_CENTER})
+            raise ValidationError({"centers": gettext(RUN_ONE_CENTER)})
         return centers[0]
     if len(filters.centers) != 1:
-        raise ValidationError({"centers": RUN_ONE_CENTER})
+        raise ValidationError({"centers": gettext(RUN_ONE_CENTER)})
     center = own.filter(code=filters.centers[0]).first()
     if center is None:
-        raise PermissionDenied(RUN_OTHER_CENTER)
+        raise PermissionDenied(gettext(RUN_OTHER_CENTER))
     return center
 
 
@@ -207,13 +210,15 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings, language: s
     """
     scope = _scope_center(user, filters)
     if scope is not None and settings.plans:
-        raise ValidationError(RUN_PLANS_POOLED)
+        raise ValidationError(gettext(RUN_PLANS_POOLED))
     if scope is not None:
         filters = replace(filters, centers=(scope.code,))
     try:
         rules = risk_ruleset(settings.rule_version)
     except rm.RiskRuleSet.DoesNotExist as exc:
-        message = RUN_UNKNOWN_RULE_VERSION.format(version=settings.rule_version) if settings.rule_version else exc
+        message = (
+            gettext(RUN_UNKNOWN_RULE_VERSION).format(version=settings.rule_version) if settings.rule_version else exc
+        )
         raise ValidationError({"rule_version": str(message)}) from None
     settings = replace(settings, rule_version=rules.version)
     run = AnalysisRun(
@@ -228,7 +233,7 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings, language: s
     )
     # CAL needs the derived age: with cal_only the worker decides, and fails the run with the same message.
     if scope is not None and not _source_cases(run).filter(center=scope).exists():
-        raise ValidationError(RUN_NO_OWN_CASES)
+        raise ValidationError(gettext(RUN_NO_OWN_CASES))
     run.request_key = _request_key(run)
     run.full_clean(validate_constraints=False)  # the constraint is the database's to enforce, below
     for _ in range(3):
