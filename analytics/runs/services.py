@@ -288,7 +288,9 @@ def run_part_build(*, run_id: int, center_id: int) -> RunPart | None:
     if existing is not None:
         return existing
     started = time.monotonic()
-    rows = _rows(run, _source_cases(run).filter(center_id=center_id))
+    # Vocabulary labels (abnormalities, adverse event types) are read in the language of the run's report.
+    with translation.override(run.language):
+        rows = _rows(run, _source_cases(run).filter(center_id=center_id))
     center = rm.Center.objects.get(pk=center_id)
     summary = {
         "center": center.code,

@@ -201,3 +201,19 @@ def test_a_russian_workbook_keeps_numbers_as_numbers(russian):
     sheet = wb[wb.sheetnames[1]]
     numbers = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, int)]
     assert numbers, "counts stay numeric cells"
+
+
+def test_figures_show_labels_and_speak_the_report_language(cohort):
+    from analytics.reports.figures import draw_figure
+
+    with translation.override("en"):
+        report = build_report(cohort, settings={}, metadata=METADATA)
+        km = draw_figure(next(f for f in report.figures() if f.kind == "km"))["svg"].decode()
+    assert "Years from diagnosis" in km and "Number at risk" in km
+    assert "Unfavorable" in km and not re.search(r">\s*unfavorable\s*<", km)
+    with translation.override("ru"):
+        report = build_report(cohort, settings={}, metadata=METADATA)
+        figure = next(f for f in report.figures() if f.kind == "km")
+        km = draw_figure(figure)["svg"].decode()
+    assert "Годы от диагноза" in km and "Число под риском" in km and "Неблагоприятный" in km
+    assert "0,2" in km and "Years from diagnosis" not in km
