@@ -167,7 +167,7 @@ def _cox(ctx: Context) -> tuple[Table, Table]:
                     "test {ph}; cases with a missing covariate left out: {dropped}."
                 ).format(
                     endpoint=endpoint.upper(),
-                    chisq=fmt_num(res.lr_chisq),
+                    chisq=fmt_num(res.lr_chisq) or _("NA"),
                     df=res.lr_df,
                     p=p_text(res.lr_p),
                     wald=p_text(res.wald_p),

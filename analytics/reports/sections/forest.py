@@ -157,7 +157,11 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
     notes = [
         f"{method_name(meta.method)}.",
         _("Heterogeneity: Cochran's Q = {q} on {df} df, {p}; I² = {i2}%; tau² = {tau2}.").format(
-            q=fmt_num(meta.q), df=meta.q_df, p=p_text(meta.q_p), i2=fmt_num(meta.i2, 1), tau2=fmt_num(meta.tau2, 3)
+            q=fmt_num(meta.q) or _("NA"),
+            df=meta.q_df,
+            p=p_text(meta.q_p),
+            i2=fmt_num(meta.i2, 1) or _("NA"),
+            tau2=fmt_num(meta.tau2, 3) or _("NA"),
         ),
     ]
     if meta.message:

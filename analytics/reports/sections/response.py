@@ -93,7 +93,11 @@ def _cr_by_risk(ctx: Context) -> Table:
         ctx.record(title, method_name(res.test or res.method), why)
         if res.ok:
             rows.append([_("Test: {test}").format(test=test), None, p_text(res.p)])
-        stat = _("chi-square = {chisq}, df = {df}").format(chisq=fmt_num(res.chisq), df=res.df) if res.ok else ""
+        stat = (
+            _("chi-square = {chisq}, df = {df}").format(chisq=fmt_num(res.chisq) or _("NA"), df=res.df)
+            if res.ok
+            else ""
+        )
         notes.append(
             _("Test: {test} {p} ({why}). Pearson {stat}, {chisq_p}; Fisher's exact {fisher_p}.").format(
                 test=test,

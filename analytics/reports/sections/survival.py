@@ -129,7 +129,7 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
             ctx.record(title, lr_method, _("comparison of the curves of the known groups"))
             notes.append(
                 _("{method}: chi-square = {chisq}, df = {df}, {p} (groups with an unknown value left out).").format(
-                    method=lr_method, chisq=fmt_num(lr.chisq), df=lr.df, p=p_text(lr.p)
+                    method=lr_method, chisq=fmt_num(lr.chisq) or _("NA"), df=lr.df, p=p_text(lr.p)
                 )
             )
             method += f"; {lr_method}"
@@ -202,7 +202,7 @@ def _cir(ctx: Context) -> tuple[Table, Figure | None]:
             ctx.record(title, gray_name, _("equality of cumulative incidence with a competing risk"))
             notes.append(
                 _("Gray's test: chi-square = {chisq}, df = {df}, {p}.").format(
-                    chisq=fmt_num(gray.chisq), df=gray.df, p=p_text(gray.p)
+                    chisq=fmt_num(gray.chisq) or _("NA"), df=gray.df, p=p_text(gray.p)
                 )
             )
             method += f"; {gray_name}"
