@@ -439,3 +439,30 @@ def metadata_items(metadata: dict[str, Any]) -> list[tuple[str, str]]:
             text = str(value)
         items.append((name, text))
     return items
+
+
+# -- Messages of analytics.core a report shows (the fixed ones; a message with values stays as it is) ------------
+_CORE_MESSAGES = (
+    gettext_noop("no center has an estimable hazard ratio; nothing to pool"),
+    gettext_noop("log hazard ratio missing or infinite"),
+    gettext_noop("standard error missing, infinite, zero or negative"),
+    gettext_noop("no events in this group: S(t) stays at 1 and the median is not reached"),
+    gettext_noop("no non-missing values"),
+    gettext_noop("no variance: every value is the same, so the test is not defined"),
+    gettext_noop("the counts sum to 0; there is nothing to test"),
+    gettext_noop("no covariate columns left to fit"),
+    gettext_noop("the information matrix is singular: the model cannot be estimated"),
+    gettext_noop("the information matrix of the proportional-hazards test is singular"),
+)
+
+
+def core_message(text: Any) -> str:
+    """A message of analytics.core in the active language where the catalog has it (each "; "-separated part on
+    its own), else as it is."""
+    if not text:
+        return ""
+    text = str(text)
+    whole = gettext(text)
+    if whole != text:
+        return whole
+    return "; ".join(gettext(part) for part in text.split("; "))

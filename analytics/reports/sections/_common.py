@@ -10,8 +10,8 @@ import pandas as pd
 from analytics.core.tables import summarize_categorical, summarize_continuous
 
 from ..context import Context, label_of
+from ..i18n import core_message, gettext_noop, label, localize_numbers, method_name, number
 from ..i18n import gettext as _
-from ..i18n import gettext_noop, label, localize_numbers, method_name, number
 from ..suppress import suppress_grid
 
 __all__ = ["categorical_rows", "center_grid_rows", "continuous_row", "crosstab_counts"]
@@ -86,7 +86,7 @@ def categorical_rows(
     if res.missing:
         rows.append([name, UNKNOWN_LEVEL if codes else _("unknown / not recorded"), str(res.missing)])
     if not rows:
-        rows.append([name, "", res.message or _("no values")])
+        rows.append([name, "", core_message(res.message) or _("no values")])
     return rows, method_name(res.method)
 
 
@@ -94,7 +94,7 @@ def continuous_row(name: str, values: Any) -> tuple[list[Any], str, str]:
     """``[name, presentation, text, n]`` for a continuous variable, the method and why it was presented so."""
     res = summarize_continuous(pd.to_numeric(pd.Series(values), errors="coerce"))
     if res.message:
-        return [name, "", res.message, 0], method_name(res.method), ""
+        return [name, "", core_message(res.message), 0], method_name(res.method), ""
     presentation = method_name(res.presentation)
     why = (
         _("Shapiro-Wilk p = {p}").format(p=number(res.shapiro_p, 3))

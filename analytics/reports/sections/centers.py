@@ -12,8 +12,8 @@ from analytics.core.logrank import logrank_test
 
 from ..context import UNKNOWN, Context, is_true, label_of
 from ..format import fmt_hr, fmt_num, fmt_p, p_text
+from ..i18n import core_message, gettext_noop, label, method_name, ngettext, number
 from ..i18n import gettext as _
-from ..i18n import gettext_noop, label, method_name, ngettext, number
 from ..model import Section, Table
 from ._common import center_grid_rows
 from .forest import build_forest, own_vs_pool
@@ -95,7 +95,8 @@ def _stratified_logrank(ctx: Context) -> Table:
                     fmt_num(lr.chisq),
                     lr.df if lr.ok else None,
                     fmt_p(lr.p),
-                    lr.message or ngettext("{n} center stratum", "{n} center strata", strata).format(n=strata),
+                    core_message(lr.message)
+                    or ngettext("{n} center stratum", "{n} center strata", strata).format(n=strata),
                 ]
             )
     ctx.record(
@@ -124,7 +125,7 @@ def _ph_p(res, covariate: str) -> Any:
 
 def _cox_rows(res, endpoint: str, model: str) -> list[list[Any]]:
     if not res.ok and not res.terms:
-        return [[endpoint.upper(), model, "", None, None, res.n, res.n_events, None, res.message]]
+        return [[endpoint.upper(), model, "", None, None, res.n, res.n_events, None, core_message(res.message)]]
     rows = []
     for term, hr, lo, up, p in zip(res.terms, res.hr, res.hr_lower, res.hr_upper, res.p, strict=True):
         covariate = next((c for c in COX_COVARIATES if term.startswith(c)), term)
@@ -138,7 +139,7 @@ def _cox_rows(res, endpoint: str, model: str) -> list[list[Any]]:
                 res.n,
                 res.n_events,
                 _ph_p(res, covariate),
-                res.message or "",
+                core_message(res.message),
             ]
         )
     return rows

@@ -15,8 +15,8 @@ from analytics.core.meta import pool_hazard_ratios
 
 from ..context import Context
 from ..format import fmt_ci, fmt_hr, fmt_num, n_pct, p_text
+from ..i18n import core_message, gettext_noop, method_name
 from ..i18n import gettext as _
-from ..i18n import gettext_noop, method_name
 from ..model import Figure, Table
 from ..suppress import suppress_grid
 from .response import EVALUABLE
@@ -165,7 +165,7 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
         ),
     ]
     if meta.message:
-        notes.append(meta.message)
+        notes.append(core_message(meta.message))
     if ctx.scope:
         notes.append(_("Other centers are shown without their names, ordered by hazard ratio."))
     table = Table("centers_forest", title, columns, rows, notes, method_name(meta.method), center_level=True)

@@ -9,8 +9,8 @@ from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS
 
 from ..context import Context
 from ..format import fmt_num, fmt_p
+from ..i18n import core_message, localize_numbers, method_name, number, pgettext, variable_label
 from ..i18n import gettext as _
-from ..i18n import localize_numbers, method_name, number, pgettext, variable_label
 from ..model import Section, Table
 from ._common import categorical_rows
 
@@ -53,14 +53,14 @@ def _labs(ctx: Context) -> Table:
             tests.add(method_name(paired.test))
             test, p = method_name(paired.test), fmt_p(paired.p)
         else:
-            test, p = paired.message, None
+            test, p = core_message(paired.message), None
         rows.append(
             [
                 variable_label(name),
                 b.n,
-                localize_numbers(b.text) or b.message,
+                localize_numbers(b.text) or core_message(b.message),
                 a.n,
-                localize_numbers(a.text) or a.message,
+                localize_numbers(a.text) or core_message(a.message),
                 paired.n_pairs,
                 fmt_num(paired.mean_difference),
                 test,

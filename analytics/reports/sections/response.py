@@ -6,8 +6,8 @@ from analytics.core.tables import compare_categorical
 
 from ..context import Context, is_true
 from ..format import fmt_num, n_pct, p_text
+from ..i18n import core_message, label, method_name, number
 from ..i18n import gettext as _
-from ..i18n import label, method_name, number
 from ..model import Section, Table
 from ._common import categorical_rows
 
@@ -20,7 +20,7 @@ EVALUABLE = ("CR", "no_CR", "induction_death")
 def contingency_why(res) -> str:
     """Why the chosen test of a contingency table was chosen, in words."""
     if not res.ok:
-        return res.message or ""
+        return core_message(res.message)
     if res.test.lower().startswith("fisher"):
         return _("Fisher's exact because an expected count was < 5 (smallest {value})").format(
             value=number(res.min_expected, 2)
@@ -108,7 +108,7 @@ def _cr_by_risk(ctx: Context) -> Table:
                 fisher_p=p_text(res.fisher_p),
             )
             if res.ok
-            else _("No test: {reason}.").format(reason=res.message)
+            else _("No test: {reason}.").format(reason=core_message(res.message))
         )
     else:
         notes.append(_("No test: fewer than two risk classes or no variation in CR among evaluable cases."))

@@ -13,7 +13,7 @@ from analytics.core.logrank import logrank_test
 
 from ..context import UNKNOWN, Context, label_of
 from ..format import DASH, fmt_ci, fmt_days, fmt_num, p_text
-from ..i18n import dating_sentence, gettext_noop, label, method_name, ngettext
+from ..i18n import core_message, dating_sentence, gettext_noop, label, method_name, ngettext
 from ..i18n import gettext as _
 from ..model import Figure, Section, Table
 
@@ -114,7 +114,7 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
     rows += [_row(label(column, g), grouped[g], times) for g in grouped.groups]
     for g in grouped.groups:
         if grouped[g].message:
-            notes.append(f"{label(column, g)}: {grouped[g].message}.")
+            notes.append(f"{label(column, g)}: {core_message(grouped[g].message)}.")
     known = labels != UNKNOWN
     ok = frame[f"{endpoint}_time"].notna() & frame[f"{endpoint}_event"].notna() & known
     method = km_method
@@ -134,7 +134,7 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
             )
             method += f"; {lr_method}"
         else:
-            notes.append(_("No log-rank test: {reason}.").format(reason=lr.message))
+            notes.append(_("No log-rank test: {reason}.").format(reason=core_message(lr.message)))
     else:
         notes.append(_("No log-rank test: fewer than two known groups."))
     notes.append(_("Estimates: {method}; median by R's quantile.survfit rule.").format(method=km_method))
@@ -207,7 +207,7 @@ def _cir(ctx: Context) -> tuple[Table, Figure | None]:
             )
             method += f"; {gray_name}"
         else:
-            notes.append(_("No Gray's test: {reason}.").format(reason=gray.message))
+            notes.append(_("No Gray's test: {reason}.").format(reason=core_message(gray.message)))
     else:
         notes.append(_("No Gray's test: fewer than two known groups."))
     notes.append(_("Estimates: {method}.").format(method=cif_method))
