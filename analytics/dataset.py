@@ -42,6 +42,11 @@ EXCLUDED_NO_REASON = "excluded"
 DatasetRows = dict[str, list[dict[str, Any]]]
 
 
+def _entry_label(entry) -> str:
+    """A vocabulary entry's label in the active language (its ``display_label`` where the registry has one)."""
+    return str(getattr(entry, "display_label", None) or entry.label)
+
+
 def filter_cases(cases: QuerySet[m.Case], filters: RunFilters, *, centers: bool = True) -> QuerySet[m.Case]:
     """Narrow a scoped case set by the run's filters.
 
@@ -235,7 +240,7 @@ def dataset_rows(
                     "lineage": lineage,
                     "method": finding.method,
                     "abnormality": finding.abnormality.code,
-                    "abnormality_label": finding.abnormality.label,
+                    "abnormality_label": _entry_label(finding.abnormality),
                     "fusion": plain.fusion,
                 }
             )
@@ -245,7 +250,7 @@ def dataset_rows(
                     "case_key": key,
                     "center": center,
                     "event_type": event.event_type.code,
-                    "event_label": event.event_type.label,
+                    "event_label": _entry_label(event.event_type),
                     "grade": event.grade,
                     "phase": event.phase,
                 }

@@ -10,12 +10,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from analytics.exports import EXPORT_FORMATS, NO_EXPORT, dataset_export, export_detail, may_export
 from analytics.forms import DatasetExportForm, RunRequestForm
 from analytics.runs.models import AnalysisRun, RunArtifact
+from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.reporting import figure_file_name, html_context
 from analytics.runs.selectors import (
     can_request_pooled,
@@ -34,9 +37,11 @@ from registry.access import access_for
 from registry.views.errors import apply_errors
 
 REFRESH_SECONDS = 3
-REUSED_MESSAGE = "The same analysis was asked for already and is waiting for a worker (run {pk}): this page follows it."
-QUEUED_MESSAGE = "Run {pk} was started; this page follows it."
-NO_ROLE = "Your role cannot start analyses."
+REUSED_MESSAGE = gettext_noop(
+    "The same analysis was asked for already and is waiting for a worker (run {pk}): this page follows it."
+)
+QUEUED_MESSAGE = gettext_noop("Run {pk} was started; this page follows it.")
+NO_ROLE = gettext_noop("Your role cannot start analyses.")
 FIGURE_KINDS = (RunArtifact.Kind.PNG, RunArtifact.Kind.SVG)
 
 
@@ -48,7 +53,7 @@ def _may_request(user) -> bool:
 @require_GET
 def run_list(request):
     if not access_for(request.user).has_any_role:
-        raise Http404("No analyses here.")
+        raise Http404(_("No analyses here."))
     page = Paginator(runs_with_progress(request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -65,23 +70,42 @@ def run_list(request):
 @require_http_methods(["GET", "POST"])
 def run_new(request):
     if not _may_request(request.user):
-        raise PermissionDenied(NO_ROLE)
+        raise PermissionDenied(_(NO_ROLE))
     centers = None if can_request_pooled(request.user) else list(own_centers(request.user))
     form = RunRequestForm(request.POST or None, user=request.user, own_centers=centers)
     if request.method == "POST" and form.is_valid():
         filters, settings = form.options()
         asked_at = timezone.now()
         try:
-            run = run_request(user=request.user, filters=filters, settings=settings)
+            run = run_request(
+                user=request.user,
+                filters=filters,
+                settings=settings,
+                language=form.cleaned_data.get("language") or None,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             if run.created_at < asked_at:
-                messages.info(request, REUSED_MESSAGE.format(pk=run.pk))
+                messages.info(request, _(REUSED_MESSAGE).format(pk=run.pk))
             else:
-                messages.success(request, QUEUED_MESSAGE.format(pk=run.pk))
+                messages.success(request, _(QUEUED_MESSAGE).format(pk=run.pk))
             return redirect("analytics:run_detail", pk=run.pk)
     return render(request, "analytics/run_form.html", {"form": form, "center_report": centers is not None})
+
+
+def _filter_items(run: AnalysisRun) -> list[tuple[str, str]]:
+    try:
+        return RunFilters.from_dict(run.filters).items()
+    except (TypeError, ValueError):  # a run stored under an older shape: shown as it is rather than not at all
+        return [(_("Filters"), str(run.filters))]
+
+
+def _setting_items(run: AnalysisRun) -> list[tuple[str, str]]:
+    try:
+        return RunSettings.from_dict(run.settings).items()
+    except (TypeError, ValueError):
+        return [(_("Settings"), str(run.settings))]
 
 
 @login_required
@@ -92,7 +116,7 @@ def my_center(request):
         return redirect("analytics:run_list")
     centers = list(own_centers(request.user))
     if not centers:
-        raise Http404("No center report here.")
+        raise Http404(_("No center report here."))
     runs = runs_for(request.user)
     rows = [
         {
@@ -121,8 +145,12 @@ def run_detail(request, pk):
             # Per-center parts name centers: registry-wide readers only.
             "parts": run.parts.select_related("center") if access.read_all else None,
             "show_error": access.read_all or run.error in USER_FACING_ERRORS,
+            # The failures a person may read are the registry's own sentences: shown in the reader's language.
+            "error_text": _(run.error) if run.error in USER_FACING_ERRORS else run.error,
             "progress": run.progress,
             "refresh": None if run.is_finished else REFRESH_SECONDS,
+            "filter_items": _filter_items(run),
+            "setting_items": _setting_items(run),
         },
     )
 
@@ -138,13 +166,17 @@ def run_report(request, pk):
     base = reverse("analytics:run_detail", args=[run.pk])
     # One row for the page and the figures it shows inline (figure_download does not log those one by one).
     access_event_record(kind=AccessEvent.Kind.REPORT_VIEWED, request=request, status=200, object_id=run.pk)
+    # The report reads in the language it was made in (its stored words are in that language already).
+    with translation.override(source.language):
+        report = html_context(source.results, figure_url=base + "figures/{name}.{fmt}")
     return render(
         request,
         "analytics/report.html",
         {
             "run": run,
             "source": source,
-            "report": html_context(source.results, figure_url=base + "figures/{name}.{fmt}"),
+            "report": report,
+            "report_language": source.language,
             "downloads": [files[key] for key in sorted(files) if key[0] not in FIGURE_KINDS],
             "n_figure_files": sum(1 for kind, _ in files if kind in FIGURE_KINDS),
         },
@@ -182,7 +214,7 @@ def artifact_download(request, pk, artifact_pk):
 @require_GET
 def figure_download(request, pk, name, fmt):
     if fmt not in FIGURE_KINDS:
-        raise Http404("No such figure format.")
+        raise Http404(_("No such figure format."))
     run, artifact = get_figure_for_user(request.user, pk, figure_file_name(name), fmt)
     # A PNG shown inline by a report page this user just opened is part of that page's logged view; any other
     # figure request (an SVG, a PNG fetched on its own) is a download.
@@ -192,12 +224,12 @@ def figure_download(request, pk, name, fmt):
 
 # Offered on the export page, in this order, with what each holds.
 EXPORT_CHOICES = (
-    ("csv", "CSV", "cases table"),
-    ("xlsx", "Excel workbook", "all three tables, variables and codes"),
-    ("sav", "SPSS (.sav)", "cases table, labelled"),
-    ("dta", "Stata (.dta)", "cases table, labelled"),
-    ("zip", "Zip", "CSV files of all three tables, R script, variables and codes"),
-    ("r", "R script", "reads the CSV files of the zip"),
+    ("csv", "CSV", gettext_lazy("cases table")),
+    ("xlsx", gettext_lazy("Excel workbook"), gettext_lazy("all three tables, variables and codes")),
+    ("sav", "SPSS (.sav)", gettext_lazy("cases table, labelled")),
+    ("dta", "Stata (.dta)", gettext_lazy("cases table, labelled")),
+    ("zip", "Zip", gettext_lazy("CSV files of all three tables, R script, variables and codes")),
+    ("r", gettext_lazy("R script"), gettext_lazy("reads the CSV files of the zip")),
 )
 
 
@@ -235,7 +267,7 @@ def export_page(request):
 @require_GET
 def export_file(request, fmt):
     if fmt not in EXPORT_FORMATS:
-        raise Http404("No such export format.")
+        raise Http404(_("No such export format."))
     form = _export_form(request)
     if form.is_bound and not form.is_valid():
         return _export_page(request, form)

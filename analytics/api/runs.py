@@ -4,9 +4,11 @@ their own center's reports. Another center's run or file is a 404."""
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -36,12 +38,12 @@ from registry.choices import Lineage
 
 __all__ = ["RunArtifactDownloadApi", "RunDetailApi", "RunListCreateApi", "RunPlanResultsApi", "run_started"]
 
-NO_RUNS = "No analyses here."
-UNKNOWN_CENTER = "“{value}” is not a center you may read."
-UNKNOWN_PROTOCOL = "“{value}” is not a protocol of the registry."
-UNKNOWN_RULE_VERSION = "There is no risk rule set with version “{value}”."
-RESULTS_NOT_READY = "This run has not finished (or failed): it has no results to read."
-NOT_IN_RUN = "This run did not execute that plan version."
+NO_RUNS = gettext_noop("No analyses here.")
+UNKNOWN_CENTER = gettext_noop("“{value}” is not a center you may read.")
+UNKNOWN_PROTOCOL = gettext_noop("“{value}” is not a protocol of the registry.")
+UNKNOWN_RULE_VERSION = gettext_noop("There is no risk rule set with version “{value}”.")
+RESULTS_NOT_READY = gettext_noop("This run has not finished (or failed): it has no results to read.")
+NOT_IN_RUN = gettext_noop("This run did not execute that plan version.")
 TAGS = ["analyses"]
 _MISSING = OpenApiResponse(description="No such run among those you may read (another center's is not yours).")
 
@@ -50,7 +52,7 @@ def _known(values: list[str], queryset, field: str, message: str) -> list[str]:
     wanted = set(values)
     unknown = sorted(wanted - set(queryset.filter(**{f"{field}__in": wanted}).values_list(field, flat=True)))
     if unknown:
-        raise serializers.ValidationError([message.format(value=v) for v in unknown])
+        raise serializers.ValidationError([gettext(message).format(value=v) for v in unknown])
     return sorted(wanted)
 
 
@@ -94,6 +96,12 @@ class RunListCreateApi(GenericAPIView):
         rule_version = serializers.CharField(
             required=False, allow_null=True, allow_blank=True, help_text="Cytogenetic risk rule set; none: the default."
         )
+        language = serializers.ChoiceField(
+            choices=[code for code, _name in django_settings.LANGUAGES],
+            required=False,
+            allow_null=True,
+            help_text="The language of the report and its files; none: the request's language (Accept-Language).",
+        )
 
         def _user(self):
             return self.context["request"].user
@@ -107,14 +115,14 @@ class RunListCreateApi(GenericAPIView):
 
         def validate_rule_version(self, version):
             if version and not rm.RiskRuleSet.objects.filter(version=version).exists():
-                raise serializers.ValidationError(UNKNOWN_RULE_VERSION.format(value=version))
+                raise serializers.ValidationError(gettext(UNKNOWN_RULE_VERSION).format(value=version))
             return version or None
 
         def validate(self, data):
             try:
                 data["options"] = self._options(data)
             except ValueError as exc:
-                raise serializers.ValidationError(str(exc)) from None
+                raise serializers.ValidationError(gettext(str(exc))) from None
             return data
 
         @staticmethod
@@ -148,7 +156,7 @@ class RunListCreateApi(GenericAPIView):
     )
     def get(self, request):
         if not access_for(request.user).has_any_role:
-            raise Http404(NO_RUNS)
+            raise Http404(gettext(NO_RUNS))
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(RunSerializer(page, many=True, context={"request": request}).data)
 
@@ -167,7 +175,7 @@ class RunListCreateApi(GenericAPIView):
     )
     def post(self, request):
         if not (can_request_pooled(request.user) or own_centers(request.user).exists()):
-            raise PermissionDenied(NO_ROLE)
+            raise PermissionDenied(gettext(NO_ROLE))
         return idempotent(request, lambda: self._create(request))
 
     def _create(self, request) -> Response:
@@ -175,7 +183,9 @@ class RunListCreateApi(GenericAPIView):
         given.is_valid(raise_exception=True)
         filters, settings = given.validated_data["options"]
         asked_at = timezone.now()
-        run = run_request(user=request.user, filters=filters, settings=settings)
+        run = run_request(
+            user=request.user, filters=filters, settings=settings, language=given.validated_data.get("language")
+        )
         return run_started(request, run, asked_at)
 
 
@@ -211,14 +221,14 @@ class RunPlanResultsApi(APIView):
         run = get_run_for_user(request.user, run_id)
         ref = next((p for p in run.settings.get("plans", ()) if p.get("version_id") == plan_version_id), None)
         if ref is None:
-            raise Http404(NOT_IN_RUN)
+            raise Http404(gettext(NOT_IN_RUN))
         if run.source.status != AnalysisRun.Status.DONE:
-            return Response({"detail": RESULTS_NOT_READY}, status=status.HTTP_409_CONFLICT)
+            return Response({"detail": gettext(RESULTS_NOT_READY)}, status=status.HTTP_409_CONFLICT)
         artifact = RunArtifact.objects.filter(
             run_id=run.source.pk, kind=RunArtifact.Kind.JSON, name=plan_file_name(ref)
         ).first()
         if artifact is None:
-            raise Http404(NOT_IN_RUN)
+            raise Http404(gettext(NOT_IN_RUN))
         return json_document_response(request, run, artifact)
 
 

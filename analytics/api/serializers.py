@@ -78,6 +78,7 @@ class RunSerializer(serializers.ModelSerializer):
             "n_cases",
             "fingerprint",
             "code_version",
+            "language",
             "reused_from",
             "failure_reason",
             "filters",

@@ -11,6 +11,8 @@ from typing import Any
 from analytics.schema import Dataset, check_dataset
 
 from .context import Context, is_true, prepare_cases
+from .i18n import gettext as _
+from .i18n import ngettext
 from .model import Report
 from .sections import centers, cohort, cytogenetics, methods, presentation, response, survival, toxicity
 from .settings import ReportSettings
@@ -114,13 +116,18 @@ def build_report(
     sections.append(methods.build(ctx, meta))
     messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     if messages:
+        more = len(messages) - _MAX_WARNINGS
         shown = "; ".join(messages[:_MAX_WARNINGS]) + (
-            f"; and {len(messages) - _MAX_WARNINGS} more" if len(messages) > _MAX_WARNINGS else ""
+            "; " + ngettext("and {n} more", "and {n} more", more).format(n=more) if more > 0 else ""
         )
-        sections[-1].notes.append(f"Warnings raised by the statistics (each shown once): {shown}")
+        sections[-1].notes.append(
+            _("Warnings raised by the statistics (each shown once): {warnings}").format(warnings=shown)
+        )
     scope = settings.center_scope
     title = (
-        "Infant Leukemia Registry: pooled analysis" if scope is None else f"Infant Leukemia Registry: center {scope}"
+        _("Infant Leukemia Registry: pooled analysis")
+        if scope is None
+        else _("Infant Leukemia Registry: center {center}").format(center=scope)
     )
     report = Report(title=title, settings=settings.as_dict(), metadata=meta, sections=sections)
     if scope is not None:

@@ -20,6 +20,8 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from .cells import label_text
+from .i18n import decimal_comma
+from .i18n import gettext as _
 from .model import Figure, Report
 
 __all__ = ["LABEL_CHARS", "draw_figure", "render_figures"]
@@ -42,6 +44,17 @@ def _label(value: Any) -> str:
     return label_text(value, LABEL_CHARS)
 
 
+def _g(value: float) -> str:
+    """A tick or statistic as "%g", with the language's decimal mark."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if decimal_comma() else text
+
+
+def _local_ticks(axis: Any) -> None:
+    if decimal_comma():
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: _g(round(v, 6))))
+
+
 def _num(values: list[Any]) -> list[float]:
     return [float("nan") if v is None else float(v) for v in values]
 
@@ -62,12 +75,15 @@ def _curves(fig: MplFigure, figure: Figure, start: float, with_risk: bool) -> No
     for k, curve in enumerate(curves):
         color = _COLORS[k % len(_COLORS)]
         x, y, lo, up = _steps(curve, start)
-        label = f"{_label(curve['label'])} (n={curve['n']}, events={curve['events']})"
+        label = _("{group} (n={n}, events={events})").format(
+            group=_label(curve["label"]), n=curve["n"], events=curve["events"]
+        )
         ax.step(x, y, where="post", color=color, label=label)
         ax.fill_between(x, lo, up, step="post", color=color, alpha=0.15, linewidth=0)
     ax.set_ylim(0, 1.02)
     ax.set_ylabel(data.get("ylabel", ""))
-    ax.set_xlabel("Years from diagnosis")
+    ax.set_xlabel(_("Years from diagnosis"))
+    _local_ticks(ax.yaxis)
     ax.set_title(figure.title, fontsize=10)
     ax.grid(alpha=0.3)
     if curves:
@@ -85,7 +101,7 @@ def _curves(fig: MplFigure, figure: Figure, start: float, with_risk: bool) -> No
         risk_ax.set_xticks([])
         for side in ("top", "right", "bottom", "left"):
             risk_ax.spines[side].set_visible(False)
-        risk_ax.set_title("Number at risk", fontsize=8, loc="left")
+        risk_ax.set_title(_("Number at risk"), fontsize=8, loc="left")
         for k, curve in enumerate(curves):
             row = len(curves) - 1 - k
             for t, n in zip(ticks, curve.get("at_risk", []), strict=False):
@@ -115,14 +131,19 @@ def _forest(fig: MplFigure, figure: Figure) -> None:
     high = max([r["upper"] for r in rows] + [p["upper"] for p in pooled] + [1.0])
     ticks = [v for v in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if low / 2 <= v <= high * 2]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _g(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(range(n))
     ax.set_yticklabels(labels[::-1], fontsize=7)
     ax.set_ylim(-0.8, n - 0.2)
-    ax.set_xlabel(data.get("xlabel", "Hazard ratio"))
+    ax.set_xlabel(data.get("xlabel") or _("Hazard ratio"))
     i2, q = data.get("i2"), data.get("q")
-    subtitle = "" if q is None else f"Q = {q:.2f}" + ("" if i2 is None else f", I² = {i2:.1f}%")
+
+    def dec(value: float, decimals: int) -> str:
+        text = f"{value:.{decimals}f}"
+        return text.replace(".", ",") if decimal_comma() else text
+
+    subtitle = "" if q is None else f"Q = {dec(q, 2)}" + ("" if i2 is None else f", I² = {dec(i2, 1)}%")
     ax.set_title(f"{figure.title}\n{subtitle}".strip(), fontsize=9)
     ax.grid(alpha=0.3, axis="x")
 
@@ -137,7 +158,7 @@ def _bar(fig: MplFigure, figure: Figure) -> None:
     ax.set_xlabel(figure.data.get("xlabel", ""))
     ax.set_title(figure.title, fontsize=10)
     if not values:
-        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("no data"), ha="center", va="center", transform=ax.transAxes)
 
 
 def draw_figure(figure: Figure, *, dpi: int = 150) -> dict[str, bytes]:

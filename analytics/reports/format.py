@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .i18n import gettext as _
+from .i18n import number
+
 __all__ = ["DASH", "fmt_ci", "fmt_days", "fmt_hr", "fmt_num", "fmt_p", "fmt_pct", "is_missing", "n_pct", "p_text"]
 
 DASH = "\u2013"  # en dash
@@ -19,36 +22,36 @@ def fmt_num(value: Any, decimals: int = 2) -> str | None:
     """A number rounded for reading, or None when missing."""
     if is_missing(value):
         return None
-    return f"{float(value):.{decimals}f}"
+    return number(value, decimals)
 
 
 def fmt_p(p: Any) -> str | None:
     """p-value as papers print it: "<0.001" or three decimals; None when there is no test."""
     if is_missing(p):
         return None
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
+    return "<" + number(0.001, 3) if p < 0.001 else number(p, 3)
 
 
 def p_text(p: Any) -> str:
     """``"p < 0.001"``, ``"p = 0.065"``, or ``"no p-value"``."""
     text = fmt_p(p)
     if text is None:
-        return "no p-value"
-    return "p < 0.001" if text.startswith("<") else f"p = {text}"
+        return _("no p-value")
+    return f"p < {text[1:]}" if text.startswith("<") else f"p = {text}"
 
 
 def fmt_pct(value: Any, decimals: int = 1) -> str | None:
     """A proportion (0-1) as a percentage."""
     if is_missing(value):
         return None
-    return f"{100 * float(value):.{decimals}f}%"
+    return f"{number(100 * float(value), decimals)}%"
 
 
 def n_pct(n: int, d: int, decimals: int = 1) -> str:
     """``"n/d (p%)"``; ``"0/0"`` without a denominator."""
     if not d:
         return f"{n}/{d}"
-    return f"{n}/{d} ({100 * n / d:.{decimals}f}%)"
+    return f"{n}/{d} ({number(100 * n / d, decimals)}%)"
 
 
 def fmt_ci(est: Any, lower: Any, upper: Any, *, percent: bool = True, decimals: int = 1) -> str | None:
@@ -59,7 +62,7 @@ def fmt_ci(est: Any, lower: Any, upper: Any, *, percent: bool = True, decimals: 
     suffix = "%" if percent else ""
 
     def one(v: Any) -> str:
-        return "NA" if is_missing(v) else f"{scale * float(v):.{decimals}f}"
+        return _("NA") if is_missing(v) else number(scale * float(v), decimals)
 
     return f"{one(est)}{suffix} ({one(lower)}{DASH}{one(upper)})"
 
@@ -71,4 +74,4 @@ def fmt_hr(hr: Any, lower: Any, upper: Any) -> str | None:
 
 def fmt_days(value: Any) -> str | None:
     """Days as a whole number ("not reached" when missing)."""
-    return "not reached" if is_missing(value) else f"{float(value):.0f}"
+    return _("not reached") if is_missing(value) else f"{float(value):.0f}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import decimal_comma, metadata_items, settings_items
 from .model import Report
 
 __all__ = ["cell_text", "render_html_context"]
@@ -14,7 +15,8 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:g}"
+        text = f"{value:g}"
+        return text.replace(".", ",") if decimal_comma() else text
     return str(value)
 
 
@@ -43,7 +45,8 @@ def render_html_context(report: Report, *, figure_url: str = "{name}.{fmt}") -> 
     Returns
     -------
     dict
-        ``title``, ``metadata`` and ``settings`` (lists of ``{"key", "value"}``), ``toc`` (``{"anchor",
+        ``title``, ``metadata`` and ``settings`` (lists of ``{"key", "value"}``: labels and sentences in the
+        active language, never codes), ``toc`` (``{"anchor",
         "number", "title"}``) and ``sections``: each with ``anchor``, ``number``, ``title``, ``notes``,
         ``tables`` (``key``, ``title``, ``columns``, ``rows`` of strings, ``notes``, ``method``,
         ``center_level``, and ``figures``: those illustrating this table) and ``figures`` (all of the section's:
@@ -75,8 +78,8 @@ def render_html_context(report: Report, *, figure_url: str = "{name}.{fmt}") -> 
         )
     return {
         "title": report.title,
-        "metadata": [{"key": str(k), "value": cell_text(v)} for k, v in report.metadata.items()],
-        "settings": [{"key": str(k), "value": cell_text(v)} for k, v in report.settings.items()],
+        "metadata": [{"key": k, "value": v} for k, v in metadata_items(report.metadata)],
+        "settings": [{"key": k, "value": v} for k, v in settings_items(report.settings)],
         "toc": [{"anchor": s["anchor"], "number": s["number"], "title": s["title"]} for s in sections],
         "sections": sections,
     }

@@ -29,6 +29,8 @@ from reportlab.platypus import Table as PdfTable
 from .cells import label_text
 from .figures import render_figures
 from .html import cell_text
+from .i18n import gettext as _
+from .i18n import metadata_items
 from .model import Report, Table
 
 __all__ = ["CELL_CHARS", "MAX_COLUMNS", "PARAGRAPH_CHARS", "column_widths", "render_pdf", "split_columns"]
@@ -39,6 +41,7 @@ CELL_CHARS = 400
 PARAGRAPH_CHARS = 2000
 _FONT, _BOLD = "RegistrySans", "RegistrySans-Bold"
 _WIDTH = A4[0] - 3 * cm
+_UNBREAKABLE = 16  # characters: a word up to this long is never split across lines in a table cell
 
 
 def _register_fonts() -> None:
@@ -99,12 +102,40 @@ def column_widths(table: Table, block: list[int], width: float = _WIDTH) -> list
     -------
     list of float
     """
-    longest = []
+    longest, floor = [], []
     for i in block:
         texts = [str(table.columns[i])] + [cell_text(row[i]) for row in table.rows if i < len(row)]
         longest.append(min(max(max(len(t) for t in texts), 6), 40) + 2)
+        # The column's longest short word ("<0.001", "78.3%") must fit on one line: reportlab would otherwise
+        # break it ("<0.00" / "1"). Longer words (a typed label) may still be split.
+        words = [w for t in texts for w in label_text(t, CELL_CHARS).split() if len(w) <= _UNBREAKABLE] or [""]
+        widest = max(pdfmetrics.stringWidth(w, _BOLD, 7) for w in words) if _fonts_ready() else 0.0
+        floor.append(widest + 6)
     total = sum(longest)
-    return [width * n / total for n in longest]
+    widths = [width * n / total for n in longest]
+    if sum(floor) >= width:
+        return [width * f / sum(floor) for f in floor]
+    # Columns narrower than their longest word take what they need from the others, in proportion.
+    for _round in range(len(widths)):
+        short = [k for k, w in enumerate(widths) if w < floor[k] - 1e-6]
+        if not short:
+            break
+        need = sum(floor[k] - widths[k] for k in short)
+        for k in short:
+            widths[k] = floor[k]
+        spare = [k for k in range(len(widths)) if k not in short and widths[k] > floor[k]]
+        room = sum(widths[k] - floor[k] for k in spare)
+        for k in spare:
+            widths[k] -= need * (widths[k] - floor[k]) / room if room else 0
+    return widths
+
+
+def _fonts_ready() -> bool:
+    try:
+        _register_fonts()
+    except Exception:  # no font file: widths by characters only
+        return False
+    return True
 
 
 def _figure_flowables(figure: Any, drawn: dict[str, dict[str, bytes]], st: dict[str, ParagraphStyle]) -> list[Any]:
@@ -117,9 +148,9 @@ def _figure_flowables(figure: Any, drawn: dict[str, dict[str, bytes]], st: dict[
 def _table_flowables(table: Table, st: dict[str, ParagraphStyle]) -> list[Any]:
     out: list[Any] = [_p(table.title, st["h2"])]
     if table.method:
-        out.append(_p(f"Method: {table.method}", st["note"]))
+        out.append(_p(_("Method: {method}").format(method=table.method), st["note"]))
     if not table.rows:
-        out.append(_p("(no rows)", st["body"]))
+        out.append(_p(_("(no rows)"), st["body"]))
     blocks = split_columns(table.columns)
     for b, block in enumerate(blocks):
         data = [[_p(table.columns[i], st["head"], CELL_CHARS) for i in block]]
@@ -139,7 +170,7 @@ def _table_flowables(table: Table, st: dict[str, ParagraphStyle]) -> list[Any]:
             )
         )
         if len(blocks) > 1:
-            out.append(_p(f"Columns, part {b + 1} of {len(blocks)}", st["note"]))
+            out.append(_p(_("Columns, part {k} of {n}").format(k=b + 1, n=len(blocks)), st["note"]))
         out.append(grid)
     out += [_p(note, st["note"]) for note in table.notes]
     out.append(Spacer(1, 6))
@@ -171,8 +202,8 @@ def render_pdf(report: Report, figures: dict[str, dict[str, bytes]] | None = Non
     st = _styles()
     figures = render_figures(report) if figures is None else figures
     story: list[Any] = [_p(report.title, st["title"])]
-    for key, value in report.metadata.items():
-        story.append(_p(f"{key}: {value}", st["body"]))
+    for name, value in metadata_items(report.metadata):
+        story.append(_p(f"{name}: {value}", st["body"]))
     for section in report.sections:
         story.append(_p(f"{section.number}. {section.title}", st["h1"]))
         story += [_p(note, st["body"]) for note in section.notes]
@@ -194,13 +225,15 @@ def render_pdf(report: Report, figures: dict[str, dict[str, bytes]] | None = Non
         topMargin=1.5 * cm,
         bottomMargin=1.5 * cm,
         title=report.title,
-        author="Infant Leukemia Registry",
+        author=_("Infant Leukemia Registry"),
         invariant=1,
     )
 
+    page = _("page {number}")
+
     def footer(canvas: Any, document: Any) -> None:
         canvas.setFont(_FONT, 7)
-        canvas.drawRightString(A4[0] - 1.5 * cm, 0.9 * cm, f"{report.title} · page {document.page}")
+        canvas.drawRightString(A4[0] - 1.5 * cm, 0.9 * cm, f"{report.title} · {page.format(number=document.page)}")
 
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

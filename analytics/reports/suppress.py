@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .i18n import gettext_noop
+
 __all__ = ["COMPLEMENTARY", "PRIMARY", "RULE_TEXT", "mask_count", "suppress_grid"]
 
 PRIMARY = "<5"
 COMPLEMENTARY = "suppr."
-RULE_TEXT = (
+RULE_TEXT = gettext_noop(
     'Small cells: in tables that describe single centers, counts from 1 to {k} are shown as "<{t}"; where a '
     "shown total would let a reader work such a count out, one more cell of that row or column is hidden as "
     '"suppr." (complementary suppression), and percentages built on hidden counts are not shown. Zeros and '

@@ -11,9 +11,11 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import xlsx_cell
+from .i18n import gettext as _
+from .i18n import metadata_items
 from .model import Report
 
-__all__ = ["render_xlsx", "sheet_names"]
+__all__ = ["render_xlsx", "sheet_names", "shorten"]
 
 _INVALID = re.compile(r"[\[\]:*?/\\]")
 _MAX = 31
@@ -30,20 +32,52 @@ def sheet_names(report: Report) -> list[str]:
     -------
     list of str
         Names of at most 31 characters, without ``[]:*?/\\``, unique ignoring case (as Excel requires), none
-        equal to "Contents".
+        equal to the contents sheet's name. A longer title is shortened at a word boundary (never mid-word), in
+        whatever language the report is in.
     """
     names: list[str] = []
-    seen: set[str] = {"contents"}
+    seen: set[str] = {_contents_name().lower()}
     for section in report.sections:
         for i, table in enumerate(section.tables, start=1):
-            base = _INVALID.sub(" ", f"{section.number}.{i} {table.title}").strip()[:_MAX].strip()
+            prefix = f"{section.number}.{i} "
+            title = " ".join(_INVALID.sub(" ", table.title).split())
+            base = prefix + shorten(title, _MAX - len(prefix))
             name, k = base, 2
             while name.lower() in seen:
                 suffix = f" ({k})"
-                name, k = base[: _MAX - len(suffix)].rstrip() + suffix, k + 1
+                name, k = prefix + shorten(title, _MAX - len(prefix) - len(suffix)) + suffix, k + 1
             seen.add(name.lower())
-            names.append(name)
+            names.append(name.strip())
     return names
+
+
+_TRAILING = " ,;:.-\u2013(&"
+# Words a shortened name must not end on (English and Russian conjunctions and prepositions).
+_WEAK_ENDS = {"and", "or", "by", "of", "vs", "at", "in", "the", "a", "to", "with"}
+_WEAK_ENDS |= {"и", "или", "по", "в", "на", "с", "от", "до", "за", "при", "для", "без", "к", "о", "из"}  # noqa: RUF001 (Russian)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary (never mid-word), without a dangling
+    "and", "by" or punctuation at the end; a single word longer than the limit is the only thing ever cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    words = text.split(" ")
+    kept: list[str] = []
+    for word in words:
+        if len(" ".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    while kept and (kept[-1].lower().strip(_TRAILING) in _WEAK_ENDS or not kept[-1].strip(_TRAILING)):
+        kept.pop()
+    if not kept:
+        return words[0][:limit]
+    return " ".join(kept).rstrip(_TRAILING)
+
+
+def _contents_name() -> str:
+    return shorten(_INVALID.sub(" ", _("Contents")), _MAX)
 
 
 def _append(ws: Worksheet, values: list[Any]) -> None:
@@ -66,14 +100,14 @@ def render_xlsx(report: Report) -> bytes:
     """
     wb = Workbook()
     contents = wb.active
-    contents.title = "Contents"
+    contents.title = _contents_name()
     bold = Font(bold=True)
     _append(contents, [report.title])
     contents["A1"].font = Font(bold=True, size=13)
-    for key, value in report.metadata.items():
-        _append(contents, [str(key), str(value)])
+    for name, value in metadata_items(report.metadata):
+        _append(contents, [name, value])
     _append(contents, [])
-    _append(contents, ["Section", "Table", "Sheet"])
+    _append(contents, [_("Section"), _("Table"), _("Sheet")])
     for cell in contents[contents.max_row]:
         cell.font = bold
     names = iter(sheet_names(report))
@@ -84,7 +118,7 @@ def render_xlsx(report: Report) -> bytes:
             ws = wb.create_sheet(name)
             _append(ws, [table.title])
             ws["A1"].font = Font(bold=True, size=12)
-            _append(ws, [f"Method: {table.method}"] if table.method else [])
+            _append(ws, [_("Method: {method}").format(method=table.method)] if table.method else [])
             _append(ws, [])
             _append(ws, list(table.columns))
             for cell in ws[ws.max_row]:

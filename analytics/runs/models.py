@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from analytics.runs.progress import RunProgress, run_progress
 from registry.models import Center
 
 __all__ = ["AnalysisRun", "RunArtifact", "RunPart", "RunPlan"]
 
+LANGUAGE_CHOICES = list(settings.LANGUAGES)  # the class body's own `settings` field hides the module
 RUN_FINISHED = "This run has finished; a finished run never changes. Start a new run instead."
 
 
@@ -18,14 +20,14 @@ class AnalysisRun(models.Model):
     """One pooled analysis (or one center's report): what was asked, on which rows, and what came out."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     class Trigger(models.TextChoices):
-        USER = "user", "A user"
-        SCHEDULE = "schedule", "The schedule"
+        USER = "user", _("A user")
+        SCHEDULE = "schedule", _("The schedule")
 
     FINISHED = (Status.DONE, Status.FAILED)
 
@@ -47,6 +49,13 @@ class AnalysisRun(models.Model):
         max_length=64, blank=True, db_index=True, help_text="SHA-256 of the exact input rows and the settings."
     )
     code_version = models.CharField(max_length=100, blank=True)
+    language = models.CharField(
+        _("report language"),
+        max_length=10,
+        choices=LANGUAGE_CHOICES,
+        default="en",
+        help_text=_("The language every file of the run (page, PDF, workbook, figures) is written in."),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     error = models.TextField(blank=True)
     reused_from = models.ForeignKey(
@@ -129,12 +138,12 @@ class RunArtifact(models.Model):
     """A file a run produced, kept under MEDIA_ROOT and served only through an access-checked view."""
 
     class Kind(models.TextChoices):
-        PDF = "pdf", "PDF report"
-        XLSX = "xlsx", "XLSX workbook"
-        CSV = "csv", "Dataset (CSV)"
-        PNG = "png", "Figure (PNG)"
-        SVG = "svg", "Figure (SVG)"
-        JSON = "json", "Plan results (JSON)"
+        PDF = "pdf", _("PDF report")
+        XLSX = "xlsx", _("XLSX workbook")
+        CSV = "csv", _("Dataset (CSV)")
+        PNG = "png", _("Figure (PNG)")
+        SVG = "svg", _("Figure (SVG)")
+        JSON = "json", _("Plan results (JSON)")
 
     CONTENT_TYPES = {
         Kind.PDF: "application/pdf",

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from analytics.derive import EndpointSettings
+from analytics.reports.i18n import gettext as _
+from analytics.reports.i18n import gettext_noop, label, ngettext, settings_items, yes_no
 
 __all__ = ["CI_TRANSFORMS", "INDUCTION_FAILURE_DATINGS", "LINEAGES", "RunFilters", "RunSettings"]
 
@@ -17,7 +19,7 @@ CI_TRANSFORMS = ("log-log", "log", "plain")
 INDUCTION_FAILURE_DATINGS = ("day0", "event_date")
 LINEAGES = ("ALL", "AML", "MPAL", "unspecified")
 
-BAD_YEARS = "The first diagnosis year must not be after the last."
+BAD_YEARS = gettext_noop("The first diagnosis year must not be after the last.")
 BAD_CI = "ci_transform must be one of " + ", ".join(CI_TRANSFORMS)
 BAD_LINEAGE = "lineages must be among " + ", ".join(LINEAGES)
 UNKNOWN_KEY = "unknown key"
@@ -75,8 +77,33 @@ class RunFilters:
     def from_dict(cls, data: dict[str, Any] | None) -> RunFilters:
         return cls(**_known(cls, dict(data or {})))
 
+    def years_text(self) -> str:
+        """The diagnosis years as a sentence: "Cases diagnosed 2015-2024", "All diagnosis years"."""
+        first, last = self.year_from, self.year_to
+        if first is not None and last is not None:
+            return _("Cases diagnosed {first}-{last}").format(first=first, last=last)
+        if first is not None:
+            return _("Cases diagnosed from {first}").format(first=first)
+        if last is not None:
+            return _("Cases diagnosed up to {last}").format(last=last)
+        return _("All diagnosis years")
+
+    def items(self) -> list[tuple[str, str]]:
+        """The filters as (label, sentence) pairs in the active language: what a run page shows."""
+        return [
+            (_("Centers"), ", ".join(self.centers) if self.centers else _("All centers")),
+            (
+                _("Lineages"),
+                ", ".join(label("lineage", v) for v in self.lineages) if self.lineages else _("All lineages"),
+            ),
+            (_("Protocols"), ", ".join(self.protocols) if self.protocols else _("All protocols")),
+            (_("Diagnosis years"), self.years_text()),
+            (_("Congenital acute leukemia only (≤ 28 days)"), yes_no(self.cal_only)),
+            (_("Recorded exclusions applied"), yes_no(self.apply_exclusions)),
+        ]
+
     def describe(self) -> str:
-        """One line for lists and the methods section."""
+        """One line in codes for the logs (the access log's detail of an export)."""
         parts = [
             f"centers {', '.join(self.centers)}" if self.centers else "all centers",
             f"lineage {', '.join(self.lineages)}" if self.lineages else "all lineages",
@@ -87,6 +114,27 @@ class RunFilters:
         if self.cal_only:
             parts.append("CAL only")
         parts.append("exclusions applied" if self.apply_exclusions else "exclusions kept")
+        return "; ".join(parts)
+
+    def summary(self) -> str:
+        """The filters as one sentence a reader understands, in the active language (the report's run facts)."""
+        parts = [
+            _("Centers: {codes}").format(codes=", ".join(self.centers)) if self.centers else _("All centers"),
+            ngettext("Lineage: {labels}", "Lineages: {labels}", len(self.lineages)).format(
+                labels=", ".join(label("lineage", v) for v in self.lineages)
+            )
+            if self.lineages
+            else _("All lineages"),
+            ngettext("Protocol: {names}", "Protocols: {names}", len(self.protocols)).format(
+                names=", ".join(self.protocols)
+            )
+            if self.protocols
+            else _("All protocols"),
+            self.years_text(),
+        ]
+        if self.cal_only:
+            parts.append(_("Congenital acute leukemia only"))
+        parts.append(_("Recorded exclusions applied") if self.apply_exclusions else _("Excluded cases kept"))
         return "; ".join(parts)
 
 
@@ -121,6 +169,14 @@ class RunSettings:
             induction_failure_dating=self.induction_failure_dating,  # type: ignore[arg-type]
             induction_window_days=self.induction_window_days,
         )
+
+    def items(self) -> list[tuple[str, str]]:
+        """The endpoint settings as (label, sentence) pairs in the active language: what a run page shows."""
+        endpoint = self.endpoint_settings().as_dict()
+        # The first four of a report's settings are the run's own: dating, window, CI transform, rule set.
+        return settings_items(
+            {"endpoint": endpoint, "conf_type": self.ci_transform, "rule_version": self.rule_version}
+        )[:4]
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

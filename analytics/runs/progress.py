@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics.reports.i18n import gettext, gettext_noop, ngettext
+
 __all__ = [
     "STAGE_COMPUTING",
     "STAGE_DONE",
@@ -15,17 +17,17 @@ __all__ = [
     "run_progress",
 ]
 
-STAGE_WAITING = "Waiting for a worker"
-STAGE_READING = "Reading the centers' records"
-STAGE_COMPUTING = "Computing the statistics and drawing the report"
-STAGE_DONE = "Done"
-STAGE_FAILED = "Failed"
+STAGE_WAITING = gettext_noop("Waiting for a worker")
+STAGE_READING = gettext_noop("Reading the centers' records")
+STAGE_COMPUTING = gettext_noop("Computing the statistics and drawing the report")
+STAGE_DONE = gettext_noop("Done")
+STAGE_FAILED = gettext_noop("Failed")
 
 
 @dataclass(frozen=True)
 class RunProgress:
-    """``stage`` is one of the STAGE_* texts; ``parts_done`` of ``parts_expected`` centers' records are read
-    (``parts_expected`` is None until a worker has taken the run)."""
+    """``stage`` is one of the STAGE_* texts (in the active language); ``parts_done`` of ``parts_expected``
+    centers' records are read (``parts_expected`` is None until a worker has taken the run)."""
 
     stage: str
     parts_done: int
@@ -36,12 +38,13 @@ class RunProgress:
         """'k of n centers' once n is known, else ''."""
         if self.parts_expected is None:
             return ""
-        unit = "center" if self.parts_expected == 1 else "centers"
-        return f"{self.parts_done} of {self.parts_expected} {unit}"
+        return ngettext("{done} of {n} center", "{done} of {n} centers", self.parts_expected).format(
+            done=self.parts_done, n=self.parts_expected
+        )
 
     @property
     def label(self) -> str:
-        if self.stage == STAGE_READING and self.centers:
+        if self.stage == gettext(STAGE_READING) and self.centers:
             return f"{self.stage}: {self.centers}"
         return self.stage
 
@@ -57,4 +60,4 @@ def run_progress(*, status: str, parts_expected: int | None, parts_done: int) ->
         stage = STAGE_DONE
     else:
         stage = STAGE_FAILED
-    return RunProgress(stage=stage, parts_done=parts_done, parts_expected=parts_expected)
+    return RunProgress(stage=gettext(stage), parts_done=parts_done, parts_expected=parts_expected)

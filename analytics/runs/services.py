@@ -17,11 +17,13 @@ import time
 from dataclasses import replace
 from datetime import date, timedelta
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
 from analytics.runs.fingerprint import code_version, fingerprint, request_key
@@ -53,14 +55,16 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-RUN_FORBIDDEN = "Your role cannot start analyses."
-RUN_OTHER_CENTER = "You may request only your own center's report."
-RUN_ONE_CENTER = "A center's report is for one center: choose one of yours."
-RUN_NOT_QUEUED = "The run could not be handed to the workers: {error}"
-RUN_PLANS_POOLED = "Analysis plans run on the pooled data, not in a center's own report."
-RUN_NO_OWN_CASES = "Your center has no cases in this selection yet: there is nothing to report."
-RUN_UNKNOWN_RULE_VERSION = "There is no risk rule set with version {version!r}."
-RUN_STALE = "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
+RUN_FORBIDDEN = gettext_noop("Your role cannot start analyses.")
+RUN_OTHER_CENTER = gettext_noop("You may request only your own center's report.")
+RUN_ONE_CENTER = gettext_noop("A center's report is for one center: choose one of yours.")
+RUN_NOT_QUEUED = gettext_noop("The run could not be handed to the workers: {error}")
+RUN_PLANS_POOLED = gettext_noop("Analysis plans run on the pooled data, not in a center's own report.")
+RUN_NO_OWN_CASES = gettext_noop("Your center has no cases in this selection yet: there is nothing to report.")
+RUN_UNKNOWN_RULE_VERSION = gettext_noop("There is no risk rule set with version {version!r}.")
+RUN_STALE = gettext_noop(
+    "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
+)
 # Failures whose reason a center's own users may read (other reasons can name other centers' data).
 USER_FACING_ERRORS = (RUN_NO_OWN_CASES,)
 ERROR_MAX_CHARS = 4000
@@ -80,18 +84,18 @@ def _scope_center(user, filters: RunFilters) -> rm.Center | None:
     if access.read_all:
         return None
     if not access.write_center_ids:
-        raise PermissionDenied(RUN_FORBIDDEN)
+        raise PermissionDenied(gettext(RUN_FORBIDDEN))
     own = rm.Center.objects.filter(pk__in=access.write_center_ids)
     if not filters.centers:
         centers = list(own[:2])
         if len(centers) != 1:
-            raise ValidationError({"centers": RUN_ONE_CENTER})
+            raise ValidationError({"centers": gettext(RUN_ONE_CENTER)})
         return centers[0]
     if len(filters.centers) != 1:
-        raise ValidationError({"centers": RUN_ONE_CENTER})
+        raise ValidationError({"centers": gettext(RUN_ONE_CENTER)})
     center = own.filter(code=filters.centers[0]).first()
     if center is None:
-        raise PermissionDenied(RUN_OTHER_CENTER)
+        raise PermissionDenied(gettext(RUN_OTHER_CENTER))
     return center
 
 
@@ -143,7 +147,18 @@ def _request_key(run: AnalysisRun) -> str:
         settings=run.settings,
         code_version=run.code_version,
         data_cut=run.data_cut,
+        language=run.language,
     )
+
+
+def _language(asked: str | None) -> str:
+    """The run's report language: the one asked for, else the active one, else the site's default."""
+    known = {code for code, _name in django_settings.LANGUAGES}
+    for candidate in (asked, translation.get_language(), django_settings.LANGUAGE_CODE):
+        code = (candidate or "").split("-")[0]
+        if code in known:
+            return code
+    return "en"
 
 
 def _queued_twin(run: AnalysisRun) -> AnalysisRun | None:
@@ -151,13 +166,15 @@ def _queued_twin(run: AnalysisRun) -> AnalysisRun | None:
 
 
 def _finished_twin(run: AnalysisRun, fp: str) -> AnalysisRun | None:
-    """A finished run on the same rows, settings, scope and code: its results are this run's results."""
+    """A finished run on the same rows, settings, scope and code, in the same language: its results (and files,
+    written in that language) are this run's results."""
     candidates = AnalysisRun.objects.filter(
         status=AnalysisRun.Status.DONE,
         fingerprint=fp,
         reused_from__isnull=True,
         scope_center_id=run.scope_center_id,
         code_version=run.code_version,
+        language=run.language,
     ).exclude(pk=run.pk)
     # Settings are compared in Python: JSON equality in SQL differs between databases.
     return next((c for c in candidates.order_by("pk") if c.settings == run.settings), None)
@@ -179,8 +196,11 @@ def _enqueue(run_id: int) -> None:
 # Services
 # ---------------------------------------------------------------------------------------------------------------
 @transaction.atomic
-def run_request(*, user, filters: RunFilters, settings: RunSettings) -> AnalysisRun:
+def run_request(*, user, filters: RunFilters, settings: RunSettings, language: str | None = None) -> AnalysisRun:
     """Ask for an analysis; returns the queued run, or the identical run still queued if there is one.
+
+    ``language`` is the language of the report and every file of the run (one of ``settings.LANGUAGES``); the
+    active language of the request when omitted.
 
     Coordinators and the data manager request pooled runs over the cases they may read; a center's users
     request their own center's report (``filters.centers`` empty or their one center). ``user=None`` is the
@@ -190,13 +210,15 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings) -> Analysis
     """
     scope = _scope_center(user, filters)
     if scope is not None and settings.plans:
-        raise ValidationError(RUN_PLANS_POOLED)
+        raise ValidationError(gettext(RUN_PLANS_POOLED))
     if scope is not None:
         filters = replace(filters, centers=(scope.code,))
     try:
         rules = risk_ruleset(settings.rule_version)
     except rm.RiskRuleSet.DoesNotExist as exc:
-        message = RUN_UNKNOWN_RULE_VERSION.format(version=settings.rule_version) if settings.rule_version else exc
+        message = (
+            gettext(RUN_UNKNOWN_RULE_VERSION).format(version=settings.rule_version) if settings.rule_version else exc
+        )
         raise ValidationError({"rule_version": str(message)}) from None
     settings = replace(settings, rule_version=rules.version)
     run = AnalysisRun(
@@ -207,10 +229,11 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings) -> Analysis
         settings=settings.as_dict(),
         code_version=code_version(),
         data_cut=timezone.localdate(),
+        language=_language(language),
     )
     # CAL needs the derived age: with cal_only the worker decides, and fails the run with the same message.
     if scope is not None and not _source_cases(run).filter(center=scope).exists():
-        raise ValidationError(RUN_NO_OWN_CASES)
+        raise ValidationError(gettext(RUN_NO_OWN_CASES))
     run.request_key = _request_key(run)
     run.full_clean(validate_constraints=False)  # the constraint is the database's to enforce, below
     for _ in range(3):
@@ -265,7 +288,9 @@ def run_part_build(*, run_id: int, center_id: int) -> RunPart | None:
     if existing is not None:
         return existing
     started = time.monotonic()
-    rows = _rows(run, _source_cases(run).filter(center_id=center_id))
+    # Vocabulary labels (abnormalities, adverse event types) are read in the language of the run's report.
+    with translation.override(run.language):
+        rows = _rows(run, _source_cases(run).filter(center_id=center_id))
     center = rm.Center.objects.get(pk=center_id)
     summary = {
         "center": center.code,
@@ -299,7 +324,7 @@ def _metadata(run: AnalysisRun, fp: str) -> dict:
         "data_cut": run.data_cut.isoformat() if isinstance(run.data_cut, date) else str(run.data_cut),
         "requested_at": run.created_at.isoformat(timespec="seconds"),
         "started_by": "schedule" if run.trigger == AnalysisRun.Trigger.SCHEDULE else "user",
-        "filters": RunFilters.from_dict(run.filters).describe(),
+        "filters": RunFilters.from_dict(run.filters).summary(),
     }
 
 
@@ -330,11 +355,13 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
     settings = RunSettings.from_dict(run.settings)
     plan_results = []
     if twin is None:
-        report = make_report(dataset, settings=_report_settings(run), metadata=_metadata(run, fp))
-        plan_results = execute_plans(settings.plans, dataset, conf_type=settings.ci_transform)
-        add_plan_sections(report, plan_results)
-        scope = run.scope_center.code if run.scope_center_id else None
-        files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
+        # Every word of the report and its files in the run's language (the JSON documents stay in codes).
+        with translation.override(run.language):
+            report = make_report(dataset, settings=_report_settings(run), metadata=_metadata(run, fp))
+            plan_results = execute_plans(settings.plans, dataset, conf_type=settings.ci_transform)
+            add_plan_sections(report, plan_results)
+            scope = run.scope_center.code if run.scope_center_id else None
+            files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
         files += plan_files(settings.plans, plan_results, threshold=int(report.settings.get("suppress_below", 5)))
 
     with transaction.atomic():

@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from registry.access import access_for
 
@@ -12,9 +13,9 @@ def analytics_menu_link(context):
     a center's users, nothing for anyone else."""
     access = access_for(context["request"].user)
     if access.read_all:
-        return {"label": "Analyses", "url": reverse("analytics:run_list")}
+        return {"label": _("Analyses"), "url": reverse("analytics:run_list")}
     if access.write_center_ids:
-        return {"label": "My center's report", "url": reverse("analytics:my_center")}
+        return {"label": _("My center's report"), "url": reverse("analytics:my_center")}
     return None
 
 
@@ -23,4 +24,4 @@ def export_menu_link(context):
     """ "Export data" for everyone who may read cases (a center's users export their own centers' cases)."""
     if not access_for(context["request"].user).has_any_role:
         return None
-    return {"label": "Export data", "url": reverse("analytics:export_page")}
+    return {"label": _("Export data"), "url": reverse("analytics:export_page")}

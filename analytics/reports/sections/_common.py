@@ -10,11 +10,14 @@ import pandas as pd
 from analytics.core.tables import summarize_categorical, summarize_continuous
 
 from ..context import Context, label_of
+from ..i18n import core_message, gettext_noop, label, localize_numbers, method_name, number
+from ..i18n import gettext as _
 from ..suppress import suppress_grid
 
 __all__ = ["categorical_rows", "center_grid_rows", "continuous_row", "crosstab_counts"]
 
-ALL_CENTERS = "All centers"
+ALL_CENTERS = gettext_noop("All centers")
+UNKNOWN_LEVEL = "unknown / not recorded"
 
 
 def crosstab_counts(rows: pd.Series, cols: pd.Series, row_levels: Sequence[str], col_levels: Sequence[str]) -> list:
@@ -48,7 +51,7 @@ def center_grid_rows(
         cells: list[list[Any]] = [list(r) for r in body]
     elif body:
         protect_rows = total or rows_are_pooled
-        cells, _, _ = suppress_grid(body, threshold=ctx.threshold, protect_rows=protect_rows, protect_cols=True)
+        cells, _rows, _cols = suppress_grid(body, threshold=ctx.threshold, protect_rows=protect_rows, protect_cols=True)
     else:
         cells = []
     if rows_are_pooled and total:
@@ -56,30 +59,46 @@ def center_grid_rows(
     rows = [[label, *row] for label, row in zip(row_labels, cells, strict=True)]
     # With a single center the pooled row would repeat that center's counts and undo the rule.
     if pooled_row is not None and len(rows) > 1:
-        rows.append([ALL_CENTERS, *[int(v) for v in pooled_row], *([int(sum(pooled_row))] if total else [])])
+        rows.append([_(ALL_CENTERS), *[int(v) for v in pooled_row], *([int(sum(pooled_row))] if total else [])])
     return rows
 
 
 def categorical_rows(
-    name: str, values: pd.Series, *, levels: Sequence[str] | None = None, as_labels: bool = True
+    name: str,
+    values: pd.Series,
+    *,
+    levels: Sequence[str] | None = None,
+    as_labels: bool = True,
+    column: str = "",
+    codes: bool = False,
 ) -> tuple[list[list[Any]], str]:
-    """``[name, level, "n (%)"]`` rows (missing values counted on their own row) and the method."""
+    """``[name, level, "n (%)"]`` rows (missing values counted on their own row) and the method.
+
+    The level is the label of the value (``column`` says whose codes they are); with ``codes`` the rows carry
+    the codes instead (a caller that matches rows to other counts labels them itself).
+    """
     series = label_of(values).replace("unknown", None) if as_labels else values
     res = summarize_categorical(series, levels=list(levels) if levels is not None else None)
-    rows: list[list[Any]] = [[name, str(level), res.text[str(level)]] for level in res.levels]
+    rows: list[list[Any]] = [
+        [name, str(level) if codes else label(column, level), localize_numbers(res.text[str(level)])]
+        for level in res.levels
+    ]
     if res.missing:
-        rows.append([name, "unknown / not recorded", str(res.missing)])
+        rows.append([name, UNKNOWN_LEVEL if codes else _("unknown / not recorded"), str(res.missing)])
     if not rows:
-        rows.append([name, "", res.message or "no values"])
-    return rows, res.method
+        rows.append([name, "", core_message(res.message) or _("no values")])
+    return rows, method_name(res.method)
 
 
 def continuous_row(name: str, values: Any) -> tuple[list[Any], str, str]:
     """``[name, presentation, text, n]`` for a continuous variable, the method and why it was presented so."""
     res = summarize_continuous(pd.to_numeric(pd.Series(values), errors="coerce"))
     if res.message:
-        return [name, "", res.message, 0], res.method, ""
+        return [name, "", core_message(res.message), 0], method_name(res.method), ""
+    presentation = method_name(res.presentation)
     why = (
-        f"Shapiro-Wilk p = {res.shapiro_p:.3f}" if res.shapiro_p == res.shapiro_p else (res.note or "")
-    ) + f": {res.presentation}"
-    return [name, res.presentation, res.text, res.n], res.method, why
+        _("Shapiro-Wilk p = {p}").format(p=number(res.shapiro_p, 3))
+        if res.shapiro_p == res.shapiro_p
+        else (res.note or "")
+    ) + f": {presentation}"
+    return [name, presentation, localize_numbers(res.text), res.n], method_name(res.method), why

@@ -12,6 +12,8 @@ from analytics.core.logrank import logrank_test
 
 from ..context import UNKNOWN, Context, is_true, label_of
 from ..format import fmt_hr, fmt_num, fmt_p, p_text
+from ..i18n import core_message, gettext_noop, label, method_name, ngettext, number
+from ..i18n import gettext as _
 from ..model import Section, Table
 from ._common import center_grid_rows
 from .forest import build_forest, own_vs_pool
@@ -21,11 +23,28 @@ __all__ = ["COX_COVARIATES", "build", "cox_frame"]
 
 COX_COVARIATES = ("risk_class", "age_lt_6m", "wbc_ge_300", "sex")
 _LOGRANK_GROUPS = (
-    ("risk_class", "risk class"),
-    ("kmt2a_status", "KMT2A status"),
-    ("age_lt_6m", "age < 6 months"),
-    ("wbc_ge_300", "WBC >= 300"),
+    ("risk_class", gettext_noop("Risk class")),
+    ("kmt2a_status", gettext_noop("KMT2A status")),
+    ("age_lt_6m", gettext_noop("Age < 6 months")),
+    ("wbc_ge_300", gettext_noop("WBC >= 300")),
 )
+_TERMS = {
+    "risk_class": gettext_noop("Risk class"),
+    "age_lt_6m": gettext_noop("Age < 6 months"),
+    "wbc_ge_300": gettext_noop("WBC >= 300"),
+    "sex": gettext_noop("Sex"),
+}
+
+
+def _term_label(term: str) -> str:
+    """A Cox term ("risk_class[T.unfavorable]", "sex[T.M]", "age_lt_6m") as words: "Risk class: Unfavorable"."""
+    for column, name in _TERMS.items():
+        if term == column:
+            return _(name)
+        if term.startswith(column):
+            level = term[len(column) :].strip("[]").removeprefix("T.")
+            return f"{_(name)}: {label(column, level)}"
+    return term
 
 
 def _flag(series: pd.Series) -> pd.Series:
@@ -52,14 +71,14 @@ def cox_frame(cases: pd.DataFrame, endpoint: str) -> pd.DataFrame:
 
 
 def _stratified_logrank(ctx: Context) -> Table:
-    rows, method = [], "stratified log-rank test"
+    rows, method = [], _("stratified log-rank test")
     for endpoint in ENDPOINTS:
         df = ctx.cases[ctx.cases[f"{endpoint}_time"].notna() & ctx.cases[f"{endpoint}_event"].notna()]
         for column, name in _LOGRANK_GROUPS:
             labels = label_of(df[column])
             ok = labels != UNKNOWN
             if labels[ok].nunique() < 2:
-                rows.append([endpoint.upper(), name, None, None, None, "fewer than two known groups"])
+                rows.append([endpoint.upper(), _(name), None, None, None, _("fewer than two known groups")])
                 continue
             lr = logrank_test(
                 df.loc[ok, f"{endpoint}_time"].to_numpy(float),
@@ -67,24 +86,30 @@ def _stratified_logrank(ctx: Context) -> Table:
                 labels[ok].to_numpy(),
                 df.loc[ok, "center"].to_numpy(),
             )
-            method = lr.method
+            method = method_name(lr.method)
+            strata = len(lr.strata)
             rows.append(
                 [
                     endpoint.upper(),
-                    name,
+                    _(name),
                     fmt_num(lr.chisq),
                     lr.df if lr.ok else None,
                     fmt_p(lr.p),
-                    lr.message or f"{len(lr.strata)} center strata",
+                    core_message(lr.message)
+                    or ngettext("{n} center stratum", "{n} center strata", strata).format(n=strata),
                 ]
             )
-    ctx.record("Stratified log-rank", method, "compares groups within centers, so center differences do not confound")
+    ctx.record(
+        _("Stratified log-rank"),
+        method,
+        _("compares groups within centers, so center differences do not confound"),
+    )
     return Table(
         "centers_logrank",
-        "Log-rank tests stratified by center",
-        ["Endpoint", "Comparison", "Chi-square", "df", "p", "Note"],
+        _("Log-rank tests stratified by center"),
+        [_("Endpoint"), _("Comparison"), _("Chi-square"), "df", "p", _("Note")],
         rows,
-        ["Observed and expected events summed over center strata; unknown values left out."],
+        [_("Observed and expected events summed over center strata; unknown values left out.")],
         method,
     )
 
@@ -100,7 +125,7 @@ def _ph_p(res, covariate: str) -> Any:
 
 def _cox_rows(res, endpoint: str, model: str) -> list[list[Any]]:
     if not res.ok and not res.terms:
-        return [[endpoint.upper(), model, "", None, None, res.n, res.n_events, None, res.message]]
+        return [[endpoint.upper(), model, "", None, None, res.n, res.n_events, None, core_message(res.message)]]
     rows = []
     for term, hr, lo, up, p in zip(res.terms, res.hr, res.hr_lower, res.hr_upper, res.p, strict=True):
         covariate = next((c for c in COX_COVARIATES if term.startswith(c)), term)
@@ -108,55 +133,77 @@ def _cox_rows(res, endpoint: str, model: str) -> list[list[Any]]:
             [
                 endpoint.upper(),
                 model,
-                term,
+                _term_label(term),
                 fmt_hr(hr, lo, up),
                 fmt_p(p),
                 res.n,
                 res.n_events,
                 _ph_p(res, covariate),
-                res.message or "",
+                core_message(res.message),
             ]
         )
     return rows
 
 
 def _cox(ctx: Context) -> tuple[Table, Table]:
-    uni, multi, method = [], [], "Cox proportional hazards"
+    uni, multi, method = [], [], _("Cox proportional hazards")
     notes = []
     for endpoint in ENDPOINTS:
         df = cox_frame(ctx.cases, endpoint)
         if df.empty:
-            uni.append([endpoint.upper(), "univariable", "", None, None, 0, 0, None, "no cases with a known time"])
+            uni.append(
+                [endpoint.upper(), _("univariable"), "", None, None, 0, 0, None, _("no cases with a known time")]
+            )
             continue
         for cov in COX_COVARIATES:
             res = cox_ph(df, time="time", event="event", covariates=[cov], strata="center")
-            method = res.method
-            uni += _cox_rows(res, endpoint, cov)
+            method = method_name(res.method)
+            uni += _cox_rows(res, endpoint, _(_TERMS[cov]))
         res = cox_ph(df, time="time", event="event", covariates=list(COX_COVARIATES), strata="center")
-        multi += _cox_rows(res, endpoint, "multivariable")
+        multi += _cox_rows(res, endpoint, _("multivariable"))
         if res.lr_df:
             notes.append(
-                f"{endpoint.upper()}: likelihood-ratio chi-square = {fmt_num(res.lr_chisq)} on {res.lr_df} "
-                f"df, {p_text(res.lr_p)}; Wald {p_text(res.wald_p)}; global PH test "
-                f"{p_text(res.ph_test.global_p if res.ph_test is not None else None)}; "
-                f"{res.n_dropped} case(s) with a missing covariate left out."
+                _(
+                    "{endpoint}: likelihood-ratio chi-square = {chisq} on {df} df, {p}; Wald {wald}; global PH "
+                    "test {ph}; cases with a missing covariate left out: {dropped}."
+                ).format(
+                    endpoint=endpoint.upper(),
+                    chisq=fmt_num(res.lr_chisq) or _("NA"),
+                    df=res.lr_df,
+                    p=p_text(res.lr_p),
+                    wald=p_text(res.wald_p),
+                    ph=p_text(res.ph_test.global_p if res.ph_test is not None else None),
+                    dropped=res.n_dropped,
+                )
             )
-    ctx.record("Cox models", method, "hazard ratios adjusted for center through separate baseline hazards (strata)")
     ctx.record(
-        "Cox models",
-        "Grambsch-Therneau test of proportional hazards (R cox.zph, KM transform)",
-        "checks the proportional-hazards assumption of every term",
+        _("Cox models"), method, _("hazard ratios adjusted for center through separate baseline hazards (strata)")
     )
-    columns = ["Endpoint", "Model", "Term", "HR (95% CI)", "p (Wald)", "n", "Events", "PH test p", "Note"]
+    ctx.record(
+        _("Cox models"),
+        _("Grambsch-Therneau test of proportional hazards (R cox.zph, KM transform)"),
+        _("checks the proportional-hazards assumption of every term"),
+    )
+    columns = [
+        _("Endpoint"),
+        _("Model"),
+        _("Term"),
+        _("HR (95% CI)"),
+        _("p (Wald)"),
+        "n",
+        _("Events"),
+        _("PH test p"),
+        _("Note"),
+    ]
     common = [
-        "Stratified by center; reference levels: risk class favorable, sex F; flags yes vs no.",
-        "PH test: Grambsch-Therneau (R cox.zph, KM transform) per term.",
+        _("Stratified by center; reference levels: risk class favorable, sex female; flags yes vs no."),
+        _("PH test: Grambsch-Therneau (R cox.zph, KM transform) per term."),
     ]
     return (
-        Table("centers_cox_uni", "Cox models stratified by center, univariable", columns, uni, common, method),
+        Table("centers_cox_uni", _("Cox models stratified by center, univariable"), columns, uni, common, method),
         Table(
             "centers_cox_multi",
-            "Cox model stratified by center, multivariable (risk class, age < 6 months, WBC >= 300, sex)",
+            _("Cox model stratified by center, multivariable (risk class, age < 6 months, WBC >= 300, sex)"),
             columns,
             multi,
             common + notes,
@@ -179,24 +226,28 @@ def _follow_up(ctx: Context) -> Table:
     for row in rows:
         seen, unseen = row[2], row[3]
         ok = isinstance(seen, int) and isinstance(unseen, int) and seen + unseen > 0
-        row.append(f"{100 * seen / (seen + unseen):.0f}%" if ok else None)
+        row.append(f"{number(100 * seen / (seen + unseen), 0)}%" if ok else None)
     return Table(
         "centers_follow_up",
-        "Follow-up completeness by center",
+        _("Follow-up completeness by center"),
         [
-            "Center",
-            "Dead",
-            "Alive, seen in last 12 months",
-            "Alive, not seen in 12 months",
-            "Cases",
-            "Complete (% of alive)",
+            _("Center"),
+            _("Dead"),
+            _("Alive, seen in last 12 months"),
+            _("Alive, not seen in 12 months"),
+            _("Cases"),
+            # xgettext:no-python-format
+            _("Complete (% of alive)"),
         ],
         rows,
         [
-            "Complete: alive children seen in the 365 days before the data cut's month, % of those alive. "
-            "Percentages of hidden counts are not shown."
+            _(
+                # xgettext:no-python-format
+                "Complete: alive children seen in the 365 days before the data cut's month, % of those alive. "
+                "Percentages of hidden counts are not shown."
+            )
         ],
-        "counts",
+        _("counts"),
         center_level=True,
     )
 
@@ -212,18 +263,25 @@ def build(ctx: Context) -> Section:
     -------
     Section
     """
-    section = Section(number=7, key="centers", title="Across centers")
+    section = Section(number=7, key="centers", title=_("Across centers"))
     if ctx.scope:
         section.tables.append(own_vs_pool(ctx))
         section.notes.append(
-            "Center-level analyses below use this center's cases only; the forest plot shows "
-            "the other centers without their names."
+            _(
+                "Center-level analyses below use this center's cases only; the forest plot shows "
+                "the other centers without their names."
+            )
         )
     n_centers = ctx.cases["center"].nunique()
     if n_centers < 2:
         section.notes.append(
-            f"{n_centers} center(s) in the analysis: stratification by center has one stratum "
-            "and there is no heterogeneity across centers to assess."
+            ngettext(
+                "{n} center in the analysis: stratification by center has one stratum and there is no "
+                "heterogeneity across centers to assess.",
+                "{n} centers in the analysis: stratification by center has one stratum and there is no "
+                "heterogeneity across centers to assess.",
+                n_centers,
+            ).format(n=n_centers)
         )
     uni, multi = _cox(ctx)
     section.tables += [_stratified_logrank(ctx), uni, multi]

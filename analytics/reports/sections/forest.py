@@ -15,6 +15,8 @@ from analytics.core.meta import pool_hazard_ratios
 
 from ..context import Context
 from ..format import fmt_ci, fmt_hr, fmt_num, n_pct, p_text
+from ..i18n import core_message, gettext_noop, method_name
+from ..i18n import gettext as _
 from ..model import Figure, Table
 from ..suppress import suppress_grid
 from .response import EVALUABLE
@@ -22,8 +24,8 @@ from .survival import km_fit, years_label
 
 __all__ = ["OTHER_CENTER", "build_forest", "own_vs_pool"]
 
-OTHER_CENTER = "other center"
-_TITLE = "Per-center hazard ratio of EFS, unfavorable vs other risk classes"
+OTHER_CENTER = gettext_noop("other center")
+_TITLE = gettext_noop("Per-center hazard ratio of EFS, unfavorable vs other risk classes")
 
 
 def _center_fits(cases: pd.DataFrame) -> list[dict[str, Any]]:
@@ -69,20 +71,37 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
     """
     cases = ctx.pool if ctx.scope else ctx.cases
     fits = _center_fits(cases)
-    columns = ["Center", "n", "Events", "HR (95% CI)", "Weight, fixed %", "Weight, random %", "Note"]
+    title = _(_TITLE)
+    columns = [
+        _("Center"),
+        "n",
+        _("Events"),
+        _("HR (95% CI)"),
+        _("Weight, fixed %"),
+        _("Weight, random %"),
+        _("Note"),
+    ]
     if not fits:
         return Table(
             "centers_forest",
-            _TITLE,
+            title,
             columns,
             [],
-            ["No center has cases with a known risk class and EFS."],
-            "no estimate",
+            [_("No center has cases with a known risk class and EFS.")],
+            _("no estimate"),
             center_level=True,
         ), None
     meta = pool_hazard_ratios([(f["center"], f["log_hr"], f["se"], f["message"]) for f in fits])
-    ctx.record(_TITLE, fits[0]["method"], "one Cox model per center, HR of unfavorable vs other known risk classes")
-    ctx.record(_TITLE, meta.method, "inverse-variance fixed effect and DerSimonian-Laird random effects; Q and I²")
+    ctx.record(
+        title,
+        method_name(fits[0]["method"]),
+        _("one Cox model per center, HR of unfavorable vs other known risk classes"),
+    )
+    ctx.record(
+        title,
+        method_name(meta.method),
+        _("inverse-variance fixed effect and DerSimonian-Laird random effects; Q and I²"),
+    )
     by_center = {c.center: c for c in meta.centers}
     excluded = {e.center: e.reason for e in meta.excluded}
     if ctx.scope:
@@ -92,11 +111,13 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
             key=lambda f: (f["center"] not in by_center, getattr(by_center.get(f["center"]), "hr", 0)),
         )
         fits = own + others
-    cells, _, _ = suppress_grid([[f["n"], f["events"]] for f in fits], threshold=ctx.threshold, protect_rows=False)
+    cells, _rows, _cols = suppress_grid(
+        [[f["n"], f["events"]] for f in fits], threshold=ctx.threshold, protect_rows=False
+    )
     rows, plot_rows = [], []
     for f, (n, events) in zip(fits, cells, strict=True):
         is_own = ctx.scope is not None and f["center"] == ctx.scope
-        label = f["center"] if ctx.scope is None or is_own else OTHER_CENTER
+        label = f["center"] if ctx.scope is None or is_own else _(OTHER_CENTER)
         if is_own and not ctx.settings.suppress_own_center:
             n, events = f["n"], f["events"]
         c = by_center.get(f["center"])
@@ -123,34 +144,42 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
                 }
             )
         else:
-            rows.append([label, n, events, "not estimable", None, None, excluded.get(f["center"], f["message"])])
+            rows.append([label, n, events, _("not estimable"), None, None, excluded.get(f["center"], f["message"])])
     pooled = []
-    for name, key in (("Pooled, fixed effect", "fixed"), ("Pooled, random effects (DerSimonian-Laird)", "random")):
+    for name, key in (
+        (_("Pooled, fixed effect"), "fixed"),
+        (_("Pooled, random effects (DerSimonian-Laird)"), "random"),
+    ):
         hr, lo, up, p = (getattr(meta, f"{key}_{s}") for s in ("hr", "hr_lower", "hr_upper", "p"))
         rows.append([name, None, None, fmt_hr(hr, lo, up), None, None, p_text(p) if p == p else ""])
         if hr == hr:
             pooled.append({"label": name, "hr": hr, "lower": lo, "upper": up})
     notes = [
-        f"{meta.method}.",
-        f"Heterogeneity: Cochran's Q = {fmt_num(meta.q)} on {meta.q_df} df, "
-        f"{p_text(meta.q_p)}; I² = {fmt_num(meta.i2, 1)}%; tau² = {fmt_num(meta.tau2, 3)}.",
+        f"{method_name(meta.method)}.",
+        _("Heterogeneity: Cochran's Q = {q} on {df} df, {p}; I² = {i2}%; tau² = {tau2}.").format(
+            q=fmt_num(meta.q) or _("NA"),
+            df=meta.q_df,
+            p=p_text(meta.q_p),
+            i2=fmt_num(meta.i2, 1) or _("NA"),
+            tau2=fmt_num(meta.tau2, 3) or _("NA"),
+        ),
     ]
     if meta.message:
-        notes.append(meta.message)
+        notes.append(core_message(meta.message))
     if ctx.scope:
-        notes.append("Other centers are shown without their names, ordered by hazard ratio.")
-    table = Table("centers_forest", _TITLE, columns, rows, notes, meta.method, center_level=True)
+        notes.append(_("Other centers are shown without their names, ordered by hazard ratio."))
+    table = Table("centers_forest", title, columns, rows, notes, method_name(meta.method), center_level=True)
     if not plot_rows:
         return table, None
     figure = Figure(
         "forest_efs_unfavorable",
-        _TITLE,
+        title,
         "forest",
         after_table="centers_forest",
         data={
             "rows": plot_rows,
             "pooled": pooled,
-            "xlabel": "Hazard ratio (log scale), EFS",
+            "xlabel": _("Hazard ratio (log scale), EFS"),
             "q": meta.q,
             "q_p": meta.q_p,
             "i2": meta.i2,
@@ -160,11 +189,11 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
 
 
 def _two_year(frame: pd.DataFrame, endpoint: str, ctx: Context) -> str:
-    fit, _ = km_fit(frame, endpoint, None, ctx.settings.conf_type)
+    fit, _dropped = km_fit(frame, endpoint, None, ctx.settings.conf_type)
     if fit is None:
-        return "no cases"
+        return _("no cases")
     at = fit["all"].at([ctx.settings.times[0]])
-    return fmt_ci(at.survival[0], at.lower[0], at.upper[0]) or "beyond follow-up"
+    return fmt_ci(at.survival[0], at.lower[0], at.upper[0]) or _("beyond follow-up")
 
 
 def _cr(frame: pd.DataFrame) -> str:
@@ -186,25 +215,32 @@ def own_vs_pool(ctx: Context) -> Table:
     own, pool = ctx.cases, ctx.pool
     t0 = ctx.settings.times[0]
     measures = [
-        ("Cases in the outcome analysis", lambda f: len(f)),
-        ("CR at end of induction, n/N (%)", _cr),
-        (f"{years_label(t0)} OS, % (95% CI)", lambda f: _two_year(f, "os", ctx)),
-        (f"{years_label(t0)} EFS, % (95% CI)", lambda f: _two_year(f, "efs", ctx)),
+        (_("Cases in the outcome analysis"), lambda f: len(f)),
+        (_("CR at end of induction, n/N (%)"), _cr),
+        (_("{time} OS, % (95% CI)").format(time=years_label(t0)), lambda f: _two_year(f, "os", ctx)),
+        (_("{time} EFS, % (95% CI)").format(time=years_label(t0)), lambda f: _two_year(f, "efs", ctx)),
     ]
     others = pool.loc[pool["center"] != ctx.scope, "center"].nunique()
     hide_pool = others < 2
-    rows = [[name, fn(own), "not shown" if hide_pool else fn(pool)] for name, fn in measures]
-    notes = ["Pool: all centers' cases in the outcome analysis, this center included."]
-    notes.append(f"Survival: {ctx.settings.conf_type} CI of the Kaplan-Meier estimate; CR: n (%) of evaluable cases.")
+    rows = [[name, fn(own), _("not shown") if hide_pool else fn(pool)] for name, fn in measures]
+    notes = [_("Pool: all centers' cases in the outcome analysis, this center included.")]
+    notes.append(
+        _("Survival: {transform} CI of the Kaplan-Meier estimate; CR: n (%) of evaluable cases.").format(
+            transform=ctx.settings.conf_type
+        )
+    )
     if hide_pool:
         notes.append(
-            "Pooled values are not shown: with fewer than two other centers they would reveal another center's figures."
+            _(
+                "Pooled values are not shown: with fewer than two other centers they would reveal another "
+                "center's figures."
+            )
         )
     return Table(
         "centers_own_vs_pool",
-        "Your center against the pool",
-        ["Measure", "Your center", "All centers"],
+        _("Your center against the pool"),
+        [_("Measure"), _("Your center"), _("All centers")],
         rows,
         notes,
-        "n (%); Kaplan-Meier",
+        method_name("n (%); Kaplan-Meier"),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import Context
+from ..i18n import dating_sentence, metadata_items, settings_items
+from ..i18n import gettext as _
 from ..model import Section, Table
 from ..suppress import RULE_TEXT
 
@@ -17,23 +19,27 @@ def _data_settings(ctx: Context) -> list[list[Any]]:
     rows = []
     checks = (
         (
-            "Induction failure dating in the data",
+            _("Induction failure dating in the data"),
             "efs_induction_failure_dating",
             ctx.settings.endpoint.get("induction_failure_dating"),
         ),
         (
-            "Induction window (days) in the data",
+            _("Induction window (days) in the data"),
             "induction_window_days",
             ctx.settings.endpoint.get("induction_window_days"),
         ),
-        ("Risk rule version in the data", "risk_rule_version", ctx.settings.rule_version),
+        (_("Risk rule version in the data"), "risk_rule_version", ctx.settings.rule_version),
     )
     for name, column, expected in checks:
         values = sorted({str(v) for v in cases[column].dropna().unique()})
-        shown = ", ".join(values) or "none recorded"
+        shown_values = [dating_sentence(v) for v in values] if column == "efs_induction_failure_dating" else values
+        shown = ", ".join(shown_values) or _("none recorded")
         note = ""
         if expected is not None and values and values != [str(expected)]:
-            note = f"differs from the report setting {expected!r}: the derived columns were made otherwise"
+            wanted = dating_sentence(expected) if column == "efs_induction_failure_dating" else str(expected)
+            note = _("differs from the report setting ({setting}): the derived columns were made otherwise").format(
+                setting=wanted
+            )
         rows.append([name, shown, note])
     return rows
 
@@ -54,48 +60,62 @@ def build(ctx: Context, metadata: dict[str, Any]) -> Section:
     """
     tests = Table(
         "methods_tests",
-        "Methods used, where, and why",
-        ["Where", "Method", "Why"],
+        _("Methods used, where, and why"),
+        [_("Where"), _("Method"), _("Why")],
         [[m["where"], m["method"], m["why"]] for m in ctx.methods],
         [
-            "Every p-value is two-sided. Categorical tests: Fisher's exact when an expected count is < 5, else "
-            "Pearson's chi-square without continuity correction. Continuous summaries and tests are chosen by "
-            "Shapiro-Wilk at alpha 0.05."
+            _(
+                "Every p-value is two-sided. Categorical tests: Fisher's exact when an expected count is < 5, "
+                "else Pearson's chi-square without continuity correction. Continuous summaries and tests are "
+                "chosen by Shapiro-Wilk at alpha 0.05."
+            )
         ],
-        "list of the methods used",
+        _("list of the methods used"),
     )
-    settings_rows = [[k, str(v), ""] for k, v in ctx.settings.as_dict().items()] + _data_settings(ctx)
+    settings_rows = [[name, value, ""] for name, value in settings_items(ctx.settings.as_dict())]
+    settings_rows += _data_settings(ctx)
     settings = Table(
         "methods_settings",
-        "Settings",
-        ["Setting", "Value", "Note"],
+        _("Settings"),
+        [_("Setting"), _("Value"), _("Note")],
         settings_rows,
-        ["The analysis settings of this report and those the dataset's derived columns carry."],
-        "settings",
+        [_("The analysis settings of this report and those the dataset's derived columns carry.")],
+        _("settings"),
     )
-    provenance_rows = [[str(k), str(v)] for k, v in metadata.items()]
-    provenance_rows.append(["data_cut", ctx.dataset.data_cut])
+    facts = {**metadata, "data_cut": metadata.get("data_cut") or ctx.dataset.data_cut}
+    provenance_rows = [[name, value] for name, value in metadata_items(facts)]
     provenance = Table(
         "methods_provenance",
-        "Data and code",
-        ["Item", "Value"],
+        _("Data and code"),
+        [_("Item"), _("Value")],
         provenance_rows,
         [
-            "The fingerprint identifies the exact input rows; rerunning with the same rows, settings and "
-            "code version gives the same report."
+            _(
+                "The fingerprint identifies the exact input rows; rerunning with the same rows, settings and "
+                "code version gives the same report."
+            )
         ],
-        "provenance",
+        _("provenance"),
     )
     threshold = ctx.threshold
-    notes = [RULE_TEXT.format(k=threshold - 1, t=threshold)]
+    notes = [_(RULE_TEXT).format(k=threshold - 1, t=threshold)]
     if ctx.scope:
         notes.append(
-            "This report is restricted to one center. Its own counts are shown in full"
-            + (" (small-cell rule applied to them too)" if ctx.settings.suppress_own_center else "")
-            + "; other centers appear only in pooled figures and as unnamed rows of the forest plot."
+            _(
+                "This report is restricted to one center. Its own counts are shown in full (small-cell rule "
+                "applied to them too); other centers appear only in pooled figures and as unnamed rows of the "
+                "forest plot."
+            )
+            if ctx.settings.suppress_own_center
+            else _(
+                "This report is restricted to one center. Its own counts are shown in full; other centers "
+                "appear only in pooled figures and as unnamed rows of the forest plot."
+            )
         )
     notes.append(
-        "Statistics come from the registry's analytics.core (results checked against R's survival, cmprsk "
-        "and metafor packages); the report only formats them."
+        _(
+            "Statistics come from the registry's analytics.core (results checked against R's survival, cmprsk "
+            "and metafor packages); the report only formats them."
+        )
     )
-    return Section(number=8, key="methods", title="Methods", tables=[tests, settings, provenance], notes=notes)
+    return Section(number=8, key="methods", title=_("Methods"), tables=[tests, settings, provenance], notes=notes)

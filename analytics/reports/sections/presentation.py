@@ -9,6 +9,8 @@ from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS
 
 from ..context import Context
 from ..format import fmt_num, fmt_p
+from ..i18n import core_message, localize_numbers, method_name, number, pgettext, variable_label
+from ..i18n import gettext as _
 from ..model import Section, Table
 from ._common import categorical_rows
 
@@ -19,19 +21,19 @@ def _symptoms(ctx: Context) -> Table:
     rows = []
     method = ""
     for col in PRESENTATION_COLUMNS:
-        cat_rows, method = categorical_rows(col.replace("_", " ").capitalize(), ctx.cohort[col], levels=["yes"])
+        cat_rows, method = categorical_rows(variable_label(col), ctx.cohort[col], levels=["yes"], codes=True)
         rows += [[r[0], r[2]] for r in cat_rows if r[1] == "yes"]
         unknown = [r for r in cat_rows if r[1].startswith("unknown")]
         rows[-1].append(unknown[0][2] if unknown else "0")
-    cns_rows, _ = categorical_rows("CNS status", ctx.cohort["cns_status"], levels=["CNS1", "CNS2", "CNS3"])
-    rows += [[f"CNS status {r[1]}", r[2], ""] for r in cns_rows]
-    ctx.record("Symptoms and syndromes", method, "percentages of cases where the sign was recorded")
+    cns_rows, _method = categorical_rows(_("CNS status"), ctx.cohort["cns_status"], levels=["CNS1", "CNS2", "CNS3"])
+    rows += [[_("CNS status {level}").format(level=r[1]), r[2], ""] for r in cns_rows]
+    ctx.record(_("Symptoms and syndromes"), method, _("percentages of cases where the sign was recorded"))
     return Table(
         key="presentation_symptoms",
-        title="Symptoms and syndromes at diagnosis",
-        columns=["Sign", "Present, n (%)", "Not recorded"],
+        title=_("Symptoms and syndromes at diagnosis"),
+        columns=[_("Sign"), _("Present, n (%)"), _("Not recorded")],
         rows=rows,
-        notes=["n (%) of cases where the sign was recorded as present or absent."],
+        notes=[_("n (%) of cases where the sign was recorded as present or absent.")],
         method=method,
     )
 
@@ -46,19 +48,19 @@ def _labs(ctx: Context) -> Table:
         b, a = summarize_continuous(before), summarize_continuous(after)
         paired = compare_paired(before.to_numpy(dtype=float), after.to_numpy(dtype=float))
         if paired.ok:
-            why = f"Shapiro-Wilk on the paired differences p = {paired.shapiro_p:.3f}"
-            ctx.record(f"Laboratory: {name}", paired.test, why)
-            tests.add(paired.test)
-            test, p = paired.test, fmt_p(paired.p)
+            why = _("Shapiro-Wilk on the paired differences p = {p}").format(p=number(paired.shapiro_p, 3))
+            ctx.record(_("Laboratory: {test}").format(test=variable_label(name)), method_name(paired.test), why)
+            tests.add(method_name(paired.test))
+            test, p = method_name(paired.test), fmt_p(paired.p)
         else:
-            test, p = paired.message, None
+            test, p = core_message(paired.message), None
         rows.append(
             [
-                name.replace("_", " "),
+                variable_label(name),
                 b.n,
-                b.text or b.message,
+                localize_numbers(b.text) or core_message(b.message),
                 a.n,
-                a.text or a.message,
+                localize_numbers(a.text) or core_message(a.message),
                 paired.n_pairs,
                 fmt_num(paired.mean_difference),
                 test,
@@ -67,16 +69,28 @@ def _labs(ctx: Context) -> Table:
         )
     return Table(
         key="presentation_labs",
-        title="Laboratory values at baseline and after induction",
-        columns=["Test", "n baseline", "Baseline", "n after", "After induction", "Pairs", "Mean diff", "Test", "p"],
+        title=_("Laboratory values at baseline and after induction"),
+        columns=[
+            pgettext("laboratory", "Test"),
+            _("n baseline"),
+            _("Baseline"),
+            _("n after"),
+            _("After induction"),
+            _("Pairs"),
+            _("Mean diff"),
+            pgettext("statistics", "Test"),
+            "p",
+        ],
         rows=rows,
         notes=[
-            "Values: mean ± SD when Shapiro-Wilk p >= 0.05, else median [Q1; Q3] (R type 7 quartiles).",
-            "Paired comparison on cases with both values: paired t-test when Shapiro-Wilk on the differences "
-            "gives p >= 0.05, else Wilcoxon signed-rank (exact below 50 pairs without ties, as R).",
-            "Mean diff = mean of (baseline - after induction) over the pairs. Units as in the laboratory panel.",
+            _("Values: mean ± SD when Shapiro-Wilk p >= 0.05, else median [Q1; Q3] (R type 7 quartiles)."),
+            _(
+                "Paired comparison on cases with both values: paired t-test when Shapiro-Wilk on the differences "
+                "gives p >= 0.05, else Wilcoxon signed-rank (exact below 50 pairs without ties, as R)."
+            ),
+            _("Mean diff = mean of (baseline - after induction) over the pairs. Units as in the laboratory panel."),
         ],
-        method="; ".join(sorted(tests)) or "no paired test possible",
+        method="; ".join(sorted(tests)) or _("no paired test possible"),
     )
 
 
@@ -91,5 +105,7 @@ def build(ctx: Context) -> Section:
     -------
     Section
     """
-    notes = ["All cases in scope, excluded ones included (exclusions apply to the outcome analyses only)."]
-    return Section(number=2, key="presentation", title="Presentation", tables=[_symptoms(ctx), _labs(ctx)], notes=notes)
+    notes = [_("All cases in scope, excluded ones included (exclusions apply to the outcome analyses only).")]
+    return Section(
+        number=2, key="presentation", title=_("Presentation"), tables=[_symptoms(ctx), _labs(ctx)], notes=notes
+    )

@@ -6,6 +6,8 @@ from analytics.core.tables import compare_categorical
 
 from ..context import Context, is_true
 from ..format import fmt_num, n_pct, p_text
+from ..i18n import core_message, label, method_name, number
+from ..i18n import gettext as _
 from ..model import Section, Table
 from ._common import categorical_rows
 
@@ -18,21 +20,25 @@ EVALUABLE = ("CR", "no_CR", "induction_death")
 def contingency_why(res) -> str:
     """Why the chosen test of a contingency table was chosen, in words."""
     if not res.ok:
-        return res.message or ""
+        return core_message(res.message)
     if res.test.lower().startswith("fisher"):
-        return f"Fisher's exact because an expected count was < 5 (smallest {res.min_expected:.2f})"
-    return f"chi-square because every expected count was >= 5 (smallest {res.min_expected:.2f})"
+        return _("Fisher's exact because an expected count was < 5 (smallest {value})").format(
+            value=number(res.min_expected, 2)
+        )
+    return _("chi-square because every expected count was >= 5 (smallest {value})").format(
+        value=number(res.min_expected, 2)
+    )
 
 
 def _protocols(ctx: Context) -> Table:
-    rows, method = categorical_rows("Protocol", ctx.cases["protocol"], as_labels=False)
-    ctx.record("Protocols", method)
+    rows, method = categorical_rows(_("Protocol"), ctx.cases["protocol"], as_labels=False)
+    ctx.record(_("Protocols"), method)
     return Table(
         key="response_protocols",
-        title="Protocols",
-        columns=["Variable", "Protocol", "n (%)"],
+        title=_("Protocols"),
+        columns=[_("Variable"), _("Protocol"), "n (%)"],
         rows=rows,
-        notes=["n (%) of cases in the outcome analysis with a recorded protocol."],
+        notes=[_("n (%) of cases in the outcome analysis with a recorded protocol.")],
         method=method,
     )
 
@@ -43,22 +49,25 @@ def _rates(ctx: Context) -> Table:
     evaluable = int(status.isin(EVALUABLE).sum())
     n = len(cases)
     rows = [
-        ["Complete remission (CR) at end of induction", n_pct(int((status == "CR").sum()), evaluable)],
-        ["No CR (alive, not in CR)", n_pct(int((status == "no_CR").sum()), evaluable)],
-        ["Induction death", n_pct(int((status == "induction_death").sum()), evaluable)],
-        ["Response unknown", f"{int((~status.isin(EVALUABLE)).sum())} of {n}"],
-        ["Treatment-related death (TRM)", n_pct(int(is_true(cases["trm"]).sum()), n)],
-        ["HSCT", n_pct(int(is_true(cases["hsct"]).sum()), n)],
+        [_("Complete remission (CR) at end of induction"), n_pct(int((status == "CR").sum()), evaluable)],
+        [_("No CR (alive, not in CR)"), n_pct(int((status == "no_CR").sum()), evaluable)],
+        [_("Induction death"), n_pct(int((status == "induction_death").sum()), evaluable)],
+        [_("Response unknown"), _("{k} of {n}").format(k=int((~status.isin(EVALUABLE)).sum()), n=n)],
+        [_("Treatment-related death (TRM)"), n_pct(int(is_true(cases["trm"]).sum()), n)],
+        [_("HSCT"), n_pct(int(is_true(cases["hsct"]).sum()), n)],
     ]
-    ctx.record("Response and early deaths", "n (%)", "rates of the evaluable cases (CR, no CR, induction death)")
+    ctx.record(_("Response and early deaths"), "n (%)", _("rates of the evaluable cases (CR, no CR, induction death)"))
     return Table(
         key="response_rates",
-        title="Response, induction death and treatment-related mortality",
-        columns=["Outcome", "n/N (%)"],
+        title=_("Response, induction death and treatment-related mortality"),
+        columns=[_("Outcome"), "n/N (%)"],
         rows=rows,
         notes=[
-            "CR, no CR and induction death: % of cases with a known end-of-induction response (induction death "
-            "counts as non-CR); TRM and HSCT: % of all cases in the outcome analysis.",
+            _(
+                # xgettext:no-python-format
+                "CR, no CR and induction death: % of cases with a known end-of-induction response (induction "
+                "death counts as non-CR); TRM and HSCT: % of all cases in the outcome analysis."
+            ),
         ],
         method="n (%)",
     )
@@ -70,32 +79,43 @@ def _cr_by_risk(ctx: Context) -> Table:
     rows = []
     for risk in RISK_CLASSES:
         grp = ev[ev["risk_class"] == risk]
-        rows.append([risk, len(grp), n_pct(int((grp["cr_status"] == "CR").sum()), len(grp))])
-    title = "CR by cytogenetic risk class"
-    notes = ["Cases with a known risk class and a known end-of-induction response; induction death is non-CR."]
-    method = "no test"
+        rows.append([label("risk_class", risk), len(grp), n_pct(int((grp["cr_status"] == "CR").sum()), len(grp))])
+    title = _("CR by cytogenetic risk class")
+    notes = [_("Cases with a known risk class and a known end-of-induction response; induction death is non-CR.")]
+    method = _("no test")
     if ev["risk_class"].nunique() >= 2 and ev["cr_status"].eq("CR").nunique() >= 2:
         res = compare_categorical(
             ev["risk_class"].to_numpy(), (ev["cr_status"] == "CR").map({True: "CR", False: "no CR"}).to_numpy()
         )
         why = contingency_why(res)
-        method = res.test if res.ok else "no test"
-        ctx.record(title, res.test or res.method, why)
+        test = method_name(res.test)
+        method = test if res.ok else _("no test")
+        ctx.record(title, method_name(res.test or res.method), why)
         if res.ok:
-            rows.append([f"Test: {res.test}", None, p_text(res.p)])
-        stat = f"chi-square = {fmt_num(res.chisq)}, df = {res.df}" if res.ok else ""
-        notes.append(
-            f"Test: {res.test} {p_text(res.p)} ({why}). Pearson {stat}, {p_text(res.chisq_p)}; "
-            f"Fisher's exact {p_text(res.fisher_p)}."
+            rows.append([_("Test: {test}").format(test=test), None, p_text(res.p)])
+        stat = (
+            _("chi-square = {chisq}, df = {df}").format(chisq=fmt_num(res.chisq) or _("NA"), df=res.df)
             if res.ok
-            else f"No test: {res.message}."
+            else ""
+        )
+        notes.append(
+            _("Test: {test} {p} ({why}). Pearson {stat}, {chisq_p}; Fisher's exact {fisher_p}.").format(
+                test=test,
+                p=p_text(res.p),
+                why=why,
+                stat=stat,
+                chisq_p=p_text(res.chisq_p),
+                fisher_p=p_text(res.fisher_p),
+            )
+            if res.ok
+            else _("No test: {reason}.").format(reason=core_message(res.message))
         )
     else:
-        notes.append("No test: fewer than two risk classes or no variation in CR among evaluable cases.")
+        notes.append(_("No test: fewer than two risk classes or no variation in CR among evaluable cases."))
     return Table(
         key="response_cr_by_risk",
         title=title,
-        columns=["Risk class", "Evaluable", "CR, n/N (%)"],
+        columns=[_("Risk class"), _("Evaluable"), _("CR, n/N (%)")],
         rows=rows,
         notes=notes,
         method=method,
@@ -115,5 +135,9 @@ def build(ctx: Context) -> Section:
     """
     tables = [_protocols(ctx), _rates(ctx), _cr_by_risk(ctx)]
     version = sorted(ctx.cases["risk_rule_version"].dropna().astype(str).unique())
-    notes = [f"Cytogenetic risk class under rule version(s): {', '.join(version) or 'none recorded'}."]
-    return Section(number=4, key="response", title="Treatment and response", tables=tables, notes=notes)
+    notes = [
+        _("Cytogenetic risk class under rule version(s): {versions}.").format(
+            versions=", ".join(version) or _("none recorded")
+        )
+    ]
+    return Section(number=4, key="response", title=_("Treatment and response"), tables=tables, notes=notes)

@@ -13,23 +13,34 @@ from analytics.core.logrank import logrank_test
 
 from ..context import UNKNOWN, Context, label_of
 from ..format import DASH, fmt_ci, fmt_days, fmt_num, p_text
+from ..i18n import core_message, dating_sentence, gettext_noop, label, method_name, ngettext
+from ..i18n import gettext as _
 from ..model import Figure, Section, Table
 
 __all__ = ["ENDPOINTS", "GROUPINGS", "build", "curve_points", "km_fit", "risk_times", "years_label"]
 
-ENDPOINTS = {"os": "Overall survival (OS)", "efs": "Event-free survival (EFS)"}
+ENDPOINTS = {"os": gettext_noop("Overall survival (OS)"), "efs": gettext_noop("Event-free survival (EFS)")}
 GROUPINGS = (
-    ("risk_class", "cytogenetic risk class"),
-    ("kmt2a_status", "KMT2A status"),
-    ("age_lt_6m", "age < 6 months"),
-    ("protocol", "protocol"),
+    ("risk_class", gettext_noop("Overall survival (OS) by cytogenetic risk class")),
+    ("kmt2a_status", gettext_noop("Overall survival (OS) by KMT2A status")),
+    ("age_lt_6m", gettext_noop("Overall survival (OS) by age < 6 months")),
+    ("protocol", gettext_noop("Overall survival (OS) by protocol")),
 )
-ALL_CASES = "All cases"
+_EFS_TITLES = {
+    "risk_class": gettext_noop("Event-free survival (EFS) by cytogenetic risk class"),
+    "kmt2a_status": gettext_noop("Event-free survival (EFS) by KMT2A status"),
+    "age_lt_6m": gettext_noop("Event-free survival (EFS) by age < 6 months"),
+    "protocol": gettext_noop("Event-free survival (EFS) by protocol"),
+}
+ALL_CASES = gettext_noop("All cases")
 
 
 def years_label(days: int) -> str:
     """Label of an estimate time: "2-year" for 730 days, "5-year" for 1825, "100-day" for other day counts."""
-    return f"{days / 365.25:.0f}-year" if days % 365 in (0, 1, 2) else f"{days}-day"
+    if days % 365 in (0, 1, 2):
+        years = round(days / 365.25)
+        return ngettext("{n}-year", "{n}-year", years).format(n=years)
+    return ngettext("{n}-day", "{n}-day", days).format(n=days)
 
 
 def risk_times(times: tuple[int, ...], last: float) -> list[int]:
@@ -65,33 +76,48 @@ def _row(label: str, curve: KaplanMeierCurve, times: tuple[int, ...]) -> list[An
     med = curve.median()
     cells = [fmt_ci(s, lo, up) for s, lo, up in zip(at.survival, at.lower, at.upper, strict=True)]
     median = fmt_days(med.median)
-    if median != "not reached":
-        median += f" ({fmt_days(med.lower)}{DASH}{fmt_days(med.upper)})".replace("not reached", "NA")
-    return [label, curve.n, curve.events, *[c or "beyond follow-up" for c in cells], median]
+    if med.median is not None and med.median == med.median:
+        lower, upper = (_("NA") if v is None or v != v else fmt_days(v) for v in (med.lower, med.upper))
+        median += f" ({lower}{DASH}{upper})"
+    return [label, curve.n, curve.events, *[c or _("beyond follow-up") for c in cells], median]
 
 
 def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Table, Figure | None]:
     frame, times, conf = ctx.cases, ctx.settings.times, ctx.settings.conf_type
     labels = label_of(frame[column])
-    title = f"{ENDPOINTS[endpoint]} by {name}"
-    columns = ["Group", "n", "Events", *[f"{years_label(t)} (95% CI)" for t in times], "Median, days (95% CI)"]
+    title_source = name if endpoint == "os" else _EFS_TITLES[column]
+    title = _(title_source)
+    columns = [
+        _("Group"),
+        "n",
+        _("Events"),
+        *[_("{time} (95% CI)").format(time=years_label(t)) for t in times],
+        _("Median, days (95% CI)"),
+    ]
     overall, dropped = km_fit(frame, endpoint, None, conf)
-    grouped, _ = km_fit(frame, endpoint, labels, conf)
+    grouped, _dropped = km_fit(frame, endpoint, labels, conf)
     notes = []
     if dropped:
-        notes.append(f"{dropped} case(s) without a known {endpoint.upper()} time left out.")
+        notes.append(
+            ngettext(
+                "{n} case without a known {endpoint} time left out.",
+                "{n} cases without a known {endpoint} time left out.",
+                dropped,
+            ).format(n=dropped, endpoint=endpoint.upper())
+        )
     if overall is None or grouped is None:
-        notes.append("No cases with a known time: no estimate.")
-        return Table(f"survival_{endpoint}_{column}", title, columns, [], notes, "no estimate"), None
-    ctx.record(title, overall.method, f"{conf} transform chosen in the settings")
-    rows = [_row(ALL_CASES, overall["all"], times)]
-    rows += [_row(str(g), grouped[g], times) for g in grouped.groups]
+        notes.append(_("No cases with a known time: no estimate."))
+        return Table(f"survival_{endpoint}_{column}", title, columns, [], notes, _("no estimate")), None
+    km_method = method_name(overall.method)
+    ctx.record(title, km_method, _("{transform} transform chosen in the settings").format(transform=conf))
+    rows = [_row(_(ALL_CASES), overall["all"], times)]
+    rows += [_row(label(column, g), grouped[g], times) for g in grouped.groups]
     for g in grouped.groups:
         if grouped[g].message:
-            notes.append(f"{g}: {grouped[g].message}.")
+            notes.append(f"{label(column, g)}: {core_message(grouped[g].message)}.")
     known = labels != UNKNOWN
     ok = frame[f"{endpoint}_time"].notna() & frame[f"{endpoint}_event"].notna() & known
-    method = overall.method
+    method = km_method
     if labels[ok].nunique() >= 2:
         lr = logrank_test(
             frame.loc[ok, f"{endpoint}_time"].to_numpy(float),
@@ -99,17 +125,19 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
             labels[ok].to_numpy(),
         )
         if lr.ok:
-            ctx.record(title, lr.method, "comparison of the curves of the known groups")
+            lr_method = method_name(lr.method)
+            ctx.record(title, lr_method, _("comparison of the curves of the known groups"))
             notes.append(
-                f"{lr.method}: chi-square = {fmt_num(lr.chisq)}, df = {lr.df}, {p_text(lr.p)} "
-                "(groups with an unknown value left out)."
+                _("{method}: chi-square = {chisq}, df = {df}, {p} (groups with an unknown value left out).").format(
+                    method=lr_method, chisq=fmt_num(lr.chisq) or _("NA"), df=lr.df, p=p_text(lr.p)
+                )
             )
-            method += f"; {lr.method}"
+            method += f"; {lr_method}"
         else:
-            notes.append(f"No log-rank test: {lr.message}.")
+            notes.append(_("No log-rank test: {reason}.").format(reason=core_message(lr.message)))
     else:
-        notes.append("No log-rank test: fewer than two known groups.")
-    notes.append(f"Estimates: {overall.method}; median by R's quantile.survfit rule.")
+        notes.append(_("No log-rank test: fewer than two known groups."))
+    notes.append(_("Estimates: {method}; median by R's quantile.survfit rule.").format(method=km_method))
     ticks = risk_times(times, float(frame[f"{endpoint}_time"].max()))
     figure = Figure(
         name=f"km_{endpoint}_{column}",
@@ -117,11 +145,11 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
         kind="km",
         after_table=f"survival_{endpoint}_{column}",
         data={
-            "ylabel": ENDPOINTS[endpoint],
+            "ylabel": _(ENDPOINTS[endpoint]),
             "risk_times": ticks,
             "curves": [
                 {
-                    "label": str(g),
+                    "label": label(column, g),
                     "n": grouped[g].n,
                     "events": grouped[g].events,
                     **curve_points(
@@ -140,47 +168,59 @@ def _cir(ctx: Context) -> tuple[Table, Figure | None]:
     frame = ctx.cases
     sub = frame[(frame["cir_status"] == "included") & frame["cir_time"].notna() & frame["cir_event"].notna()]
     times = ctx.settings.times
-    title = "Cumulative incidence of relapse by cytogenetic risk class"
-    columns = ["Group", "n", "Relapses", "Deaths in CR", *[f"{years_label(t)} (95% CI)" for t in times]]
-    notes = ["Cases in CR after induction; death in remission is a competing event (not-in-CR cases excluded)."]
+    title = _("Cumulative incidence of relapse by cytogenetic risk class")
+    columns = [
+        _("Group"),
+        "n",
+        _("Relapses"),
+        _("Deaths in CR"),
+        *[_("{time} (95% CI)").format(time=years_label(t)) for t in times],
+    ]
+    notes = [_("Cases in CR after induction; death in remission is a competing event (not-in-CR cases excluded).")]
     if sub.empty:
-        notes.append("No cases at risk of relapse: no estimate.")
-        return Table("survival_cir", title, columns, [], notes, "no estimate"), None
+        notes.append(_("No cases at risk of relapse: no estimate."))
+        return Table("survival_cir", title, columns, [], notes, _("no estimate")), None
     labels = label_of(sub["risk_class"])
     t, e = sub["cir_time"].to_numpy(float), sub["cir_event"].to_numpy(int)
     overall = cumulative_incidence(t, e, times=list(times), conf_type=ctx.settings.conf_type)["all"]
     res = cumulative_incidence(t, e, labels.to_numpy(), times=list(times), conf_type=ctx.settings.conf_type)
-    ctx.record(title, overall.method, "relapse with death in remission as a competing risk")
+    cif_method = method_name(overall.method)
+    ctx.record(title, cif_method, _("relapse with death in remission as a competing risk"))
     rows = []
-    for label, r in [(ALL_CASES, overall), *res.items()]:
+    for name, r in [(_(ALL_CASES), overall), *((label("risk_class", g), r) for g, r in res.items())]:
         est = [
-            fmt_ci(v, lo, up) or "beyond follow-up"
+            fmt_ci(v, lo, up) or _("beyond follow-up")
             for v, lo, up in zip(r.at_estimate, r.at_lower, r.at_upper, strict=True)
         ]
-        rows.append([str(label), r.n, r.events, r.competing_events, *est])
+        rows.append([str(name), r.n, r.events, r.competing_events, *est])
     known = (labels != UNKNOWN).to_numpy()
-    method = overall.method
+    method = cif_method
     if len(set(labels[known])) >= 2:
         gray = gray_test(t[known], e[known], labels[known].to_numpy())
         if gray.ok:
-            ctx.record(title, "Gray's test", "equality of cumulative incidence with a competing risk")
-            notes.append(f"Gray's test: chi-square = {fmt_num(gray.chisq)}, df = {gray.df}, {p_text(gray.p)}.")
-            method += "; Gray's test"
+            gray_name = _("Gray's test")
+            ctx.record(title, gray_name, _("equality of cumulative incidence with a competing risk"))
+            notes.append(
+                _("Gray's test: chi-square = {chisq}, df = {df}, {p}.").format(
+                    chisq=fmt_num(gray.chisq) or _("NA"), df=gray.df, p=p_text(gray.p)
+                )
+            )
+            method += f"; {gray_name}"
         else:
-            notes.append(f"No Gray's test: {gray.message}.")
+            notes.append(_("No Gray's test: {reason}.").format(reason=core_message(gray.message)))
     else:
-        notes.append("No Gray's test: fewer than two known groups.")
-    notes.append(f"Estimates: {overall.method}.")
+        notes.append(_("No Gray's test: fewer than two known groups."))
+    notes.append(_("Estimates: {method}.").format(method=cif_method))
     figure = Figure(
         name="cif_relapse_risk_class",
         title=title,
         kind="cif",
         after_table="survival_cir",
         data={
-            "ylabel": "Cumulative incidence of relapse",
+            "ylabel": _("Cumulative incidence of relapse"),
             "curves": [
                 {
-                    "label": str(g),
+                    "label": label("risk_class", g),
                     "n": r.n,
                     "events": r.events,
                     **curve_points(r.time, r.estimate, r.lower, r.upper, np.r_[True, np.diff(r.estimate) != 0]),
@@ -203,7 +243,7 @@ def build(ctx: Context) -> Section:
     -------
     Section
     """
-    section = Section(number=6, key="survival", title="Survival")
+    section = Section(number=6, key="survival", title=_("Survival"))
     for endpoint in ENDPOINTS:
         for column, name in GROUPINGS:
             table, figure = _km_section(ctx, endpoint, column, name)
@@ -215,5 +255,5 @@ def build(ctx: Context) -> Section:
     if figure is not None:
         section.figures.append(figure)
     dating = ctx.settings.endpoint.get("induction_failure_dating")
-    section.notes.append(f"EFS dates an induction failure by the setting '{dating}'. Times are days from diagnosis.")
+    section.notes.append(_("EFS: {dating}. Times are days from diagnosis.").format(dating=dating_sentence(dating)))
     return section

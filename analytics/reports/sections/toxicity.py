@@ -8,6 +8,8 @@ from analytics.core.tables import compare_categorical, odds_ratio
 
 from ..context import Context
 from ..format import fmt_hr, p_text
+from ..i18n import gettext as _
+from ..i18n import method_name, number
 from ..model import Section, Table
 from .response import EVALUABLE, contingency_why
 
@@ -30,19 +32,26 @@ def _by_type(ctx: Context) -> Table:
                 *[int((g == k).sum()) for k in GRADES],
                 int(g.isna().sum()),
                 len(grp),
-                f"{patients} ({100 * patients / n_cases:.1f}%)" if n_cases else str(patients),
+                f"{patients} ({number(100 * patients / n_cases, 1)}%)" if n_cases else str(patients),
             ]
         )
-    notes = ["Events by CTCAE grade; patients: cases with at least one event of the type, % of cases analysed."]
+    # xgettext:no-python-format
+    notes = [_("Events by CTCAE grade; patients: cases with at least one event of the type, % of cases analysed.")]
     if not rows:
-        notes.append("No adverse events recorded.")
+        notes.append(_("No adverse events recorded."))
     return Table(
         key="toxicity_by_type",
-        title="Adverse events by type and grade",
-        columns=["Event", *[f"Grade {k}" for k in GRADES], "Grade unknown", "Events", "Patients, n (%)"],
+        title=_("Adverse events by type and grade"),
+        columns=[
+            _("Event"),
+            *[_("Grade {grade}").format(grade=k) for k in GRADES],
+            _("Grade unknown"),
+            _("Events"),
+            _("Patients, n (%)"),
+        ],
         rows=rows,
         notes=notes,
-        method="counts; n (%)",
+        method=_("counts; n (%)"),
     )
 
 
@@ -61,30 +70,42 @@ def _versus(
     toxic = frame["case_key"].isin(toxic_keys)
     table = two_by_two(toxic, outcome)
     rows = [
-        [f"Toxicity grade >= {min_grade}", table[0][0], table[0][1], sum(table[0])],
-        ["No such toxicity", table[1][0], table[1][1], sum(table[1])],
+        [_("Toxicity grade >= {grade}").format(grade=min_grade), table[0][0], table[0][1], sum(table[0])],
+        [_("No such toxicity"), table[1][0], table[1][1], sum(table[1])],
     ]
-    notes = [f"{len(frame)} cases; toxicity = any adverse event of CTCAE grade >= {min_grade}."]
-    method = "no test"
+    notes = [
+        _("{n} cases; toxicity = any adverse event of CTCAE grade >= {grade}.").format(n=len(frame), grade=min_grade)
+    ]
+    method = _("no test")
     if len(frame) and min(sum(r) for r in table) > 0 and min(table[0][0] + table[1][0], table[0][1] + table[1][1]):
         orr = odds_ratio(table)
         test = compare_categorical(table)
         why = contingency_why(test)
-        ctx.record(title, orr.method, "odds ratio of the outcome with vs without toxicity")
-        ctx.record(title, test.test, why)
-        method = f"{orr.method}; {test.test}"
-        rows.append(["Odds ratio (95% CI)", fmt_hr(orr.odds_ratio, orr.lower, orr.upper), "", ""])
-        rows.append([f"Test: {test.test}", p_text(test.p), "", ""])
+        or_method, test_name = method_name(orr.method), method_name(test.test)
+        ctx.record(title, or_method, _("odds ratio of the outcome with vs without toxicity"))
+        ctx.record(title, test_name, why)
+        method = f"{or_method}; {test_name}"
+        rows.append([_("Odds ratio (95% CI)"), fmt_hr(orr.odds_ratio, orr.lower, orr.upper), "", ""])
+        rows.append([_("Test: {test}").format(test=test_name), p_text(test.p), "", ""])
         notes.append(
-            f"{orr.method}. {test.test} ({why}); uncorrected chi-square {p_text(test.chisq_p)}, "
-            f"Yates {p_text(test.yates_p)}, Fisher's exact {p_text(test.fisher_p)}."
+            _(
+                "{or_method}. {test} ({why}); uncorrected chi-square {chisq_p}, Yates {yates_p}, "
+                "Fisher's exact {fisher_p}."
+            ).format(
+                or_method=or_method,
+                test=test_name,
+                why=why,
+                chisq_p=p_text(test.chisq_p),
+                yates_p=p_text(test.yates_p),
+                fisher_p=p_text(test.fisher_p),
+            )
         )
     else:
-        notes.append("No odds ratio or test: a row or column of the 2x2 table is empty.")
+        notes.append(_("No odds ratio or test: a row or column of the 2x2 table is empty."))
     return Table(
         key=key,
         title=title,
-        columns=["Group", *outcome_names, "Total"],
+        columns=[_("Group"), *outcome_names, _("Total")],
         rows=rows,
         notes=notes,
         method=method,
@@ -107,18 +128,20 @@ def build(ctx: Context) -> Section:
     efs = cases[cases["efs_event"].notna()]
     tables = [
         _by_type(ctx),
-        _versus(ctx, "toxicity_vs_cr", "Toxicity vs CR", ("No CR", "CR"), ev, ev["cr_status"] != "CR"),
+        _versus(ctx, "toxicity_vs_cr", _("Toxicity vs CR"), (_("No CR"), _("CR")), ev, ev["cr_status"] != "CR"),
         _versus(
             ctx,
             "toxicity_vs_outcome",
-            "Toxicity vs adverse outcome",
-            ("Adverse outcome", "No adverse outcome"),
+            _("Toxicity vs adverse outcome"),
+            (_("Adverse outcome"), _("No adverse outcome")),
             efs,
             efs["efs_event"] == 1,
         ),
     ]
     notes = [
-        "No CR: no complete remission at the end of induction (induction death included). Adverse outcome: an "
-        "EFS event (induction failure, relapse, death, second malignancy) by the data cut.",
+        _(
+            "No CR: no complete remission at the end of induction (induction death included). Adverse outcome: an "
+            "EFS event (induction failure, relapse, death, second malignancy) by the data cut."
+        ),
     ]
-    return Section(number=5, key="toxicity", title="Toxicity", tables=tables, notes=notes)
+    return Section(number=5, key="toxicity", title=_("Toxicity"), tables=tables, notes=notes)

@@ -10,6 +10,7 @@ import pytest
 from lifelines import KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 
+from analytics.reports.i18n import label as code_label
 from analytics.reports.sections.cohort import LINEAGES
 
 
@@ -56,7 +57,7 @@ def test_it_reports_the_cr_rate_of_evaluable_cases(report, dataset):
 def test_it_reports_cr_by_risk_class(report, dataset):
     cases = _analysed(dataset)
     grp = cases[(cases["risk_class"] == "unfavorable") & cases["cr_status"].isin(["CR", "no_CR", "induction_death"])]
-    row = _row(report.table("response_cr_by_risk"), "unfavorable")
+    row = _row(report.table("response_cr_by_risk"), "Unfavorable")
     assert row[1] == len(grp)
     assert row[2].startswith(f"{int((grp['cr_status'] == 'CR').sum())}/{len(grp)} ")
 
@@ -67,7 +68,7 @@ def test_its_two_year_kaplan_meier_estimate_matches_lifelines(report, dataset, e
     grp = cases[cases["risk_class"] == "unfavorable"]
     kmf = KaplanMeierFitter().fit(grp[f"{endpoint}_time"].astype(float), grp[f"{endpoint}_event"].astype(int))
     expected = float(kmf.survival_function_at_times(730).iloc[0])
-    row = _row(report.table(f"survival_{endpoint}_risk_class"), "unfavorable")
+    row = _row(report.table(f"survival_{endpoint}_risk_class"), "Unfavorable")
     assert row[1] == len(grp)
     assert row[2] == int(grp[f"{endpoint}_event"].sum())
     assert _estimate(row[3]) == pytest.approx(expected, abs=0.0005)
@@ -108,7 +109,7 @@ def test_its_kmt2a_partner_counts_match_the_rows(report, dataset):
     rearranged = cases[cases["kmt2a_status"] == "rearranged"]
     table = report.table("cytogenetics_kmt2a")
     for partner, n in rearranged["kmt2a_partner"].value_counts().items():
-        row = next(r for r in table.rows if r[0].startswith("Partner") and r[1] == partner)
+        row = next(r for r in table.rows if r[0].startswith("Partner") and r[1] == code_label("kmt2a_partner", partner))
         assert row[2].startswith(f"{n} (")
 
 

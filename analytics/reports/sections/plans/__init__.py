@@ -12,6 +12,8 @@ from typing import Any
 
 from analytics.plans.result import PlanResult
 
+from ...i18n import gettext as _
+from ...i18n import gettext_noop
 from ...model import Figure, Section, Table
 from .centers import pooled_tables
 from .claim import VERDICT_TEXT, claim_table
@@ -19,7 +21,7 @@ from .tables import curves_figure, effects_table, groups_table, model_tables, te
 
 __all__ = ["NOT_RUN_TITLE", "VERDICT_TEXT", "plan_sections"]
 
-NOT_RUN_TITLE = "{title}: not run"
+NOT_RUN_TITLE = gettext_noop("{title}: not run")
 
 
 def _slug(text: Any) -> str:
@@ -28,12 +30,14 @@ def _slug(text: Any) -> str:
 
 def _analysis(prefix: str, result: dict[str, Any], single: bool, threshold: int) -> tuple[list[Table], list[Figure]]:
     notes = [f"{w}" for w in result.get("warnings", [])]
-    notes += [f"Left out: {reason}: {n}" for reason, n in (result.get("excluded") or {}).items()]
+    notes += [
+        _("Left out: {reason}: {n}").format(reason=reason, n=n) for reason, n in (result.get("excluded") or {}).items()
+    ]
     notes += list(result.get("notes", []))
     if result.get("message"):
         table = Table(
-            f"{prefix}_groups", NOT_RUN_TITLE.format(title=result["title"]), ["Group", "n", "Events"], [],
-            [result["message"], *notes], "not run",
+            f"{prefix}_groups", _(NOT_RUN_TITLE).format(title=result["title"]), [_("Group"), "n", _("Events")], [],
+            [result["message"], *notes], _("not run"),
         )  # fmt: skip
         claim = claim_table(prefix, result)
         return [table] + ([claim] if claim else []), []
@@ -63,12 +67,12 @@ def _population_table(prefix: str, data: dict[str, Any]) -> Table:
     plan = data["plan"]
     rows: list[list[Any]] = []
     if "n_start" in plan:
-        rows.append(["Cases in the run", plan["n_start"]])
-    rows += [[f"Removed: {r['rule']}", r["n"]] for r in plan.get("removed", [])]
-    rows.append(["Population", data["n_population"]])
+        rows.append([_("Cases in the run"), plan["n_start"]])
+    rows += [[_("Removed: {rule}").format(rule=r["rule"]), r["n"]] for r in plan.get("removed", [])]
+    rows.append([_("Population"), data["n_population"]])
     return Table(
-        f"{prefix}_population", "Population", ["Rule", "Cases"], rows, [str(plan.get("population", ""))],
-        "counts (registry-wide)",
+        f"{prefix}_population", _("Population"), [_("Rule"), _("Cases")], rows, [str(plan.get("population", ""))],
+        _("counts (registry-wide)"),
     )  # fmt: skip
 
 
@@ -103,16 +107,21 @@ def plan_sections(
         if prefix in used:  # two plans of the same name and no id: keep table and figure keys apart
             prefix = f"{prefix}_{i + 1}"
         used.add(prefix)
-        version = f" (version {plan['version']})" if plan.get("version") is not None else ""
-        section = Section(number=start_number + i, key=prefix, title=f"Plan: {plan.get('name', '')}{version}")
+        name = plan.get("name", "")
+        title = (
+            _("Plan: {name} (version {version})").format(name=name, version=plan["version"])
+            if plan.get("version") is not None
+            else _("Plan: {name}").format(name=name)
+        )
+        section = Section(number=start_number + i, key=prefix, title=title)
         if plan.get("question"):
-            section.notes.append(f"Question: {plan['question']}")
+            section.notes.append(_("Question: {question}").format(question=plan["question"]))
         section.tables.append(_population_table(prefix, data))
         if data.get("problems"):
             section.tables.append(
                 Table(
-                    f"{prefix}_problems", "Problems found in the plan", ["Where", "Level", "Message"],
-                    [[p["where"], p["level"], p["message"]] for p in data["problems"]], [], "plan checks",
+                    f"{prefix}_problems", _("Problems found in the plan"), [_("Where"), _("Level"), _("Message")],
+                    [[p["where"], p["level"], p["message"]] for p in data["problems"]], [], _("plan checks"),
                 )
             )  # fmt: skip
         single = plan.get("n_centers") == 1

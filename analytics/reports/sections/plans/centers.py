@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from ...format import fmt_hr, fmt_num, fmt_p, is_missing
+from ...i18n import gettext as _
+from ...i18n import gettext_noop
 from ...model import Figure, Table
 from ...suppress import RULE_TEXT, suppress_grid
 
 __all__ = ["EFFECT_WORDS", "pooled_tables"]
 
 EFFECT_WORDS = {
-    "odds_ratio": "Odds ratio",
-    "hazard_ratio": "Hazard ratio",
-    "difference": "Difference",
-    "estimate": "Estimate",
-    "p": "Test",
+    "odds_ratio": gettext_noop("Odds ratio"),
+    "hazard_ratio": gettext_noop("Hazard ratio"),
+    "difference": gettext_noop("Difference"),
+    "estimate": gettext_noop("Estimate"),
+    "p": gettext_noop("Test"),
 }
-NOT_POOLED_NOTE = (
+NOT_POOLED_NOTE = gettext_noop(
     "Each center's own analysis, by the same method; these estimates are not pooled (pooling applies to odds "
     "and hazard ratios: tick 'pool centers' on a proportions analysis of two groups or a Cox model)."
 )
@@ -30,7 +32,7 @@ def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[
         return [], None
     kinds = {(c.get("effect") or {}).get("kind") for c in result.get("per_center") or []}
     kind = pooled.get("kind") or next(iter(kinds - {None}), "hazard_ratio")
-    ratio = EFFECT_WORDS.get(kind, kind)
+    ratio = _(EFFECT_WORDS[kind]) if kind in EFFECT_WORDS else kind
     if not centers:
         centers = [
             {
@@ -42,7 +44,9 @@ def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[
             }
             for c in result["per_center"]
         ]
-    cells, _, _ = suppress_grid([[c["n"], c["n_events"]] for c in centers], threshold=threshold, protect_rows=False)
+    cells, _rows, _cols = suppress_grid(
+        [[c["n"], c["n_events"]] for c in centers], threshold=threshold, protect_rows=False
+    )
     rows = []
     for c, (n, events) in zip(centers, cells, strict=True):
         rows.append(
@@ -60,30 +64,49 @@ def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[
     method = pooled.get("method", "")
     per_center = Table(
         f"{prefix}_centers",
-        f"{result['title']}: per-center estimates",
-        ["Center", "n", "Events", f"{ratio} (95% CI)", "p", "Weight, fixed %", "Weight, random %", "Note"],
+        _("{title}: per-center estimates").format(title=result["title"]),
+        [
+            _("Center"),
+            "n",
+            _("Events"),
+            _("{effect} (95% CI)").format(effect=ratio),
+            "p",
+            _("Weight, fixed %"),
+            _("Weight, random %"),
+            _("Note"),
+        ],
         rows,
-        [RULE_TEXT.format(k=threshold - 1, t=threshold)],
+        [_(RULE_TEXT).format(k=threshold - 1, t=threshold)],
         method,
         center_level=True,
     )
     if not pooled:  # per-center results of a method that is not pooled (e.g. Kaplan-Meier differences)
-        per_center.notes.append(NOT_POOLED_NOTE)
+        per_center.notes.append(_(NOT_POOLED_NOTE))
         return [per_center], None
     het = pooled.get("heterogeneity") or {}
     summary_rows = []
-    for model, name in (("fixed", "Fixed effect (inverse variance)"), ("random", "Random effects (DerSimonian-Laird)")):
+    for model, name in (
+        ("fixed", _("Fixed effect (inverse variance)")),
+        ("random", _("Random effects (DerSimonian-Laird)")),
+    ):
         m = pooled.get(model) or {}
         summary_rows.append([name, fmt_hr(m.get("estimate"), m.get("lower"), m.get("upper")), fmt_p(m.get("p"))])
+    na = _("NA")
     notes = [
-        f"Cochran's Q = {fmt_num(het.get('q')) or 'NA'} on {het.get('df', 'NA')} df, p {fmt_p(het.get('p')) or 'NA'}; "
-        f"I² = {fmt_num(het.get('i2'), 1) or 'NA'}%; tau² = {fmt_num(het.get('tau2'), 3) or 'NA'}; "
-        f"{pooled.get('k', 0)} center(s) pooled."
+        _("Cochran's Q = {q} on {df} df, p {p}; I² = {i2}%; tau² = {tau2}; centers pooled: {k}.").format(
+            q=fmt_num(het.get("q")) or na,
+            df=het.get("df", na),
+            p=fmt_p(het.get("p")) or na,
+            i2=fmt_num(het.get("i2"), 1) or na,
+            tau2=fmt_num(het.get("tau2"), 3) or na,
+            k=pooled.get("k", 0),
+        )
     ]
     if pooled.get("message"):
         notes.append(str(pooled["message"]))
     pooled_table = Table(
-        f"{prefix}_pooled", f"{result['title']}: pooled across centers", ["Model", f"{ratio} (95% CI)", "p"],
+        f"{prefix}_pooled", _("{title}: pooled across centers").format(title=result["title"]),
+        [_("Model"), _("{effect} (95% CI)").format(effect=ratio), "p"],
         summary_rows, notes, method,
     )  # fmt: skip
     plotted = [c for c in pooled.get("centers", []) if not is_missing(c.get("estimate"))]
@@ -91,7 +114,7 @@ def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[
     if plotted and not is_missing((pooled.get("fixed") or {}).get("estimate")):
         figure = Figure(
             name=f"{prefix}_forest",
-            title=f"{result['title']}: per-center {ratio.lower()}",
+            title=_("{title}: per-center {effect}").format(title=result["title"], effect=ratio.lower()),
             kind="forest",
             after_table=f"{prefix}_pooled",
             data={
@@ -104,7 +127,7 @@ def pooled_tables(prefix: str, result: dict[str, Any], threshold: int) -> tuple[
                 "pooled": [
                     {"label": name, "hr": pooled[model]["estimate"], "lower": pooled[model]["lower"],
                      "upper": pooled[model]["upper"]}
-                    for model, name in (("fixed", "Fixed effect"), ("random", "Random effects"))
+                    for model, name in (("fixed", _("Fixed effect")), ("random", _("Random effects")))
                     if not is_missing((pooled.get(model) or {}).get("estimate"))
                 ],
                 "q": het.get("q"),

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from ...format import DASH, fmt_ci, fmt_hr, fmt_num, fmt_p, is_missing
+from ...i18n import gettext as _
+from ...i18n import gettext_noop, method_name, pgettext
 from ...model import Table
-from .text import KIND_WORDS, RATIO_KINDS, effect_text, methods_text
+from .text import RATIO_KINDS, effect_text, kind_word, methods_text
 
 __all__ = ["CI_WIDTH_DIFFERENCE", "CI_WIDTH_RATIO", "VERDICT_TEXT", "claim_table"]
 
-VERDICT_TEXT = "Verdict: {word}. {reason}"
-CI_WIDTH_RATIO = "Width of the pooled 95% CI: upper/lower = {width}."
-CI_WIDTH_DIFFERENCE = "Width of the pooled 95% CI: upper - lower = {width}."
+VERDICT_TEXT = gettext_noop("Verdict: {word}. {reason}")
+CI_WIDTH_RATIO = gettext_noop("Width of the pooled 95% CI: upper/lower = {width}.")
+CI_WIDTH_DIFFERENCE = gettext_noop("Width of the pooled 95% CI: upper - lower = {width}.")
 
 
 def _published(values: dict[str, Any], key: str) -> str:
@@ -48,9 +50,9 @@ def claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
         if values.get("lower") is not None and values.get("upper") is not None:
             published_ci += f" ({values['lower']}{DASH}{values['upper']})"
     rows: list[list[Any]] = [
-        ["Source", claim.get("source", ""), "registry records, recomputed"],
-        ["Quote", claim.get("quote", ""), ""],
-        ["Test", _published(values, "test"), chosen.get("name", "")],
+        [_("Source"), claim.get("source", ""), _("registry records, recomputed")],
+        [_("Quote"), claim.get("quote", ""), ""],
+        [pgettext("statistics", "Test"), _published(values, "test"), method_name(chosen.get("name", ""))],
         ["n", _published(values, "n"), result.get("n")],
     ]
     by_label = {g["label"]: g for g in result.get("groups", [])}
@@ -60,21 +62,21 @@ def claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
     for label, value in published.items():
         g = by_label.get(label, {})
         ours = fmt_ci(g.get("proportion"), g.get("lower"), g.get("upper")) if "proportion" in g else None
-        rows.append([f"Group {label}", str(value), ours or ""])
+        rows.append([_("Group {label}").format(label=label), str(value), ours or ""])
     rows.append(
         [
-            KIND_WORDS.get(kind, kind),
+            kind_word(kind),
             published_ci,
             effect_text(kind, *(effect.get(k) for k in ("estimate", "lower", "upper"))) or "",
         ]
     )
     pooled = result.get("pooled") or {}
-    for model, name in (("fixed", "pooled, fixed effect"), ("random", "pooled, random effects")):
+    for model, name in (("fixed", _("pooled, fixed effect")), ("random", _("pooled, random effects"))):
         m = pooled.get(model)
         if m:
             rows.append(
                 [
-                    f"{KIND_WORDS.get(kind, kind)}, {name}",
+                    f"{kind_word(kind)}, {name}",
                     "",
                     fmt_hr(m.get("estimate"), m.get("lower"), m.get("upper")),
                 ]
@@ -82,20 +84,20 @@ def claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
     rows.append(["p", _published(values, "p"), _p_as_published(effect.get("p"), values.get("p"))])
     notes = []
     if claim.get("not_recomputable"):
-        notes.append(f"Not recomputable from the source's own counts: {claim['not_recomputable']}")
+        notes.append(_("Not recomputable from the source's own counts: {why}").format(why=claim["not_recomputable"]))
     verdict = result.get("verdict")
     if verdict:
-        rows.append(["Verdict", "", verdict.get("word", "")])
-        notes.append(VERDICT_TEXT.format(word=verdict.get("word", ""), reason=verdict.get("reason", "")))
+        rows.append([_("Verdict"), "", verdict.get("word", "")])
+        notes.append(_(VERDICT_TEXT).format(word=verdict.get("word", ""), reason=verdict.get("reason", "")))
         width = verdict.get("ci_width")
         if not is_missing(width):
             text = CI_WIDTH_RATIO if kind in RATIO_KINDS else CI_WIDTH_DIFFERENCE
-            notes.append(text.format(width=fmt_num(width)))
-            rows.append(["Width of the pooled 95% CI", "", fmt_num(width)])
+            notes.append(_(text).format(width=fmt_num(width)))
+            rows.append([_("Width of the pooled 95% CI"), "", fmt_num(width)])
     return Table(
         f"{prefix}_claim",
-        f"{result['title']}: the published claim re-tested",
-        ["", "Published", "This registry"],
+        _("{title}: the published claim re-tested").format(title=result["title"]),
+        ["", _("Published"), _("This registry")],
         rows,
         notes,
         effect.get("method", "") or methods_text(result),

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from ...format import DASH, fmt_ci, fmt_hr, fmt_num, is_missing
+from ...i18n import gettext as _
+from ...i18n import gettext_noop, method_name
 from ...suppress import mask_count
 
 __all__ = ["KIND_WORDS", "RATIO_KINDS", "count_cell", "effect_text", "median_text", "methods_text", "time_text"]
 
 RATIO_KINDS = ("odds_ratio", "hazard_ratio")
 KIND_WORDS = {
-    "difference": "difference",
-    "odds_ratio": "odds ratio",
-    "hazard_ratio": "hazard ratio",
-    "p": "test",
-    "estimate": "estimate",
+    "difference": gettext_noop("difference"),
+    "odds_ratio": gettext_noop("odds ratio"),
+    "hazard_ratio": gettext_noop("hazard ratio"),
+    "p": gettext_noop("test"),
+    "estimate": gettext_noop("estimate"),
 }
 
 
@@ -27,8 +29,13 @@ def effect_text(kind: str, estimate: Any, lower: Any, upper: Any) -> str | None:
     return fmt_ci(estimate, lower, upper)
 
 
+def kind_word(kind: str) -> str:
+    """An effect's kind in words, in the active language."""
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
+
 def time_text(at_time: Any) -> str:
-    return "" if is_missing(at_time) else f"{float(at_time):g} days"
+    return "" if is_missing(at_time) else _("{days} days").format(days=f"{float(at_time):g}")
 
 
 def count_cell(value: int, single_center: bool, threshold: int) -> int | str:
@@ -37,11 +44,11 @@ def count_cell(value: int, single_center: bool, threshold: int) -> int | str:
 
 def median_text(med: dict[str, Any]) -> str:
     if is_missing(med.get("median")):
-        return "not reached"
-    lower, upper = fmt_num(med.get("lower"), 0) or "NA", fmt_num(med.get("upper"), 0) or "NA"
+        return _("not reached")
+    lower, upper = fmt_num(med.get("lower"), 0) or _("NA"), fmt_num(med.get("upper"), 0) or _("NA")
     return f"{med['median']:.0f} ({lower}{DASH}{upper})"
 
 
 def methods_text(result: dict[str, Any]) -> str:
     methods = result.get("settings", {}).get("methods") or []
-    return "; ".join(m for m in methods if m) or result.get("method", "")
+    return "; ".join(method_name(m) for m in methods if m) or method_name(result.get("method", ""))
