@@ -34,6 +34,7 @@ from typing import Any
 
 from analytics.plans.result import AnalysisResult, Effect, Verdict
 from analytics.plans.spec import Claim
+from analytics.plans.words import gettext_noop
 
 __all__ = [
     "ALPHA",
@@ -46,9 +47,10 @@ __all__ = [
     "verdict_for",
 ]
 
-CONSISTENT = "consistent"
-CONTRADICTED = "contradicted"
-TOO_FEW = "too few cases to tell"
+# The verdict's word, stored in English in the results; a page shows it translated (the words are in the catalog).
+CONSISTENT = gettext_noop("consistent")
+CONTRADICTED = gettext_noop("contradicted")
+TOO_FEW = gettext_noop("too few cases to tell")
 
 MAX_RATIO_WIDTH = 10.0  # upper / lower of a pooled odds or hazard ratio's CI
 MAX_DIFFERENCE_WIDTH = 0.5  # upper - lower of a pooled difference's or estimate's CI (0-1 scale)

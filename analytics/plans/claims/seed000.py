@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from analytics.plans.spec import Analysis, Condition, Group, Outcome, PlanSpec, Variable
+from analytics.plans.words import gettext_noop
 from analytics.runs.options import RunFilters
 
 from ._common import NOT_NAMED, SEED_000, TWO_YEARS, claim
 
 __all__ = ["PLAN_000"]
 
-RISK_GROUPS = (Group("favorable", ("favorable",)), Group("unfavorable", ("unfavorable",)))
+RISK_GROUPS = (Group(gettext_noop("favorable"), ("favorable",)), Group(gettext_noop("unfavorable"), ("unfavorable",)))
 TOXICITY_ANY = Variable.of("toxicity", min_grade=1)  # the paper counts any treatment-related adverse event
 
 CR_BY_RISK_NOT_RECOMPUTABLE = (
@@ -38,8 +39,10 @@ EFS_HR_NOT_RECOMPUTABLE = (
 )
 
 PLAN_000 = PlanSpec(
-    name="Seed 000: cytogenetics, remission, toxicity and survival in congenital and early infant leukemia",
-    question=(
+    name=gettext_noop(
+        "Seed 000: cytogenetics, remission, toxicity and survival in congenital and early infant leukemia"
+    ),
+    question=gettext_noop(
         "Do the Almaty single-center findings (n = 33, 2018-2023) hold in the pooled registry: remission and "
         "survival by cytogenetic risk class, toxicity by response, and toxicity as a risk of relapse or death?"
     ),
@@ -48,7 +51,7 @@ PLAN_000 = PlanSpec(
     analyses=(
         Analysis(
             key="cr-by-risk",
-            title="CR at the end of induction, favorable vs unfavorable cytogenetics",
+            title=gettext_noop("CR at the end of induction, favorable vs unfavorable cytogenetics"),
             outcome=Outcome("cr"),
             method="proportions",
             pool_centers=True,
@@ -70,12 +73,12 @@ PLAN_000 = PlanSpec(
         ),
         Analysis(
             key="toxicity-by-response",
-            title="Treatment-related toxicity, non-CR vs CR after induction",
+            title=gettext_noop("Treatment-related toxicity, non-CR vs CR after induction"),
             outcome=Outcome("toxicity", min_grade=1),
             method="proportions",
             pool_centers=True,
             exposure=Variable.of("cr_status"),
-            groups=(Group("non-CR", ("no_CR", "induction_death")), Group("CR", ("CR",))),
+            groups=(Group(gettext_noop("non-CR"), ("no_CR", "induction_death")), Group(gettext_noop("CR"), ("CR",))),
             test="auto",
             claim=claim(
                 SEED_000,
@@ -92,12 +95,12 @@ PLAN_000 = PlanSpec(
         ),
         Analysis(
             key="toxicity-relapse-death",
-            title="Relapse or death, with vs without treatment-related toxicity",
+            title=gettext_noop("Relapse or death, with vs without treatment-related toxicity"),
             outcome=Outcome("composite", events=("relapse", "death")),
             method="proportions",
             pool_centers=True,
             exposure=TOXICITY_ANY,
-            groups=(Group("toxicity", (True,)), Group("no toxicity", (False,))),
+            groups=(Group(gettext_noop("toxicity"), (True,)), Group(gettext_noop("no toxicity"), (False,))),
             test="chisq",
             claim=claim(
                 SEED_000,
@@ -115,7 +118,7 @@ PLAN_000 = PlanSpec(
         ),
         Analysis(
             key="os-by-risk",
-            title="Overall survival, favorable vs unfavorable cytogenetics",
+            title=gettext_noop("Overall survival, favorable vs unfavorable cytogenetics"),
             outcome=Outcome("os"),
             method="km",
             exposure=Variable.of("risk_class"),
@@ -136,7 +139,7 @@ PLAN_000 = PlanSpec(
         ),
         Analysis(
             key="efs-by-risk",
-            title="Event-free survival, favorable vs unfavorable cytogenetics",
+            title=gettext_noop("Event-free survival, favorable vs unfavorable cytogenetics"),
             outcome=Outcome("efs"),
             method="km",
             exposure=Variable.of("risk_class"),
@@ -155,12 +158,15 @@ PLAN_000 = PlanSpec(
         ),
         Analysis(
             key="efs-hr-by-risk",
-            title="Hazard of an EFS event, unfavorable vs favorable cytogenetics",
+            title=gettext_noop("Hazard of an EFS event, unfavorable vs favorable cytogenetics"),
             outcome=Outcome("efs"),
             method="cox",
             pool_centers=True,
             exposure=Variable.of("risk_class"),
-            groups=(Group("unfavorable", ("unfavorable",)), Group("favorable", ("favorable",))),
+            groups=(
+                Group(gettext_noop("unfavorable"), ("unfavorable",)),
+                Group(gettext_noop("favorable"), ("favorable",)),
+            ),
             claim=claim(
                 SEED_000,
                 "Patients with unfavorable cytogenetic abnormalities had a higher risk of adverse events (HR = 3.48; "

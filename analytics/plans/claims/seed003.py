@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from analytics.plans.spec import Analysis, Condition, Group, Outcome, PlanSpec, Variable
+from analytics.plans.words import gettext_noop
 from analytics.runs.options import RunFilters
 
 from ._common import B_PRECURSOR, SEED_003, claim
@@ -73,8 +74,8 @@ def _table_6(key: str, title: str, exposure: Variable, groups: tuple[Group, ...]
 
 
 PLAN_003 = PlanSpec(
-    name="Seed 003: multivariable Cox model of EFS in KMT2A-r B-ALL (Table 6)",
-    question=(
+    name=gettext_noop("Seed 003: multivariable Cox model of EFS in KMT2A-r B-ALL (Table 6)"),
+    question=gettext_noop(
         "In KMT2A-rearranged B-precursor ALL treated on CCCG-ALL-2015, without treatment-related death: are sex, "
         "WBC > 300 x10^9/L and positive flow MRD at TP2 (day 46) independent predictors of EFS?"
     ),
@@ -87,9 +88,9 @@ PLAN_003 = PlanSpec(
     analyses=(
         _table_6(
             "cox-sex",
-            "EFS, male vs female, adjusted for the other terms of the Table 6 model",
+            gettext_noop("EFS, male vs female, adjusted for the other terms of the Table 6 model"),
             SEX,
-            (Group("male", ("M",)), Group("female", ("F",))),
+            (Group(gettext_noop("male"), ("M",)), Group(gettext_noop("female"), ("F",))),
             "Gender Male vs. female 1.218 0.500 5.931 1 0.015 3.380 1.268–9.008",
             estimate=3.380,
             lower=1.268,
@@ -102,9 +103,9 @@ PLAN_003 = PlanSpec(
         ),
         _table_6(
             "cox-wbc-300",
-            "EFS, WBC > 300 vs < 300 x10^9/L, adjusted for the other terms of the Table 6 model",
+            gettext_noop("EFS, WBC > 300 vs < 300 x10^9/L, adjusted for the other terms of the Table 6 model"),
             WBC_300,
-            (Group("WBC >= 300", (True,)), Group("WBC < 300", (False,))),
+            (Group(gettext_noop("WBC >= 300"), (True,)), Group(gettext_noop("WBC < 300"), (False,))),
             "WBC count (× 109/L) > 300 vs. < 300 -1.465 0.592 6.136 1 0.013 0.231 0.072–0.736",
             estimate=0.231,
             lower=0.072,
@@ -117,9 +118,11 @@ PLAN_003 = PlanSpec(
         ),
         _table_6(
             "cox-tp2-flow-mrd",
-            "EFS, flow MRD positive vs negative at TP2 (day 46), adjusted for the other terms of the Table 6 model",
+            gettext_noop(
+                "EFS, flow MRD positive vs negative at TP2 (day 46), adjusted for the other terms of the Table 6 model"
+            ),
             TP2_FLOW,
-            (Group("FCM-MRD positive", (True,)), Group("FCM-MRD negative", (False,))),
+            (Group(gettext_noop("FCM-MRD positive"), (True,)), Group(gettext_noop("FCM-MRD negative"), (False,))),
             "TP2 FCM-MRD Pos. vs. Neg -1.465 0.592 6.136 1 0.013 0.231 0.072–0.328",
             estimate=0.231,
             lower=0.072,
