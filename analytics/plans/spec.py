@@ -99,7 +99,6 @@ BAD_TEST = gettext_noop("Unknown test {test!r}; choose one of {allowed}.")
 BAD_CI_METHOD = gettext_noop("Unknown CI method {ci!r}; choose one of {allowed}.")
 BAD_MRD_METHOD = gettext_noop("MRD is read by flow or by PCR: method must be 'flow' or 'pcr'.")
 TOXICITY_OF_GRADE = gettext_noop("toxicity of grade ≥ {grade}")
-EITHER = gettext_noop("{first} or {second}")
 
 
 class SpecError(ValueError):
