@@ -196,7 +196,8 @@ class VariableWords:
                 out.append(levels)
                 continue
             label = translated(group.label)
-            out.append(label if levels.casefold() == label.casefold() else str(GROUP).format(label=label, levels=levels))
+            same = levels.casefold() == label.casefold()
+            out.append(label if same else str(GROUP).format(label=label, levels=levels))
         return out
 
 
