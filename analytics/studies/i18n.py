@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.plans.spec import Condition, Group, Variable
 from analytics.plans.values import normal
-from analytics.plans.words import Text
+from analytics.plans.words import Text, translate
 from analytics.runs.options import RunFilters
 
 __all__ = ["VariableWords", "translated"]
@@ -82,9 +82,9 @@ def translated(message: Any, names: VariableWords | None = None) -> str:
     """A sentence of the plans in the active language.
 
     A ``Text`` is translated through its template, each of its values that is a Text translated too, and (with
-    ``names``) a value that is a variable's name shown as its label. Any other string is looked up in the
-    catalog as it is (the marked constants and the shipped plans' titles are there); text typed by a user is not
-    in it and comes back unchanged.
+    ``names``) a value that is a variable's name shown as its label. Any other string (a sentence read back from
+    a stored document, a shipped plan's title) is translated by ``analytics.plans.words.translate``: a marked
+    sentence, or one made from a marked template; text typed by a user is neither and comes back unchanged.
     """
     if isinstance(message, Text):
         params = {}
@@ -96,7 +96,7 @@ def translated(message: Any, names: VariableWords | None = None) -> str:
             params[key] = value
         return gettext(message.template).format(**params)
     text = str(message)
-    return gettext(text) if text.strip() else text
+    return translate(text, gettext) if text.strip() else text
 
 
 def yes_no(value: bool) -> str:

@@ -14,24 +14,24 @@ __all__ = ["PLAN_000"]
 RISK_GROUPS = (Group(gettext_noop("favorable"), ("favorable",)), Group(gettext_noop("unfavorable"), ("unfavorable",)))
 TOXICITY_ANY = Variable.of("toxicity", min_grade=1)  # the paper counts any treatment-related adverse event
 
-CR_BY_RISK_NOT_RECOMPUTABLE = (
+CR_BY_RISK_NOT_RECOMPUTABLE = gettext_noop(
     "91.6% and 58.3% are 11/12 and 7/12, but the paper's favorable group has 8 cases (t(12;21) 4 + t(8;21) 2 + "
     "inv(16) 2) and its unfavorable group 7 (t(4;11) 4 + t(9;22) 3): no count out of 8 or 7 gives either "
     "percentage (the nearest are 7/8 = 87.5% and 4/7 = 57.1%). Even 11/12 vs 7/12 gives uncorrected χ² p = 0.0593, "
     "Yates p = 0.157 and Fisher's exact p = 0.155, not 0.019."
 )
-TOXICITY_BY_RESPONSE_NOT_RECOMPUTABLE = (
+TOXICITY_BY_RESPONSE_NOT_RECOMPUTABLE = gettext_noop(
     "83.3% and 31.8% are 5/6 and 7/22, but no test gives p = 0.017 from those counts: uncorrected χ² p = 0.0238, "
     "Yates-corrected χ² p = 0.0727, Fisher's exact p = 0.0573 (the smallest expected count is 2.57, so 'as "
     "appropriate' means Fisher's exact test)."
 )
-OS_BY_RISK_NOT_RECOMPUTABLE = (
+OS_BY_RISK_NOT_RECOMPUTABLE = gettext_noop(
     "The paper records 2 deaths in all (Table 4). 2-year OS of 83.3% (favorable, 8 cases) and 50.0% (unfavorable, "
     "7 cases) then needs one death in each group: 5/6 with 6 favorable cases at risk and 1/2 with 2 unfavorable at "
     "risk. Under those counts the log-rank χ² is at most 4.00 (the unfavorable death with all 8 favorable cases at "
     "risk, no unfavorable case left at the favorable death), p = 0.0455: no follow-up times give p = 0.032."
 )
-EFS_HR_NOT_RECOMPUTABLE = (
+EFS_HR_NOT_RECOMPUTABLE = gettext_noop(
     "A 95% CI of 1.12–10.84 around HR 3.48 means SE(log HR) = (ln 10.84 − ln 1.12) / (2 × 1.96) = 0.579. Each "
     "event adds at most 1/4 to the Cox information of a yes/no covariate, so SE ≥ 2/√(events), and this SE needs at "
     "least 4/0.579² = 11.9, i.e. 12 events. The paper's 33 children have at most 11 EFS events in all (6 non-CR, 3 "

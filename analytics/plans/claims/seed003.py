@@ -31,19 +31,20 @@ TABLE_6_NOT_IN_EQUATION = {  # row: (printed score statistic, printed Sig)
     "TP2 PCR-MRD Pos. vs. Neg": (1.847, 0.174),
 }
 
-SEX_NOT_RECOMPUTABLE = (
+SEX_NOT_RECOMPUTABLE = gettext_noop(
+    # xgettext:no-python-format
     "The row is consistent with itself: exp(1.218) = 3.380, exp(1.218 ± 1.96 × 0.500) = 1.269–9.007, Wald "
     "(1.218/0.500)² = 5.93. But an HR above 1 for male vs female says boys fare worse, while the paper's Table 4 "
     "gives 5-year pEFS of 57.80% for boys and 15.71% for girls (p = 0.0160) and its text names female sex as the "
     "risk: the direction as labelled contradicts the paper's own reading."
 )
-WBC_NOT_RECOMPUTABLE = (
+WBC_NOT_RECOMPUTABLE = gettext_noop(
     "The row is consistent with itself: exp(-1.465) = 0.231, exp(-1.465 ± 1.96 × 0.592) = 0.072–0.737, Wald "
     "(1.465/0.592)² = 6.12. But an HR below 1 for WBC > 300 vs < 300 says a high count protects, while the "
     "paper's Table 4 gives 5-year pEFS of 16.67% with WBC ≥ 300 and 49.57% below (p = 0.0342) and its text calls "
     "WBC > 300 a key risk factor: the direction as labelled contradicts the paper's own reading."
 )
-TP2_FLOW_NOT_RECOMPUTABLE = (
+TP2_FLOW_NOT_RECOMPUTABLE = gettext_noop(
     "B, SE, Wald, Sig and Exp(B) of this row (-1.465, 0.592, 6.136, 0.013, 0.231) are those of the WBC row to "
     "the last digit, and exp(-1.465 ± 1.96 × 0.592) = 0.072–0.737, not the printed 0.072–0.328: the row cannot "
     "come from its own fit. An HR below 1 for MRD-positive vs negative also contradicts its Table 5 (5-year pEFS "

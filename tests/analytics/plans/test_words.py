@@ -45,3 +45,18 @@ def test_the_plans_package_imports_no_django():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_stored_sentence_is_translated_through_the_templates_it_was_made_from():
+    from analytics.plans.execute import FAILED
+    from analytics.plans.methods.cox_data import GROUP_EMPTY, NOT_ESTIMABLE
+    from analytics.plans.words import translate
+
+    catalog = {
+        FAILED: "NICHT: {reason}!",
+        NOT_ESTIMABLE: "COX NEIN: {reason}",
+        GROUP_EMPTY: "GRUPPE {label!r} LEER",
+    }
+    stored = FAILED.format(reason=NOT_ESTIMABLE.format(reason=GROUP_EMPTY.format(label="x")))
+    assert translate(stored, lambda s: catalog.get(s, s)) == "NICHT: COX NEIN: GRUPPE 'x' LEER!"
+    assert translate("typed by a user", lambda s: catalog.get(s, s)) == "typed by a user"

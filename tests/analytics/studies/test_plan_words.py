@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (short Russian words are written in Cyrillic on purpose)
 """What a coordinator reads on the plan pages: labels, never codes or Python values, in English and in Russian.
 
 Every plan page is rendered for a plan that uses each kind of variable, condition, group and setting, with a
@@ -269,3 +270,61 @@ def test_a_shipped_plan_reads_in_russian_while_its_stored_spec_stays_as_register
     assert "Seed 000: cytogenetics, remission" in english and "Исследование" not in english
     assert "Groups compared non-CR: Induction failure" not in english  # levels shown by their labels
     assert not CODE.findall(english), CODE.findall(english)
+
+
+def _verdict_reasons() -> list[str]:
+    """Verdict sentences as a run's results store them (plain English), for estimates, ratios and p."""
+    from analytics.plans.claims import builtin_plan
+    from analytics.plans.result import AnalysisResult, Effect
+    from analytics.plans.verdict import verdict_for
+
+    plan = builtin_plan("seed-000-almaty")
+    hr = next(a.claim for a in plan.analyses if a.claim is not None and a.claim.effect == "hazard_ratio")
+    result = AnalysisResult(key="k", title="t", method="cox", n=40, n_events=12)
+    result.effects = [Effect("hazard_ratio", 2.0, 0.9, 4.4, 0.08, "cox", comparison="unfavorable vs favorable")]
+    estimates = next(a.claim for a in builtin_plan("seed-001-moscow").analyses if a.claim.effect == "estimate")
+    km = AnalysisResult(key="k", title="t", method="km", n=9, n_events=3)
+    km.effects = [Effect("estimate", 0.7, 0.55, 0.9, None, "km", comparison="NUTM1-r", at_time=730.0)]
+    p_claim = next(a.claim for a in plan.analyses if a.claim is not None and a.claim.effect == "p")
+    p_result = AnalysisResult(key="k", title="t", method="proportions", n=20, n_events=5)
+    p_result.effects = [Effect("p", None, None, None, 0.3, "fisher")]
+    return [verdict_for(hr, result).reason, verdict_for(estimates, km).reason, verdict_for(p_claim, p_result).reason]
+
+
+def test_a_stored_verdict_sentence_reads_in_russian_and_stays_english_in_the_results():
+    from django.utils import translation
+
+    from analytics.studies.i18n import translated
+
+    reasons = _verdict_reasons()
+    assert reasons[0].startswith("The published hazard ratio (unfavorable vs favorable)")
+    with translation.override("ru"):
+        russian = [translated(r) for r in reasons]
+    assert russian[0].startswith("Опубликованное значение «отношение рисков (unfavorable vs favorable)»"), russian[0]
+    assert "лежит внутри объединённого 95% ДИ" in russian[0] or "лежит выше" in russian[0] or "ниже" in russian[0]
+    assert "Опубликованное значение нельзя пересчитать" in russian[0]
+    assert russian[1].startswith("NUTM1-r: опубликованное значение «оценка на 730 дней»"), russian[1]
+    assert "опубликованное p =" in russian[2].lower(), russian[2]
+    for sentence in russian[1:]:
+        assert not re.search(r"\b(the|published|pooled|is|inside|below|above)\b", sentence), sentence
+
+
+def test_the_reasons_a_run_stores_read_in_russian():
+    from django.utils import translation
+
+    from analytics.studies.i18n import translated
+
+    stored = {
+        "Not run: the data admit no estimate (the Cox model cannot be estimated: group 'x' has no cases; it is left "
+        "out of the model).": "Не выполнен: данные не позволяют получить оценку (модель Кокса не удаётся оценить: в "
+        "группе 'x' нет случаев; она исключена из модели).",
+        "Not pooled across centers: pooling proportions needs an exposure with exactly two groups": "Не объединено по "
+        "центрам: для объединения долей нужен фактор ровно с двумя группами",
+        "event before the landmark (day 50)": "событие до ориентира (день 50)",
+        "smallest expected count 2.57 < 5: Fisher's exact test (plan: auto)": "наименьшая ожидаемая частота 2.57 < 5: "
+        "точный критерий Фишера (в плане: автоматически)",
+    }
+    with translation.override("ru"):
+        for english, russian in stored.items():
+            assert translated(english) == russian
+    assert translated("A title a user typed: EFS by risk") == "A title a user typed: EFS by risk"
