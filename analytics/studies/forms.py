@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from analytics.forms import CHECKBOXES, FiltersForm
 from analytics.plans import spec as s
@@ -136,7 +137,11 @@ def _times(text: str) -> tuple[float, ...]:
 class AnalysisForm(forms.Form):
     key = forms.SlugField(label=_("Key"), max_length=50, help_text=_("Short and unique in the plan, e.g. efs-risk."))
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[(k, OUTCOME_LABELS[k]) for k in s.OUTCOMES], initial="efs")
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("clinical outcome", "Outcome"),
+        choices=[(k, OUTCOME_LABELS[k]) for k in s.OUTCOMES],
+        initial="efs",
+    )
     min_grade = forms.IntegerField(label=_("Toxicity: grade ≥"), required=False, min_value=1, max_value=5)
     events = forms.MultipleChoiceField(
         label=_("Composite: events"),

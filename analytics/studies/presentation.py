@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from analytics.plans.spec import Analysis, PlanSpec, SpecError
 from analytics.runs.options import RunFilters
@@ -57,7 +57,10 @@ def _outcome(analysis: Analysis, words: VariableWords) -> str:
 def describe_analysis(analysis: Analysis, words: VariableWords) -> list[tuple[str, str]]:
     """(label, text) lines saying what one analysis does, in the order a reader asks."""
     a = analysis
-    lines = [(_("Outcome"), _outcome(a, words)), (_("Method"), str(METHOD_WORDS.get(a.method, a.method)))]
+    lines = [
+        (pgettext("clinical outcome", "Outcome"), _outcome(a, words)),
+        (_("Method"), str(METHOD_WORDS.get(a.method, a.method))),
+    ]
     if a.exposure is None:
         lines.append((_("Exposure"), _("none: the whole population as one group")))
     else:

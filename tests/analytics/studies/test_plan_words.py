@@ -38,7 +38,7 @@ RUSSIAN_HEADINGS = {
     "studies:version_detail": ["Популяция", "Исход", "Только случаи, где:"],
     "studies:version_check": ["проверка на сегодняшних данных", "Проблема"],
     "studies:plan_register": ["Регистрация версии 2", "Популяция"],
-    "studies:plan_archive": ["Отправить в архив", "Ничего не удаляется"],
+    "studies:plan_archive": ["Архивировать", "Ничего не удаляется"],
 }
 
 
