@@ -63,19 +63,26 @@ CI_LABELS = {
 BAD_TIMES = _("Times are days after diagnosis, separated by commas (e.g. 730, 1825).")
 NEEDS_GRADE = _("A toxicity outcome needs its minimum grade.")
 NEEDS_EVENTS = _("Tick the events of the composite outcome.")
-NEEDS_VARIABLE = _("A yes/no outcome needs the variable it reads (e.g. hsct, or lab_wbc_baseline >= 300).")
+NEEDS_VARIABLE = _("A yes/no outcome needs the variable it reads (a yes/no variable, or a number with a cut-off).")
 GRADE_NOT_TOXICITY = _("A minimum grade applies only to a toxicity outcome.")
 EVENTS_NOT_COMPOSITE = _("Events apply only to a composite outcome.")
 VARIABLE_NOT_BINARY = _("An outcome variable applies only to a yes/no outcome.")
 MORE_THAN_MAX = _("A plan holds at most {n} analyses.")
 
+# The help says how to write, in words: a variable's and a code's names are read in the data dictionary, so no
+# code is printed on the page.
 VARIABLE_HELP = _(
-    "e.g. risk_class, age_lt_6m, lab_wbc_baseline >= 300, mrd_positive(method=flow, day_from=40, day_to=50)"
+    "A variable by its name in the data dictionary; a number variable followed by '>= number' reads as yes/no, and "
+    "a computed variable takes its settings in brackets (name=value, separated by commas)."
 )
 GROUPS_HELP = _(
-    "Empty: every level. One line 'favorable vs unfavorable', or one group a line: 'non-CR: no_CR, induction_death'."
+    "Empty: every level. One line 'level vs level', or one group a line: 'label: level, level' (levels by their codes "
+    "in the data dictionary)."
 )
-CONDITIONS_HELP = _("One a line, e.g. 'kmt2a_status in rearranged', 'age_days < 365', 'lineage = ALL', 'hsct is true'.")
+CONDITIONS_HELP = _(
+    "One a line: 'name in a, b', 'name not in a, b', 'name < number' (or =, !=, <=, >, >=), 'name is true', 'is "
+    "false' or 'is known'; names and codes as in the data dictionary."
+)
 
 
 def _parsed(parse, text: str):

@@ -94,6 +94,9 @@ def translated(message: Any, names: VariableWords | None = None) -> str:
             elif names is not None and isinstance(value, str) and key in ("name", "variable") and names.knows(value):
                 value = names.label(value)
             params[key] = value
+        variable = message.params.get("variable")
+        if names is not None and "level" in params and isinstance(variable, str) and names.knows(variable):
+            params["level"] = names.value(variable, message.params["level"])  # a code shown by its label
         return gettext(message.template).format(**params)
     text = str(message)
     return translate(text, gettext) if text.strip() else text
