@@ -19,16 +19,17 @@ from analytics.plans.result import AnalysisResult, CenterEstimate, PlanResult
 from analytics.plans.spec import Analysis, PlanSpec, SpecError, check_spec
 from analytics.plans.validate import ERROR, RULE_OF_TEN, WARNING, frame_problems, problem
 from analytics.plans.variables import VariableError
+from analytics.plans.words import gettext_noop
 from analytics.schema import Dataset
 
 __all__ = ["FAILED", "NOT_POOLED", "NOT_RUN", "PLAN_NOT_RUNNABLE", "execute_plan", "run_analysis"]
 
-NOT_RUN = "Not run: {reasons}"
-PLAN_NOT_RUNNABLE = "Not run: the plan has errors that need no data to find (see the problems)."
+NOT_RUN = gettext_noop("Not run: {reasons}")
+PLAN_NOT_RUNNABLE = gettext_noop("Not run: the plan has errors that need no data to find (see the problems).")
 _EPV = RULE_OF_TEN.split("(")[0]
-NOT_POOLED = "Not pooled across centers: {reason}"
-FAILED = "Not run: the data admit no estimate ({reason})."
-POPULATION_ERROR = "Not run: the population cannot be selected ({reason})."
+NOT_POOLED = gettext_noop("Not pooled across centers: {reason}")
+FAILED = gettext_noop("Not run: the data admit no estimate ({reason}).")
+POPULATION_ERROR = gettext_noop("Not run: the population cannot be selected ({reason}).")
 
 
 def run_analysis(analysis: Analysis, af: AnalysisFrame, *, conf_type: str = DEFAULT_CONF_TYPE) -> AnalysisResult:

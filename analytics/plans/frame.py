@@ -25,6 +25,7 @@ from analytics.plans.variables import (
     exposure_times,
     variable_values,
 )
+from analytics.plans.words import gettext_noop
 from analytics.schema import Dataset
 
 __all__ = [
@@ -36,25 +37,25 @@ __all__ = [
     "is_time_to_event",
 ]
 
-ALL_CASES = "All cases"
+ALL_CASES = gettext_noop("All cases")
 CR_EVALUABLE = ("CR", "no_CR", "induction_death")
 TIME_COLUMNS = {"os": ("os_time", "os_event"), "efs": ("efs_time", "efs_event"), "relapse": ("cir_time", "cir_event")}
 
 OUTCOME_UNKNOWN = {
-    "os": "no known overall survival time",
-    "efs": "no known event-free survival time",
-    "relapse": "not at risk of relapse (not in CR) or no known time",
-    "composite": "no known follow-up time",
-    "cr": "not evaluable for CR (response unknown)",
-    "trm": "treatment-related death unknown",
-    "binary": "outcome unknown",
+    "os": gettext_noop("no known overall survival time"),
+    "efs": gettext_noop("no known event-free survival time"),
+    "relapse": gettext_noop("not at risk of relapse (not in CR) or no known time"),
+    "composite": gettext_noop("no known follow-up time"),
+    "cr": gettext_noop("not evaluable for CR (response unknown)"),
+    "trm": gettext_noop("treatment-related death unknown"),
+    "binary": gettext_noop("outcome unknown"),
 }
-EVENT_BEFORE_LANDMARK = "event before the landmark (day {days})"
-CENSORED_BEFORE_LANDMARK = "censored before the landmark (day {days})"
-EXPOSURE_UNKNOWN = "exposure unknown"
-EXPOSURE_UNKNOWN_AT_LANDMARK = "exposure unknown at the landmark"
-NOT_IN_GROUP = "exposure in none of the compared groups"
-COVARIATE_UNKNOWN = "covariate unknown: {label}"
+EVENT_BEFORE_LANDMARK = gettext_noop("event before the landmark (day {days})")
+CENSORED_BEFORE_LANDMARK = gettext_noop("censored before the landmark (day {days})")
+EXPOSURE_UNKNOWN = gettext_noop("exposure unknown")
+EXPOSURE_UNKNOWN_AT_LANDMARK = gettext_noop("exposure unknown at the landmark")
+NOT_IN_GROUP = gettext_noop("exposure in none of the compared groups")
+COVARIATE_UNKNOWN = gettext_noop("covariate unknown: {label}")
 
 
 def is_time_to_event(analysis: Analysis) -> bool:

@@ -34,6 +34,7 @@ from analytics.plans.methods.cox_data import (
 )
 from analytics.plans.result import CenterEstimate, Effect
 from analytics.plans.spec import Analysis
+from analytics.plans.words import gettext_noop
 
 __all__ = [
     "CENTER_GROUP_EMPTY",
@@ -49,12 +50,12 @@ __all__ = [
 
 CONF_LEVEL = 0.95
 KINDS = {"odds_ratio": "odds ratio", "hazard_ratio": "hazard ratio"}
-NEEDS_TWO_GROUPS = "pooling proportions needs an exposure with exactly two groups"
-NO_EXPOSURE = "pooling a Cox model needs an exposure: there is no hazard ratio of groups to pool"
-CENTER_GROUP_EMPTY = "no cases in group {label!r} in this center"
-CENTER_NO_EVENTS = "no events in this center"
-GROUP_NO_EVENTS = "no events in group {label!r} in this center: the hazard ratio would be 0 or infinite"
-CENTER_NOT_ESTIMABLE = "the hazard ratio of {comparison} cannot be estimated in this center: {reason}"
+NEEDS_TWO_GROUPS = gettext_noop("pooling proportions needs an exposure with exactly two groups")
+NO_EXPOSURE = gettext_noop("pooling a Cox model needs an exposure: there is no hazard ratio of groups to pool")
+CENTER_GROUP_EMPTY = gettext_noop("no cases in group {label!r} in this center")
+CENTER_NO_EVENTS = gettext_noop("no events in this center")
+GROUP_NO_EVENTS = gettext_noop("no events in group {label!r} in this center: the hazard ratio would be 0 or infinite")
+CENTER_NOT_ESTIMABLE = gettext_noop("the hazard ratio of {comparison} cannot be estimated in this center: {reason}")
 BAD_KIND = "pool() takes kind 'odds_ratio' or 'hazard_ratio'; got {kind!r}"
 
 

@@ -16,6 +16,8 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from analytics.plans.words import gettext_noop
+from analytics.plans.words import text as sentence
 from analytics.runs.options import RunFilters
 from analytics.schema import CASE_COLUMNS
 
@@ -43,11 +45,11 @@ OUTCOMES = ("os", "efs", "relapse", "cr", "trm", "toxicity", "composite", "binar
 TIME_TO_EVENT = ("os", "efs", "relapse", "composite")
 BINARY = ("cr", "trm", "toxicity", "composite", "binary")
 OUTCOME_WORDS = {
-    "os": "overall survival",
-    "efs": "event-free survival",
-    "relapse": "relapse (death without relapse competing)",
-    "cr": "CR at the end of induction",
-    "trm": "treatment-related death",
+    "os": gettext_noop("overall survival"),
+    "efs": gettext_noop("event-free survival"),
+    "relapse": gettext_noop("relapse (death without relapse competing)"),
+    "cr": gettext_noop("CR at the end of induction"),
+    "trm": gettext_noop("treatment-related death"),
 }
 COMPOSITE_EVENTS = ("induction_failure", "relapse", "death", "second_malignancy")
 
@@ -72,29 +74,31 @@ MRD_METHODS = ("flow", "pcr")
 OPERATORS = ("in", "not_in", "eq", "ne", "lt", "le", "gt", "ge", "is_true", "is_false", "is_known")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 
-UNKNOWN_VARIABLE = "Unknown variable {name!r}: not a dataset variable nor a computed one."
-BAD_PARAMETER = "{name}: unknown parameter(s) {params}."
-BAD_OUTCOME = "Unknown outcome {kind!r}; choose one of " + ", ".join(OUTCOMES) + "."
-BAD_METHOD = "Unknown method {method!r}; choose one of " + ", ".join(METHODS) + "."
-METHOD_OUTCOME = "The method {method} cannot analyse the outcome {kind} (it takes {allowed})."
-NEEDS_GRADE = "A toxicity needs a minimum grade from 1 to 5."
-NEEDS_EVENTS = "A composite outcome needs one or more of " + ", ".join(COMPOSITE_EVENTS) + "."
-NEEDS_BINARY_VARIABLE = "A binary outcome needs the variable it reads."
-BAD_OPERATOR = "Unknown operator {op!r}; choose one of " + ", ".join(OPERATORS) + "."
-NEEDS_VALUE = "The condition on {name} needs a value."
-BAD_KEY = "Analysis key {key!r}: lower-case letters, digits, '-' and '_', at most 50 characters."
-DUPLICATE_KEY = "Two analyses have the key {key!r}."
-NO_ANALYSES = "A plan needs at least one analysis."
-NO_NAME = "A plan needs a name."
-COX_NEEDS_TERMS = "A Cox model needs an exposure or at least one covariate."
-BAD_TIMES = "Estimate times are days after diagnosis (or after the landmark), > 0."
-BAD_LANDMARK = "A landmark is a number of days after diagnosis, > 0."
-LANDMARK_METHOD = "A landmark applies to time-to-event methods (km, cif, cox), not to {method}."
-EMPTY_GROUP = "Group {label!r} names no level."
-OVERLAPPING_GROUPS = "Level {level!r} is in more than one group."
-POOL_METHOD = "Pooling of per-center estimates applies to proportions with two groups and to Cox models."
-BAD_TEST = "Unknown test {test!r}; choose one of " + ", ".join(TESTS) + "."
-BAD_CI_METHOD = "Unknown CI method {ci!r}; choose one of " + ", ".join(CI_METHODS) + "."
+UNKNOWN_VARIABLE = gettext_noop("Unknown variable {name!r}: not a dataset variable nor a computed one.")
+BAD_PARAMETER = gettext_noop("{name}: unknown parameter(s) {params}.")
+BAD_OUTCOME = gettext_noop("Unknown outcome {kind!r}; choose one of {allowed}.")
+BAD_METHOD = gettext_noop("Unknown method {method!r}; choose one of {allowed}.")
+METHOD_OUTCOME = gettext_noop("The method {method} cannot analyse the outcome {kind} (it takes {allowed}).")
+NEEDS_GRADE = gettext_noop("A toxicity needs a minimum grade from 1 to 5.")
+NEEDS_EVENTS = gettext_noop("A composite outcome needs one or more of {allowed}.")
+NEEDS_BINARY_VARIABLE = gettext_noop("A binary outcome needs the variable it reads.")
+BAD_OPERATOR = gettext_noop("Unknown operator {op!r}; choose one of {allowed}.")
+NEEDS_VALUE = gettext_noop("The condition on {name} needs a value.")
+BAD_KEY = gettext_noop("Analysis key {key!r}: lower-case letters, digits, '-' and '_', at most 50 characters.")
+DUPLICATE_KEY = gettext_noop("Two analyses have the key {key!r}.")
+NO_ANALYSES = gettext_noop("A plan needs at least one analysis.")
+NO_NAME = gettext_noop("A plan needs a name.")
+COX_NEEDS_TERMS = gettext_noop("A Cox model needs an exposure or at least one covariate.")
+BAD_TIMES = gettext_noop("Estimate times are days after diagnosis (or after the landmark), > 0.")
+BAD_LANDMARK = gettext_noop("A landmark is a number of days after diagnosis, > 0.")
+LANDMARK_METHOD = gettext_noop("A landmark applies to time-to-event methods (km, cif, cox), not to {method}.")
+EMPTY_GROUP = gettext_noop("Group {label!r} names no level.")
+OVERLAPPING_GROUPS = gettext_noop("Level {level!r} is in more than one group.")
+POOL_METHOD = gettext_noop("Pooling of per-center estimates applies to proportions with two groups and to Cox models.")
+BAD_TEST = gettext_noop("Unknown test {test!r}; choose one of {allowed}.")
+BAD_CI_METHOD = gettext_noop("Unknown CI method {ci!r}; choose one of {allowed}.")
+BAD_MRD_METHOD = gettext_noop("MRD is read by flow or by PCR: method must be 'flow' or 'pcr'.")
+TOXICITY_OF_GRADE = gettext_noop("toxicity of grade ≥ {grade}")
 
 
 class SpecError(ValueError):
@@ -258,12 +262,12 @@ class Outcome:
 
     def describe(self) -> str:
         if self.kind == "toxicity":
-            return f"toxicity of grade ≥ {self.min_grade}"
+            return sentence(TOXICITY_OF_GRADE, grade=self.min_grade)
         if self.kind == "composite":
             return " or ".join(e.replace("_", " ") for e in self.events)
         if self.kind == "binary" and self.variable is not None:
             return self.variable.describe()
-        return OUTCOME_WORDS.get(self.kind, self.kind)
+        return sentence(OUTCOME_WORDS[self.kind]) if self.kind in OUTCOME_WORDS else self.kind
 
 
 @dataclass(frozen=True)
@@ -402,30 +406,30 @@ class PlanSpec:
 def _check_variable(where: str, variable: Variable) -> list[tuple[str, str]]:
     if variable.name in COMPUTED:
         extra = sorted(set(dict(variable.params)) - set(COMPUTED[variable.name]))
-        problems = [(where, BAD_PARAMETER.format(name=variable.name, params=", ".join(extra)))] if extra else []
+        problems = [(where, sentence(BAD_PARAMETER, name=variable.name, params=", ".join(extra)))] if extra else []
         if variable.name == "toxicity" and variable.param("min_grade") not in (1, 2, 3, 4, 5):
             problems.append((where, NEEDS_GRADE))
         if variable.name == "mrd_positive" and variable.param("method") not in MRD_METHODS:
-            problems.append((where, "MRD is read by flow or by PCR: method must be 'flow' or 'pcr'."))
+            problems.append((where, BAD_MRD_METHOD))
         if variable.name == "composite" and (
             not variable.param("events") or set(variable.param("events")) - set(COMPOSITE_EVENTS)
         ):
-            problems.append((where, NEEDS_EVENTS))
+            problems.append((where, sentence(NEEDS_EVENTS, allowed=", ".join(COMPOSITE_EVENTS))))
         return problems
     if variable.name not in CASE_COLUMNS or variable.name == "case_key":
-        return [(where, UNKNOWN_VARIABLE.format(name=variable.name))]
+        return [(where, sentence(UNKNOWN_VARIABLE, name=variable.name))]
     if variable.params:
-        return [(where, BAD_PARAMETER.format(name=variable.name, params=", ".join(k for k, _ in variable.params)))]
+        return [(where, sentence(BAD_PARAMETER, name=variable.name, params=", ".join(k for k, _ in variable.params)))]
     return []
 
 
 def _check_outcome(where: str, outcome: Outcome) -> list[tuple[str, str]]:
     if outcome.kind not in OUTCOMES:
-        return [(where, BAD_OUTCOME.format(kind=outcome.kind))]
+        return [(where, sentence(BAD_OUTCOME, kind=outcome.kind, allowed=", ".join(OUTCOMES)))]
     if outcome.kind == "toxicity" and outcome.min_grade not in (1, 2, 3, 4, 5):
         return [(where, NEEDS_GRADE)]
     if outcome.kind == "composite" and (not outcome.events or set(outcome.events) - set(COMPOSITE_EVENTS)):
-        return [(where, NEEDS_EVENTS)]
+        return [(where, sentence(NEEDS_EVENTS, allowed=", ".join(COMPOSITE_EVENTS)))]
     if outcome.kind == "binary":
         if outcome.variable is None:
             return [(where, NEEDS_BINARY_VARIABLE)]
@@ -435,14 +439,14 @@ def _check_outcome(where: str, outcome: Outcome) -> list[tuple[str, str]]:
 
 def _check_analysis(analysis: Analysis) -> list[tuple[str, str]]:
     where = f"analysis {analysis.key}"
-    problems = [] if SLUG.match(analysis.key) else [(where, BAD_KEY.format(key=analysis.key))]
+    problems = [] if SLUG.match(analysis.key) else [(where, sentence(BAD_KEY, key=analysis.key))]
     problems += _check_outcome(where, analysis.outcome)
     if analysis.method not in METHODS:
-        problems.append((where, BAD_METHOD.format(method=analysis.method)))
+        problems.append((where, sentence(BAD_METHOD, method=analysis.method, allowed=", ".join(METHODS))))
     elif analysis.outcome.kind in OUTCOMES and analysis.outcome.kind not in METHODS[analysis.method]:
         allowed = ", ".join(METHODS[analysis.method])
         problems.append(
-            (where, METHOD_OUTCOME.format(method=analysis.method, kind=analysis.outcome.kind, allowed=allowed))
+            (where, sentence(METHOD_OUTCOME, method=analysis.method, kind=analysis.outcome.kind, allowed=allowed))
         )
     for variable in ([analysis.exposure] if analysis.exposure else []) + list(analysis.covariates):
         problems += _check_variable(where, variable)
@@ -454,21 +458,21 @@ def _check_analysis(analysis: Analysis) -> list[tuple[str, str]]:
         if not (isinstance(analysis.landmark_days, int) and analysis.landmark_days > 0):
             problems.append((where, BAD_LANDMARK))
         if analysis.method == "proportions":
-            problems.append((where, LANDMARK_METHOD.format(method=analysis.method)))
+            problems.append((where, sentence(LANDMARK_METHOD, method=analysis.method)))
     seen: set = set()
     for group in analysis.groups:
         if not group.levels:
-            problems.append((where, EMPTY_GROUP.format(label=group.label)))
+            problems.append((where, sentence(EMPTY_GROUP, label=group.label)))
         for level in group.levels:
             if level in seen:
-                problems.append((where, OVERLAPPING_GROUPS.format(level=level)))
+                problems.append((where, sentence(OVERLAPPING_GROUPS, level=level)))
             seen.add(level)
     if analysis.pool_centers and analysis.method not in ("proportions", "cox"):
         problems.append((where, POOL_METHOD))
     if analysis.test not in TESTS:
-        problems.append((where, BAD_TEST.format(test=analysis.test)))
+        problems.append((where, sentence(BAD_TEST, test=analysis.test, allowed=", ".join(TESTS))))
     if analysis.ci_method not in CI_METHODS:
-        problems.append((where, BAD_CI_METHOD.format(ci=analysis.ci_method)))
+        problems.append((where, sentence(BAD_CI_METHOD, ci=analysis.ci_method, allowed=", ".join(CI_METHODS))))
     return problems
 
 
@@ -479,16 +483,16 @@ def check_spec(spec: PlanSpec) -> None:
         where = f"condition {i}"
         problems += _check_variable(where, condition.variable)
         if condition.op not in OPERATORS:
-            problems.append((where, BAD_OPERATOR.format(op=condition.op)))
+            problems.append((where, sentence(BAD_OPERATOR, op=condition.op, allowed=", ".join(OPERATORS))))
         elif condition.op not in ("is_true", "is_false", "is_known") and condition.value in (None, "", ()):
-            problems.append((where, NEEDS_VALUE.format(name=condition.variable.name)))
+            problems.append((where, sentence(NEEDS_VALUE, name=condition.variable.name)))
     if not spec.analyses:
         problems.append(("analyses", NO_ANALYSES))
     keys: set[str] = set()
     for analysis in spec.analyses:
         problems += _check_analysis(analysis)
         if analysis.key in keys:
-            problems.append((f"analysis {analysis.key}", DUPLICATE_KEY.format(key=analysis.key)))
+            problems.append((f"analysis {analysis.key}", sentence(DUPLICATE_KEY, key=analysis.key)))
         keys.add(analysis.key)
     if problems:
         raise SpecError(problems)

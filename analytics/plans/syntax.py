@@ -20,6 +20,8 @@ import re
 from typing import Any
 
 from analytics.plans.spec import COMPUTED, Condition, Group, Variable
+from analytics.plans.words import gettext_noop
+from analytics.plans.words import text as sentence
 from analytics.schema import CASE_COLUMNS
 
 __all__ = [
@@ -42,29 +44,29 @@ __all__ = [
 LIST_PARAMS = ("genes", "events")
 KNOWN_VARIABLES = tuple(c for c in CASE_COLUMNS if c != "case_key") + tuple(COMPUTED)
 
-EMPTY = "Write a variable."
-BAD_NAME = "{text!r} is not a variable name (letters, digits and '_', starting with a letter)."
-UNKNOWN = "Unknown variable {name!r}."
-DID_YOU_MEAN = " Did you mean {guess!r}?"
-NO_PARAMS = "{name} takes no parameters."
-UNKNOWN_PARAM = "{name} has no parameter {param!r}; it takes {allowed}."
-BAD_PARAM = "Write a parameter as name=value, not {text!r}."
-REPEATED_PARAM = "The parameter {param!r} is given twice."
-UNCLOSED = "A '(' is not closed."
-BAD_CUTOFF = "A cut-off is written '>= number', not {text!r}."
-BAD_CONDITION = (
+EMPTY = gettext_noop("Write a variable.")
+BAD_NAME = gettext_noop("{text!r} is not a variable name (letters, digits and '_', starting with a letter).")
+UNKNOWN = gettext_noop("Unknown variable {name!r}.")
+UNKNOWN_GUESS = gettext_noop("Unknown variable {name!r}. Did you mean {guess!r}?")
+NO_PARAMS = gettext_noop("{name} takes no parameters.")
+UNKNOWN_PARAM = gettext_noop("{name} has no parameter {param!r}; it takes {allowed}.")
+BAD_PARAM = gettext_noop("Write a parameter as name=value, not {text!r}.")
+REPEATED_PARAM = gettext_noop("The parameter {param!r} is given twice.")
+UNCLOSED = gettext_noop("A '(' is not closed.")
+BAD_CUTOFF = gettext_noop("A cut-off is written '>= number', not {text!r}.")
+BAD_CONDITION = gettext_noop(
     "Write a condition as 'variable in a, b', 'variable not in a, b', 'variable = value' (or !=, <, <=, >, >=) "
     "or 'variable is true' (is false, is known); not {text!r}."
 )
-NUMBER_NEEDED = "The comparison {op} needs a number, not {value!r}."
-NO_VALUE = "The condition needs a value after {op!r}."
-UNCLOSED_QUOTE = "A '\"' is not closed."
-EMPTY_VALUE = "An empty value in the list {text!r}."
-GROUP_NO_LABEL = "A group needs a label before ':'."
-GROUP_NO_LEVELS = "Group {label!r} names no level."
-VS_AND_LINES = "Write either one line 'a vs b' or one group a line 'label: levels', not both."
-REPEATED_LABEL = "Two groups are labelled {label!r}."
-LINE = "Line {n}: {message}"
+NUMBER_NEEDED = gettext_noop("The comparison {op} needs a number, not {value!r}.")
+NO_VALUE = gettext_noop("The condition needs a value after {op!r}.")
+UNCLOSED_QUOTE = gettext_noop("A '\"' is not closed.")
+EMPTY_VALUE = gettext_noop("An empty value in the list {text!r}.")
+GROUP_NO_LABEL = gettext_noop("A group needs a label before ':'.")
+GROUP_NO_LEVELS = gettext_noop("Group {label!r} names no level.")
+VS_AND_LINES = gettext_noop("Write either one line 'a vs b' or one group a line 'label: levels', not both.")
+REPEATED_LABEL = gettext_noop("Two groups are labelled {label!r}.")
+LINE = gettext_noop("Line {n}: {message}")
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -156,7 +158,7 @@ def _split(text: str, separator: str) -> list[str]:
 def _values(text: str) -> list[Any]:
     parts = _split(text, ",")
     if any(p == "" for p in parts):
-        raise ParseError([EMPTY_VALUE.format(text=text.strip())])
+        raise ParseError([sentence(EMPTY_VALUE, text=text.strip())])
     return [parse_value(p) for p in parts]
 
 
@@ -165,12 +167,12 @@ def _values(text: str) -> list[Any]:
 # ---------------------------------------------------------------------------------------------------------------
 def _unknown(name: str) -> str:
     guess = difflib.get_close_matches(name, KNOWN_VARIABLES, n=1, cutoff=0.6)
-    return UNKNOWN.format(name=name) + (DID_YOU_MEAN.format(guess=guess[0]) if guess else "")
+    return sentence(UNKNOWN_GUESS, name=name, guess=guess[0]) if guess else sentence(UNKNOWN, name=name)
 
 
 def _params(name: str, text: str) -> dict[str, Any]:
     if name not in COMPUTED:
-        raise ParseError([NO_PARAMS.format(name=name)])
+        raise ParseError([sentence(NO_PARAMS, name=name)])
     params: dict[str, Any] = {}
     for item in _split(text, ","):
         if not item:
@@ -178,11 +180,11 @@ def _params(name: str, text: str) -> dict[str, Any]:
         key, eq, raw = item.partition("=")
         key = key.strip()
         if not eq or not _NAME.fullmatch(key) or not raw.strip():
-            raise ParseError([BAD_PARAM.format(text=item)])
+            raise ParseError([sentence(BAD_PARAM, text=item)])
         if key not in COMPUTED[name]:
-            raise ParseError([UNKNOWN_PARAM.format(name=name, param=key, allowed=", ".join(COMPUTED[name]))])
+            raise ParseError([sentence(UNKNOWN_PARAM, name=name, param=key, allowed=", ".join(COMPUTED[name]))])
         if key in params:
-            raise ParseError([REPEATED_PARAM.format(param=key)])
+            raise ParseError([sentence(REPEATED_PARAM, param=key)])
         values = [parse_value(v) for v in _split(raw, "|")]
         params[key] = values if key in LIST_PARAMS or len(values) > 1 else values[0]
     return params
@@ -193,7 +195,7 @@ def _split_variable(text: str) -> tuple[str, str]:
     text = text.strip()
     match = _NAME.match(text)
     if not match:
-        raise ParseError([BAD_NAME.format(text=text)] if text else [EMPTY])
+        raise ParseError([sentence(BAD_NAME, text=text)] if text else [EMPTY])
     end = match.end()
     rest = text[end:]
     if rest.lstrip().startswith("("):
@@ -222,7 +224,7 @@ def _variable(head: str) -> Variable:
 def _cutoff(text: str) -> float:
     match = re.fullmatch(r"(>=|≥)\s*(\S+)", text)
     if not match or not _NUMBER.fullmatch(match.group(2)):
-        raise ParseError([BAD_CUTOFF.format(text=text)])
+        raise ParseError([sentence(BAD_CUTOFF, text=text)])
     return float(match.group(2))
 
 
@@ -262,7 +264,7 @@ def _each_line(text: str, parse) -> tuple:
         try:
             items.append(parse(line))
         except ParseError as exc:
-            problems += [LINE.format(n=n, message=p) for p in exc.problems]
+            problems += [sentence(LINE, n=n, message=p) for p in exc.problems]
     if problems:
         raise ParseError(problems)
     return tuple(items)
@@ -295,18 +297,18 @@ def parse_condition(text: str) -> Condition:
     if match:
         op = "not_in" if match.group(1).lower() != "in" else "in"
         if not (match.group(3) or "").strip():
-            raise ParseError([NO_VALUE.format(op=match.group(1))])
+            raise ParseError([sentence(NO_VALUE, op=match.group(1))])
         return Condition(variable, op, tuple(_values(match.group(3))))
     match = re.fullmatch(r"(==|!=|<=|>=|=|<|>|≠|≤|≥)\s*(.*)", rest, flags=re.DOTALL)
     if not match:
-        raise ParseError([BAD_CONDITION.format(text=text.strip())])
+        raise ParseError([sentence(BAD_CONDITION, text=text.strip())])
     op = _COMPARISONS[match.group(1)]
     raw = match.group(2).strip()
     if not raw:
-        raise ParseError([NO_VALUE.format(op=match.group(1))])
+        raise ParseError([sentence(NO_VALUE, op=match.group(1))])
     value = parse_value(raw)
     if op in _NEEDS_NUMBER and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise ParseError([NUMBER_NEEDED.format(op=match.group(1), value=raw)])
+        raise ParseError([sentence(NUMBER_NEEDED, op=match.group(1), value=raw)])
     return Condition(variable, op, value)
 
 
@@ -359,7 +361,7 @@ def _group_line(line: str) -> Group:
     if not label:
         raise ParseError([GROUP_NO_LABEL])
     if not levels.strip():
-        raise ParseError([GROUP_NO_LEVELS.format(label=label)])
+        raise ParseError([sentence(GROUP_NO_LEVELS, label=label)])
     return Group(label=label, levels=tuple(_values(levels)))
 
 
@@ -373,12 +375,12 @@ def parse_groups(text: str) -> tuple[Group, ...]:
     problems: list[str] = []
     vs_lines = [n for n, line in lines if len(_vs(line)) > 1 and len(_outside_quotes(line, ":")) == 1]
     if vs_lines and len(lines) > 1:
-        raise ParseError([LINE.format(n=vs_lines[0], message=VS_AND_LINES)])
+        raise ParseError([sentence(LINE, n=vs_lines[0], message=VS_AND_LINES)])
     if vs_lines:
         n, line = lines[0]
         for part in _vs(line):
             if not part:
-                problems.append(LINE.format(n=n, message=EMPTY_VALUE.format(text=line)))
+                problems.append(sentence(LINE, n=n, message=sentence(EMPTY_VALUE, text=line)))
                 continue
             value = parse_value(part)
             groups.append(Group(label=_label_of(value), levels=(value,)))
@@ -387,11 +389,11 @@ def parse_groups(text: str) -> tuple[Group, ...]:
             try:
                 groups.append(_group_line(line))
             except ParseError as exc:
-                problems += [LINE.format(n=n, message=p) for p in exc.problems]
+                problems += [sentence(LINE, n=n, message=p) for p in exc.problems]
     seen: set[str] = set()
     for group in groups:
         if group.label in seen:
-            problems.append(REPEATED_LABEL.format(label=group.label))
+            problems.append(sentence(REPEATED_LABEL, label=group.label))
         seen.add(group.label)
     if problems:
         raise ParseError(problems)

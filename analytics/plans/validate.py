@@ -13,6 +13,8 @@ from analytics.plans.population import select_population
 from analytics.plans.spec import Analysis, PlanSpec, SpecError, check_spec
 from analytics.plans.values import level_label
 from analytics.plans.variables import VariableError
+from analytics.plans.words import gettext_noop
+from analytics.plans.words import text as sentence
 from analytics.schema import Dataset
 
 __all__ = [
@@ -35,16 +37,20 @@ __all__ = [
 
 ERROR, WARNING = "error", "warning"
 
-LEVEL_ABSENT = "level {level!r} of {variable}: no case in the population has it"
-EMPTY_GROUP = "group {label!r} of {variable}: no case in the analysis"
-TOO_FEW_GROUPS = "{variable}: fewer than two groups have cases ({n}); there is nothing to compare"
-CONSTANT_COVARIATE = "covariate {label} is constant in the analysed cases ({value}): it cannot be estimated"
-ALL_OUTCOMES_UNKNOWN = "the outcome ({outcome}) is unknown for every case of the population"
-NO_CASES = "no case of the population is left to analyse"
-NO_POPULATION = "the population has no case: see the cases each filter and condition removed"
-NO_EVENTS = "no case has the outcome ({outcome}): there is nothing to estimate"
-ONLY_EVENTS = "every case has the outcome ({outcome}): there is nothing to compare"
-RULE_OF_TEN = "fewer events ({n}) than covariates × 10 ({k} × 10 = {m}): the rule of ten events per variable"  # noqa: RUF001 (the multiplication sign is meant)
+LEVEL_ABSENT = gettext_noop("level {level!r} of {variable}: no case in the population has it")
+EMPTY_GROUP = gettext_noop("group {label!r} of {variable}: no case in the analysis")
+TOO_FEW_GROUPS = gettext_noop("{variable}: fewer than two groups have cases ({n}); there is nothing to compare")
+CONSTANT_COVARIATE = gettext_noop(
+    "covariate {label} is constant in the analysed cases ({value}): it cannot be estimated"
+)
+ALL_OUTCOMES_UNKNOWN = gettext_noop("the outcome ({outcome}) is unknown for every case of the population")
+NO_CASES = gettext_noop("no case of the population is left to analyse")
+NO_POPULATION = gettext_noop("the population has no case: see the cases each filter and condition removed")
+NO_EVENTS = gettext_noop("no case has the outcome ({outcome}): there is nothing to estimate")
+ONLY_EVENTS = gettext_noop("every case has the outcome ({outcome}): there is nothing to compare")
+RULE_OF_TEN = gettext_noop(
+    "fewer events ({n}) than covariates × 10 ({k} × 10 = {m}): the rule of ten events per variable"  # noqa: RUF001 (the multiplication sign is meant)
+)
 
 
 def problem(where: str, message: str, level: str = ERROR) -> dict[str, str]:
@@ -74,33 +80,33 @@ def frame_problems(analysis: Analysis, af: AnalysisFrame, n_population: int) -> 
         for group in analysis.groups:
             for level, raw in zip(af.levels[group.label], group.levels, strict=True):
                 if level not in observed:
-                    out.append(problem(where, LEVEL_ABSENT.format(level=level_label(raw), variable=name), WARNING))
+                    out.append(problem(where, sentence(LEVEL_ABSENT, level=level_label(raw), variable=name), WARNING))
     unknown = af.excluded.get(OUTCOME_UNKNOWN.get(analysis.outcome.kind, OUTCOME_UNKNOWN["binary"]), 0)
     if n_population and unknown == n_population:
-        return [*out, problem(where, ALL_OUTCOMES_UNKNOWN.format(outcome=outcome))]
+        return [*out, problem(where, sentence(ALL_OUTCOMES_UNKNOWN, outcome=outcome))]
     if af.n == 0:
         return [*out, problem(where, NO_CASES)]
     if analysis.exposure is not None:
         counts = af.group_counts()
         for label, n in counts.items():
             if n == 0:
-                out.append(problem(where, EMPTY_GROUP.format(label=label, variable=name), WARNING))
+                out.append(problem(where, sentence(EMPTY_GROUP, label=label, variable=name), WARNING))
         with_cases = sum(1 for n in counts.values() if n)
         if with_cases < 2:
-            out.append(problem(where, TOO_FEW_GROUPS.format(variable=name, n=with_cases)))
+            out.append(problem(where, sentence(TOO_FEW_GROUPS, variable=name, n=with_cases)))
     if af.n_events == 0:
-        out.append(problem(where, NO_EVENTS.format(outcome=outcome)))
+        out.append(problem(where, sentence(NO_EVENTS, outcome=outcome)))
     elif not af.time_to_event and af.n_events == af.n and analysis.exposure is not None:
-        out.append(problem(where, ONLY_EVENTS.format(outcome=outcome)))
+        out.append(problem(where, sentence(ONLY_EVENTS, outcome=outcome)))
     for i, label in enumerate(af.covariate_labels):
         values = af.frame[f"cov_{i}"].dropna()
         if values.nunique() <= 1:
             shown = level_label(values.iloc[0]) if len(values) else "no values"
-            out.append(problem(where, CONSTANT_COVARIATE.format(label=label, value=shown)))
+            out.append(problem(where, sentence(CONSTANT_COVARIATE, label=label, value=shown)))
     if analysis.method == "cox":
         k = _terms(af)
         if k and af.n_events < 10 * k:
-            out.append(problem(where, RULE_OF_TEN.format(n=af.n_events, k=k, m=10 * k), WARNING))
+            out.append(problem(where, sentence(RULE_OF_TEN, n=af.n_events, k=k, m=10 * k), WARNING))
     return out
 
 

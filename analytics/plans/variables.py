@@ -18,6 +18,7 @@ import pandas as pd
 
 from analytics.plans.spec import Variable
 from analytics.plans.values import is_missing
+from analytics.plans.words import gettext_noop
 from analytics.schema import Dataset
 
 __all__ = [
@@ -46,7 +47,7 @@ PCR_POSITIVE = ("positive", "level")  # registry.choices.PCRResult: a level give
 # others (MRD) a value decided after the landmark was not known then.
 NOT_YET_IS_NO = ("hsct", "cr", "composite")
 
-MISSING_COLUMN = "The dataset has no column {column!r} ({table}), which {name} needs."
+MISSING_COLUMN = gettext_noop("The dataset has no column {column!r} ({table}), which {name} needs.")
 
 
 class VariableError(ValueError):

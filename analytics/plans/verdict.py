@@ -34,6 +34,7 @@ from typing import Any
 
 from analytics.plans.result import AnalysisResult, Effect, Verdict
 from analytics.plans.spec import Claim
+from analytics.plans.words import gettext_noop
 
 __all__ = [
     "ALPHA",
@@ -46,9 +47,10 @@ __all__ = [
     "verdict_for",
 ]
 
-CONSISTENT = "consistent"
-CONTRADICTED = "contradicted"
-TOO_FEW = "too few cases to tell"
+# The verdict's word, stored in English in the results; a page shows it translated (the words are in the catalog).
+CONSISTENT = gettext_noop("consistent")
+CONTRADICTED = gettext_noop("contradicted")
+TOO_FEW = gettext_noop("too few cases to tell")
 
 MAX_RATIO_WIDTH = 10.0  # upper / lower of a pooled odds or hazard ratio's CI
 MAX_DIFFERENCE_WIDTH = 0.5  # upper - lower of a pooled difference's or estimate's CI (0-1 scale)
@@ -57,33 +59,48 @@ MIN_EVENTS_FOR_P = 50
 
 RATIOS = ("odds_ratio", "hazard_ratio")
 WORDS = {
-    "odds_ratio": "odds ratio",
-    "hazard_ratio": "hazard ratio",
-    "difference": "difference",
-    "estimate": "estimate",
+    "odds_ratio": gettext_noop("odds ratio"),
+    "hazard_ratio": gettext_noop("hazard ratio"),
+    "difference": gettext_noop("difference"),
+    "estimate": gettext_noop("estimate"),
     "p": "p",
 }
+GROUP_ESTIMATES = gettext_noop("group estimates")
+ABOVE, BELOW, AT_OR_ABOVE = gettext_noop("above"), gettext_noop("below"), gettext_noop("at or above")
 
-NO_EFFECT = "the pooled analysis gives no {what}{why}, so the published {published} cannot be checked"
-NO_PUBLISHED = "the claim gives no published {what} to compare"
-TOO_WIDE_RATIO = (
+NO_EFFECT = gettext_noop("the pooled analysis gives no {what}, so the published {published} cannot be checked")
+NO_CI = gettext_noop(
+    "the pooled analysis gives no {what} confidence interval, so the published {published} cannot be checked"
+)
+NO_EFFECT_BECAUSE = gettext_noop(
+    "the pooled analysis gives no {what}: {message}, so the published {published} cannot be checked"
+)
+NO_PUBLISHED = gettext_noop("the claim gives no published {what} to compare")
+TOO_WIDE_RATIO = gettext_noop(
     "the pooled {what} {estimate} has a {level}% CI {lower} to {upper}, wider than a factor of {limit:g} "
     "(upper / lower = {width}): too imprecise to check the published {published}"
 )
-TOO_WIDE_DIFFERENCE = (
+TOO_WIDE_DIFFERENCE = gettext_noop(
     "the pooled {what} {estimate} has a {level}% CI {lower} to {upper}, wider than {limit:g} "
     "(upper - lower = {width}): too imprecise to check the published {published}"
 )
-INSIDE = "the published {what} {published} is inside the pooled {level}% CI {lower} to {upper} (pooled {estimate})"
-OUTSIDE = "the published {what} {published} is {side} the pooled {level}% CI {lower} to {upper} (pooled {estimate})"
-P_SAME = "the published p = {published} and the pooled p = {pooled} are both {side} {alpha:g}"
-P_DIFFER = "the published p = {published} is {published_side} {alpha:g} but the pooled p = {pooled} is {pooled_side}"
-P_ENOUGH = "{differ}, with {events} events in the pooled analysis (at least {minimum})"
-P_TOO_FEW = "{differ}, but the pooled analysis has only {events} events (fewer than {minimum}) to tell"
-NOT_RECOMPUTABLE = "The published figure cannot be recomputed from the source's own counts: {why}"
-GROUP_PREFIX = "{label}: "
-GROUP_MISSING = "{label}: the pooled analysis has no estimate for this group"
-AT_TIME = " at {time:g} days"
+INSIDE = gettext_noop(
+    "the published {what} {published} is inside the pooled {level}% CI {lower} to {upper} (pooled {estimate})"
+)
+OUTSIDE = gettext_noop(
+    "the published {what} {published} is {side} the pooled {level}% CI {lower} to {upper} (pooled {estimate})"
+)
+P_SAME = gettext_noop("the published p = {published} and the pooled p = {pooled} are both {side} {alpha:g}")
+P_DIFFER = gettext_noop(
+    "the published p = {published} is {published_side} {alpha:g} but the pooled p = {pooled} is {pooled_side}"
+)
+P_ENOUGH = gettext_noop("{differ}, with {events} events in the pooled analysis (at least {minimum})")
+P_TOO_FEW = gettext_noop("{differ}, but the pooled analysis has only {events} events (fewer than {minimum}) to tell")
+NOT_RECOMPUTABLE = gettext_noop("The published figure cannot be recomputed from the source's own counts: {why}")
+GROUP_REASON = gettext_noop("{label}: {reason}")
+GROUP_MISSING = gettext_noop("{label}: the pooled analysis has no estimate for this group")
+WHAT_COMPARED = gettext_noop("{what} ({comparison})")
+WHAT_AT_TIME = gettext_noop("{what} at {time:g} days")
 
 
 def _number(value: Any) -> float | None:
@@ -146,8 +163,8 @@ def _against_ci(published: float, effect: Effect, what: str) -> tuple[str, str, 
     """Rules 1 to 3 for one published value and one pooled effect: (word, reason, ci width)."""
     level = f"{100 * effect.conf_level:g}"
     if effect.estimate is None or effect.lower is None or effect.upper is None:
-        why = "" if effect.estimate is None else " confidence interval"
-        return TOO_FEW, NO_EFFECT.format(what=what, why=why, published=_show(published)), _ci_width(effect)
+        template = NO_EFFECT if effect.estimate is None else NO_CI
+        return TOO_FEW, template.format(what=what, published=_show(published)), _ci_width(effect)
     width = _ci_width(effect)
     numbers = {
         "what": what,
@@ -164,16 +181,16 @@ def _against_ci(published: float, effect: Effect, what: str) -> tuple[str, str, 
         return TOO_FEW, TOO_WIDE_DIFFERENCE.format(limit=MAX_DIFFERENCE_WIDTH, **numbers), width
     if effect.lower <= published <= effect.upper:
         return CONSISTENT, INSIDE.format(**numbers), width
-    side = "above" if published > effect.upper else "below"
+    side = ABOVE if published > effect.upper else BELOW
     return CONTRADICTED, OUTSIDE.format(side=side, **numbers), width
 
 
 def _what(kind: str, effect: Effect | None) -> str:
     text = WORDS.get(kind, kind)
     if effect is not None and effect.comparison and kind != "estimate":
-        text += f" ({effect.comparison})"
+        text = WHAT_COMPARED.format(what=text, comparison=effect.comparison)
     if effect is not None and effect.at_time is not None:
-        text += AT_TIME.format(time=effect.at_time)
+        text = WHAT_AT_TIME.format(what=text, time=effect.at_time)
     return text
 
 
@@ -191,6 +208,12 @@ def _published_difference(claim: Claim, effect: Effect | None) -> float | None:
     return _proportion(a, "estimate") - _proportion(b, "estimate")
 
 
+def _no_effect(what: str, published: str, message: str | None) -> str:
+    if message:
+        return NO_EFFECT_BECAUSE.format(what=what, message=message, published=published)
+    return NO_EFFECT.format(what=what, published=published)
+
+
 def _ratio_or_difference(claim: Claim, result: AnalysisResult) -> Verdict:
     kind = claim.effect
     effects = _effects(result, kind, claim)
@@ -200,8 +223,7 @@ def _ratio_or_difference(claim: Claim, result: AnalysisResult) -> Verdict:
     if published is None:
         return Verdict(TOO_FEW, NO_PUBLISHED.format(what=WORDS.get(kind, kind)))
     if effect is None:
-        why = f": {result.message}" if result.message else ""
-        return Verdict(TOO_FEW, NO_EFFECT.format(what=what, why=why, published=_show(published)))
+        return Verdict(TOO_FEW, _no_effect(what, _show(published), result.message))
     word, reason, width = _against_ci(published, effect, what)
     return Verdict(word, reason, width)
 
@@ -209,7 +231,7 @@ def _ratio_or_difference(claim: Claim, result: AnalysisResult) -> Verdict:
 def _estimates(claim: Claim, result: AnalysisResult) -> Verdict:
     published = _published_groups(claim)
     if not published:
-        return Verdict(TOO_FEW, NO_PUBLISHED.format(what="group estimates"))
+        return Verdict(TOO_FEW, NO_PUBLISHED.format(what=GROUP_ESTIMATES))
     effects = {e.comparison: e for e in _effects(result, "estimate", claim)}
     words, reasons, widths = [], [], []
     for label, value in published.items():
@@ -223,11 +245,11 @@ def _estimates(claim: Claim, result: AnalysisResult) -> Verdict:
             continue
         word, reason, width = _against_ci(number, effect, _what("estimate", effect))
         words.append(word)
-        reasons.append(GROUP_PREFIX.format(label=label) + reason)
+        reasons.append(GROUP_REASON.format(label=label, reason=reason))
         if width is not None:
             widths.append(width)
     if not words:
-        return Verdict(TOO_FEW, NO_PUBLISHED.format(what="group estimates"))
+        return Verdict(TOO_FEW, NO_PUBLISHED.format(what=GROUP_ESTIMATES))
     if CONTRADICTED in words:
         word = CONTRADICTED
     elif TOO_FEW in words:
@@ -244,14 +266,13 @@ def _p_only(claim: Claim, result: AnalysisResult) -> Verdict:
     candidates = [e for e in result.effects if e.kind == "p" and e.p is not None]
     candidates = candidates or [e for e in result.effects if e.p is not None]
     if not candidates:
-        why = f": {result.message}" if result.message else ""
-        return Verdict(TOO_FEW, NO_EFFECT.format(what="p", why=why, published=f"p = {_show(published)}"))
+        return Verdict(TOO_FEW, _no_effect("p", f"p = {_show(published)}", result.message))
     effect = candidates[0]
     pooled = effect.p
     width = _ci_width(effect)
 
     def side(p: float) -> str:
-        return "below" if p < ALPHA else "at or above"
+        return BELOW if p < ALPHA else AT_OR_ABOVE
 
     if side(published) == side(pooled):
         reason = P_SAME.format(published=_show(published), pooled=_show(pooled), side=side(pooled), alpha=ALPHA)

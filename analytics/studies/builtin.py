@@ -8,6 +8,7 @@ new registered version (the old one stays, with the runs that executed it); an a
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from analytics.plans.claims import BUILTIN_PLANS
 from analytics.studies.models import AnalysisPlan, PlanVersion
@@ -15,7 +16,10 @@ from analytics.studies.services import plan_create, plan_register, plan_update
 
 __all__ = ["SHIPPED_NOTE", "install_builtin_plans"]
 
-SHIPPED_NOTE = "Shipped with the registry: the published claims of the seed studies, registered before any run."
+# Stored on the version in English (as every note); the plan pages show it translated.
+SHIPPED_NOTE = gettext_noop(
+    "Shipped with the registry: the published claims of the seed studies, registered before any run."
+)
 
 
 @transaction.atomic

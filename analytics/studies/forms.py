@@ -8,6 +8,8 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from analytics.forms import CHECKBOXES, FiltersForm
 from analytics.plans import spec as s
@@ -22,6 +24,7 @@ from analytics.plans.syntax import (
     parse_variable,
     parse_variables,
 )
+from analytics.studies.i18n import COMPOSITE_EVENT_WORDS, translated
 
 __all__ = ["AnalysisForm", "AnalysisFormSet", "PlanForm", "analysis_initial", "plan_initial", "spec_from_forms"]
 
@@ -30,50 +33,63 @@ POPULATION_FIELDS = ("centers", "lineages", "protocols", "year_from", "year_to",
 EMPTY_ANALYSIS_FORMS = 2
 
 OUTCOME_LABELS = {
-    "os": "Overall survival",
-    "efs": "Event-free survival",
-    "relapse": "Relapse, death without relapse competing",
-    "cr": "CR at the end of induction",
-    "trm": "Treatment-related mortality",
-    "toxicity": "Toxicity of grade ≥ k",
-    "composite": "Composite of outcome events",
-    "binary": "A yes/no variable",
+    "os": _("Overall survival"),
+    "efs": _("Event-free survival"),
+    "relapse": _("Relapse, death without relapse competing"),
+    "cr": _("CR at the end of induction"),
+    "trm": _("Treatment-related mortality"),
+    "toxicity": _("Toxicity of grade ≥ k"),
+    "composite": _("Composite of outcome events"),
+    "binary": _("A yes/no variable"),
 }
 METHOD_LABELS = {
-    "proportions": "Proportions with CIs; χ² or Fisher test; odds ratio",
-    "km": "Kaplan-Meier at given times; log-rank",
-    "cif": "Cumulative incidence; Gray's test",
-    "cox": "Cox model (univariable or with covariates)",
+    "proportions": _("Proportions with CIs; χ² or Fisher test; odds ratio"),
+    "km": _("Kaplan-Meier at given times; log-rank"),
+    "cif": _("Cumulative incidence; Gray's test"),
+    "cox": _("Cox model (univariable or with covariates)"),
 }
 TEST_LABELS = {
-    "auto": "Automatic (Fisher when an expected count < 5)",
-    "chisq": "χ²",
-    "chisq_yates": "χ² with Yates' correction",
-    "fisher": "Fisher's exact",
+    "auto": _("Automatic (Fisher when an expected count < 5)"),
+    "chisq": _("χ²"),
+    "chisq_yates": _("χ² with Yates' correction"),
+    "fisher": _("Fisher's exact"),
 }
-CI_LABELS = {"wilson": "Wilson", "wilson_cc": "Wilson with continuity correction", "clopper_pearson": "Clopper-Pearson"}
+CI_LABELS = {
+    "wilson": _("Wilson"),
+    "wilson_cc": _("Wilson with continuity correction"),
+    "clopper_pearson": _("Clopper-Pearson"),
+}
 
-BAD_TIMES = "Times are days after diagnosis, separated by commas (e.g. 730, 1825)."
-NEEDS_GRADE = "A toxicity outcome needs its minimum grade."
-NEEDS_EVENTS = "Tick the events of the composite outcome."
-NEEDS_VARIABLE = "A yes/no outcome needs the variable it reads (e.g. hsct, or lab_wbc_baseline >= 300)."
-GRADE_NOT_TOXICITY = "A minimum grade applies only to a toxicity outcome."
-EVENTS_NOT_COMPOSITE = "Events apply only to a composite outcome."
-VARIABLE_NOT_BINARY = "An outcome variable applies only to a yes/no outcome."
-MORE_THAN_MAX = f"A plan holds at most {MAX_ANALYSES} analyses."
+BAD_TIMES = _("Times are days after diagnosis, separated by commas (e.g. 730, 1825).")
+NEEDS_GRADE = _("A toxicity outcome needs its minimum grade.")
+NEEDS_EVENTS = _("Tick the events of the composite outcome.")
+NEEDS_VARIABLE = _("A yes/no outcome needs the variable it reads (a yes/no variable, or a number with a cut-off).")
+GRADE_NOT_TOXICITY = _("A minimum grade applies only to a toxicity outcome.")
+EVENTS_NOT_COMPOSITE = _("Events apply only to a composite outcome.")
+VARIABLE_NOT_BINARY = _("An outcome variable applies only to a yes/no outcome.")
+MORE_THAN_MAX = _("A plan holds at most {n} analyses.")
 
-VARIABLE_HELP = "e.g. risk_class, age_lt_6m, lab_wbc_baseline >= 300, mrd_positive(method=flow, day_from=40, day_to=50)"
-GROUPS_HELP = (
-    "Empty: every level. One line 'favorable vs unfavorable', or one group a line: 'non-CR: no_CR, induction_death'."
+# The help says how to write, in words: a variable's and a code's names are read in the data dictionary, so no
+# code is printed on the page.
+VARIABLE_HELP = _(
+    "A variable by its name in the data dictionary; a number variable followed by '>= number' reads as yes/no, and "
+    "a computed variable takes its settings in brackets (name=value, separated by commas)."
 )
-CONDITIONS_HELP = "One a line, e.g. 'kmt2a_status in rearranged', 'age_days < 365', 'lineage = ALL', 'hsct is true'."
+GROUPS_HELP = _(
+    "Empty: every level. One line 'level vs level', or one group a line: 'label: level, level' (levels by their codes "
+    "in the data dictionary)."
+)
+CONDITIONS_HELP = _(
+    "One a line: 'name in a, b', 'name not in a, b', 'name < number' (or =, !=, <=, >, >=), 'name is true', 'is "
+    "false' or 'is known'; names and codes as in the data dictionary."
+)
 
 
 def _parsed(parse, text: str):
     try:
         return parse(text)
     except ParseError as exc:
-        raise ValidationError(exc.problems) from None
+        raise ValidationError([translated(p) for p in exc.problems]) from None
 
 
 class PlanForm(FiltersForm):
@@ -81,21 +97,21 @@ class PlanForm(FiltersForm):
 
     field_order = ["name", "question"]
 
-    name = forms.CharField(max_length=200)
-    question = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     apply_exclusions = forms.BooleanField(
-        label="Leave out the cases recorded as excluded from outcome analyses", required=False, initial=True
+        label=_("Leave out the cases recorded as excluded from outcome analyses"), required=False, initial=True
     )
     conditions = forms.CharField(
-        label="Conditions on dataset variables",
+        label=_("Conditions on dataset variables"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=CONDITIONS_HELP,
     )
-    note = forms.CharField(label="What this version changes", required=False, max_length=2000)
+    note = forms.CharField(label=_("What this version changes"), required=False, max_length=2000)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     add_analyses = forms.IntegerField(
-        label="Add empty analysis forms", required=False, min_value=1, max_value=10, initial=1
+        label=_("Add empty analysis forms"), required=False, min_value=1, max_value=10, initial=1
     )
 
     def plan_fields(self):
@@ -126,32 +142,40 @@ def _times(text: str) -> tuple[float, ...]:
 
 
 class AnalysisForm(forms.Form):
-    key = forms.SlugField(max_length=50, help_text="Short and unique in the plan, e.g. efs-risk.")
-    title = forms.CharField(max_length=200, required=False)
-    outcome = forms.ChoiceField(choices=[(k, OUTCOME_LABELS[k]) for k in s.OUTCOMES], initial="efs")
-    min_grade = forms.IntegerField(label="Toxicity: grade ≥", required=False, min_value=1, max_value=5)
+    key = forms.SlugField(label=_("Key"), max_length=50, help_text=_("Short and unique in the plan, e.g. efs-risk."))
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("clinical outcome", "Outcome"),
+        choices=[(k, OUTCOME_LABELS[k]) for k in s.OUTCOMES],
+        initial="efs",
+    )
+    min_grade = forms.IntegerField(label=_("Toxicity: grade ≥"), required=False, min_value=1, max_value=5)
     events = forms.MultipleChoiceField(
-        label="Composite: events",
+        label=_("Composite: events"),
         required=False,
         widget=CHECKBOXES,
-        choices=[(e, e.replace("_", " ")) for e in s.COMPOSITE_EVENTS],
+        choices=[(e, COMPOSITE_EVENT_WORDS[e]) for e in s.COMPOSITE_EVENTS],
     )
-    binary_variable = forms.CharField(label="Yes/no outcome: variable", required=False, max_length=300)
-    method = forms.ChoiceField(choices=[(k, METHOD_LABELS[k]) for k in s.METHODS], initial="km")
-    exposure = forms.CharField(required=False, max_length=300, help_text=VARIABLE_HELP)
+    binary_variable = forms.CharField(label=_("Yes/no outcome: variable"), required=False, max_length=300)
+    method = forms.ChoiceField(label=_("Method"), choices=[(k, METHOD_LABELS[k]) for k in s.METHODS], initial="km")
+    exposure = forms.CharField(label=_("Exposure"), required=False, max_length=300, help_text=VARIABLE_HELP)
     groups = forms.CharField(
-        label="Groups to compare", widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=GROUPS_HELP
+        label=_("Groups to compare"), widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=GROUPS_HELP
     )
     covariates = forms.CharField(
-        label="Covariates (Cox), one a line", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Covariates (Cox), one a line"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    stratify_center = forms.BooleanField(label="Stratified by center", required=False)
-    times = forms.CharField(label="Estimates at (days)", required=False, initial="730, 1825")
-    landmark_days = forms.IntegerField(label="Landmark (days after diagnosis)", required=False, min_value=1)
-    pool_centers = forms.BooleanField(label="Pool per-center estimates (fixed and random effects, I²)", required=False)
-    test = forms.ChoiceField(label="Test (proportions)", choices=[(k, TEST_LABELS[k]) for k in s.TESTS], initial="auto")
+    stratify_center = forms.BooleanField(label=_("Stratified by center"), required=False)
+    times = forms.CharField(label=_("Estimates at (days)"), required=False, initial="730, 1825")
+    landmark_days = forms.IntegerField(label=_("Landmark (days after diagnosis)"), required=False, min_value=1)
+    pool_centers = forms.BooleanField(
+        label=_("Pool per-center estimates (fixed and random effects, I²)"), required=False
+    )
+    test = forms.ChoiceField(
+        label=_("Test (proportions)"), choices=[(k, TEST_LABELS[k]) for k in s.TESTS], initial="auto"
+    )
     ci_method = forms.ChoiceField(
-        label="CI (proportions)", choices=[(k, CI_LABELS[k]) for k in s.CI_METHODS], initial="wilson"
+        label=_("CI (proportions)"), choices=[(k, CI_LABELS[k]) for k in s.CI_METHODS], initial="wilson"
     )
 
     def clean_binary_variable(self):

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from analytics.plans.spec import PlanSpec
 
-VERSION_FROZEN = "Version {number} of this plan is registered: it never changes. An edit makes a new version."
-NEVER_DELETED = "Analysis plans and their versions are kept; they are never deleted (archive a plan instead)."
+VERSION_FROZEN = _("Version {number} of this plan is registered: it never changes. An edit makes a new version.")
+NEVER_DELETED = _("Analysis plans and their versions are kept; they are never deleted (archive a plan instead).")
 
 
 class AnalysisPlan(models.Model):

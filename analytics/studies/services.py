@@ -7,8 +7,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from analytics.plans.spec import PlanSpec, SpecError, check_spec
+from analytics.studies.i18n import translated
 from analytics.studies.models import AnalysisPlan, PlanVersion
 from analytics.studies.selectors import may_use_plans
 
@@ -20,23 +24,25 @@ __all__ = [
     "spec_validation_error",
 ]
 
-NOT_ALLOWED = "Only coordinators and the data manager write analysis plans."
-STALE = (
+NOT_ALLOWED = _("Only coordinators and the data manager write analysis plans.")
+STALE = _(
     "{who} changed this plan at {when} after you opened it. Nothing was saved: open the plan again to see their "
     "change, then make yours."
 )
-ARCHIVED = "This plan is archived: it can be read, not changed."
-NOT_LATEST = "Only the latest version of a plan can be registered (this is version {number}, the latest is {latest})."
-ALREADY_REGISTERED = "Version {number} is registered already."
-SHIPPED_NEEDS_SLUG = "A plan with no author is one shipped with the registry: it needs a slug."
-REVISION_REQUIRED = "The form did not say which revision of the plan it was opened on; open the plan again."
+ARCHIVED = _("This plan is archived: it can be read, not changed.")
+NOT_LATEST = _(
+    "Only the latest version of a plan can be registered (this is version {number}, the latest is {latest})."
+)
+ALREADY_REGISTERED = _("Version {number} is registered already.")
+SHIPPED_NEEDS_SLUG = _("A plan with no author is one shipped with the registry: it needs a slug.")
+REVISION_REQUIRED = _("The form did not say which revision of the plan it was opened on; open the plan again.")
 
 
 def spec_validation_error(exc: SpecError) -> ValidationError:
     """A SpecError as a ValidationError keyed by where each problem is ("name", "condition 2", "analysis km-1")."""
     errors: dict[str, list[str]] = {}
     for where, message in exc.problems:
-        errors.setdefault(where or "__all__", []).append(message)
+        errors.setdefault(where or "__all__", []).append(translated(message))
     return ValidationError(errors)
 
 
@@ -68,8 +74,12 @@ def _locked(plan: AnalysisPlan, expected_version: int | None) -> AnalysisPlan:
         raise ValidationError(ARCHIVED, code="archived")
     if expected_version is not None and current.revision != expected_version:
         latest = current.history.order_by("-history_date", "-history_id").first()
-        who = (getattr(latest.history_user, "username", None) or "someone") if latest else "someone"
-        when = timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M") if latest else "an unknown time"
+        who = (getattr(latest.history_user, "username", None) or gettext("someone")) if latest else gettext("someone")
+        when = (
+            date_format(timezone.localtime(latest.history_date), "SHORT_DATETIME_FORMAT")
+            if latest
+            else gettext("an unknown time")
+        )
         raise ValidationError(STALE.format(who=who, when=when), code="stale")
     return current
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from analytics.plans.spec import Claim
@@ -25,6 +26,7 @@ from analytics.studies.forms import (
     plan_initial,
     spec_from_forms,
 )
+from analytics.studies.i18n import VariableWords, translated
 from analytics.studies.models import AnalysisPlan, PlanVersion
 from analytics.studies.presentation import describe_spec, plan_history
 from analytics.studies.selectors import (
@@ -39,17 +41,22 @@ from analytics.studies.selectors import (
 )
 
 PREFIX = "analyses"
-CREATED = "Plan “{name}” saved as a draft (version 1). Register it when it is final."
-SAVED_DRAFT = "Version {number} saved (a draft)."
-SAVED_NEW = "Version {number} saved as a draft; the registered version {old} stays as it was."
-UNCHANGED = "Nothing changed: nothing was saved."
-REGISTERED = "Version {number} is registered: it is now the pre-specified plan and never changes."
-ARCHIVED = "Plan archived. It stays readable, with its versions and history."
-RUN_STARTED = "Run {run} was started with version {number} of this plan; this page follows it."
-RUN_WAITING = "Run {run}, asked for already with version {number} of this plan, is waiting for a worker: here it is."
-ARCHIVED_NO_EDIT = "This plan is archived: it can be read, not changed."
-CONDITION = "Condition {n}: {message}"
-ANALYSES = "Analyses: {message}"
+CREATED = _("Plan “{name}” saved as a draft (version 1). Register it when it is final.")
+SAVED_DRAFT = _("Version {number} saved (a draft).")
+SAVED_NEW = _("Version {number} saved as a draft; the registered version {old} stays as it was.")
+UNCHANGED = _("Nothing changed: nothing was saved.")
+REGISTERED = _("Version {number} is registered: it is now the pre-specified plan and never changes.")
+ARCHIVED = _("Plan archived. It stays readable, with its versions and history.")
+RUN_STARTED = _("Run {run} was started with version {number} of this plan; this page follows it.")
+RUN_WAITING = _("Run {run}, asked for already with version {number} of this plan, is waiting for a worker: here it is.")
+ARCHIVED_NO_EDIT = _("This plan is archived: it can be read, not changed.")
+CONDITION = _("Condition {n}: {message}")
+ANALYSES = _("Analyses: {message}")
+ANALYSIS_WHERE = _("Analysis “{title}”")
+CONDITION_WHERE = _("Condition {n}")
+PLAN_WHERE = _("The plan")
+PLACED = _("{where}: {message}")
+WHERE_WORDS = {"filters": _("Population"), "conditions": _("Conditions"), "population": _("Population")}
 
 
 def plan_roles_only(view):
@@ -98,8 +105,11 @@ def _apply_errors(exc: ValidationError, form: PlanForm, formset) -> None:
         elif where == "analyses":
             form.add_error(None, [ANALYSES.format(message=m) for m in messages_])
         else:
-            prefix = "" if where == "__all__" else f"{where}: "
-            form.add_error(None, [prefix + m for m in messages_])
+            if where == "__all__":
+                form.add_error(None, messages_)
+            else:
+                place = WHERE_WORDS.get(where, where)
+                form.add_error(None, [PLACED.format(where=place, message=m) for m in messages_])
 
 
 def _form_page(request, form, formset, *, plan=None, latest=None):
@@ -149,7 +159,7 @@ def plan_new(request):
 
     def save(spec):
         version = services.plan_create(user=request.user, spec=spec, note=form.cleaned_data.get("note") or "")
-        messages.success(request, CREATED.format(name=spec.name))
+        messages.success(request, CREATED.format(name=translated(spec.name)))
         return redirect("studies:plan_detail", pk=version.plan_id)
 
     return _save(request, form, formset, save)
@@ -218,7 +228,27 @@ def version_check(request, pk, number):
     """A version checked against today's data, before it is registered or run."""
     version = get_version_for_user(request.user, pk, number)
     checked = plan_check(request.user, version)
-    return render(request, "studies/version_check.html", {"plan": version.plan, "version": version, **checked})
+    words = VariableWords()
+    problems = [
+        {**p, "where": _where(p["where"], version), "message": translated(p["message"], words)}
+        for p in checked["problems"]
+    ]
+    return render(
+        request,
+        "studies/version_check.html",
+        {"plan": version.plan, "version": version, "n_cases": checked["n_cases"], "problems": problems},
+    )
+
+
+def _where(where: str, version: PlanVersion) -> str:
+    """Where a problem is, as the plan's page names it: an analysis by its title, a condition by its number."""
+    if where.startswith("analysis "):
+        key = where.removeprefix("analysis ")
+        titles = {a.get("key"): a.get("title") or key for a in version.spec.get("analyses") or ()}
+        return str(ANALYSIS_WHERE).format(title=translated(titles.get(key, key)))
+    if where.startswith("condition "):
+        return str(CONDITION_WHERE).format(n=where.removeprefix("condition "))
+    return str(WHERE_WORDS.get(where, PLAN_WHERE))
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analytics.plans.spec import Analysis, Condition, Group, Outcome, PlanSpec, Variable
+from analytics.plans.words import gettext_noop
 from analytics.runs.options import RunFilters
 
 from ._common import B_PRECURSOR, SEED_001, TWO_YEARS, claim
@@ -15,8 +16,8 @@ OTHER_KMT2A_PARTNERS = (
 )  # fmt: skip
 
 PLAN_001 = PlanSpec(
-    name="Seed 001: 2-year EFS by KMT2A partner, and of NUTM1-r and PAX5-r, in infant BCP-ALL",
-    question=(
+    name=gettext_noop("Seed 001: 2-year EFS by KMT2A partner, and of NUTM1-r and PAX5-r, in infant BCP-ALL"),
+    question=gettext_noop(
         "In infants (< 365 days) with B-precursor ALL: does 2-year EFS of KMT2A::AFF1 equal that of the other "
         "KMT2A partners, and is EFS of NUTM1-r and PAX5-r (KMT2A-wt) as high as Moscow reported?"
     ),
@@ -28,11 +29,14 @@ PLAN_001 = PlanSpec(
     analyses=(
         Analysis(
             key="efs-aff1-vs-other",
-            title="2-year EFS, KMT2A::AFF1 vs other KMT2A partners",
+            title=gettext_noop("2-year EFS, KMT2A::AFF1 vs other KMT2A partners"),
             outcome=Outcome("efs"),
             method="km",
             exposure=Variable.of("kmt2a_partner"),
-            groups=(Group("KMT2A::AFF1", ("AFF1",)), Group("other partners", OTHER_KMT2A_PARTNERS)),
+            groups=(
+                Group(gettext_noop("KMT2A::AFF1"), ("AFF1",)),
+                Group(gettext_noop("other partners"), OTHER_KMT2A_PARTNERS),
+            ),
             times=TWO_YEARS,
             claim=claim(
                 SEED_001,
@@ -48,11 +52,11 @@ PLAN_001 = PlanSpec(
         ),
         Analysis(
             key="efs-nutm1",
-            title="2-year EFS of NUTM1-rearranged infant BCP-ALL",
+            title=gettext_noop("2-year EFS of NUTM1-rearranged infant BCP-ALL"),
             outcome=Outcome("efs"),
             method="km",
             exposure=Variable.of("finding_gene", genes=["NUTM1"]),
-            groups=(Group("NUTM1-r", (True,)),),
+            groups=(Group(gettext_noop("NUTM1-r"), (True,)),),
             times=TWO_YEARS,
             claim=claim(
                 SEED_001,
@@ -68,11 +72,11 @@ PLAN_001 = PlanSpec(
         ),
         Analysis(
             key="efs-pax5",
-            title="2-year EFS of PAX5-rearranged infant BCP-ALL",
+            title=gettext_noop("2-year EFS of PAX5-rearranged infant BCP-ALL"),
             outcome=Outcome("efs"),
             method="km",
             exposure=Variable.of("finding_gene", genes=["PAX5"]),
-            groups=(Group("PAX5-r", (True,)),),
+            groups=(Group(gettext_noop("PAX5-r"), (True,)),),
             times=TWO_YEARS,
             claim=claim(
                 SEED_001,

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from analytics.plans.spec import Analysis, Condition, Group, Outcome, PlanSpec, Variable
+from analytics.plans.words import gettext_noop
 from analytics.runs.options import RunFilters
 
 from ._common import B_PRECURSOR, SEED_003, claim
@@ -30,19 +31,20 @@ TABLE_6_NOT_IN_EQUATION = {  # row: (printed score statistic, printed Sig)
     "TP2 PCR-MRD Pos. vs. Neg": (1.847, 0.174),
 }
 
-SEX_NOT_RECOMPUTABLE = (
+SEX_NOT_RECOMPUTABLE = gettext_noop(
+    # xgettext:no-python-format
     "The row is consistent with itself: exp(1.218) = 3.380, exp(1.218 ± 1.96 × 0.500) = 1.269–9.007, Wald "
     "(1.218/0.500)² = 5.93. But an HR above 1 for male vs female says boys fare worse, while the paper's Table 4 "
     "gives 5-year pEFS of 57.80% for boys and 15.71% for girls (p = 0.0160) and its text names female sex as the "
     "risk: the direction as labelled contradicts the paper's own reading."
 )
-WBC_NOT_RECOMPUTABLE = (
+WBC_NOT_RECOMPUTABLE = gettext_noop(
     "The row is consistent with itself: exp(-1.465) = 0.231, exp(-1.465 ± 1.96 × 0.592) = 0.072–0.737, Wald "
     "(1.465/0.592)² = 6.12. But an HR below 1 for WBC > 300 vs < 300 says a high count protects, while the "
     "paper's Table 4 gives 5-year pEFS of 16.67% with WBC ≥ 300 and 49.57% below (p = 0.0342) and its text calls "
     "WBC > 300 a key risk factor: the direction as labelled contradicts the paper's own reading."
 )
-TP2_FLOW_NOT_RECOMPUTABLE = (
+TP2_FLOW_NOT_RECOMPUTABLE = gettext_noop(
     "B, SE, Wald, Sig and Exp(B) of this row (-1.465, 0.592, 6.136, 0.013, 0.231) are those of the WBC row to "
     "the last digit, and exp(-1.465 ± 1.96 × 0.592) = 0.072–0.737, not the printed 0.072–0.328: the row cannot "
     "come from its own fit. An HR below 1 for MRD-positive vs negative also contradicts its Table 5 (5-year pEFS "
@@ -73,8 +75,8 @@ def _table_6(key: str, title: str, exposure: Variable, groups: tuple[Group, ...]
 
 
 PLAN_003 = PlanSpec(
-    name="Seed 003: multivariable Cox model of EFS in KMT2A-r B-ALL (Table 6)",
-    question=(
+    name=gettext_noop("Seed 003: multivariable Cox model of EFS in KMT2A-r B-ALL (Table 6)"),
+    question=gettext_noop(
         "In KMT2A-rearranged B-precursor ALL treated on CCCG-ALL-2015, without treatment-related death: are sex, "
         "WBC > 300 x10^9/L and positive flow MRD at TP2 (day 46) independent predictors of EFS?"
     ),
@@ -87,9 +89,9 @@ PLAN_003 = PlanSpec(
     analyses=(
         _table_6(
             "cox-sex",
-            "EFS, male vs female, adjusted for the other terms of the Table 6 model",
+            gettext_noop("EFS, male vs female, adjusted for the other terms of the Table 6 model"),
             SEX,
-            (Group("male", ("M",)), Group("female", ("F",))),
+            (Group(gettext_noop("male"), ("M",)), Group(gettext_noop("female"), ("F",))),
             "Gender Male vs. female 1.218 0.500 5.931 1 0.015 3.380 1.268–9.008",
             estimate=3.380,
             lower=1.268,
@@ -102,9 +104,9 @@ PLAN_003 = PlanSpec(
         ),
         _table_6(
             "cox-wbc-300",
-            "EFS, WBC > 300 vs < 300 x10^9/L, adjusted for the other terms of the Table 6 model",
+            gettext_noop("EFS, WBC > 300 vs < 300 x10^9/L, adjusted for the other terms of the Table 6 model"),
             WBC_300,
-            (Group("WBC >= 300", (True,)), Group("WBC < 300", (False,))),
+            (Group(gettext_noop("WBC >= 300"), (True,)), Group(gettext_noop("WBC < 300"), (False,))),
             "WBC count (× 109/L) > 300 vs. < 300 -1.465 0.592 6.136 1 0.013 0.231 0.072–0.736",
             estimate=0.231,
             lower=0.072,
@@ -117,9 +119,11 @@ PLAN_003 = PlanSpec(
         ),
         _table_6(
             "cox-tp2-flow-mrd",
-            "EFS, flow MRD positive vs negative at TP2 (day 46), adjusted for the other terms of the Table 6 model",
+            gettext_noop(
+                "EFS, flow MRD positive vs negative at TP2 (day 46), adjusted for the other terms of the Table 6 model"
+            ),
             TP2_FLOW,
-            (Group("FCM-MRD positive", (True,)), Group("FCM-MRD negative", (False,))),
+            (Group(gettext_noop("FCM-MRD positive"), (True,)), Group(gettext_noop("FCM-MRD negative"), (False,))),
             "TP2 FCM-MRD Pos. vs. Neg -1.465 0.592 6.136 1 0.013 0.231 0.072–0.328",
             estimate=0.231,
             lower=0.072,

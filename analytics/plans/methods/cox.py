@@ -43,6 +43,7 @@ from analytics.plans.methods.cox_data import (
 )
 from analytics.plans.result import AnalysisResult, Effect
 from analytics.plans.spec import Analysis
+from analytics.plans.words import gettext_noop
 
 __all__ = [
     "CAUSE_SPECIFIC",
@@ -65,10 +66,12 @@ __all__ = [
 
 EVENTS_PER_TERM = 10
 
-CAUSE_SPECIFIC = "cause-specific hazard of relapse: deaths without relapse are censored at death"
+CAUSE_SPECIFIC = gettext_noop("cause-specific hazard of relapse: deaths without relapse are censored at death")
 # The multiplication sign is the message's wording.
-EPV_WARNING = "fewer events ({events}) than covariates × 10 ({k} × 10 = {m}): the rule of ten events per variable"  # noqa: RUF001
-NO_EXPOSURE_EFFECT = "the hazard ratio of {label!r} vs {reference!r} is not estimable"
+EPV_WARNING = gettext_noop(
+    "fewer events ({events}) than covariates × 10 ({k} × 10 = {m}): the rule of ten events per variable"  # noqa: RUF001
+)
+NO_EXPOSURE_EFFECT = gettext_noop("the hazard ratio of {label!r} vs {reference!r} is not estimable")
 
 
 def _finite(value: float) -> float | None:

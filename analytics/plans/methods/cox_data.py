@@ -19,6 +19,7 @@ import pandas as pd
 from analytics.core.cox import CoxResult, cox_ph
 from analytics.core.exceptions import ConvergenceWarning, DegenerateDataWarning
 from analytics.plans.spec import Analysis
+from analytics.plans.words import gettext_noop
 
 __all__ = [
     "ALL_CASES",
@@ -39,16 +40,20 @@ __all__ = [
 
 TIES = "efron"
 CONF_LEVEL = 0.95
-ALL_CASES = "all cases"
+ALL_CASES = gettext_noop("all cases")
 EXPOSURE_COLUMN = "exposure"
-EXCLUDED_NOT_COMPARED = "not in a compared group"
-EXCLUDED_MISSING_OUTCOME = "follow-up time or status missing"
-EXCLUDED_MISSING_COVARIATE = "a covariate missing"
-TOO_FEW_GROUPS = "fewer than two of the exposure's groups have cases: there is no hazard ratio to estimate"
-REFERENCE_EMPTY = "the reference group {label!r} (the last group) has no cases: the hazard ratios cannot be estimated"
-GROUP_EMPTY = "group {label!r} has no cases; it is left out of the model"
-SINGLE_VALUE = "covariate {label!r} has one value ({value}) among the cases analysed; it is left out"
-NOT_ESTIMABLE = "the Cox model cannot be estimated: {reason}"
+EXCLUDED_NOT_COMPARED = gettext_noop("not in a compared group")
+EXCLUDED_MISSING_OUTCOME = gettext_noop("follow-up time or status missing")
+EXCLUDED_MISSING_COVARIATE = gettext_noop("a covariate missing")
+TOO_FEW_GROUPS = gettext_noop(
+    "fewer than two of the exposure's groups have cases: there is no hazard ratio to estimate"
+)
+REFERENCE_EMPTY = gettext_noop(
+    "the reference group {label!r} (the last group) has no cases: the hazard ratios cannot be estimated"
+)
+GROUP_EMPTY = gettext_noop("group {label!r} has no cases; it is left out of the model")
+SINGLE_VALUE = gettext_noop("covariate {label!r} has one value ({value}) among the cases analysed; it is left out")
+NOT_ESTIMABLE = gettext_noop("the Cox model cannot be estimated: {reason}")
 
 
 @dataclass

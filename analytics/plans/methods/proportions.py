@@ -12,6 +12,7 @@ from analytics.core.tables import compare_categorical, odds_ratio, proportion_ci
 from analytics.core.tables.differences import difference_of_proportions
 from analytics.plans.result import AnalysisResult, Effect
 from analytics.plans.spec import Analysis
+from analytics.plans.words import gettext_noop
 
 __all__ = ["CI_ARGUMENTS", "TEST_NAMES", "run_proportions"]
 
@@ -25,11 +26,11 @@ TEST_NAMES = {
     "chisq_yates": "Pearson's chi-square test with Yates' continuity correction",
     "fisher": "Fisher's exact test",
 }
-DIFFERENCE_METHOD = "difference of proportions with Wald CI (R prop.test, correct = FALSE)"
-WHY_NAMED = "named in the plan"
-WHY_AUTO_FISHER = "smallest expected count {e:.2f} < 5: Fisher's exact test (plan: auto)"
-WHY_AUTO_CHISQ = "every expected count >= 5 (smallest {e:.2f}): uncorrected chi-square (plan: auto)"
-NO_TEST_ONE_GROUP = "one group: no test"
+DIFFERENCE_METHOD = gettext_noop("difference of proportions with Wald CI (R prop.test, correct = FALSE)")
+WHY_NAMED = gettext_noop("named in the plan")
+WHY_AUTO_FISHER = gettext_noop("smallest expected count {e:.2f} < 5: Fisher's exact test (plan: auto)")
+WHY_AUTO_CHISQ = gettext_noop("every expected count >= 5 (smallest {e:.2f}): uncorrected chi-square (plan: auto)")
+NO_TEST_ONE_GROUP = gettext_noop("one group: no test")
 
 
 def _tests(table: np.ndarray, wanted: str) -> tuple[list[dict], float | None, str]:

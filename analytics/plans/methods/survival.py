@@ -18,13 +18,14 @@ from analytics.core.logrank import logrank_test
 from analytics.core.tables.differences import difference_of_estimates
 from analytics.plans.result import AnalysisResult, Effect
 from analytics.plans.spec import Analysis
+from analytics.plans.words import gettext_noop
 
 __all__ = ["DIFFERENCE_METHOD", "curve_points", "risk_times", "run_cif", "run_km"]
 
-DIFFERENCE_METHOD = "difference of the estimates at {time:g} days, normal CI from the two standard errors"
-NO_TEST_ONE_GROUP = "fewer than two groups with cases: no test"
-WHY_STRATIFIED = "stratified by center as the plan asks (center as stratum)"
-WHY_PLAIN = "unstratified, as the plan asks"
+DIFFERENCE_METHOD = gettext_noop("difference of the estimates at {time:g} days, normal CI from the two standard errors")
+NO_TEST_ONE_GROUP = gettext_noop("fewer than two groups with cases: no test")
+WHY_STRATIFIED = gettext_noop("stratified by center as the plan asks (center as stratum)")
+WHY_PLAIN = gettext_noop("unstratified, as the plan asks")
 _DAYS_PER_YEAR = 365
 
 

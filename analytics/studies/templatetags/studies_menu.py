@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from analytics.studies.selectors import may_use_plans
 
@@ -11,4 +12,4 @@ def plans_menu_link(context):
     """ "Analysis plans" for coordinators and the data manager; nothing for anyone else."""
     if not may_use_plans(context["request"].user):
         return None
-    return {"label": "Analysis plans", "url": reverse("studies:plan_list")}
+    return {"label": _("Analysis plans"), "url": reverse("studies:plan_list")}

@@ -43,7 +43,13 @@ def test_a_clean_plan_has_no_problems() -> None:
 
 def test_spec_errors_come_first_and_stop() -> None:
     problems = _check(Analysis("a", "A", Outcome("os"), "bogus"))
-    assert problems == [{"where": "analysis a", "message": BAD_METHOD.format(method="bogus"), "level": "error"}]
+    assert problems == [
+        {
+            "where": "analysis a",
+            "message": BAD_METHOD.format(method="bogus", allowed="proportions, km, cif, cox"),
+            "level": "error",
+        }
+    ]
 
 
 def test_a_level_no_case_has_and_a_group_with_no_cases() -> None:

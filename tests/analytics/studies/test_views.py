@@ -85,7 +85,7 @@ def test_a_coordinator_writes_a_plan_from_the_form(coordinator, people):
     assert analysis.groups == (Group("favorable", ("favorable",)), Group("unfavorable", ("unfavorable",)))
     assert plan.created_by == people.coordinator
     page = coordinator.get(response["Location"]).content.decode()
-    assert "draft" in page and "kmt2a_status in rearranged" in page and "favorable vs unfavorable" in page
+    assert "draft" in page and "KMT2A status is one of: KMT2A rearranged" in page and "Favorable; Unfavorable" in page
 
 
 def test_every_kind_of_analysis_is_written_from_the_form(coordinator):
@@ -350,8 +350,11 @@ def test_the_history_names_who_did_what_and_what_changed(coordinator, people, sp
     body = coordinator.get(reverse("studies:plan_history", args=[plan.pk])).content.decode()
     assert "Plan created" in body and "Version 1 drafted" in body
     assert "Version 1 edited" in body and "Version 1 registered" in body
-    assert "name: KMT2A-r infants → Renamed" in body
-    assert "analysis efs-risk, method: km → cox" in body
+    assert "Name: KMT2A-r infants → Renamed" in body
+    assert (
+        "Analysis “EFS by risk class”, method: Kaplan-Meier estimates with the log-rank test → Cox proportional "
+        "hazards model"
+    ) in body
     rows = body.split("<tr>")
     edited = next(r for r in rows if "Version 1 edited" in r)
     assert "<td>manager</td>" in edited
