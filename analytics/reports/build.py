@@ -12,7 +12,7 @@ from analytics.schema import Dataset, check_dataset
 
 from .context import Context, is_true, prepare_cases
 from .i18n import gettext as _
-from .i18n import ngettext
+from .i18n import metadata_labels, ngettext
 from .model import Report
 from .sections import centers, cohort, cytogenetics, methods, presentation, response, survival, toxicity
 from .settings import ReportSettings
@@ -56,6 +56,9 @@ def _context(dataset: Dataset, settings: ReportSettings) -> Context:
 
 def _check_no_foreign_codes(report: Report, codes: set[str]) -> None:
     text = json.dumps(report.to_dict(), ensure_ascii=False, default=str)
+    # Only data can name a center: a label such as "Fingerprint (SHA-256 ...)" must not trip a center coded SHA.
+    for label in metadata_labels():
+        text = text.replace(label, "")
     for code in sorted(codes):
         if re.search(rf"(?<![\w]){re.escape(code)}(?![\w])", text):
             raise ReportScopeError(FOREIGN_CENTER.format(code=code))

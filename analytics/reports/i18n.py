@@ -420,6 +420,11 @@ def _when(value: Any) -> str:
     return date_text(value) if value else ""
 
 
+def metadata_labels() -> list[str]:
+    """The run facts' labels in the active language: the report's own words, never data."""
+    return [gettext(label) for label in _META_LABELS.values()]
+
+
 def metadata_items(metadata: dict[str, Any]) -> list[tuple[str, str]]:
     """A report's run facts (``Report.metadata``) as (label, value) pairs: labels, sentences, local dates."""
     items = []

@@ -81,6 +81,14 @@ def test_with_one_other_center_the_pool_is_not_shown():
     assert all(r[2] == "not shown" for r in table.rows)
 
 
+def test_a_center_coded_like_a_word_of_the_report_does_not_stop_another_centers_report():
+    data = make_dataset(200, n_centers=3, seed=5)
+    own, other = sorted(set(data.cases["center"]))[:2]
+    data.cases["center"] = data.cases["center"].replace({other: "SHA"})  # as the fingerprint's "SHA-256" label
+    report = build_report(data, settings={"center_scope": own}, metadata={"fingerprint": "fp-1"})
+    assert report.table("cohort_center_lineage").rows[0][0] == own
+
+
 def test_an_unknown_center_is_refused(dataset):
     with pytest.raises(ReportScopeError):
         build_report(dataset, settings={"center_scope": "NOWHERE"})
