@@ -134,7 +134,12 @@ class _RowFormSet(BaseModelFormSet):
             form.fields["DELETE"].label = "Archive"
 
 
-def _rows(model, fields, *, extra=1, widgets=None):
+# Empty rows a record section offers: enough for a typical entry (two findings by two methods, a CR then a relapse);
+# the page's "Add rows" button gives more without JavaScript (see views/sections.py).
+ROWS_EXTRA = 3
+
+
+def _rows(model, fields, *, extra=ROWS_EXTRA, widgets=None):
     return modelformset_factory(
         model,
         form=RecordRowForm,
@@ -146,7 +151,7 @@ def _rows(model, fields, *, extra=1, widgets=None):
     )
 
 
-MarkerFormSet = _rows(m.MarkerFinding, ["marker", "result", "percent_positive"], extra=3)
+MarkerFormSet = _rows(m.MarkerFinding, ["marker", "result", "percent_positive"], extra=6)
 FindingFormSet = _rows(
     m.CytogeneticFinding,
     ["method", "sample_date", "iscn", "abnormality", "gene_5p", "gene_3p", "gene_other"],
@@ -165,9 +170,9 @@ AssessmentFormSet = _rows(
     ],
 )
 TransplantFormSet = _rows(m.Transplant, ["transplant_date", "transplant_type", "remission"])
-SupportiveCareFormSet = _rows(m.SupportiveCare, ["kind", "phase", "start_date", "note"], extra=2)
+SupportiveCareFormSet = _rows(m.SupportiveCare, ["kind", "phase", "start_date", "note"])
 EventFormSet = _rows(m.OutcomeEvent, ["kind", "event_date", "relapse_site", "death_cause", "note"])
-AdverseEventFormSet = _rows(m.AdverseEvent, ["event_type", "grade", "onset_date", "phase"], extra=2)
+AdverseEventFormSet = _rows(m.AdverseEvent, ["event_type", "grade", "onset_date", "phase"])
 FollowUpFormSet = _rows(m.FollowUp, ["contact_date", "vital_status", "note"])
 
 
