@@ -112,7 +112,7 @@ class Sheet:
 
 _UNIT_IN_LABEL = re.compile(r"\s*\(([^)]*)\)\s*$")
 # Units of the fields whose verbose name does not end in one.
-_UNITS = {"gestational_age_weeks": "weeks", "birth_weight_g": "g", "day": "day of protocol"}
+_UNITS = {"day": "day of protocol"}
 # Fields a user never types (bookkeeping), and the case key, which every sheet has as its own column.
 _NOT_COLUMNS = {"id", "case", "version", "archived_at", "archived_by", "created_at", "updated_at", "number"}
 
@@ -145,18 +145,20 @@ def _range(model_field) -> tuple[float | None, float | None]:
     return low, high
 
 
-def _label_and_unit(model_field) -> tuple[str, str]:
+def label_and_unit(model_field) -> tuple[str, str]:
+    """The field's label without its unit, and the unit: "Gestational age (weeks)" gives ("Gestational age",
+    "weeks"). Read in the active language."""
     label = str(model_field.verbose_name)
     unit = _UNITS.get(model_field.name, "")
     match = _UNIT_IN_LABEL.search(label)
-    if match and not unit:
-        unit = match.group(1)
+    if match:
+        unit = unit or match.group(1)
         label = label[: match.start()]
     return label[:1].upper() + label[1:], unit
 
 
 def _field_column(model_field) -> Column:
-    label, unit = _label_and_unit(model_field)
+    label, unit = label_and_unit(model_field)
     common: dict[str, Any] = {
         "name": model_field.name,
         "label": label,
@@ -332,7 +334,7 @@ def vocabulary_code(entry) -> str:
     """How a file names a vocabulary entry: its code (a protocol, which has none, by "name version")."""
     if entry is None:
         return ""
-    return str(entry) if isinstance(entry, m.Protocol) else entry.code
+    return entry.code
 
 
 def format_cell(column: Column, value: Any) -> Any:
