@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from registry.choices import Role
 from registry.models import Case, Center, Membership
@@ -24,8 +25,8 @@ __all__ = [
     "records_for",
 ]
 
-CASE_READ_ONLY = "Your role can read this case but not change it."
-CASE_LOCKED = "This case is locked (signed off). A center lead or the data manager must unlock it first."
+CASE_READ_ONLY = _("Your role can read this case but not change it.")
+CASE_LOCKED = _("This case is locked (signed off). A center lead or the data manager must unlock it first.")
 
 
 @dataclass(frozen=True)

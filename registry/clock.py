@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 __all__ = ["UNKNOWN_TIME_ZONE", "center_today", "default_time_zone", "today_in", "validate_time_zone"]
 
-UNKNOWN_TIME_ZONE = "'{value}' is not a time zone name; use an IANA name such as Asia/Almaty or Europe/Moscow."
+UNKNOWN_TIME_ZONE = _("'{value}' is not a time zone name; use an IANA name such as Asia/Almaty or Europe/Moscow.")
 
 
 def default_time_zone() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from analytics import derive as d
 from registry import models as m
 from registry.choices import LabTimepoint
@@ -9,7 +11,7 @@ from registry.validation import CaseState
 
 __all__ = ["case_record", "derive_for_case", "derive_from_state", "risk_ruleset"]
 
-NO_DEFAULT_RULESET = "No risk rule set is marked as default; the data manager sets one in the admin."
+NO_DEFAULT_RULESET = _("No risk rule set is marked as default; the data manager sets one in the admin.")
 
 
 def risk_ruleset(version: str | None = None) -> d.RiskRuleSet:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from registry import models as m
 from registry.access import centers_for
@@ -19,7 +20,7 @@ from registry.services.cases import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-FORM_OUT_OF_DATE = (
+FORM_OUT_OF_DATE = _(
     "This form is out of date or was altered: a hidden value (the record or the version it was edited from) is "
     "missing or wrong. Nothing was saved: reload the page and enter your changes again."
 )
@@ -31,6 +32,8 @@ class VersionedForm(forms.ModelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
+        # Labels read as labels ("Gestational age (weeks)"), without a colon glued to them.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
@@ -77,10 +80,11 @@ def offer_writable_centers(field: forms.ModelChoiceField, user) -> None:
 
 
 class CaseCreateForm(VersionedForm):
-    center = forms.ModelChoiceField(queryset=m.Center.objects.none())
+    center = forms.ModelChoiceField(queryset=m.Center.objects.none(), label=_("Center"))
     hospital_number = forms.CharField(
+        label=_("Hospital number"),
         max_length=60,
-        help_text="The hospital's own number. Only a keyed hash is stored, to find a child registered twice.",
+        help_text=_("The hospital's own number. Only a keyed hash is stored, to find a child registered twice."),
     )
 
     class Meta:
@@ -131,7 +135,7 @@ class _RowFormSet(BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Archive"
+            form.fields["DELETE"].label = _("Archive")
 
 
 # Empty rows a record section offers: enough for a typical entry (two findings by two methods, a CR then a relapse);
@@ -181,39 +185,51 @@ _REASON_ERRORS = {"max_length": REASON_TOO_LONG, "null_characters_not_allowed": 
 
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        error_messages=_REASON_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class UnlockForm(forms.Form):
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, required=False
+    )
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", help_text="Registry ID or hospital number")
-    center = forms.ModelChoiceField(queryset=m.Center.objects.none(), required=False)
+    q = forms.CharField(required=False, label=_("Search"), help_text=_("Registry ID or hospital number"))
+    center = forms.ModelChoiceField(
+        queryset=m.Center.objects.none(), required=False, label=_("Center"), empty_label=_("Any center")
+    )
     lineage = forms.ChoiceField(
-        choices=[("", "Any lineage"), *m.Diagnosis._meta.get_field("lineage").choices], required=False
+        label=_("Lineage"),
+        choices=[("", _("Any lineage")), *m.Diagnosis._meta.get_field("lineage").choices],
+        required=False,
     )
     age_class = forms.ChoiceField(
         required=False,
-        label="Class",
+        label=_("Age class"),
         choices=[
-            ("", "Any class"),
-            ("CAL", "Congenital (<= 28 days)"),
-            ("early_infant", "Early infant (<= 3 months)"),
-            ("infant", "Infant (< 1 year)"),
+            ("", _("Any class")),
+            ("CAL", _("Congenital (<= 28 days)")),
+            ("early_infant", _("Early infant (<= 3 months)")),
+            ("infant", _("Infant (< 1 year)")),
         ],
     )
-    protocol = forms.ModelChoiceField(queryset=m.Protocol.objects.all(), required=False)
+    protocol = forms.ModelChoiceField(
+        queryset=m.Protocol.objects.all(), required=False, label=_("Protocol"), empty_label=_("Any protocol")
+    )
     status = forms.ChoiceField(
+        label=_("Status"),
         required=False,
         choices=[
-            ("", "Any status"),
-            ("open", "Open"),
-            ("locked", "Locked"),
-            ("excluded", "Excluded"),
-            ("attention", "Needs attention"),
+            ("", _("Any status")),
+            ("open", _("Open")),
+            ("locked", _("Locked")),
+            ("excluded", _("Excluded")),
+            ("attention", _("Needs attention")),
         ],
     )
 

@@ -45,6 +45,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext_lazy as _
 
 from registry.access import access_for
 
@@ -66,10 +67,10 @@ __all__ = [
     "redact_dates",
 ]
 
-HIDDEN = "date hidden"
+HIDDEN = _("date hidden")
 REDACTED = "[date]"
-NOTE_HIDDEN = "(note hidden in the pseudonymized view)"
-CHANGED = "(changed; not shown in the pseudonymized view)"
+NOTE_HIDDEN = _("(note hidden in the pseudonymized view)")
+CHANGED = _("(changed; not shown in the pseudonymized view)")
 
 # The case's one calendar anchor, as (model label, field name).
 ANCHOR_FIELD = ("registry.diagnosis", "diagnosis_date")

@@ -12,7 +12,9 @@ from registry.services.tokens import token_authenticate, token_prefix
 
 __all__ = ["BearerTokenAuthentication"]
 
-TOKEN_INVALID = "This token is unknown, expired or revoked. Create a new one on your account page (/accounts/tokens/)."
+TOKEN_INVALID = _(
+    "This token is unknown, expired or revoked. Create a new one on your account page (/accounts/tokens/)."
+)
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):

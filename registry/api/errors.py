@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -24,7 +25,7 @@ __all__ = [
     "validation_errors",
 ]
 
-INVALID = "Nothing was saved: correct the fields listed in 'errors'."
+INVALID = _("Nothing was saved: correct the fields listed in 'errors'.")
 NON_FIELD = "non_field_errors"
 
 

@@ -8,6 +8,7 @@ from datetime import UTC
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 __all__ = [
@@ -18,9 +19,9 @@ __all__ = [
     "UtcDateTimeFilter",
 ]
 
-MODIFIED_SINCE_INVALID = "An ISO 8601 date-time with a zone, e.g. 2026-11-30T12:00:00Z, that can be read in UTC."
-EMPTY_FILTER = "Give a value, or leave the parameter out."
-BOOLEAN_INVALID = "true or false (1 or 0)."
+MODIFIED_SINCE_INVALID = _("An ISO 8601 date-time with a zone, e.g. 2026-11-30T12:00:00Z, that can be read in UTC.")
+EMPTY_FILTER = _("Give a value, or leave the parameter out.")
+BOOLEAN_INVALID = _("true or false (1 or 0).")
 _BOOLEANS = {"true", "false", "1", "0", "yes", "no"}
 
 

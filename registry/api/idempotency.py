@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -17,8 +18,8 @@ from registry.models import IdempotencyRecord
 __all__ = ["HEADER", "KEY_LIFETIME", "KEY_REUSED", "idempotent"]
 
 HEADER = "Idempotency-Key"
-KEY_INVALID = "An Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good choice)."
-KEY_REUSED = (
+KEY_INVALID = _("An Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good choice).")
+KEY_REUSED = _(
     "This Idempotency-Key was already used for a different request. Use a new key for a new record; nothing was saved."
 )
 _REPLAYED_HEADERS = ("Location", "ETag")

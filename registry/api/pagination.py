@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 
 __all__ = ["CURSOR_INVALID", "PAGE_SIZE_INVALID", "ApiCursorPagination", "document_bad_list_parameters"]
 
-CURSOR_INVALID = "This cursor is not one the API gave out: use the `next` or `previous` link of a page as it is."
-PAGE_SIZE_INVALID = "page_size is a whole number from 1 to 500."
+CURSOR_INVALID = _("This cursor is not one the API gave out: use the `next` or `previous` link of a page as it is.")
+PAGE_SIZE_INVALID = _("page_size is a whole number from 1 to 500.")
 
 
 class ApiCursorPagination(CursorPagination):

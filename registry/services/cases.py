@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from quality.hooks import case_changed
 from registry.access import access_for
@@ -14,23 +16,25 @@ from registry.validation import CaseState, violations
 
 __all__ = ["CASE_FIELDS", "case_archive", "case_create", "case_lock", "case_restore", "case_unlock", "case_update"]
 
-CENTER_NOT_YOURS = "You cannot register cases for this center."
-HOSPITAL_NUMBER_REQUIRED = "Give the hospital's own number; only its keyed hash is stored."
-HOSPITAL_NUMBER_NO_CHARACTERS = (
+CENTER_NOT_YOURS = _("You cannot register cases for this center.")
+HOSPITAL_NUMBER_REQUIRED = _("Give the hospital's own number; only its keyed hash is stored.")
+HOSPITAL_NUMBER_NO_CHARACTERS = _(
     "This hospital number has no letters or digits (spaces, dashes and dots are ignored when numbers are "
     "compared). Type the number itself."
 )
-NOT_A_LEAD = "Only a lead of this center or the registry data manager can lock or unlock its cases."
-ALREADY_LOCKED = "This case is already locked."
-NOT_LOCKED = "This case is not locked."
-RESTORE_DATA_MANAGER_ONLY = "Only the registry data manager can restore an archived case."
-RESTORE_REASON_REQUIRED = "Say why the case is restored; the reason is kept in its history."
-NOT_ARCHIVED = "This case is not archived."
-ARCHIVE_REASON_REQUIRED = "Say why the case is archived; the reason is kept in its history."
+NOT_A_LEAD = _("Only a lead of this center or the registry data manager can lock or unlock its cases.")
+ALREADY_LOCKED = _("This case is already locked.")
+NOT_LOCKED = _("This case is not locked.")
+RESTORE_DATA_MANAGER_ONLY = _("Only the registry data manager can restore an archived case.")
+RESTORE_REASON_REQUIRED = _("Say why the case is restored; the reason is kept in its history.")
+NOT_ARCHIVED = _("This case is not archived.")
+ARCHIVE_REASON_REQUIRED = _("Say why the case is archived; the reason is kept in its history.")
 REASON_MAX_LENGTH = 200
-REASON_TOO_LONG = f"Keep the reason to {REASON_MAX_LENGTH} characters; it is kept in the case's history."
-REASON_NUL = "The reason contains a NUL character (often pasted from another program): retype it."
-REGISTERED_AT_CENTER = (
+REASON_TOO_LONG = format_lazy(
+    _("Keep the reason to {limit} characters; it is kept in the case's history."), limit=REASON_MAX_LENGTH
+)
+REASON_NUL = _("The reason contains a NUL character (often pasted from another program): retype it.")
+REGISTERED_AT_CENTER = _(
     "This hospital number is already registered at this center as {registry_id}. "
     "Open that case instead of registering the child again."
 )
@@ -83,7 +87,9 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
     for violation in violations(CaseState(case=case)):
         for record, field in violation.targets:
             if record is case:
-                errors.setdefault(field, []).append(violation.message)
+                messages = errors.setdefault(field, [])
+                if violation.message not in messages:  # one message once, however many rules found it
+                    messages.append(violation.message)
     if errors:
         raise ValidationError(errors)
     for _attempt in range(5):

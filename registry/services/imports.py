@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry import models as m
 from registry.access import access_for
@@ -28,9 +29,9 @@ from registry.transfer.sheets import SHEETS
 
 __all__ = ["import_abandon", "import_check", "import_commit", "import_reason"]
 
-NOT_YOUR_JOB = "Only the user who uploaded this file can import it."
-NOT_READY = "This file cannot be imported: {status}."
-FILE_CHANGED = "The stored file does not match the one that was checked. Upload it again."
+NOT_YOUR_JOB = _("Only the user who uploaded this file can import it.")
+NOT_READY = _("This file cannot be imported: {status}.")
+FILE_CHANGED = _("The stored file does not match the one that was checked. Upload it again.")
 
 
 def import_reason(job: ImportJob) -> str:

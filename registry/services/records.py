@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quality.hooks import case_changed
 from registry.access import CASE_LOCKED, CASE_READ_ONLY, access_for
@@ -16,25 +17,25 @@ from registry.validation import CaseState, violations
 
 __all__ = ["RecordChange", "check_case_writable", "records_save", "save_audited"]
 
-CONCURRENT_EDIT = (
+CONCURRENT_EDIT = _(
     "{who} saved this record at {when} while you were editing it. Your changes were not saved. "
     "What changed: {what}. Review the current values and save again."
 )
-WRONG_CASE = "This record belongs to another case."
-VERSION_REQUIRED = (
+WRONG_CASE = _("This record belongs to another case.")
+VERSION_REQUIRED = _(
     "This form did not say which version of the record it was edited from, so it could overwrite a newer save. "
     "Nothing was saved: reload the page and enter your changes again."
 )
-NO_SUCH_RECORD = (
+NO_SUCH_RECORD = _(
     "A row of this form is not a record of this case (the page may be out of date or was altered). "
     "Nothing was saved: reload the page and enter your changes again."
 )
-SAME_RECORD_TWICE = "The same record appears twice in this form. Nothing was saved: reload the page."
-RETIRED_CHOICE = (
+SAME_RECORD_TWICE = _("The same record appears twice in this form. Nothing was saved: reload the page.")
+RETIRED_CHOICE = _(
     "'{entry}' has been retired from the registry's list and cannot be chosen for a new or changed record. "
     "Choose a current entry."
 )
-NOT_ARCHIVABLE = "A {what} is corrected, not archived: each case has one, and its history keeps every earlier value."
+NOT_ARCHIVABLE = _("A {what} is corrected, not archived: each case has one, and its history keeps every earlier value.")
 
 
 _ONE_PER_CASE = (Case, Diagnosis, Treatment, LabPanel)
@@ -119,7 +120,9 @@ def _field_errors(violations_found, instance) -> dict[str, list[str]]:
     for violation in violations_found:
         for record, field in violation.targets:
             if record is instance:
-                errors.setdefault(field, []).append(violation.message)
+                messages = errors.setdefault(field, [])
+                if violation.message not in messages:  # one message once, however many rules found it
+                    messages.append(violation.message)
                 break
     return errors
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import ApiToken
 
@@ -29,13 +30,13 @@ TOKEN_LIFETIMES = (30, 90, 180, 365)
 # last_used_at is written at most this often, so that reading through the API does not write a row per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
-NAME_REQUIRED = "Name the token after what will use it (e.g. 'hospital system sync'), so you can tell it apart."
-NAME_TOO_LONG = "Keep the name to 60 characters."
-NAME_TAKEN = "You already have an active token with this name."
-LIFETIME_INVALID = "Choose one of the offered lifetimes: {choices} days."
-NOT_YOUR_TOKEN = "No such token."
-ALREADY_REVOKED = "This token is already revoked."
-INACTIVE_USER = "A deactivated user cannot create tokens."
+NAME_REQUIRED = _("Name the token after what will use it (e.g. 'hospital system sync'), so you can tell it apart.")
+NAME_TOO_LONG = _("Keep the name to 60 characters.")
+NAME_TAKEN = _("You already have an active token with this name.")
+LIFETIME_INVALID = _("Choose one of the offered lifetimes: {choices} days.")
+NOT_YOUR_TOKEN = _("No such token.")
+ALREADY_REVOKED = _("This token is already revoked.")
+INACTIVE_USER = _("A deactivated user cannot create tokens.")
 
 
 def _digest(raw: str) -> str:

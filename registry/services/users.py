@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from registry.access import access_for
 from registry.choices import CENTER_ROLES, Role
@@ -42,26 +43,28 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DATA_MANAGER_ONLY = "Only the registry data manager manages users and their roles."
-REASON_REQUIRED = "Say why; the reason is kept in the history."
-EMAIL_REQUIRED = "Give an e-mail address: the new user sets their password from the link sent there."
-EMAIL_TAKEN = "Another user has this e-mail address."
-USERNAME_TAKEN = (
+DATA_MANAGER_ONLY = _("Only the registry data manager manages users and their roles.")
+REASON_REQUIRED = _("Say why; the reason is kept in the history.")
+EMAIL_REQUIRED = _("Give an e-mail address: the new user sets their password from the link sent there.")
+EMAIL_TAKEN = _("Another user has this e-mail address.")
+USERNAME_TAKEN = _(
     "Another user has this username, or one that differs only in capital letters or look-alike characters "
     "(such as ala.entry and Ala.Entry). Choose a clearly different username."
 )
-EMAIL_FIXED = "This user has set a password, so only they can change their e-mail address: a password reset goes to it."
-NOT_YOURSELF = "You cannot change your own account or roles; another data manager can."
-OPERATOR_ACCOUNT = "This is an operator (superuser) account; it is managed outside the registry."
-LAST_DATA_MANAGER = "The registry must keep at least one active data manager."
-ROLE_NEEDS_CENTER = "A center role needs a center."
-ROLE_TAKES_NO_CENTER = "A registry-wide role has no center."
-MEMBERSHIP_EXISTS = "This user already has this role."
-ALREADY_INACTIVE = "This user is already deactivated."
-ALREADY_ACTIVE = "This user is already active."
-INACTIVE_USER = "Reactivate this user first."
-INVITE_ONLY_PENDING = "This user has already set a password; they can reset it themselves from the sign-in page."
-CENTER_INACTIVE = "This center is inactive."
+EMAIL_FIXED = _(
+    "This user has set a password, so only they can change their e-mail address: a password reset goes to it."
+)
+NOT_YOURSELF = _("You cannot change your own account or roles; another data manager can.")
+OPERATOR_ACCOUNT = _("This is an operator (superuser) account; it is managed outside the registry.")
+LAST_DATA_MANAGER = _("The registry must keep at least one active data manager.")
+ROLE_NEEDS_CENTER = _("A center role needs a center.")
+ROLE_TAKES_NO_CENTER = _("A registry-wide role has no center.")
+MEMBERSHIP_EXISTS = _("This user already has this role.")
+ALREADY_INACTIVE = _("This user is already deactivated.")
+ALREADY_ACTIVE = _("This user is already active.")
+INACTIVE_USER = _("Reactivate this user first.")
+INVITE_ONLY_PENDING = _("This user has already set a password; they can reset it themselves from the sign-in page.")
+CENTER_INACTIVE = _("This center is inactive.")
 
 # The only user fields this module writes. Staff, superuser, permissions and the password are not among them.
 _EDITABLE = ("first_name", "last_name", "email")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from registry import models as m
 from registry.access import access_for, cases_for
@@ -30,11 +31,11 @@ __all__ = [
 ]
 
 EXPORT_FORMATS = ("xlsx", "zip")
-EXPORT_CENTER_USERS_ONLY = (
+EXPORT_CENTER_USERS_ONLY = _(
     "Only a center's own users export its records; the coordinators' export is the pseudonymized dataset."
 )
-EXPORT_NOT_YOUR_CENTER = "You can export the records of your own centers only."
-UNKNOWN_FORMAT = "Unknown export format: {fmt}."
+EXPORT_NOT_YOUR_CENTER = _("You can export the records of your own centers only.")
+UNKNOWN_FORMAT = _("Unknown export format: {fmt}.")
 
 
 def export_centers(user, centers: Iterable[m.Center | str] | None = None) -> list[m.Center]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from registry import models as m
 from registry.access import access_for
@@ -38,45 +39,47 @@ from registry.validation.state import load_states
 
 __all__ = ["CasePlan", "ImportPlan", "RowChange", "plan_import", "stored_case_ids"]
 
-CASE_NUMBER_MISSING = "Give the center's case number: every row is joined to its case by it."
-OTHER_CENTER = (
+CASE_NUMBER_MISSING = _("Give the center's case number: every row is joined to its case by it.")
+OTHER_CENTER = _(
     "This row names center '{code}', but the file is imported into {center}. Import each center's rows on their own."
 )
-NOT_THIS_CENTERS_CASE = (
+NOT_THIS_CENTERS_CASE = _(
     "Registry ID {registry_id} is not a case of this center. Leave the registry ID empty for a new case."
 )
-REGISTRY_ID_CONFLICT = "Registry ID {registry_id} and case number {number} name two different cases of this center."
-REGISTRY_ID_DIFFERS = "The rows of case {number} give different registry IDs ({ids})."
-REGISTRY_ID_FORM = "A registry ID has letters, digits and dashes only (e.g. ILR-7K2M9QXA)."
-NEW_CASE_NEEDS_NUMBER = "A new case needs the center's case number: later files are joined to the case by it."
-CHILD_WITHOUT_CASE = (
+REGISTRY_ID_CONFLICT = _("Registry ID {registry_id} and case number {number} name two different cases of this center.")
+REGISTRY_ID_DIFFERS = _("The rows of case {number} give different registry IDs ({ids}).")
+REGISTRY_ID_FORM = _("A registry ID has letters, digits and dashes only (e.g. ILR-7K2M9QXA).")
+NEW_CASE_NEEDS_NUMBER = _("A new case needs the center's case number: later files are joined to the case by it.")
+CHILD_WITHOUT_CASE = _(
     "There is no case {number} at this center and the cases sheet has no row for it: add the case to the cases "
     "sheet, or correct the case number."
 )
-CASE_ROW_TWICE = "Case {number} has another row on this sheet (row {other}): keep one row per case."
-RECORD_TWICE = "Row {other} of this sheet is the same record of case {number}: keep one row per record."
-NO_SUCH_RECORD = (
+CASE_ROW_TWICE = _("Case {number} has another row on this sheet (row {other}): keep one row per case.")
+RECORD_TWICE = _("Row {other} of this sheet is the same record of case {number}: keep one row per record.")
+NO_SUCH_RECORD = _(
     "Case {number} has no record {record} on this sheet (it may have been archived): leave the record number "
     "empty for a new record."
 )
-HOSPITAL_NUMBER_NEEDED = "A new case needs the hospital number (only its keyed hash is stored)."
-HOSPITAL_NUMBER_NO_CHARACTERS = "This hospital number has no letters or digits: type the number itself."
-HOSPITAL_NUMBER_KEY_FORM = "A hospital number key is the 64-character hexadecimal key an export gives."
-HOSPITAL_NUMBER_MISMATCH = "This hospital number is not the one registered for case {number}."
-HOSPITAL_NUMBER_TWICE = "Row {other} registers the same hospital number: a child is registered once."
-NOT_IN_VOCABULARY = "'{value}' is not in the registry's list for {label}. The allowed codes are in the data dictionary."
-VERSION_NEEDED = (
+HOSPITAL_NUMBER_NEEDED = _("A new case needs the hospital number (only its keyed hash is stored).")
+HOSPITAL_NUMBER_NO_CHARACTERS = _("This hospital number has no letters or digits: type the number itself.")
+HOSPITAL_NUMBER_KEY_FORM = _("A hospital number key is the 64-character hexadecimal key an export gives.")
+HOSPITAL_NUMBER_MISMATCH = _("This hospital number is not the one registered for case {number}.")
+HOSPITAL_NUMBER_TWICE = _("Row {other} registers the same hospital number: a child is registered once.")
+NOT_IN_VOCABULARY = _(
+    "'{value}' is not in the registry's list for {label}. The allowed codes are in the data dictionary."
+)
+VERSION_NEEDED = _(
     "This row changes {what} of case {number}, so it must give the version it was exported at (the version "
     "column). Export the case, make the change in that file and import it."
 )
-STALE = (
+STALE = _(
     "{what} of case {number} was changed in the registry after this file was exported ({who}, {when}): the file "
     "has version {file}, the registry version {now}. Nothing was imported. Export the case again and reapply "
     "your change."
 )
-CASE_LOCKED = "Case {number} is locked (signed off): ask a center lead to unlock it before changing it."
-REQUIRED = "Give the {label}: this column cannot be empty."
-ONE_RECORD_VERSIONS = "A new record cannot give a version unless its case is new to this registry."
+CASE_LOCKED = _("Case {number} is locked (signed off): ask a center lead to unlock it before changing it.")
+REQUIRED = _("Give the {label}: this column cannot be empty.")
+ONE_RECORD_VERSIONS = _("A new record cannot give a version unless its case is new to this registry.")
 
 _REGISTRY_ID = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 _HEX_KEY = re.compile(r"^[0-9a-f]{64}$")

@@ -9,8 +9,10 @@ from datetime import date
 from functools import cache
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from registry.choices import ALL_SUBTYPES, EventKind, Lineage, Marrow, PCRResult, Subtype, VitalStatus
+from registry.validation.naming import field_label, record_name
 from registry.validation.state import CaseState
 
 __all__ = ["DATE_FLOOR", "RULES", "TEXT_LIMIT", "TEXT_LIMITS", "Violation", "date_fields", "text_fields", "violations"]
@@ -24,41 +26,44 @@ DATE_FLOOR = date(1990, 1, 1)
 TEXT_LIMIT = 2000
 TEXT_LIMITS: dict[str, int] = {}
 
-BIRTH_AFTER_DIAGNOSIS = "The diagnosis date is before the date of birth ({birth})."
-TREATMENT_BEFORE_DIAGNOSIS = "Treatment cannot start before the diagnosis date ({diagnosis})."
-BEFORE_BIRTH = "This date is before the date of birth ({birth})."
-BEFORE_DIAGNOSIS = "This date is before the diagnosis date ({diagnosis})."
-BEFORE_TREATMENT = "This date is before the start of treatment ({start})."
-AFTER_DEATH = "This date is after the recorded death ({death}); only death-related records may follow a death."
-ALIVE_AFTER_DEATH = "The child is recorded dead on {death}; a later contact cannot say alive."
-DEAD_WITHOUT_DEATH = "Vital status 'dead' needs a death (or induction death) event on or before this contact."
-TWO_DEATHS = "Only one death can be recorded; this case already has one on {death}."
-CR_AND_INDUCTION_DEATH = "Complete remission and death during induction contradict each other for one induction."
-CR_AND_INDUCTION_FAILURE = "Complete remission and induction failure contradict each other for one induction."
-RELAPSE_SITE_REQUIRED = "Give the site of the relapse."
-RELAPSE_SITE_ONLY_FOR_RELAPSE = "A site is only recorded for a relapse."
-DEATH_CAUSE_REQUIRED = "Give the cause of death."
-DEATH_CAUSE_ONLY_FOR_DEATH = "A cause is only recorded for a death."
-LINEAGE_MISMATCH = "{abnormality} is not seen in {lineage}: check the abnormality or the lineage."
-FUSION_MISMATCH = "{abnormality} implies the fusion {expected}, not {fusion}."
-FUSION_NEEDS_GENE = "{abnormality} implies a fusion involving {gene}, not {fusion}."
-FUSION_NOT_KMT2A = "This abnormality says KMT2A is not rearranged, so the fusion cannot involve KMT2A."
-FUSION_HALF = "Give both genes of the fusion, or neither."
-OTHER_GENE_REQUIRED = "Give the gene symbol when a partner is 'Other'."
-OTHER_GENE_UNUSED = "The other gene symbol is only used when a partner is 'Other'."
-PROTOCOL_LINEAGE = "{protocol} is a protocol for {protocol_lineage}, but the diagnosis is {lineage}."
-FAB_ONLY_AML = "FAB type applies to AML only."
-SUBTYPE_LINEAGE = "Subtype '{subtype}' does not fit lineage {lineage}."
-EXCLUSION_REASON_REQUIRED = "Give the reason for the exclusion."
-EXCLUSION_REASON_UNUSED = "A reason is only given for an excluded case."
-STEROID_RESPONSE_NEEDS_STEROID = "Say which steroid the response refers to."
-MARROW_BLASTS_MISMATCH = "{marrow} means {range} marrow blasts, but {blasts:g}% was entered."
-PCR_LEVEL_ONLY_WITH_LEVEL = "A PCR MRD level is only entered with the result 'Positive, level given'."
-PCR_LEVEL_REQUIRED = "Give the PCR MRD level."
-DATE_IN_FUTURE = "This date ({value}) is in the future: today is {today} at this center."
-DATE_BEFORE_FLOOR = "This date ({value}) is before {floor}, the earliest date the registry accepts: check the year."
-TEXT_TOO_LONG = "At most {limit} characters, please ({length} were entered)."
-POST_INDUCTION_BEFORE_TREATMENT = "Post-induction laboratory values cannot predate the start of treatment ({start})."
+BIRTH_AFTER_DIAGNOSIS = _("The diagnosis date {value} is before the date of birth {birth}.")
+TREATMENT_BEFORE_DIAGNOSIS = _("Treatment cannot start before the diagnosis date ({diagnosis}).")
+# Translators: "{field} {value} ({record})" reads e.g. "Event date 2019-02-01 (outcome event 2: Death)".
+BEFORE_BIRTH = _("{field} {value} ({record}) is before the date of birth {birth}.")
+BEFORE_DIAGNOSIS = _("{field} {value} ({record}) is before the diagnosis date {diagnosis}.")
+BEFORE_TREATMENT = _("{field} {value} ({record}) is before the start of treatment {start}.")
+AFTER_DEATH = _(
+    "{field} {value} ({record}) is after the recorded death {death}; only death-related records may follow a death."
+)
+ALIVE_AFTER_DEATH = _("The child is recorded dead on {death}; the contact of {value} ({record}) cannot say alive.")
+DEAD_WITHOUT_DEATH = _("Vital status 'dead' needs a death (or induction death) event on or before this contact.")
+TWO_DEATHS = _("Only one death can be recorded; this case already has one on {death}.")
+CR_AND_INDUCTION_DEATH = _("Complete remission and death during induction contradict each other for one induction.")
+CR_AND_INDUCTION_FAILURE = _("Complete remission and induction failure contradict each other for one induction.")
+RELAPSE_SITE_REQUIRED = _("Give the site of the relapse.")
+RELAPSE_SITE_ONLY_FOR_RELAPSE = _("A site is only recorded for a relapse.")
+DEATH_CAUSE_REQUIRED = _("Give the cause of death.")
+DEATH_CAUSE_ONLY_FOR_DEATH = _("A cause is only recorded for a death.")
+LINEAGE_MISMATCH = _("{abnormality} is not seen in {lineage}: check the abnormality or the lineage.")
+FUSION_MISMATCH = _("{abnormality} implies the fusion {expected}, not {fusion}.")
+FUSION_NEEDS_GENE = _("{abnormality} implies a fusion involving {gene}, not {fusion}.")
+FUSION_NOT_KMT2A = _("This abnormality says KMT2A is not rearranged, so the fusion cannot involve KMT2A.")
+FUSION_HALF = _("Give both genes of the fusion, or neither.")
+OTHER_GENE_REQUIRED = _("Give the gene symbol when a partner is 'Other'.")
+OTHER_GENE_UNUSED = _("The other gene symbol is only used when a partner is 'Other'.")
+PROTOCOL_LINEAGE = _("{protocol} is a protocol for {protocol_lineage}, but the diagnosis is {lineage}.")
+FAB_ONLY_AML = _("FAB type applies to AML only.")
+SUBTYPE_LINEAGE = _("Subtype '{subtype}' does not fit lineage {lineage}.")
+EXCLUSION_REASON_REQUIRED = _("Give the reason for the exclusion.")
+EXCLUSION_REASON_UNUSED = _("A reason is only given for an excluded case.")
+STEROID_RESPONSE_NEEDS_STEROID = _("Say which steroid the response refers to.")
+MARROW_BLASTS_MISMATCH = _("{marrow} means {range} marrow blasts, but {blasts:g}% was entered.")
+PCR_LEVEL_ONLY_WITH_LEVEL = _("A PCR MRD level is only entered with the result 'Positive, level given'.")
+PCR_LEVEL_REQUIRED = _("Give the PCR MRD level.")
+DATE_IN_FUTURE = _("This date ({value}) is in the future: today is {today} at this center.")
+DATE_BEFORE_FLOOR = _("This date ({value}) is before {floor}, the earliest date the registry accepts: check the year.")
+TEXT_TOO_LONG = _("At most {limit} characters, please ({length} were entered).")
+POST_INDUCTION_BEFORE_TREATMENT = _("Post-induction laboratory values cannot predate the start of treatment ({start}).")
 
 Target = tuple[object, str]
 
@@ -74,8 +79,9 @@ class Violation:
 Rule = Callable[[CaseState], Iterable[Violation]]
 
 
-def _v(message: str, *targets: Target) -> Violation:
-    return Violation(message, tuple(targets))
+def _v(message, *targets: Target) -> Violation:
+    # str(): the message is read in the language active now (a lazy constant would change with the reader's).
+    return Violation(str(message), tuple(targets))
 
 
 @cache
@@ -132,16 +138,25 @@ def _text_lengths(state: CaseState) -> Iterator[Violation]:
                 yield _v(TEXT_TOO_LONG.format(limit=limit, length=len(value)), (record, name))
 
 
+def _named(record, name: str) -> dict[str, object]:
+    """The record and field a message is about, for messages shown on another record's field as well."""
+    return {"field": field_label(record, name), "value": getattr(record, name), "record": record_name(record)}
+
+
 def _dates_after_birth(state: CaseState) -> Iterator[Violation]:
+    # Each message names its record and field: a birth date moved after several records gets one message per
+    # record on the birth date, and "this date is before the date of birth", six times, said which of them?
     birth = state.case.birth_date
     if birth is None:
         return
     for record, name, value in state.dated_records():
-        if record is state.case:
+        if record is state.case or value >= birth:
             continue
-        if value < birth:
-            message = BIRTH_AFTER_DIAGNOSIS if record is state.diagnosis else BEFORE_BIRTH
-            yield _v(message.format(birth=birth), (record, name), (state.case, "birth_date"))
+        if record is state.diagnosis:
+            message = BIRTH_AFTER_DIAGNOSIS.format(value=value, birth=birth)
+        else:
+            message = BEFORE_BIRTH.format(birth=birth, **_named(record, name))
+        yield _v(message, (record, name), (state.case, "birth_date"))
 
 
 def _dates_after_diagnosis(state: CaseState) -> Iterator[Violation]:
@@ -165,7 +180,9 @@ def _dates_after_diagnosis(state: CaseState) -> Iterator[Violation]:
         for record in getattr(state, attr):
             if getattr(record, name) < diagnosis:
                 yield _v(
-                    BEFORE_DIAGNOSIS.format(diagnosis=diagnosis), (record, name), (state.diagnosis, "diagnosis_date")
+                    BEFORE_DIAGNOSIS.format(diagnosis=diagnosis, **_named(record, name)),
+                    (record, name),
+                    (state.diagnosis, "diagnosis_date"),
                 )
 
 
@@ -178,7 +195,11 @@ def _dates_after_treatment(state: CaseState) -> Iterator[Violation]:
     treated += [(r, "transplant_date") for r in state.transplants]
     for record, name in treated:
         if getattr(record, name) < start:
-            yield _v(BEFORE_TREATMENT.format(start=start), (record, name), (state.treatment, "start_date"))
+            yield _v(
+                BEFORE_TREATMENT.format(start=start, **_named(record, name)),
+                (record, name),
+                (state.treatment, "start_date"),
+            )
     for panel in state.labs:
         if panel.timepoint == "post_induction" and panel.sample_date and panel.sample_date < start:
             yield _v(
@@ -201,14 +222,22 @@ def _nothing_after_death(state: CaseState) -> Iterator[Violation]:
             continue
         if record in state.follow_ups:
             if record.vital_status == VitalStatus.ALIVE:
-                yield _v(ALIVE_AFTER_DEATH.format(death=when), (record, "vital_status"), (death, "event_date"))
+                yield _v(
+                    ALIVE_AFTER_DEATH.format(death=when, **_named(record, "contact_date")),
+                    (record, "vital_status"),
+                    (death, "event_date"),
+                )
             continue  # a later contact that confirms the death is death-related
         if record in state.events and record.kind in (EventKind.DEATH, EventKind.INDUCTION_DEATH):
             continue  # reported by _one_death
-        yield _v(AFTER_DEATH.format(death=when), (record, name), (death, "event_date"))
+        yield _v(AFTER_DEATH.format(death=when, **_named(record, name)), (record, name), (death, "event_date"))
     for record in state.follow_ups:
         if record.contact_date == when and record.vital_status == VitalStatus.ALIVE:
-            yield _v(ALIVE_AFTER_DEATH.format(death=when), (record, "vital_status"), (death, "event_date"))
+            yield _v(
+                ALIVE_AFTER_DEATH.format(death=when, **_named(record, "contact_date")),
+                (record, "vital_status"),
+                (death, "event_date"),
+            )
 
 
 def _dead_needs_death(state: CaseState) -> Iterator[Violation]:
@@ -305,14 +334,20 @@ def _lineage_fits(state: CaseState) -> Iterator[Violation]:
         only = finding.abnormality.lineage_only
         if only and only != lineage:
             yield _v(
-                LINEAGE_MISMATCH.format(abnormality=finding.abnormality.code, lineage=lineage),
+                LINEAGE_MISMATCH.format(
+                    abnormality=finding.abnormality.code, lineage=state.diagnosis.get_lineage_display()
+                ),
                 (finding, "abnormality"),
                 (state.diagnosis, "lineage"),
             )
     protocol = state.treatment.protocol if state.treatment else None
     if protocol is not None and protocol.lineage in (Lineage.ALL, Lineage.AML) and protocol.lineage != lineage:
         yield _v(
-            PROTOCOL_LINEAGE.format(protocol=protocol, protocol_lineage=protocol.lineage, lineage=lineage),
+            PROTOCOL_LINEAGE.format(
+                protocol=protocol,
+                protocol_lineage=Lineage(protocol.lineage).label,
+                lineage=state.diagnosis.get_lineage_display(),
+            ),
             (state.treatment, "protocol"),
             (state.diagnosis, "lineage"),
         )
@@ -332,7 +367,9 @@ def _diagnosis_fields(state: CaseState) -> Iterator[Violation]:
         }.get(diagnosis.lineage, True)
         if not fits:
             yield _v(
-                SUBTYPE_LINEAGE.format(subtype=diagnosis.get_subtype_display(), lineage=diagnosis.lineage),
+                SUBTYPE_LINEAGE.format(
+                    subtype=diagnosis.get_subtype_display(), lineage=diagnosis.get_lineage_display()
+                ),
                 (diagnosis, "subtype"),
             )
 
@@ -392,4 +429,12 @@ RULES: tuple[Rule, ...] = (
 
 
 def violations(state: CaseState) -> list[Violation]:
-    return [v for rule in RULES for v in rule(state)]
+    """Every broken rule, each once: one message about one record's field is not repeated."""
+    found, seen = [], set()
+    for rule in RULES:
+        for violation in rule(state):
+            key = (violation.message, tuple((id(record), name) for record, name in violation.targets))
+            if key not in seen:
+                seen.add(key)
+                found.append(violation)
+    return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -14,7 +15,7 @@ from registry.services.records import check_case_writable
 
 __all__ = ["ERRORS", "IDEMPOTENCY_KEY", "IF_MATCH", "NO_SUCH_CASE", "case_for", "errors"]
 
-NO_SUCH_CASE = "No such case."
+NO_SUCH_CASE = _("No such case.")
 
 _Error = inline_serializer(
     "ApiError",

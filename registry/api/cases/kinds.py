@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from registry import models as m
 from registry.models.base import NumberedRecord
@@ -15,7 +16,7 @@ from registry.validation import CaseState
 
 __all__ = ["KINDS", "Kind", "kind_for", "records_prefetch"]
 
-NO_SUCH_KIND = "No such kind of record. Kinds: {kinds}."
+NO_SUCH_KIND = _("No such kind of record. Kinds: {kinds}.")
 
 
 @dataclass(frozen=True)

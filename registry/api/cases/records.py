@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
@@ -28,9 +29,9 @@ from registry.services.records import RecordChange, records_save
 
 __all__ = ["RecordArchiveApi", "RecordDetailApi", "RecordListApi"]
 
-ONE_PER_CASE = "This case already has a {what}. Change it (PATCH {url}) instead of adding a second one."
-ONE_PER_VALUE = "This case already has a {what} with this {field}. Change that one instead of adding a second one."
-NO_SUCH_RECORD = "No such record of this case."
+ONE_PER_CASE = _("This case already has a {what}. Change it (PATCH {url}) instead of adding a second one.")
+ONE_PER_VALUE = _("This case already has a {what} with this {field}. Change that one instead of adding a second one.")
+NO_SUCH_RECORD = _("No such record of this case.")
 
 MAX_ID = 2**31 - 1
 KIND_PARAMETER = OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(KINDS))

@@ -4,6 +4,7 @@ serializer checks the shape, one service decides and writes (and audits), an out
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -39,8 +40,8 @@ from registry.services.cases import (
 
 __all__ = ["CaseArchiveApi", "CaseDetailApi", "CaseListApi", "CaseLockApi", "CaseUnlockApi"]
 
-EXPAND_INVALID = "expand takes one value: records (or leave it out)."
-NO_CENTER_TO_WRITE = "Your role reads cases but does not register them."
+EXPAND_INVALID = _("expand takes one value: records (or leave it out).")
+NO_CENTER_TO_WRITE = _("Your role reads cases but does not register them.")
 
 EXPAND_PARAMETER = OpenApiParameter(
     "expand",

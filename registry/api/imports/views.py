@@ -8,6 +8,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -28,7 +29,7 @@ from registry.views.imports import CENTER_USERS_ONLY
 
 __all__ = ["ImportJobAbandonApi", "ImportJobCommitApi", "ImportJobDetailApi", "ImportJobListCreateApi"]
 
-REFUSED_AT_COMMIT = (
+REFUSED_AT_COMMIT = _(
     "Nothing was imported: the registry changed since the check. The problems found this time are in 'job'."
 )
 TAGS = ["imports"]

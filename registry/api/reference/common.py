@@ -3,13 +3,14 @@ one-page list shape (`next`, `previous`, `results`), so a client's pager reads t
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers
 
 from registry.access import access_for
 
 __all__ = ["NO_ROLE", "HasRegistryRole", "one_page", "one_page_serializer"]
 
-NO_ROLE = "Your account has no role in the registry yet."
+NO_ROLE = _("Your account has no role in the registry yet.")
 
 
 class HasRegistryRole(permissions.IsAuthenticated):

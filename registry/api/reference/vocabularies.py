@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
@@ -25,7 +26,7 @@ from registry.transfer.sheets import vocabulary_code
 
 __all__ = ["VOCABULARIES", "VocabularyEntriesApi", "VocabularyListApi"]
 
-NO_SUCH_VOCABULARY = "No such vocabulary. GET /api/v1/vocabularies/ lists them."
+NO_SUCH_VOCABULARY = _("No such vocabulary. GET /api/v1/vocabularies/ lists them.")
 TAGS = ["reference"]
 
 
