@@ -43,8 +43,11 @@ def record_name(record) -> str:
         return _("%(kind)s %(number)s: %(what)s") % {"kind": kind, "number": number, "what": what}
     if number is not None:
         return _("%(kind)s %(number)s") % {"kind": kind, "number": number}
-    if what and "number" in {f.name for f in record._meta.concrete_fields}:
+    numbered = "number" in {f.name for f in record._meta.concrete_fields}
+    if numbered and what:
         return _("new %(kind)s: %(what)s") % {"kind": kind, "what": what}
+    if numbered:
+        return _("new %(kind)s") % {"kind": kind}
     if what:
         return _("%(kind)s: %(what)s") % {"kind": kind, "what": what}
     return kind

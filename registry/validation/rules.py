@@ -9,11 +9,15 @@ from datetime import date
 from functools import cache
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 
 from registry.choices import ALL_SUBTYPES, EventKind, Lineage, Marrow, PCRResult, Subtype, VitalStatus
 from registry.validation.naming import field_label, record_name
 from registry.validation.state import CaseState
+
+# The messages are plain English strings (tests and other modules compare and search them as text), marked for
+# the catalog here and translated when a rule reports them, in the language active then.
+_ = gettext_noop
 
 __all__ = ["DATE_FLOOR", "RULES", "TEXT_LIMIT", "TEXT_LIMITS", "Violation", "date_fields", "text_fields", "violations"]
 
@@ -79,9 +83,8 @@ class Violation:
 Rule = Callable[[CaseState], Iterable[Violation]]
 
 
-def _v(message, *targets: Target) -> Violation:
-    # str(): the message is read in the language active now (a lazy constant would change with the reader's).
-    return Violation(str(message), tuple(targets))
+def _v(message: str, *targets: Target) -> Violation:
+    return Violation(message, tuple(targets))
 
 
 @cache
@@ -119,13 +122,13 @@ def _dates_not_in_future(state: CaseState) -> Iterator[Violation]:
     today = state.center_today()
     for record, name, value in dated:
         if value > today:
-            yield _v(DATE_IN_FUTURE.format(value=value, today=today), (record, name))
+            yield _v(gettext(DATE_IN_FUTURE).format(value=value, today=today), (record, name))
 
 
 def _dates_after_floor(state: CaseState) -> Iterator[Violation]:
     for record, name, value in _dated(state):
         if value < DATE_FLOOR:
-            yield _v(DATE_BEFORE_FLOOR.format(value=value, floor=DATE_FLOOR), (record, name))
+            yield _v(gettext(DATE_BEFORE_FLOOR).format(value=value, floor=DATE_FLOOR), (record, name))
 
 
 def _text_lengths(state: CaseState) -> Iterator[Violation]:
@@ -135,7 +138,7 @@ def _text_lengths(state: CaseState) -> Iterator[Violation]:
             value = getattr(record, name) or ""
             limit = text_limit(model, name)
             if len(value) > limit:
-                yield _v(TEXT_TOO_LONG.format(limit=limit, length=len(value)), (record, name))
+                yield _v(gettext(TEXT_TOO_LONG).format(limit=limit, length=len(value)), (record, name))
 
 
 def _named(record, name: str) -> dict[str, object]:
@@ -153,9 +156,9 @@ def _dates_after_birth(state: CaseState) -> Iterator[Violation]:
         if record is state.case or value >= birth:
             continue
         if record is state.diagnosis:
-            message = BIRTH_AFTER_DIAGNOSIS.format(value=value, birth=birth)
+            message = gettext(BIRTH_AFTER_DIAGNOSIS).format(value=value, birth=birth)
         else:
-            message = BEFORE_BIRTH.format(birth=birth, **_named(record, name))
+            message = gettext(BEFORE_BIRTH).format(birth=birth, **_named(record, name))
         yield _v(message, (record, name), (state.case, "birth_date"))
 
 
@@ -165,7 +168,7 @@ def _dates_after_diagnosis(state: CaseState) -> Iterator[Violation]:
     diagnosis = state.diagnosis.diagnosis_date
     if state.treatment and state.treatment.start_date < diagnosis:
         yield _v(
-            TREATMENT_BEFORE_DIAGNOSIS.format(diagnosis=diagnosis),
+            gettext(TREATMENT_BEFORE_DIAGNOSIS).format(diagnosis=diagnosis),
             (state.treatment, "start_date"),
             (state.diagnosis, "diagnosis_date"),
         )
@@ -180,7 +183,7 @@ def _dates_after_diagnosis(state: CaseState) -> Iterator[Violation]:
         for record in getattr(state, attr):
             if getattr(record, name) < diagnosis:
                 yield _v(
-                    BEFORE_DIAGNOSIS.format(diagnosis=diagnosis, **_named(record, name)),
+                    gettext(BEFORE_DIAGNOSIS).format(diagnosis=diagnosis, **_named(record, name)),
                     (record, name),
                     (state.diagnosis, "diagnosis_date"),
                 )
@@ -196,14 +199,14 @@ def _dates_after_treatment(state: CaseState) -> Iterator[Violation]:
     for record, name in treated:
         if getattr(record, name) < start:
             yield _v(
-                BEFORE_TREATMENT.format(start=start, **_named(record, name)),
+                gettext(BEFORE_TREATMENT).format(start=start, **_named(record, name)),
                 (record, name),
                 (state.treatment, "start_date"),
             )
     for panel in state.labs:
         if panel.timepoint == "post_induction" and panel.sample_date and panel.sample_date < start:
             yield _v(
-                POST_INDUCTION_BEFORE_TREATMENT.format(start=start),
+                gettext(POST_INDUCTION_BEFORE_TREATMENT).format(start=start),
                 (panel, "sample_date"),
                 (state.treatment, "start_date"),
             )
@@ -223,18 +226,18 @@ def _nothing_after_death(state: CaseState) -> Iterator[Violation]:
         if record in state.follow_ups:
             if record.vital_status == VitalStatus.ALIVE:
                 yield _v(
-                    ALIVE_AFTER_DEATH.format(death=when, **_named(record, "contact_date")),
+                    gettext(ALIVE_AFTER_DEATH).format(death=when, **_named(record, "contact_date")),
                     (record, "vital_status"),
                     (death, "event_date"),
                 )
             continue  # a later contact that confirms the death is death-related
         if record in state.events and record.kind in (EventKind.DEATH, EventKind.INDUCTION_DEATH):
             continue  # reported by _one_death
-        yield _v(AFTER_DEATH.format(death=when, **_named(record, name)), (record, name), (death, "event_date"))
+        yield _v(gettext(AFTER_DEATH).format(death=when, **_named(record, name)), (record, name), (death, "event_date"))
     for record in state.follow_ups:
         if record.contact_date == when and record.vital_status == VitalStatus.ALIVE:
             yield _v(
-                ALIVE_AFTER_DEATH.format(death=when, **_named(record, "contact_date")),
+                gettext(ALIVE_AFTER_DEATH).format(death=when, **_named(record, "contact_date")),
                 (record, "vital_status"),
                 (death, "event_date"),
             )
@@ -244,7 +247,7 @@ def _dead_needs_death(state: CaseState) -> Iterator[Violation]:
     death = state.death
     for record in state.follow_ups:
         if record.vital_status == VitalStatus.DEAD and (death is None or death.event_date > record.contact_date):
-            yield _v(DEAD_WITHOUT_DEATH, (record, "vital_status"))
+            yield _v(gettext(DEAD_WITHOUT_DEATH), (record, "vital_status"))
 
 
 def _one_death(state: CaseState) -> Iterator[Violation]:
@@ -253,7 +256,7 @@ def _one_death(state: CaseState) -> Iterator[Violation]:
         key=lambda e: (e.event_date, e.pk or 0),
     )
     for later in deaths[1:]:
-        yield _v(TWO_DEATHS.format(death=deaths[0].event_date), (later, "kind"), (deaths[0], "kind"))
+        yield _v(gettext(TWO_DEATHS).format(death=deaths[0].event_date), (later, "kind"), (deaths[0], "kind"))
 
 
 def _induction_contradictions(state: CaseState) -> Iterator[Violation]:
@@ -262,24 +265,24 @@ def _induction_contradictions(state: CaseState) -> Iterator[Violation]:
         by_kind.setdefault(event.kind, []).append(event)
     for cr in by_kind.get(EventKind.CR, [])[:1]:
         for other in by_kind.get(EventKind.INDUCTION_DEATH, []):
-            yield _v(CR_AND_INDUCTION_DEATH, (other, "kind"), (cr, "kind"))
+            yield _v(gettext(CR_AND_INDUCTION_DEATH), (other, "kind"), (cr, "kind"))
         for other in by_kind.get(EventKind.INDUCTION_FAILURE, []):
             # A CR reached after induction failure (second-line therapy) is no contradiction.
             if other.event_date >= cr.event_date:
-                yield _v(CR_AND_INDUCTION_FAILURE, (other, "kind"), (cr, "kind"))
+                yield _v(gettext(CR_AND_INDUCTION_FAILURE), (other, "kind"), (cr, "kind"))
 
 
 def _event_details(state: CaseState) -> Iterator[Violation]:
     for event in state.events:
         if event.kind == EventKind.RELAPSE and not event.relapse_site:
-            yield _v(RELAPSE_SITE_REQUIRED, (event, "relapse_site"))
+            yield _v(gettext(RELAPSE_SITE_REQUIRED), (event, "relapse_site"))
         if event.kind != EventKind.RELAPSE and event.relapse_site:
-            yield _v(RELAPSE_SITE_ONLY_FOR_RELAPSE, (event, "relapse_site"))
+            yield _v(gettext(RELAPSE_SITE_ONLY_FOR_RELAPSE), (event, "relapse_site"))
         is_death = event.kind in (EventKind.DEATH, EventKind.INDUCTION_DEATH)
         if is_death and not event.death_cause:
-            yield _v(DEATH_CAUSE_REQUIRED, (event, "death_cause"))
+            yield _v(gettext(DEATH_CAUSE_REQUIRED), (event, "death_cause"))
         if not is_death and event.death_cause:
-            yield _v(DEATH_CAUSE_ONLY_FOR_DEATH, (event, "death_cause"))
+            yield _v(gettext(DEATH_CAUSE_ONLY_FOR_DEATH), (event, "death_cause"))
 
 
 def _genes(finding) -> tuple[str, str]:
@@ -296,12 +299,12 @@ def _fusions(state: CaseState) -> Iterator[Violation]:
         five, three = _genes(finding)
         has_other = any(g is not None and g.code == "OTHER" for g in (finding.gene_5p, finding.gene_3p))
         if has_other and not finding.gene_other:
-            yield _v(OTHER_GENE_REQUIRED, (finding, "gene_other"))
+            yield _v(gettext(OTHER_GENE_REQUIRED), (finding, "gene_other"))
             continue
         if finding.gene_other and not has_other:
-            yield _v(OTHER_GENE_UNUSED, (finding, "gene_other"))
+            yield _v(gettext(OTHER_GENE_UNUSED), (finding, "gene_other"))
         if bool(finding.gene_5p) != bool(finding.gene_3p):
-            yield _v(FUSION_HALF, (finding, "gene_3p" if finding.gene_5p else "gene_5p"))
+            yield _v(gettext(FUSION_HALF), (finding, "gene_3p" if finding.gene_5p else "gene_5p"))
             continue
         if not (five and three):
             continue
@@ -309,16 +312,16 @@ def _fusions(state: CaseState) -> Iterator[Violation]:
         abnormality = finding.abnormality
         expected = abnormality.expected_fusion
         if abnormality.kmt2a_rearranged is False and "KMT2A" in (five, three):
-            yield _v(FUSION_NOT_KMT2A, (finding, "gene_5p"), (finding, "abnormality"))
+            yield _v(gettext(FUSION_NOT_KMT2A), (finding, "gene_5p"), (finding, "abnormality"))
         elif "::" in expected and fusion != expected:
             yield _v(
-                FUSION_MISMATCH.format(abnormality=abnormality.code, expected=expected, fusion=fusion),
+                gettext(FUSION_MISMATCH).format(abnormality=abnormality.code, expected=expected, fusion=fusion),
                 (finding, "gene_3p"),
                 (finding, "abnormality"),
             )
         elif expected and "::" not in expected and expected not in (five, three):
             yield _v(
-                FUSION_NEEDS_GENE.format(abnormality=abnormality.code, gene=expected, fusion=fusion),
+                gettext(FUSION_NEEDS_GENE).format(abnormality=abnormality.code, gene=expected, fusion=fusion),
                 (finding, "gene_3p"),
                 (finding, "abnormality"),
             )
@@ -334,7 +337,7 @@ def _lineage_fits(state: CaseState) -> Iterator[Violation]:
         only = finding.abnormality.lineage_only
         if only and only != lineage:
             yield _v(
-                LINEAGE_MISMATCH.format(
+                gettext(LINEAGE_MISMATCH).format(
                     abnormality=finding.abnormality.code, lineage=state.diagnosis.get_lineage_display()
                 ),
                 (finding, "abnormality"),
@@ -343,7 +346,7 @@ def _lineage_fits(state: CaseState) -> Iterator[Violation]:
     protocol = state.treatment.protocol if state.treatment else None
     if protocol is not None and protocol.lineage in (Lineage.ALL, Lineage.AML) and protocol.lineage != lineage:
         yield _v(
-            PROTOCOL_LINEAGE.format(
+            gettext(PROTOCOL_LINEAGE).format(
                 protocol=protocol,
                 protocol_lineage=Lineage(protocol.lineage).label,
                 lineage=state.diagnosis.get_lineage_display(),
@@ -358,7 +361,7 @@ def _diagnosis_fields(state: CaseState) -> Iterator[Violation]:
     if diagnosis is None:
         return
     if diagnosis.fab and diagnosis.lineage != Lineage.AML:
-        yield _v(FAB_ONLY_AML, (diagnosis, "fab"))
+        yield _v(gettext(FAB_ONLY_AML), (diagnosis, "fab"))
     if diagnosis.subtype:
         fits = {
             Lineage.ALL: diagnosis.subtype in ALL_SUBTYPES,
@@ -367,7 +370,7 @@ def _diagnosis_fields(state: CaseState) -> Iterator[Violation]:
         }.get(diagnosis.lineage, True)
         if not fits:
             yield _v(
-                SUBTYPE_LINEAGE.format(
+                gettext(SUBTYPE_LINEAGE).format(
                     subtype=diagnosis.get_subtype_display(), lineage=diagnosis.get_lineage_display()
                 ),
                 (diagnosis, "subtype"),
@@ -377,15 +380,15 @@ def _diagnosis_fields(state: CaseState) -> Iterator[Violation]:
 def _exclusion(state: CaseState) -> Iterator[Violation]:
     case = state.case
     if case.excluded and not case.exclusion_reason:
-        yield _v(EXCLUSION_REASON_REQUIRED, (case, "exclusion_reason"))
+        yield _v(gettext(EXCLUSION_REASON_REQUIRED), (case, "exclusion_reason"))
     if case.exclusion_reason and not case.excluded:
-        yield _v(EXCLUSION_REASON_UNUSED, (case, "exclusion_reason"))
+        yield _v(gettext(EXCLUSION_REASON_UNUSED), (case, "exclusion_reason"))
 
 
 def _treatment_fields(state: CaseState) -> Iterator[Violation]:
     treatment = state.treatment
     if treatment and treatment.steroid_response and not treatment.steroid:
-        yield _v(STEROID_RESPONSE_NEEDS_STEROID, (treatment, "steroid"))
+        yield _v(gettext(STEROID_RESPONSE_NEEDS_STEROID), (treatment, "steroid"))
 
 
 _MARROW_RANGES = {Marrow.M1: (0, 5, "< 5%"), Marrow.M2: (5, 25, "5-25%"), Marrow.M3: (25, 100.0001, ">= 25%")}
@@ -398,13 +401,15 @@ def _assessment_fields(state: CaseState) -> Iterator[Violation]:
             # M2 is 5-25% inclusive of 25 in some protocols; accept the shared boundary for either class.
             if not (low <= record.marrow_blasts < high or record.marrow_blasts == high == 25):
                 yield _v(
-                    MARROW_BLASTS_MISMATCH.format(marrow=record.marrow, range=text, blasts=record.marrow_blasts),
+                    gettext(MARROW_BLASTS_MISMATCH).format(
+                        marrow=record.marrow, range=text, blasts=record.marrow_blasts
+                    ),
                     (record, "marrow_blasts"),
                 )
         if record.mrd_pcr_level is not None and record.mrd_pcr != PCRResult.LEVEL:
-            yield _v(PCR_LEVEL_ONLY_WITH_LEVEL, (record, "mrd_pcr_level"))
+            yield _v(gettext(PCR_LEVEL_ONLY_WITH_LEVEL), (record, "mrd_pcr_level"))
         if record.mrd_pcr == PCRResult.LEVEL and record.mrd_pcr_level is None:
-            yield _v(PCR_LEVEL_REQUIRED, (record, "mrd_pcr_level"))
+            yield _v(gettext(PCR_LEVEL_REQUIRED), (record, "mrd_pcr_level"))
 
 
 RULES: tuple[Rule, ...] = (

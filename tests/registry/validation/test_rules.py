@@ -150,7 +150,9 @@ def _finding(case, abnormality, five=None, three=None, other=""):
 
 def test_t15_17_in_an_all_is_refused(user, case_a):
     errors = _errors(user, case_a, _finding(case_a, "t(15;17)", "PML", "RARA"))
-    assert errors["abnormality"] == [rules.LINEAGE_MISMATCH.format(abnormality="t(15;17)", lineage="ALL")]
+    assert errors["abnormality"] == [
+        "t(15;17) is not seen in Acute lymphoblastic leukemia: check the abnormality or the lineage."
+    ]
     assert _errors(user, case_a, _finding(case_a, "t(12;21)", "ETV6", "RUNX1")) == {}
 
 
