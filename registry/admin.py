@@ -10,15 +10,15 @@ from django.contrib.auth.models import Group
 from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models as m
 from registry.access import access_for, cases_for
 from registry.services.cases import case_restore
 
-REVERT_REFUSED = _("This record cannot be changed here: it changes only through the registry's own pages.")
+REVERT_REFUSED = gettext_noop("This record cannot be changed here: it changes only through the registry's own pages.")
 REVERT_REASON = "reverted in the admin to the version of {when} (history #{history_id})"
 
 
@@ -63,7 +63,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise Http404("No such object.")  # exists, but outside this user's scope
         if request.method not in ("GET", "HEAD"):
             if obj is None or not self.has_change_permission(request, obj):
-                raise PermissionDenied(REVERT_REFUSED)
+                raise PermissionDenied(gettext(REVERT_REFUSED))
             history = getattr(obj, obj._meta.simple_history_manager_attribute)
             version = history.filter(history_id=version_id).first()
             if version is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from registry import models as m
@@ -20,7 +21,7 @@ from registry.services.cases import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-FORM_OUT_OF_DATE = _(
+FORM_OUT_OF_DATE = gettext_noop(
     "This form is out of date or was altered: a hidden value (the record or the version it was edited from) is "
     "missing or wrong. Nothing was saved: reload the page and enter your changes again."
 )
@@ -49,7 +50,7 @@ class VersionedForm(forms.ModelForm):
         if hidden:
             for name in hidden:
                 del self._errors[name]
-            self.add_error(None, FORM_OUT_OF_DATE)
+            self.add_error(None, gettext(FORM_OUT_OF_DATE))
 
 
 def offer_active_vocabulary(form: forms.ModelForm) -> None:
@@ -99,7 +100,7 @@ class CaseCreateForm(VersionedForm):
     def clean_hospital_number(self):
         number = self.cleaned_data["hospital_number"]
         if not normalize_hospital_number(number):
-            raise forms.ValidationError(HOSPITAL_NUMBER_NO_CHARACTERS)
+            raise forms.ValidationError(gettext(HOSPITAL_NUMBER_NO_CHARACTERS))
         return number
 
 

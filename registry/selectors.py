@@ -23,8 +23,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from registry import models as m
 from registry.access import access_for, cases_for
@@ -328,11 +328,11 @@ def _shown_change(model, change: Change, older, newer, dates: CaseDates) -> Chan
     field = model._meta.get_field(change.field)
     old, new = getattr(older, change.field), getattr(newer, change.field)
     if (label, change.field) == ANCHOR_FIELD:  # the anchor itself: only that it changed
-        return replace(change, old=CHANGED if old else str(EMPTY), new=CHANGED if new else str(EMPTY))
+        return replace(change, old=gettext(CHANGED) if old else str(EMPTY), new=gettext(CHANGED) if new else str(EMPTY))
     if isinstance(field, DateTimeField):  # bookkeeping: to the month
         return replace(change, old=dates.stamp(old) or str(EMPTY), new=dates.stamp(new) or str(EMPTY))
     if isinstance(field, DateField):  # an old value was entered against an older anchor: only that it changed
-        return replace(change, old=CHANGED if old else str(EMPTY), new=dates.day(new) or str(EMPTY))
+        return replace(change, old=gettext(CHANGED) if old else str(EMPTY), new=dates.day(new) or str(EMPTY))
     return replace(
         change,
         old=change.old if old in (None, "") else dates.field_text(label, change.field, change.old),
@@ -342,7 +342,7 @@ def _shown_change(model, change: Change, older, newer, dates: CaseDates) -> Chan
 
 def _shown_reason(reason: str, dates: CaseDates) -> str:
     """A change's reason is typed in a person's own words: narrative text (registry.presentation)."""
-    return reason if dates.exact or not reason else NOTE_HIDDEN
+    return reason if dates.exact or not reason else gettext(NOTE_HIDDEN)
 
 
 def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]:

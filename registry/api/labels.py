@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 __all__ = ["LABELS_INVALID", "LABELS_PARAMETER", "LabelField", "LabelsMixin", "labels_requested"]
 
-LABELS_INVALID = _("labels is true or false (1 or 0).")
+LABELS_INVALID = gettext_noop("labels is true or false (1 or 0).")
 YES = _YES = frozenset({"1", "true", "yes"})
 NO = _NO = frozenset({"0", "false", "no"})
 
@@ -30,7 +30,7 @@ def labels_requested(request) -> bool:
         return False
     value = raw.strip().lower()
     if value not in _YES | _NO:
-        raise serializers.ValidationError({"labels": [LABELS_INVALID]})
+        raise serializers.ValidationError({"labels": [gettext(LABELS_INVALID)]})
     return value in _YES
 
 

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from registry.access import CASE_LOCKED, get_case_for_user_rw
@@ -88,7 +88,7 @@ def case_section(request, pk, section):
         raise Http404("No such section.")
     case = get_case_for_user_rw(request.user, pk)
     if case.is_locked:
-        raise PermissionDenied(CASE_LOCKED)
+        raise PermissionDenied(gettext(CASE_LOCKED))
     data = request.POST if request.method == "POST" else None
     if spec.many and data is not None and ADD_ROWS_FIELD in data:
         return _add_rows(request, spec, case)

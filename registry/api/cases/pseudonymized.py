@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -53,8 +53,8 @@ class _PerCase(serializers.Field):
         super().__init__(source="*", **kwargs)
 
 
-NOT_A_CALENDAR_DATE = _("{value} is not a date in the calendar; use YYYY-MM-DD.")
-NOT_A_DATE = _("{value} is not a date; use YYYY-MM-DD (e.g. 2024-03-05).")
+NOT_A_CALENDAR_DATE = gettext_noop("{value} is not a date in the calendar; use YYYY-MM-DD.")
+NOT_A_DATE = gettext_noop("{value} is not a date; use YYYY-MM-DD (e.g. 2024-03-05).")
 _ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -74,7 +74,7 @@ class ClinicalDateField(serializers.DateField):
                 raise
             text = str(value).strip()
             shown = text if len(text) <= 40 else text[:40] + "…"
-            message = NOT_A_CALENDAR_DATE if _ISO_SHAPE.match(text) else NOT_A_DATE
+            message = gettext(NOT_A_CALENDAR_DATE) if _ISO_SHAPE.match(text) else gettext(NOT_A_DATE)
             raise serializers.ValidationError(message.format(value=shown), code="invalid") from None
 
     def get_attribute(self, instance):

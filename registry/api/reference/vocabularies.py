@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
@@ -26,7 +26,7 @@ from registry.transfer.sheets import vocabulary_code
 
 __all__ = ["VOCABULARIES", "VocabularyEntriesApi", "VocabularyListApi"]
 
-NO_SUCH_VOCABULARY = _("No such vocabulary. GET /api/v1/vocabularies/ lists them.")
+NO_SUCH_VOCABULARY = gettext_noop("No such vocabulary. GET /api/v1/vocabularies/ lists them.")
 TAGS = ["reference"]
 
 
@@ -224,7 +224,7 @@ class VocabularyEntriesApi(APIView):
     def get(self, request, vocabulary: str):
         spec = VOCABULARIES.get(vocabulary)
         if spec is None:
-            raise Http404(NO_SUCH_VOCABULARY)
+            raise Http404(gettext(NO_SUCH_VOCABULARY))
         params = _EntriesParameters(data=request.query_params)
         params.is_valid(raise_exception=True)
         entries = spec.entries()
