@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,7 +64,7 @@ def diff_records(model, older, newer) -> list[Change]:
         changes.append(
             Change(
                 field=change.field,
-                label=capfirst(str(field.verbose_name)),
+                label=str(field.verbose_name),
                 old=describe_value(model, change.field, change.old),
                 new=describe_value(model, change.field, change.new),
             )
