@@ -82,7 +82,15 @@ def _refuse_second(case, kind: Kind, values: dict) -> None:
         raise ValidationError(gettext(ONE_PER_CASE).format(what=what, url=f"{url}records/{kind.slug}/{{record_id}}/"))
     if kind.unique_by and kind.model.objects.filter(case=case, **{f: values.get(f) for f in kind.unique_by}).exists():
         field = kind.unique_by[0]
-        raise ValidationError({field: [gettext(ONE_PER_VALUE).format(what=kind.model._meta.verbose_name, field=field)]})
+        raise ValidationError(
+            {
+                field: [
+                    gettext(ONE_PER_VALUE).format(
+                        what=kind.model._meta.verbose_name, field=kind.model._meta.get_field(field).verbose_name
+                    )
+                ]
+            }
+        )
 
 
 class _RecordFilterSet(ModifiedSinceFilterSet):
