@@ -50,7 +50,7 @@ class _ConstantSchema(OpenApiSerializerFieldExtension):
 
 class _Entry(serializers.Serializer):
     code = serializers.SerializerMethodField(help_text="What files and the case API write.")
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="In the request's language (Accept-Language).")
     active = serializers.BooleanField(help_text="False: retired (not offered for new records, valid in old ones).")
     retired = serializers.SerializerMethodField()
 
@@ -58,7 +58,8 @@ class _Entry(serializers.Serializer):
         return vocabulary_code(entry)
 
     def get_label(self, entry) -> str:
-        return str(getattr(entry, "label", "") or entry)
+        display = getattr(entry, "display_label", None)
+        return str(display if display is not None else entry)
 
     def get_retired(self, entry) -> bool:
         return not entry.active

@@ -56,3 +56,10 @@ def test_labels_come_in_the_request_language_and_codes_stay_codes(api, case_a):
     assert (english["event_type"], english["event_type_label"]) == ("febrile_neutropenia", "Febrile neutropenia")
     assert (russian["event_type"], russian["event_type_label"]) == ("febrile_neutropenia", "Фебрильная нейтропения")
     assert (russian["phase"], russian["phase_label"]) == ("induction", "Индукция")
+
+
+def test_the_vocabulary_lists_give_labels_in_the_request_language(api):
+    url = "/api/v1/vocabularies/adverse-event-types/"
+    english = {e["code"]: e["label"] for e in api.entry_a.get(url).json()["results"]}
+    russian = {e["code"]: e["label"] for e in api.entry_a.get(url, HTTP_ACCEPT_LANGUAGE="ru").json()["results"]}
+    assert (english["sepsis"], russian["sepsis"]) == ("Sepsis", "Сепсис")
