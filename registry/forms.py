@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from registry import models as m
@@ -181,7 +181,7 @@ AdverseEventFormSet = _rows(m.AdverseEvent, ["event_type", "grade", "onset_date"
 FollowUpFormSet = _rows(m.FollowUp, ["contact_date", "vital_status", "note"])
 
 
-_REASON_ERRORS = {"max_length": REASON_TOO_LONG, "null_characters_not_allowed": REASON_NUL}
+_REASON_ERRORS = {"max_length": REASON_TOO_LONG, "null_characters_not_allowed": gettext_lazy(REASON_NUL)}
 
 
 class ArchiveForm(forms.Form):

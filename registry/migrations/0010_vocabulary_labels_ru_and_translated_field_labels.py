@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='historicalmarkerfinding',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'historical immunophenotype marker', 'verbose_name_plural': 'historical immunophenotype markers'},
+            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'historical marker finding', 'verbose_name_plural': 'historical marker findings'},
         ),
         migrations.AlterModelOptions(
             name='historicalsupportivecare',
@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='markerfinding',
-            options={'ordering': ['marker__sort_order'], 'verbose_name': 'immunophenotype marker', 'verbose_name_plural': 'immunophenotype markers'},
+            options={'ordering': ['marker__sort_order'], 'verbose_name': 'marker finding', 'verbose_name_plural': 'marker findings'},
         ),
         migrations.AlterModelOptions(
             name='membership',

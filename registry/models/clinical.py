@@ -82,8 +82,8 @@ class MarkerFinding(NumberedRecord):
 
     class Meta:
         ordering = ["marker__sort_order"]
-        verbose_name = _("immunophenotype marker")
-        verbose_name_plural = _("immunophenotype markers")
+        verbose_name = _("marker finding")
+        verbose_name_plural = _("marker findings")
 
     def __str__(self) -> str:
         return f"{self.marker} {self.result}"
