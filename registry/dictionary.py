@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
 
 from registry.transfer.sheets import SHEETS, Column, Role, Sheet, label_and_unit, vocabulary_code
 
@@ -104,7 +105,7 @@ def column_variable(sheet: Sheet, column: Column, *, vocabularies: dict | None =
         if column.vocabulary not in cache:
             cache[column.vocabulary] = vocabulary_codes(column.vocabulary)
         codes, retired = cache[column.vocabulary]
-    label, unit, description = column.label, column.unit, column.help
+    label, unit, description = gettext(column.label), column.unit, gettext(column.help) if column.help else ""
     model_field = _model_field(sheet, column)
     if model_field is not None:
         # The sheets are built once, in English; a reader gets the labels in the active language.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from analytics.reports.cells import xlsx_cell
@@ -61,7 +62,7 @@ def dictionary_groups() -> list[Group]:
     groups = [
         Group(
             sheet.name,
-            _("Import sheet %(name)s: %(title)s") % {"name": sheet.name, "title": sheet.title},
+            _("Import sheet %(name)s: %(title)s") % {"name": sheet.name, "title": gettext(sheet.title)},
             tuple(v for v in entered if v.table == sheet.name),
         )
         for sheet in SHEETS

@@ -60,4 +60,4 @@ def test_the_dictionary_page_shows_vocabulary_labels_in_the_readers_language(cli
     assert "febrile_neutropenia = Febrile neutropenia" in english
     assert "febrile_neutropenia = Фебрильная нейтропения" in russian
     assert "Гестационный возраст" in russian and "Gestational age" in english
-    assert "Лист импорта cases" in russian
+    assert "Лист импорта cases: Случаи" in russian and "Код центра" in russian
