@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
 
 from registry.choices import Role
 from registry.models import Case, Center, Membership
@@ -24,8 +25,8 @@ __all__ = [
     "records_for",
 ]
 
-CASE_READ_ONLY = "Your role can read this case but not change it."
-CASE_LOCKED = "This case is locked (signed off). A center lead or the data manager must unlock it first."
+CASE_READ_ONLY = gettext_noop("Your role can read this case but not change it.")
+CASE_LOCKED = gettext_noop("This case is locked (signed off). A center lead or the data manager must unlock it first.")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def get_case_for_user(user, pk) -> tuple[Case, bool]:
 def get_case_for_user_rw(user, pk) -> Case:
     case, can_write = get_case_for_user(user, pk)
     if not can_write:
-        raise PermissionDenied(CASE_READ_ONLY)
+        raise PermissionDenied(gettext(CASE_READ_ONLY))
     return case
 
 

@@ -10,13 +10,15 @@ from django.contrib.auth.models import Group
 from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models as m
 from registry.access import access_for, cases_for
 from registry.services.cases import case_restore
 
-REVERT_REFUSED = "This record cannot be changed here: it changes only through the registry's own pages."
+REVERT_REFUSED = gettext_noop("This record cannot be changed here: it changes only through the registry's own pages.")
 REVERT_REASON = "reverted in the admin to the version of {when} (history #{history_id})"
 
 
@@ -61,7 +63,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise Http404("No such object.")  # exists, but outside this user's scope
         if request.method not in ("GET", "HEAD"):
             if obj is None or not self.has_change_permission(request, obj):
-                raise PermissionDenied(REVERT_REFUSED)
+                raise PermissionDenied(gettext(REVERT_REFUSED))
             history = getattr(obj, obj._meta.simple_history_manager_attribute)
             version = history.filter(history_id=version_id).first()
             if version is None:
@@ -91,9 +93,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 class VocabularyAdmin(_DataManagerOnly, HistoryAdmin):
-    list_display = ["code", "label", "active", "sort_order"]
-    list_editable = ["active", "sort_order"]
-    search_fields = ["code", "label"]
+    list_display = ["code", "label", "label_ru", "active", "sort_order"]
+    # The Russian label is edited in the list too: translating a vocabulary is one page of typing.
+    list_editable = ["label_ru", "active", "sort_order"]
+    search_fields = ["code", "label", "label_ru"]
 
     def has_add_permission(self, request):
         return self._is_manager(request)
@@ -107,8 +110,8 @@ class VocabularyAdmin(_DataManagerOnly, HistoryAdmin):
 
 @admin.register(m.Abnormality)
 class AbnormalityAdmin(VocabularyAdmin):
-    list_display = ["code", "label", "kmt2a_rearranged", "expected_fusion", "lineage_only", "active"]
-    list_editable = ["active"]
+    list_display = ["code", "label", "label_ru", "kmt2a_rearranged", "expected_fusion", "lineage_only", "active"]
+    list_editable = ["label_ru", "active"]
 
 
 admin.site.register(m.Gene, VocabularyAdmin)
@@ -118,9 +121,9 @@ admin.site.register(m.AdverseEventType, VocabularyAdmin)
 
 @admin.register(m.Protocol)
 class ProtocolAdmin(VocabularyAdmin):
-    list_display = ["name", "version", "lineage", "induction_day", "active"]
+    list_display = ["name", "version", "label_ru", "lineage", "induction_day", "active"]
     list_editable = ["active"]
-    search_fields = ["name"]
+    search_fields = ["name", "label_ru"]
 
 
 class RiskRuleInline(_DataManagerOnly, admin.TabularInline):
@@ -172,7 +175,7 @@ class CaseAdmin(CaseDataAdmin):
     list_filter = ["center", "excluded", ("archived_at", admin.EmptyFieldListFilter)]
     actions = ["restore"]
 
-    @admin.action(description="Restore the selected archived cases")
+    @admin.action(description=_("Restore the selected archived cases"))
     def restore(self, request, queryset):
         restored = 0
         for case in queryset.filter(archived_at__isnull=False):
@@ -182,7 +185,15 @@ class CaseAdmin(CaseDataAdmin):
                 self.message_user(request, f"{case}: {' '.join(exc.messages)}", messages.ERROR)
             else:
                 restored += 1
-        self.message_user(request, f"{restored} case(s) restored; the history records who and when.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d case restored; the history records who and when.",
+                "%(count)d cases restored; the history records who and when.",
+                restored,
+            )
+            % {"count": restored},
+        )
 
     search_fields = ["registry_id"]
     exclude = ["hospital_number_hash"]
@@ -264,5 +275,5 @@ def history_admins_have_history(app_configs, **kwargs):
     return errors
 
 
-admin.site.site_header = "Infant Leukemia Registry: data manager"
-admin.site.site_title = "Registry admin"
+admin.site.site_header = _("Infant Leukemia Registry: data manager")
+admin.site.site_title = _("Registry admin")

@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 __all__ = ["UNKNOWN_TIME_ZONE", "center_today", "default_time_zone", "today_in", "validate_time_zone"]
 
-UNKNOWN_TIME_ZONE = "'{value}' is not a time zone name; use an IANA name such as Asia/Almaty or Europe/Moscow."
+UNKNOWN_TIME_ZONE = gettext_noop(
+    "'{value}' is not a time zone name; use an IANA name such as Asia/Almaty or Europe/Moscow."
+)
 
 
 def default_time_zone() -> str:
@@ -21,7 +24,7 @@ def default_time_zone() -> str:
 
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
-        raise ValidationError(UNKNOWN_TIME_ZONE.format(value=value), code="time_zone")
+        raise ValidationError(gettext(UNKNOWN_TIME_ZONE).format(value=value), code="time_zone")
 
 
 def today_in(time_zone: str, *, now: datetime | None = None) -> date:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
+
 from analytics import derive as d
 from registry import models as m
 from registry.choices import LabTimepoint
@@ -9,7 +11,7 @@ from registry.validation import CaseState
 
 __all__ = ["case_record", "derive_for_case", "derive_from_state", "risk_ruleset"]
 
-NO_DEFAULT_RULESET = "No risk rule set is marked as default; the data manager sets one in the admin."
+NO_DEFAULT_RULESET = gettext_noop("No risk rule set is marked as default; the data manager sets one in the admin.")
 
 
 def risk_ruleset(version: str | None = None) -> d.RiskRuleSet:
@@ -17,7 +19,7 @@ def risk_ruleset(version: str | None = None) -> d.RiskRuleSet:
     qs = m.RiskRuleSet.objects.prefetch_related("rules__abnormality")
     ruleset = qs.get(version=version) if version else qs.filter(is_default=True).order_by("-pk").first()
     if ruleset is None:
-        raise m.RiskRuleSet.DoesNotExist(NO_DEFAULT_RULESET)
+        raise m.RiskRuleSet.DoesNotExist(gettext(NO_DEFAULT_RULESET))
     rules = tuple(
         d.RiskRule(
             abnormality=rule.abnormality.code if rule.abnormality else None,

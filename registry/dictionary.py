@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from registry.transfer.sheets import SHEETS, Column, Role, Sheet, vocabulary_code
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
+
+from registry.transfer.sheets import SHEETS, Column, Role, Sheet, label_and_unit, vocabulary_code
 
 __all__ = [
     "DERIVED",
@@ -81,7 +84,7 @@ def vocabulary_codes(model) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...
 
 
 def _entry_label(entry) -> str:
-    return str(getattr(entry, "label", "") or entry)  # a protocol has no label: "name version"
+    return entry.display_label  # in the reader's language
 
 
 def _required(sheet: Sheet, column: Column) -> str:
@@ -102,21 +105,38 @@ def column_variable(sheet: Sheet, column: Column, *, vocabularies: dict | None =
         if column.vocabulary not in cache:
             cache[column.vocabulary] = vocabulary_codes(column.vocabulary)
         codes, retired = cache[column.vocabulary]
+    label, unit, description = gettext(column.label), column.unit, gettext(column.help) if column.help else ""
+    model_field = _model_field(sheet, column)
+    if model_field is not None:
+        # The sheets are built once, in English; a reader gets the labels in the active language.
+        label, unit = label_and_unit(model_field)
+        description = str(model_field.help_text)
+        if column.choices:
+            codes = tuple((str(code), str(text)) for code, text in model_field.flatchoices)
     return Variable(
         name=column.name,
-        label=column.label,
+        label=label,
         table=sheet.name,
         kind=column.kind,
-        unit=column.unit,
+        unit=unit,
         codes=codes,
         minimum=column.minimum,
         maximum=column.maximum,
         max_length=column.max_length,
         required=_required(sheet, column),
         source=ENTERED,
-        description=column.help,
+        description=description,
         retired=retired,
     )
+
+
+def _model_field(sheet: Sheet, column: Column):
+    if column.role != Role.FIELD:
+        return None
+    try:
+        return sheet.model._meta.get_field(column.name)
+    except FieldDoesNotExist:
+        return None
 
 
 def entered_variables() -> list[Variable]:

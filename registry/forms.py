@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from registry import models as m
 from registry.access import centers_for
@@ -19,7 +21,7 @@ from registry.services.cases import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-FORM_OUT_OF_DATE = (
+FORM_OUT_OF_DATE = gettext_noop(
     "This form is out of date or was altered: a hidden value (the record or the version it was edited from) is "
     "missing or wrong. Nothing was saved: reload the page and enter your changes again."
 )
@@ -31,6 +33,8 @@ class VersionedForm(forms.ModelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
+        # Labels read as labels ("Gestational age (weeks)"), without a colon glued to them.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
@@ -46,7 +50,7 @@ class VersionedForm(forms.ModelForm):
         if hidden:
             for name in hidden:
                 del self._errors[name]
-            self.add_error(None, FORM_OUT_OF_DATE)
+            self.add_error(None, gettext(FORM_OUT_OF_DATE))
 
 
 def offer_active_vocabulary(form: forms.ModelForm) -> None:
@@ -77,10 +81,11 @@ def offer_writable_centers(field: forms.ModelChoiceField, user) -> None:
 
 
 class CaseCreateForm(VersionedForm):
-    center = forms.ModelChoiceField(queryset=m.Center.objects.none())
+    center = forms.ModelChoiceField(queryset=m.Center.objects.none(), label=_("Center"))
     hospital_number = forms.CharField(
+        label=_("Hospital number"),
         max_length=60,
-        help_text="The hospital's own number. Only a keyed hash is stored, to find a child registered twice.",
+        help_text=_("The hospital's own number. Only a keyed hash is stored, to find a child registered twice."),
     )
 
     class Meta:
@@ -95,7 +100,7 @@ class CaseCreateForm(VersionedForm):
     def clean_hospital_number(self):
         number = self.cleaned_data["hospital_number"]
         if not normalize_hospital_number(number):
-            raise forms.ValidationError(HOSPITAL_NUMBER_NO_CHARACTERS)
+            raise forms.ValidationError(gettext(HOSPITAL_NUMBER_NO_CHARACTERS))
         return number
 
 
@@ -131,10 +136,15 @@ class _RowFormSet(BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Archive"
+            form.fields["DELETE"].label = _("Archive")
 
 
-def _rows(model, fields, *, extra=1, widgets=None):
+# Empty rows a record section offers: enough for a typical entry (two findings by two methods, a CR then a relapse);
+# the page's "Add rows" button gives more without JavaScript (see views/sections.py).
+ROWS_EXTRA = 3
+
+
+def _rows(model, fields, *, extra=ROWS_EXTRA, widgets=None):
     return modelformset_factory(
         model,
         form=RecordRowForm,
@@ -146,7 +156,7 @@ def _rows(model, fields, *, extra=1, widgets=None):
     )
 
 
-MarkerFormSet = _rows(m.MarkerFinding, ["marker", "result", "percent_positive"], extra=3)
+MarkerFormSet = _rows(m.MarkerFinding, ["marker", "result", "percent_positive"], extra=6)
 FindingFormSet = _rows(
     m.CytogeneticFinding,
     ["method", "sample_date", "iscn", "abnormality", "gene_5p", "gene_3p", "gene_other"],
@@ -165,50 +175,62 @@ AssessmentFormSet = _rows(
     ],
 )
 TransplantFormSet = _rows(m.Transplant, ["transplant_date", "transplant_type", "remission"])
-SupportiveCareFormSet = _rows(m.SupportiveCare, ["kind", "phase", "start_date", "note"], extra=2)
+SupportiveCareFormSet = _rows(m.SupportiveCare, ["kind", "phase", "start_date", "note"])
 EventFormSet = _rows(m.OutcomeEvent, ["kind", "event_date", "relapse_site", "death_cause", "note"])
-AdverseEventFormSet = _rows(m.AdverseEvent, ["event_type", "grade", "onset_date", "phase"], extra=2)
+AdverseEventFormSet = _rows(m.AdverseEvent, ["event_type", "grade", "onset_date", "phase"])
 FollowUpFormSet = _rows(m.FollowUp, ["contact_date", "vital_status", "note"])
 
 
-_REASON_ERRORS = {"max_length": REASON_TOO_LONG, "null_characters_not_allowed": REASON_NUL}
+_REASON_ERRORS = {"max_length": REASON_TOO_LONG, "null_characters_not_allowed": gettext_lazy(REASON_NUL)}
 
 
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        error_messages=_REASON_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class UnlockForm(forms.Form):
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, error_messages=_REASON_ERRORS, required=False
+    )
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", help_text="Registry ID or hospital number")
-    center = forms.ModelChoiceField(queryset=m.Center.objects.none(), required=False)
+    q = forms.CharField(required=False, label=_("Search"), help_text=_("Registry ID or hospital number"))
+    center = forms.ModelChoiceField(
+        queryset=m.Center.objects.none(), required=False, label=_("Center"), empty_label=_("Any center")
+    )
     lineage = forms.ChoiceField(
-        choices=[("", "Any lineage"), *m.Diagnosis._meta.get_field("lineage").choices], required=False
+        label=_("Lineage"),
+        choices=[("", _("Any lineage")), *m.Diagnosis._meta.get_field("lineage").choices],
+        required=False,
     )
     age_class = forms.ChoiceField(
         required=False,
-        label="Class",
+        label=_("Age class"),
         choices=[
-            ("", "Any class"),
-            ("CAL", "Congenital (<= 28 days)"),
-            ("early_infant", "Early infant (<= 3 months)"),
-            ("infant", "Infant (< 1 year)"),
+            ("", _("Any class")),
+            ("CAL", _("Congenital (<= 28 days)")),
+            ("early_infant", _("Early infant (<= 3 months)")),
+            ("infant", _("Infant (< 1 year)")),
         ],
     )
-    protocol = forms.ModelChoiceField(queryset=m.Protocol.objects.all(), required=False)
+    protocol = forms.ModelChoiceField(
+        queryset=m.Protocol.objects.all(), required=False, label=_("Protocol"), empty_label=_("Any protocol")
+    )
     status = forms.ChoiceField(
+        label=_("Status"),
         required=False,
         choices=[
-            ("", "Any status"),
-            ("open", "Open"),
-            ("locked", "Locked"),
-            ("excluded", "Excluded"),
-            ("attention", "Needs attention"),
+            ("", _("Any status")),
+            ("open", _("Open")),
+            ("locked", _("Locked")),
+            ("excluded", _("Excluded")),
+            ("attention", _("Needs attention")),
         ],
     )
 

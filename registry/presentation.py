@@ -45,6 +45,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, gettext_noop
 
 from registry.access import access_for
 
@@ -66,10 +67,10 @@ __all__ = [
     "redact_dates",
 ]
 
-HIDDEN = "date hidden"
+HIDDEN = gettext_noop("date hidden")
 REDACTED = "[date]"
-NOTE_HIDDEN = "(note hidden in the pseudonymized view)"
-CHANGED = "(changed; not shown in the pseudonymized view)"
+NOTE_HIDDEN = gettext_noop("(note hidden in the pseudonymized view)")
+CHANGED = gettext_noop("(changed; not shown in the pseudonymized view)")
 
 # The case's one calendar anchor, as (model label, field name).
 ANCHOR_FIELD = ("registry.diagnosis", "diagnosis_date")
@@ -156,7 +157,7 @@ class CaseDates:
         if self.exact:
             return value.isoformat()
         if self.anchor is None:
-            return HIDDEN
+            return gettext(HIDDEN)
         offset = (value - self.anchor).days
         return f"day {offset:+d}" if offset else "day 0"
 
@@ -182,7 +183,7 @@ class CaseDates:
         if self.exact:
             return value
         if is_narrative(model_label, field_name):
-            return NOTE_HIDDEN if value else ""
+            return gettext(NOTE_HIDDEN) if value else ""
         return redact_dates(value)
 
 

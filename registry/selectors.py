@@ -22,6 +22,9 @@ from django.db.models import (
     TextField,
 )
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from registry import models as m
 from registry.access import access_for, cases_for
@@ -29,7 +32,7 @@ from registry.choices import EventKind
 from registry.derivation import derive_for_case
 from registry.presentation import ANCHOR_FIELD, CHANGED, NOTE_HIDDEN, CaseDates, FieldText, dates_for
 from registry.pseudonyms import hospital_number_hash
-from registry.services.audit import Change, describe_value, diff_records
+from registry.services.audit import EMPTY, Change, describe_value, diff_records
 
 __all__ = [
     "AuditEntry",
@@ -160,21 +163,21 @@ def _details(record, fields) -> list[tuple[str, str]]:
         shown = describe_value(model, name, raw)
         if isinstance(field, (CharField, TextField)) and not field.choices:  # the template's text_of decides
             shown = FieldText(model._meta.label_lower, name, shown)
-        out.append((str(field.verbose_name), shown))
+        out.append((capfirst(str(field.verbose_name)), shown))
     return out
 
 
 def case_timeline(case: m.Case) -> list[TimelineEntry]:
     """Everything about a case, dated, in order: the case page's timeline."""
     live = {"archived_at__isnull": True}
-    entries = [TimelineEntry(case.birth_date, "birth", "Birth", [])]
+    entries = [TimelineEntry(case.birth_date, "birth", _("Birth"), [])]
     diagnosis = m.Diagnosis.objects.filter(case=case, **live).first()
     if diagnosis:
         entries.append(
             TimelineEntry(
                 diagnosis.diagnosis_date,
                 "diagnosis",
-                f"Diagnosis: {diagnosis.get_lineage_display()}",
+                _("Diagnosis: %(lineage)s") % {"lineage": diagnosis.get_lineage_display()},
                 _details(
                     diagnosis,
                     [
@@ -189,26 +192,32 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
         fields = [f.name for f in m.LabPanel._meta.fields if f.name not in _BOOKKEEPING | {"timepoint", "sample_date"}]
         entries.append(
             TimelineEntry(
-                panel.sample_date, "labs", f"Laboratory: {panel.get_timepoint_display()}", _details(panel, fields)
+                panel.sample_date,
+                "labs",
+                _("Laboratory: %(timepoint)s") % {"timepoint": panel.get_timepoint_display()},
+                _details(panel, fields),
             )
         )
     markers = list(m.MarkerFinding.objects.filter(case=case, **live).select_related("marker"))
     if markers:
-        text = ", ".join(f"{x.marker.code} {x.result}" for x in markers)
+        text = ", ".join(f"{x.marker} {x.get_result_display().lower()}" for x in markers)
         entries.append(
             TimelineEntry(
-                diagnosis.diagnosis_date if diagnosis else None, "markers", "Immunophenotype", [("markers", text)]
+                diagnosis.diagnosis_date if diagnosis else None,
+                "markers",
+                _("Immunophenotype"),
+                [(_("Markers"), text)],
             )
         )
     for finding in m.CytogeneticFinding.objects.filter(case=case, **live).select_related(
         "abnormality", "gene_5p", "gene_3p"
     ):
-        details = [("ISCN", finding.iscn)] if finding.iscn else []
+        details = [(_("Karyotype (ISCN)"), finding.iscn)] if finding.iscn else []
         if finding.fusion:
-            details.append(("fusion", finding.fusion))
+            details.append((_("Fusion"), finding.fusion))
         entries.append(
             TimelineEntry(
-                finding.sample_date, "finding", f"{finding.get_method_display()}: {finding.abnormality.label}", details
+                finding.sample_date, "finding", f"{finding.get_method_display()}: {finding.abnormality}", details
             )
         )
     treatment = m.Treatment.objects.filter(case=case, **live).select_related("protocol").first()
@@ -217,7 +226,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
             TimelineEntry(
                 treatment.start_date,
                 "treatment",
-                f"Treatment start: {treatment.protocol}",
+                _("Treatment start: %(protocol)s") % {"protocol": treatment.protocol},
                 _details(treatment, ["arm", "steroid", "steroid_response", "atra"]),
             )
         )
@@ -226,7 +235,11 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
             TimelineEntry(
                 record.assessment_date,
                 "assessment",
-                f"Response assessment{f' (day {record.day})' if record.day else ''}",
+                (
+                    _("Response assessment (day %(day)s)") % {"day": record.day}
+                    if record.day
+                    else _("Response assessment")
+                ),
                 _details(
                     record,
                     ["marrow", "marrow_blasts", "mrd_flow_pct", "mrd_pcr", "mrd_pcr_level", "extramedullary_disease"],
@@ -238,7 +251,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
             TimelineEntry(
                 record.transplant_date,
                 "transplant",
-                f"HSCT: {record.get_transplant_type_display()}",
+                _("HSCT: %(donor)s") % {"donor": record.get_transplant_type_display()},
                 _details(record, ["remission"]),
             )
         )
@@ -247,7 +260,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
             TimelineEntry(
                 record.start_date,
                 "supportive",
-                f"Supportive care: {record.get_kind_display()}",
+                _("Supportive care: %(kind)s") % {"kind": record.get_kind_display()},
                 _details(record, ["phase", "note"]),
             )
         )
@@ -265,8 +278,8 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
             TimelineEntry(
                 record.onset_date,
                 "adverse",
-                f"Adverse event: {record.event_type}",
-                [("grade", str(record.grade)), ("phase", record.get_phase_display())],
+                _("Adverse event: %(type)s") % {"type": record.event_type},
+                [(_("CTCAE grade"), str(record.grade)), (_("Treatment phase"), record.get_phase_display())],
             )
         )
     for record in m.FollowUp.objects.filter(case=case, **live):
@@ -274,7 +287,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
             TimelineEntry(
                 record.contact_date,
                 "follow_up",
-                f"Contact: {record.get_vital_status_display()}",
+                _("Contact: %(status)s") % {"status": record.get_vital_status_display()},
                 _details(record, ["note"]),
             )
         )
@@ -289,12 +302,22 @@ class AuditEntry:
     when: object
     who: str
     what: str
-    action: str
+    action: str  # a code (the API gives it); pages show action_label
     reason: str
     changes: list
 
+    @property
+    def action_label(self) -> str:
+        return str(_ACTION_LABELS.get(self.action, self.action))
+
 
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+_ACTION_LABELS = {
+    "created": gettext_lazy("created"),
+    "changed": gettext_lazy("changed"),
+    "deleted": gettext_lazy("deleted"),
+    "archived": gettext_lazy("archived"),
+}
 
 
 def _shown_change(model, change: Change, older, newer, dates: CaseDates) -> Change:
@@ -305,11 +328,11 @@ def _shown_change(model, change: Change, older, newer, dates: CaseDates) -> Chan
     field = model._meta.get_field(change.field)
     old, new = getattr(older, change.field), getattr(newer, change.field)
     if (label, change.field) == ANCHOR_FIELD:  # the anchor itself: only that it changed
-        return replace(change, old=CHANGED if old else "(empty)", new=CHANGED if new else "(empty)")
+        return replace(change, old=gettext(CHANGED) if old else str(EMPTY), new=gettext(CHANGED) if new else str(EMPTY))
     if isinstance(field, DateTimeField):  # bookkeeping: to the month
-        return replace(change, old=dates.stamp(old) or "(empty)", new=dates.stamp(new) or "(empty)")
+        return replace(change, old=dates.stamp(old) or str(EMPTY), new=dates.stamp(new) or str(EMPTY))
     if isinstance(field, DateField):  # an old value was entered against an older anchor: only that it changed
-        return replace(change, old=CHANGED if old else "(empty)", new=dates.day(new) or "(empty)")
+        return replace(change, old=gettext(CHANGED) if old else str(EMPTY), new=dates.day(new) or str(EMPTY))
     return replace(
         change,
         old=change.old if old in (None, "") else dates.field_text(label, change.field, change.old),
@@ -319,7 +342,7 @@ def _shown_change(model, change: Change, older, newer, dates: CaseDates) -> Chan
 
 def _shown_reason(reason: str, dates: CaseDates) -> str:
     """A change's reason is typed in a person's own words: narrative text (registry.presentation)."""
-    return reason if dates.exact or not reason else NOTE_HIDDEN
+    return reason if dates.exact or not reason else gettext(NOTE_HIDDEN)
 
 
 def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]:

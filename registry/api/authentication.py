@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -12,7 +13,9 @@ from registry.services.tokens import token_authenticate, token_prefix
 
 __all__ = ["BearerTokenAuthentication"]
 
-TOKEN_INVALID = "This token is unknown, expired or revoked. Create a new one on your account page (/accounts/tokens/)."
+TOKEN_INVALID = gettext_noop(
+    "This token is unknown, expired or revoked. Create a new one on your account page (/accounts/tokens/)."
+)
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -29,7 +32,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         try:
             raw = header[1].decode()
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(TOKEN_INVALID) from None
+            raise exceptions.AuthenticationFailed(gettext(TOKEN_INVALID)) from None
         token = token_authenticate(raw)
         if token is None:
             # Like a failed sign-in: an old script with a revoked token, or someone guessing, shows in the log.
@@ -39,7 +42,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                 status=401,
                 detail=f"API token refused ({token_prefix(raw) or 'not a registry token'})",
             )
-            raise exceptions.AuthenticationFailed(TOKEN_INVALID)
+            raise exceptions.AuthenticationFailed(gettext(TOKEN_INVALID))
         # The Django request is what simple_history's middleware hands to the history signal (registry.api.audit).
         request._request.api_token = token
         return token.user, token

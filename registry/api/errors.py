@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext, gettext_noop
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -24,7 +25,7 @@ __all__ = [
     "validation_errors",
 ]
 
-INVALID = "Nothing was saved: correct the fields listed in 'errors'."
+INVALID = gettext_noop("Nothing was saved: correct the fields listed in 'errors'.")
 NON_FIELD = "non_field_errors"
 
 
@@ -80,14 +81,16 @@ def api_exception_handler(exc, context):
         stale = _concurrent(exc)
         if stale is not None:
             return Response({"detail": " ".join(stale.messages)}, status=status.HTTP_412_PRECONDITION_FAILED)
-        return Response({"detail": INVALID, "errors": validation_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": gettext(INVALID), "errors": validation_errors(exc)}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {NON_FIELD: exc.detail}
-        return Response({"detail": INVALID, "errors": detail}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"detail": gettext(INVALID), "errors": detail}, status=status.HTTP_400_BAD_REQUEST)
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}

@@ -8,6 +8,7 @@ from datetime import UTC
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext, gettext_noop
 from django_filters.fields import IsoDateTimeField
 
 __all__ = [
@@ -18,9 +19,11 @@ __all__ = [
     "UtcDateTimeFilter",
 ]
 
-MODIFIED_SINCE_INVALID = "An ISO 8601 date-time with a zone, e.g. 2026-11-30T12:00:00Z, that can be read in UTC."
-EMPTY_FILTER = "Give a value, or leave the parameter out."
-BOOLEAN_INVALID = "true or false (1 or 0)."
+MODIFIED_SINCE_INVALID = gettext_noop(
+    "An ISO 8601 date-time with a zone, e.g. 2026-11-30T12:00:00Z, that can be read in UTC."
+)
+EMPTY_FILTER = gettext_noop("Give a value, or leave the parameter out.")
+BOOLEAN_INVALID = gettext_noop("true or false (1 or 0).")
 _BOOLEANS = {"true", "false", "1", "0", "yes", "no"}
 
 
@@ -33,7 +36,7 @@ class _UtcIsoDateTimeField(IsoDateTimeField):
             # PostgreSQL refuses some offsets Python accepts (beyond ±15:59): compare in UTC.
             return value.astimezone(UTC)
         except (OverflowError, ValueError):
-            raise forms.ValidationError(MODIFIED_SINCE_INVALID, code="invalid") from None
+            raise forms.ValidationError(gettext(MODIFIED_SINCE_INVALID), code="invalid") from None
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -61,10 +64,10 @@ class ModifiedSinceFilterSet(django_filters.FilterSet):
                 continue
             values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
             if all(str(v).strip() == "" for v in values):
-                self.form.add_error(name, EMPTY_FILTER)
+                self.form.add_error(name, gettext(EMPTY_FILTER))
                 valid = False
             elif isinstance(flt, django_filters.BooleanFilter) and any(str(v).lower() not in _BOOLEANS for v in values):
                 # django-filter reads anything else as "no filter": a typo would list everything.
-                self.form.add_error(name, BOOLEAN_INVALID)
+                self.form.add_error(name, gettext(BOOLEAN_INVALID))
                 valid = False
         return valid

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -17,8 +18,8 @@ from registry.models import IdempotencyRecord
 __all__ = ["HEADER", "KEY_LIFETIME", "KEY_REUSED", "idempotent"]
 
 HEADER = "Idempotency-Key"
-KEY_INVALID = "An Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good choice)."
-KEY_REUSED = (
+KEY_INVALID = gettext_noop("An Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good choice).")
+KEY_REUSED = gettext_noop(
     "This Idempotency-Key was already used for a different request. Use a new key for a new record; nothing was saved."
 )
 _REPLAYED_HEADERS = ("Location", "ETag")
@@ -31,7 +32,7 @@ def _key(request) -> str | None:
     if key is None:
         return None
     if not key or len(key) > 255 or not all(33 <= ord(c) <= 126 for c in key):
-        raise exceptions.ValidationError({HEADER: [KEY_INVALID]})
+        raise exceptions.ValidationError({HEADER: [gettext(KEY_INVALID)]})
     return key
 
 
@@ -62,7 +63,7 @@ def _payload(request) -> bytes:
 
 class _KeyReused(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = KEY_REUSED
+    default_detail = gettext_lazy(KEY_REUSED)
     default_code = "idempotency_key_reused"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -9,7 +10,7 @@ from rest_framework import serializers
 
 __all__ = ["LABELS_INVALID", "LABELS_PARAMETER", "LabelField", "LabelsMixin", "labels_requested"]
 
-LABELS_INVALID = "labels is true or false (1 or 0)."
+LABELS_INVALID = gettext_noop("labels is true or false (1 or 0).")
 YES = _YES = frozenset({"1", "true", "yes"})
 NO = _NO = frozenset({"0", "false", "no"})
 
@@ -29,7 +30,7 @@ def labels_requested(request) -> bool:
         return False
     value = raw.strip().lower()
     if value not in _YES | _NO:
-        raise serializers.ValidationError({"labels": [LABELS_INVALID]})
+        raise serializers.ValidationError({"labels": [gettext(LABELS_INVALID)]})
     return value in _YES
 
 
@@ -45,7 +46,7 @@ class LabelField(serializers.Field):
         display = getattr(instance, f"get_{self.coded}_display", None)
         if display is not None:
             value = getattr(instance, self.coded)
-            return display() if value not in (None, "") else None
+            return str(display()) if value not in (None, "") else None
         related = getattr(instance, self.coded, None)
         return None if related is None else str(related)
 

@@ -4,6 +4,7 @@ a write (which would otherwise save first and refuse while rendering its answer)
 from __future__ import annotations
 
 from django.http import JsonResponse
+from django.utils.translation import gettext
 
 from registry.api.errors import INVALID
 from registry.api.labels import LABELS_INVALID, NO, YES
@@ -19,5 +20,7 @@ class ApiLabelsParameterMiddleware:
         if request.path_info.startswith("/api/") and "labels" in request.GET:
             values = request.GET.getlist("labels")
             if any(v.strip().lower() not in YES | NO for v in values):
-                return JsonResponse({"detail": INVALID, "errors": {"labels": [LABELS_INVALID]}}, status=400)
+                return JsonResponse(
+                    {"detail": gettext(INVALID), "errors": {"labels": [gettext(LABELS_INVALID)]}}, status=400
+                )
         return self.get_response(request)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 
 __all__ = ["CURSOR_INVALID", "PAGE_SIZE_INVALID", "ApiCursorPagination", "document_bad_list_parameters"]
 
-CURSOR_INVALID = "This cursor is not one the API gave out: use the `next` or `previous` link of a page as it is."
-PAGE_SIZE_INVALID = "page_size is a whole number from 1 to 500."
+CURSOR_INVALID = gettext_noop(
+    "This cursor is not one the API gave out: use the `next` or `previous` link of a page as it is."
+)
+PAGE_SIZE_INVALID = gettext_noop("page_size is a whole number from 1 to 500.")
 
 
 class ApiCursorPagination(CursorPagination):
@@ -25,7 +28,7 @@ class ApiCursorPagination(CursorPagination):
         try:
             return super().decode_cursor(request)
         except exceptions.NotFound:
-            raise exceptions.ValidationError({self.cursor_query_param: [CURSOR_INVALID]}) from None
+            raise exceptions.ValidationError({self.cursor_query_param: [gettext(CURSOR_INVALID)]}) from None
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -33,9 +36,9 @@ class ApiCursorPagination(CursorPagination):
             try:
                 size = int(raw)
             except ValueError:
-                raise exceptions.ValidationError({self.page_size_query_param: [PAGE_SIZE_INVALID]}) from None
+                raise exceptions.ValidationError({self.page_size_query_param: [gettext(PAGE_SIZE_INVALID)]}) from None
             if not 1 <= size <= self.max_page_size:
-                raise exceptions.ValidationError({self.page_size_query_param: [PAGE_SIZE_INVALID]})
+                raise exceptions.ValidationError({self.page_size_query_param: [gettext(PAGE_SIZE_INVALID)]})
             return size
         return self.page_size
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_api_tokens_idempotency'),
+        ('registry', '0010_vocabulary_labels_ru_and_translated_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -79,3 +79,46 @@ RISK_RULESETS = [
         ],
     ),
 ]
+
+# Russian labels, added by migration 0010 (issue 12). Gene symbols, markers and karyotype notation are the same in
+# both languages; only descriptive words are translated. code -> label_ru.
+GENE_LABELS_RU = {"OTHER": "Другой (укажите символ гена)"}
+ABNORMALITY_LABELS_RU = {
+    "kmt2a_other": "Другая перестройка KMT2A (партнёр указан в слиянии)",
+    "t(?;11q23)": "Перестройка KMT2A, партнёр неизвестен [t(?;11q23)]",
+    "no_kmt2a_r": "KMT2A исследован, перестройки нет (FISH / ПЦР / RNA-seq)",
+    "nutm1_r": "Перестройка NUTM1 (BRD9::NUTM1 и другие)",
+    "pax5_r": "Перестройка PAX5",
+    "normal_karyotype": "Нормальный кариотип",
+    "hyperdiploidy": "Гипердиплоидия",
+    "other": "Другая аномалия (опишите по ISCN)",
+}
+ADVERSE_EVENT_LABELS_RU = {
+    "myelotoxic_aplasia": "Миелотоксическая аплазия",
+    "febrile_neutropenia": "Фебрильная нейтропения",
+    "toxic_enteropathy": "Токсическая энтеропатия",
+    "mucositis": "Мукозит",
+    "toxic_hepatitis": "Токсический гепатит",
+    "hemorrhagic_syndrome": "Геморрагический синдром",
+    "sepsis": "Сепсис",
+    "invasive_fungal_infection": "Инвазивная грибковая инфекция",
+    "respiratory_infection": "Респираторная инфекция (в т. ч. РСВ)",
+    "renal_toxicity": "Нефротоксичность",
+    "cns_toxicity": "Нейротоксичность (ЦНС)",
+    "other": "Другое нежелательное явление",
+}
+# name -> (label_ru, description_ru); a trial's name is not translated (label_ru empty).
+PROTOCOLS_RU = {
+    "INTERFANT-06": (
+        "",
+        "ОЛЛ у детей первого года жизни; группы риска по статусу KMT2A, возрасту, лейкоцитозу и ответу на "
+        "преднизолон.",
+    ),
+    "MLL-Baby": ("", "ОЛЛ с перестройкой KMT2A у детей первого года жизни, химиотерапия + ATRA."),
+    "CCCG-ALL-2015": ("", "Протокол лечения ОЛЛ Китайской детской онкологической группы (CCCG) 2015 г."),
+    "AML-BFM": ("", "AML-BFM с дозами, скорректированными по возрасту."),
+    "Institutional / other": (
+        "Институциональный / другой протокол",
+        "Институциональный или другой протокол; укажите ветвь лечения.",
+    ),
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
@@ -12,7 +13,9 @@ class ApiToken(models.Model):
     short prefix that finds the row. A token is revoked, never deleted, so the history can still name it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
-    name = models.CharField(max_length=60, help_text="What uses it, e.g. 'hospital system sync' or 'R on my laptop'.")
+    name = models.CharField(
+        _("name"), max_length=60, help_text=_("What uses it, e.g. 'hospital system sync' or 'R on my laptop'.")
+    )
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     digest = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -26,7 +29,8 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "API token"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -15,10 +16,16 @@ class CaseRecord(TimeStamped):
 
     # Bumped by every save through a service; a form posts the version it was rendered with, and a stale one
     # is refused instead of overwriting someone else's change.
-    version = models.PositiveIntegerField(default=1)
-    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("archived by"),
     )
 
     class Meta:
@@ -36,7 +43,7 @@ class NumberedRecord(CaseRecord):
     """A record of which a case may have several: numbered 1, 2, 3... within its case and kind, so that a file
     can name it (the import's `record` column) the same way in every registry it is exported to and from."""
 
-    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    number = models.PositiveIntegerField(_("record number"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

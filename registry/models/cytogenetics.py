@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.choices import GeneticMethod
@@ -10,24 +11,28 @@ OTHER_GENE = "OTHER"
 
 
 class CytogeneticFinding(NumberedRecord):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="findings")
-    method = models.CharField(max_length=20, choices=GeneticMethod.choices)
-    sample_date = models.DateField(null=True, blank=True)
-    iscn = models.CharField("ISCN", max_length=300, blank=True, help_text="e.g. 46,XY,t(4;11)(q21;q23)")
-    abnormality = models.ForeignKey(Abnormality, on_delete=models.PROTECT)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="findings", verbose_name=_("case"))
+    method = models.CharField(_("method"), max_length=20, choices=GeneticMethod.choices)
+    sample_date = models.DateField(_("sample date"), null=True, blank=True)
+    iscn = models.CharField(
+        _("karyotype (ISCN)"), max_length=300, blank=True, help_text=_("e.g. 46,XY,t(4;11)(q21;q23)")
+    )
+    abnormality = models.ForeignKey(Abnormality, on_delete=models.PROTECT, verbose_name=_("abnormality"))
     gene_5p = models.ForeignKey(
-        Gene, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="5' gene"
+        Gene, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("5' gene")
     )
     gene_3p = models.ForeignKey(
-        Gene, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="3' gene"
+        Gene, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("3' gene")
     )
     gene_other = models.CharField(
-        "other gene", max_length=40, blank=True, help_text="Gene symbol when a partner is OTHER."
+        _("other gene"), max_length=40, blank=True, help_text=_("Gene symbol when a partner is 'Other'.")
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["sample_date", "pk"]
+        verbose_name = _("cytogenetic finding")
+        verbose_name_plural = _("cytogenetic findings")
 
     def __str__(self) -> str:
         return f"{self.get_method_display()}: {self.abnormality.code} {self.fusion}".strip()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from registry.models.centers import Center
 
@@ -12,21 +13,23 @@ class ImportJob(models.Model):
     """
 
     class Status(models.TextChoices):
-        CHECKED = "checked", "Checked: ready to import"
-        PROBLEMS = "problems", "Checked: problems to correct"
-        COMMITTED = "committed", "Imported"
-        REFUSED = "refused", "Refused at import (the registry changed since the check)"
-        ABANDONED = "abandoned", "Not imported"
+        CHECKED = "checked", _("Checked: ready to import")
+        PROBLEMS = "problems", _("Checked: problems to correct")
+        COMMITTED = "committed", _("Imported")
+        REFUSED = "refused", _("Refused at import (the registry changed since the check)")
+        ABANDONED = "abandoned", _("Not imported")
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="import_jobs")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
-    file_name = models.CharField(max_length=255)
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("center"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"))
+    file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField()
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
     content = models.BinaryField(null=True, editable=False)
-    status = models.CharField(max_length=12, choices=Status.choices)
-    n_rows = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    n_rows = models.PositiveIntegerField(_("rows"), default=0)
     # {"cases": {"new": n, "changed": n, "unchanged": n}, "sheets": {sheet: {...}}} as checked, then as written.
     counts = models.JSONField(default=dict)
     # [{"sheet", "row", "column", "value", "message"}, ...]
@@ -38,6 +41,8 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+EMPTY = gettext_lazy("(empty)")
+
 __all__ = ["Change", "changes_since", "describe_value", "reason_naming_the_token"]
 
 
@@ -35,7 +40,7 @@ class Change:
 
 def describe_value(model, field_name: str, value) -> str:
     if value is None or value == "":
-        return "(empty)"
+        return str(EMPTY)
     field = model._meta.get_field(field_name)
     if field.choices:
         return str(dict(field.choices).get(value, value))
@@ -43,7 +48,7 @@ def describe_value(model, field_name: str, value) -> str:
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else str(value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("Yes") if value else _("No")
     return str(value)
 
 

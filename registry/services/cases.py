@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from quality.hooks import case_changed
 from registry.access import access_for
@@ -14,23 +17,25 @@ from registry.validation import CaseState, violations
 
 __all__ = ["CASE_FIELDS", "case_archive", "case_create", "case_lock", "case_restore", "case_unlock", "case_update"]
 
-CENTER_NOT_YOURS = "You cannot register cases for this center."
-HOSPITAL_NUMBER_REQUIRED = "Give the hospital's own number; only its keyed hash is stored."
-HOSPITAL_NUMBER_NO_CHARACTERS = (
+CENTER_NOT_YOURS = gettext_noop("You cannot register cases for this center.")
+HOSPITAL_NUMBER_REQUIRED = gettext_noop("Give the hospital's own number; only its keyed hash is stored.")
+HOSPITAL_NUMBER_NO_CHARACTERS = gettext_noop(
     "This hospital number has no letters or digits (spaces, dashes and dots are ignored when numbers are "
     "compared). Type the number itself."
 )
-NOT_A_LEAD = "Only a lead of this center or the registry data manager can lock or unlock its cases."
-ALREADY_LOCKED = "This case is already locked."
-NOT_LOCKED = "This case is not locked."
-RESTORE_DATA_MANAGER_ONLY = "Only the registry data manager can restore an archived case."
-RESTORE_REASON_REQUIRED = "Say why the case is restored; the reason is kept in its history."
-NOT_ARCHIVED = "This case is not archived."
-ARCHIVE_REASON_REQUIRED = "Say why the case is archived; the reason is kept in its history."
+NOT_A_LEAD = gettext_noop("Only a lead of this center or the registry data manager can lock or unlock its cases.")
+ALREADY_LOCKED = gettext_noop("This case is already locked.")
+NOT_LOCKED = gettext_noop("This case is not locked.")
+RESTORE_DATA_MANAGER_ONLY = gettext_noop("Only the registry data manager can restore an archived case.")
+RESTORE_REASON_REQUIRED = gettext_noop("Say why the case is restored; the reason is kept in its history.")
+NOT_ARCHIVED = gettext_noop("This case is not archived.")
+ARCHIVE_REASON_REQUIRED = gettext_noop("Say why the case is archived; the reason is kept in its history.")
 REASON_MAX_LENGTH = 200
-REASON_TOO_LONG = f"Keep the reason to {REASON_MAX_LENGTH} characters; it is kept in the case's history."
-REASON_NUL = "The reason contains a NUL character (often pasted from another program): retype it."
-REGISTERED_AT_CENTER = (
+REASON_TOO_LONG = format_lazy(
+    _("Keep the reason to {limit} characters; it is kept in the case's history."), limit=REASON_MAX_LENGTH
+)
+REASON_NUL = gettext_noop("The reason contains a NUL character (often pasted from another program): retype it.")
+REGISTERED_AT_CENTER = gettext_noop(
     "This hospital number is already registered at this center as {registry_id}. "
     "Open that case instead of registering the child again."
 )
@@ -58,15 +63,15 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
     DuplicateRegistration (a ValidationError) when the hospital number is already registered at this center.
     """
     if not access_for(user).can_write_center(center.pk):
-        raise PermissionDenied(CENTER_NOT_YOURS)
+        raise PermissionDenied(gettext(CENTER_NOT_YOURS))
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"case_create() got unexpected fields: {sorted(unknown)}")
     if not hospital_number or not hospital_number.strip():
-        raise ValidationError({"hospital_number": HOSPITAL_NUMBER_REQUIRED})
+        raise ValidationError({"hospital_number": gettext(HOSPITAL_NUMBER_REQUIRED)})
     if not normalize_hospital_number(hospital_number):
         # Every such number would hash alike and "duplicate" every other one.
-        raise ValidationError({"hospital_number": HOSPITAL_NUMBER_NO_CHARACTERS})
+        raise ValidationError({"hospital_number": gettext(HOSPITAL_NUMBER_NO_CHARACTERS)})
     # Lock the center row: two registrations of one number at one center cannot both pass the check below.
     center = Center.objects.select_for_update().get(pk=center.pk)
     number_hash = hospital_number_hash(hospital_number)
@@ -83,7 +88,9 @@ def case_create(*, user, center: Center, hospital_number: str, registry_id: str 
     for violation in violations(CaseState(case=case)):
         for record, field in violation.targets:
             if record is case:
-                errors.setdefault(field, []).append(violation.message)
+                messages = errors.setdefault(field, [])
+                if violation.message not in messages:  # one message once, however many rules found it
+                    messages.append(violation.message)
     if errors:
         raise ValidationError(errors)
     for _attempt in range(5):
@@ -123,7 +130,7 @@ def case_archive(*, user, case: Case, reason: str) -> Case:
     check_case_writable(user, case)
     _check_reason(reason)
     if not reason.strip():
-        raise ValidationError({"reason": ARCHIVE_REASON_REQUIRED})
+        raise ValidationError({"reason": gettext(ARCHIVE_REASON_REQUIRED)})
     case.archived_at, case.archived_by = timezone.now(), user
     case.version += 1
     save_audited(case, user=user, reason=f"archived: {reason.strip()}")
@@ -136,12 +143,12 @@ def case_restore(*, user, case: Case, reason: str) -> Case:
     """Bring an archived case back into the lists and analyses. Only the registry data manager may."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not access_for(user).is_data_manager:
-        raise PermissionDenied(RESTORE_DATA_MANAGER_ONLY)
+        raise PermissionDenied(gettext(RESTORE_DATA_MANAGER_ONLY))
     if not case.is_archived:
-        raise ValidationError(NOT_ARCHIVED)
+        raise ValidationError(gettext(NOT_ARCHIVED))
     _check_reason(reason)
     if not reason.strip():
-        raise ValidationError({"reason": RESTORE_REASON_REQUIRED})
+        raise ValidationError({"reason": gettext(RESTORE_REASON_REQUIRED)})
     Center.objects.select_for_update().get(pk=case.center_id)
     _check_not_registered(center_id=case.center_id, number_hash=case.hospital_number_hash, other_than=case.pk)
     case.archived_at, case.archived_by = None, None
@@ -157,7 +164,7 @@ def case_lock(*, user, case: Case) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     _check_lead(user, case)
     if case.is_locked:
-        raise ValidationError(ALREADY_LOCKED)
+        raise ValidationError(gettext(ALREADY_LOCKED))
     case.locked_at, case.locked_by = timezone.now(), user
     case.version += 1
     save_audited(case, user=user, reason="locked (signed off)")
@@ -171,7 +178,7 @@ def case_unlock(*, user, case: Case, reason: str = "") -> Case:
     _check_lead(user, case)
     _check_reason(reason)
     if not case.is_locked:
-        raise ValidationError(NOT_LOCKED)
+        raise ValidationError(gettext(NOT_LOCKED))
     case.locked_at, case.locked_by = None, None
     case.version += 1
     save_audited(case, user=user, reason=f"unlocked: {reason}".strip().rstrip(":"))
@@ -183,7 +190,7 @@ def _check_reason(reason: str) -> None:
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError({"reason": REASON_TOO_LONG})
     if "\x00" in reason:
-        raise ValidationError({"reason": REASON_NUL})
+        raise ValidationError({"reason": gettext(REASON_NUL)})
 
 
 def _check_not_registered(*, center_id: int, number_hash: str, other_than: int | None = None) -> None:
@@ -196,7 +203,9 @@ def _check_not_registered(*, center_id: int, number_hash: str, other_than: int |
         .first()
     )
     if existing is not None:
-        raise DuplicateRegistration(REGISTERED_AT_CENTER.format(registry_id=existing.registry_id), existing=existing)
+        raise DuplicateRegistration(
+            gettext(REGISTERED_AT_CENTER).format(registry_id=existing.registry_id), existing=existing
+        )
 
 
 def _check_lead(user, case: Case) -> None:
@@ -204,4 +213,4 @@ def _check_lead(user, case: Case) -> None:
     if not access.can_read_center(case.center_id) or case.is_archived:
         raise PermissionDenied("No such case.")
     if not access.can_lock_center(case.center_id):
-        raise PermissionDenied(NOT_A_LEAD)
+        raise PermissionDenied(gettext(NOT_A_LEAD))

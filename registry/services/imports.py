@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from registry import models as m
 from registry.access import access_for
@@ -28,9 +29,9 @@ from registry.transfer.sheets import SHEETS
 
 __all__ = ["import_abandon", "import_check", "import_commit", "import_reason"]
 
-NOT_YOUR_JOB = "Only the user who uploaded this file can import it."
-NOT_READY = "This file cannot be imported: {status}."
-FILE_CHANGED = "The stored file does not match the one that was checked. Upload it again."
+NOT_YOUR_JOB = gettext_noop("Only the user who uploaded this file can import it.")
+NOT_READY = gettext_noop("This file cannot be imported: {status}.")
+FILE_CHANGED = gettext_noop("The stored file does not match the one that was checked. Upload it again.")
 
 
 def import_reason(job: ImportJob) -> str:
@@ -56,7 +57,7 @@ def _read_and_plan(
 def import_check(*, user, center: m.Center, file_name: str, data: bytes) -> ImportJob:
     """Read and check a file for `center`; keep the job (and, when it can be imported, the file)."""
     if not access_for(user).can_write_center(center.pk):
-        raise PermissionDenied(CENTER_NOT_YOURS)
+        raise PermissionDenied(gettext(CENTER_NOT_YOURS))
     read, plan = _read_and_plan(user, center, file_name, data)
     problems = _problems(plan if plan is not None else read)
     ready = plan is not None and not problems
@@ -80,9 +81,9 @@ def _own_job(user, job: ImportJob) -> ImportJob:
     if not access_for(user).can_write_center(job.center_id):
         raise PermissionDenied("No such import.")
     if job.uploaded_by_id != user.pk:
-        raise PermissionDenied(NOT_YOUR_JOB)
+        raise PermissionDenied(gettext(NOT_YOUR_JOB))
     if job.status != ImportJob.Status.CHECKED:
-        raise ValidationError(NOT_READY.format(status=job.get_status_display().lower()))
+        raise ValidationError(gettext(NOT_READY).format(status=job.get_status_display().lower()))
     return job
 
 
@@ -92,7 +93,7 @@ def import_commit(*, user, job: ImportJob) -> ImportJob:
     job = _own_job(user, job)
     data = bytes(job.content or b"")
     if hashlib.sha256(data).hexdigest() != job.sha256:
-        raise ValidationError(FILE_CHANGED)
+        raise ValidationError(gettext(FILE_CHANGED))
     center = m.Center.objects.select_for_update().get(pk=job.center_id)  # one import or registration at a time
     read, plan = _read_and_plan(user, center, job.file_name, data, lock=True)
     if plan is None or plan.problems:

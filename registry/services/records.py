@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from quality.hooks import case_changed
 from registry.access import CASE_LOCKED, CASE_READ_ONLY, access_for
@@ -16,25 +17,27 @@ from registry.validation import CaseState, violations
 
 __all__ = ["RecordChange", "check_case_writable", "records_save", "save_audited"]
 
-CONCURRENT_EDIT = (
+CONCURRENT_EDIT = gettext_noop(
     "{who} saved this record at {when} while you were editing it. Your changes were not saved. "
     "What changed: {what}. Review the current values and save again."
 )
-WRONG_CASE = "This record belongs to another case."
-VERSION_REQUIRED = (
+WRONG_CASE = gettext_noop("This record belongs to another case.")
+VERSION_REQUIRED = gettext_noop(
     "This form did not say which version of the record it was edited from, so it could overwrite a newer save. "
     "Nothing was saved: reload the page and enter your changes again."
 )
-NO_SUCH_RECORD = (
+NO_SUCH_RECORD = gettext_noop(
     "A row of this form is not a record of this case (the page may be out of date or was altered). "
     "Nothing was saved: reload the page and enter your changes again."
 )
-SAME_RECORD_TWICE = "The same record appears twice in this form. Nothing was saved: reload the page."
-RETIRED_CHOICE = (
+SAME_RECORD_TWICE = gettext_noop("The same record appears twice in this form. Nothing was saved: reload the page.")
+RETIRED_CHOICE = gettext_noop(
     "'{entry}' has been retired from the registry's list and cannot be chosen for a new or changed record. "
     "Choose a current entry."
 )
-NOT_ARCHIVABLE = "A {what} is corrected, not archived: each case has one, and its history keeps every earlier value."
+NOT_ARCHIVABLE = gettext_noop(
+    "A {what} is corrected, not archived: each case has one, and its history keeps every earlier value."
+)
 
 
 _ONE_PER_CASE = (Case, Diagnosis, Treatment, LabPanel)
@@ -55,9 +58,9 @@ def check_case_writable(user, case: Case) -> None:
         # Same answer as a case that does not exist: nobody learns about another center's cases.
         raise PermissionDenied("No such case.")
     if not access.can_write_center(case.center_id):
-        raise PermissionDenied(CASE_READ_ONLY)
+        raise PermissionDenied(gettext(CASE_READ_ONLY))
     if case.is_locked:
-        raise PermissionDenied(CASE_LOCKED)
+        raise PermissionDenied(gettext(CASE_LOCKED))
 
 
 def save_audited(instance, *, user, reason: str = "") -> None:
@@ -85,7 +88,7 @@ def _stale(current, expected_version: int | None) -> ValidationError | None:
     """Refuse a change made from another version than the stored one, or to a record archived meanwhile."""
     if expected_version is None:
         # Without a version the check below cannot run, and a stale form would silently win: refuse instead.
-        return ValidationError(VERSION_REQUIRED, code="version_required")
+        return ValidationError(gettext(VERSION_REQUIRED), code="version_required")
     archived = not isinstance(current, Case) and current.archived_at is not None
     if current.version == expected_version and not archived:
         return None
@@ -95,7 +98,9 @@ def _stale(current, expected_version: int | None) -> ValidationError | None:
         what = "; ".join(filter(None, ["the record was archived", what]))
     what = what or "the record was re-saved"
     when_text = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "an unknown time"
-    return ConcurrentEditError(CONCURRENT_EDIT.format(who=who, when=when_text, what=what), code="concurrent_edit")
+    return ConcurrentEditError(
+        gettext(CONCURRENT_EDIT).format(who=who, when=when_text, what=what), code="concurrent_edit"
+    )
 
 
 def _retired_choices(instance, current) -> dict[str, list[str]]:
@@ -110,7 +115,7 @@ def _retired_choices(instance, current) -> dict[str, list[str]]:
             continue
         entry = field.related_model._default_manager.filter(pk=value, active=False).first()
         if entry is not None:
-            errors[field.name] = [RETIRED_CHOICE.format(entry=entry)]
+            errors[field.name] = [gettext(RETIRED_CHOICE).format(entry=entry)]
     return errors
 
 
@@ -119,7 +124,9 @@ def _field_errors(violations_found, instance) -> dict[str, list[str]]:
     for violation in violations_found:
         for record, field in violation.targets:
             if record is instance:
-                errors.setdefault(field, []).append(violation.message)
+                messages = errors.setdefault(field, [])
+                if violation.message not in messages:  # one message once, however many rules found it
+                    messages.append(violation.message)
                 break
     return errors
 
@@ -149,18 +156,18 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
         current = None
         if isinstance(instance, Case):
             if instance.pk != case.pk:
-                raise PermissionDenied(WRONG_CASE)
+                raise PermissionDenied(gettext(WRONG_CASE))
         elif instance.case_id != case.pk:
-            raise PermissionDenied(WRONG_CASE)
+            raise PermissionDenied(gettext(WRONG_CASE))
         if instance.pk is not None:
             if (type(instance), instance.pk) in seen:
-                errors[index] = ValidationError(SAME_RECORD_TWICE, code="same_record_twice")
+                errors[index] = ValidationError(gettext(SAME_RECORD_TWICE), code="same_record_twice")
                 continue
             seen.add((type(instance), instance.pk))
             current = _stored(instance, case)
             if current is None:
                 # A pk that is not a live record of this case is never turned into a new record or an edit.
-                errors[index] = ValidationError(NO_SUCH_RECORD, code="no_such_record")
+                errors[index] = ValidationError(gettext(NO_SUCH_RECORD), code="no_such_record")
                 continue
             stale = _stale(current, change.expected_version)
             if stale is not None:
@@ -171,10 +178,10 @@ def records_save(*, user, case: Case, changes: Sequence[RecordChange], reason: s
                 instance = instances[index] = current
         if change.archive and type(instance) in _ONE_PER_CASE:
             # The database allows one per case (per time point for labs), archived or not.
-            errors[index] = ValidationError(NOT_ARCHIVABLE.format(what=instance._meta.verbose_name))
+            errors[index] = ValidationError(gettext(NOT_ARCHIVABLE).format(what=instance._meta.verbose_name))
             continue
         if change.archive and instance.pk is None:
-            errors[index] = ValidationError(NO_SUCH_RECORD, code="no_such_record")
+            errors[index] = ValidationError(gettext(NO_SUCH_RECORD), code="no_such_record")
             continue
         if not change.archive:
             try:

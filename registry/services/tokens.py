@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from registry.models import ApiToken
 
@@ -29,13 +30,15 @@ TOKEN_LIFETIMES = (30, 90, 180, 365)
 # last_used_at is written at most this often, so that reading through the API does not write a row per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
-NAME_REQUIRED = "Name the token after what will use it (e.g. 'hospital system sync'), so you can tell it apart."
-NAME_TOO_LONG = "Keep the name to 60 characters."
-NAME_TAKEN = "You already have an active token with this name."
-LIFETIME_INVALID = "Choose one of the offered lifetimes: {choices} days."
-NOT_YOUR_TOKEN = "No such token."
-ALREADY_REVOKED = "This token is already revoked."
-INACTIVE_USER = "A deactivated user cannot create tokens."
+NAME_REQUIRED = gettext_noop(
+    "Name the token after what will use it (e.g. 'hospital system sync'), so you can tell it apart."
+)
+NAME_TOO_LONG = gettext_noop("Keep the name to 60 characters.")
+NAME_TAKEN = gettext_noop("You already have an active token with this name.")
+LIFETIME_INVALID = gettext_noop("Choose one of the offered lifetimes: {choices} days.")
+NOT_YOUR_TOKEN = gettext_noop("No such token.")
+ALREADY_REVOKED = gettext_noop("This token is already revoked.")
+INACTIVE_USER = gettext_noop("A deactivated user cannot create tokens.")
 
 
 def _digest(raw: str) -> str:
@@ -47,18 +50,20 @@ def _digest(raw: str) -> str:
 def token_create(*, user, name: str, lifetime_days: int) -> tuple[ApiToken, str]:
     """Make a token for `user`. Returns the row and the token itself, which is never shown again."""
     if not user.is_active:
-        raise PermissionDenied(INACTIVE_USER)
+        raise PermissionDenied(gettext(INACTIVE_USER))
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": NAME_REQUIRED})
+        raise ValidationError({"name": gettext(NAME_REQUIRED)})
     if len(name) > 60:
-        raise ValidationError({"name": NAME_TOO_LONG})
+        raise ValidationError({"name": gettext(NAME_TOO_LONG)})
     if lifetime_days not in TOKEN_LIFETIMES:
-        raise ValidationError({"lifetime_days": LIFETIME_INVALID.format(choices=", ".join(map(str, TOKEN_LIFETIMES)))})
+        raise ValidationError(
+            {"lifetime_days": gettext(LIFETIME_INVALID).format(choices=", ".join(map(str, TOKEN_LIFETIMES)))}
+        )
     now = timezone.now()
     live = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
     if live.filter(name__iexact=name).exists():
-        raise ValidationError({"name": NAME_TAKEN})
+        raise ValidationError({"name": gettext(NAME_TAKEN)})
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
@@ -74,9 +79,9 @@ def token_revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
 
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.user_id != actor.pk and not access_for(actor).is_data_manager:
-        raise PermissionDenied(NOT_YOUR_TOKEN)
+        raise PermissionDenied(gettext(NOT_YOUR_TOKEN))
     if token.revoked_at is not None:
-        raise ValidationError(ALREADY_REVOKED)
+        raise ValidationError(gettext(ALREADY_REVOKED))
     token.revoked_at, token.revoked_by, token.revoke_reason = timezone.now(), actor, reason[:200]
     token.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     return token

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext, gettext_noop
 
 from registry.access import access_for
 from registry.choices import CENTER_ROLES, Role
@@ -42,26 +43,30 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DATA_MANAGER_ONLY = "Only the registry data manager manages users and their roles."
-REASON_REQUIRED = "Say why; the reason is kept in the history."
-EMAIL_REQUIRED = "Give an e-mail address: the new user sets their password from the link sent there."
-EMAIL_TAKEN = "Another user has this e-mail address."
-USERNAME_TAKEN = (
+DATA_MANAGER_ONLY = gettext_noop("Only the registry data manager manages users and their roles.")
+REASON_REQUIRED = gettext_noop("Say why; the reason is kept in the history.")
+EMAIL_REQUIRED = gettext_noop("Give an e-mail address: the new user sets their password from the link sent there.")
+EMAIL_TAKEN = gettext_noop("Another user has this e-mail address.")
+USERNAME_TAKEN = gettext_noop(
     "Another user has this username, or one that differs only in capital letters or look-alike characters "
     "(such as ala.entry and Ala.Entry). Choose a clearly different username."
 )
-EMAIL_FIXED = "This user has set a password, so only they can change their e-mail address: a password reset goes to it."
-NOT_YOURSELF = "You cannot change your own account or roles; another data manager can."
-OPERATOR_ACCOUNT = "This is an operator (superuser) account; it is managed outside the registry."
-LAST_DATA_MANAGER = "The registry must keep at least one active data manager."
-ROLE_NEEDS_CENTER = "A center role needs a center."
-ROLE_TAKES_NO_CENTER = "A registry-wide role has no center."
-MEMBERSHIP_EXISTS = "This user already has this role."
-ALREADY_INACTIVE = "This user is already deactivated."
-ALREADY_ACTIVE = "This user is already active."
-INACTIVE_USER = "Reactivate this user first."
-INVITE_ONLY_PENDING = "This user has already set a password; they can reset it themselves from the sign-in page."
-CENTER_INACTIVE = "This center is inactive."
+EMAIL_FIXED = gettext_noop(
+    "This user has set a password, so only they can change their e-mail address: a password reset goes to it."
+)
+NOT_YOURSELF = gettext_noop("You cannot change your own account or roles; another data manager can.")
+OPERATOR_ACCOUNT = gettext_noop("This is an operator (superuser) account; it is managed outside the registry.")
+LAST_DATA_MANAGER = gettext_noop("The registry must keep at least one active data manager.")
+ROLE_NEEDS_CENTER = gettext_noop("A center role needs a center.")
+ROLE_TAKES_NO_CENTER = gettext_noop("A registry-wide role has no center.")
+MEMBERSHIP_EXISTS = gettext_noop("This user already has this role.")
+ALREADY_INACTIVE = gettext_noop("This user is already deactivated.")
+ALREADY_ACTIVE = gettext_noop("This user is already active.")
+INACTIVE_USER = gettext_noop("Reactivate this user first.")
+INVITE_ONLY_PENDING = gettext_noop(
+    "This user has already set a password; they can reset it themselves from the sign-in page."
+)
+CENTER_INACTIVE = gettext_noop("This center is inactive.")
 
 # The only user fields this module writes. Staff, superuser, permissions and the password are not among them.
 _EDITABLE = ("first_name", "last_name", "email")
@@ -69,31 +74,31 @@ _EDITABLE = ("first_name", "last_name", "email")
 
 def _check_manager(actor) -> None:
     if not access_for(actor).is_data_manager:
-        raise PermissionDenied(DATA_MANAGER_ONLY)
+        raise PermissionDenied(gettext(DATA_MANAGER_ONLY))
 
 
 def _check_target(actor, user) -> None:
     if user.pk == actor.pk:
-        raise PermissionDenied(NOT_YOURSELF)
+        raise PermissionDenied(gettext(NOT_YOURSELF))
     if user.is_superuser:
-        raise PermissionDenied(OPERATOR_ACCOUNT)
+        raise PermissionDenied(gettext(OPERATOR_ACCOUNT))
 
 
 def _reason(reason: str) -> str:
     if not reason or not reason.strip():
-        raise ValidationError({"reason": REASON_REQUIRED})
+        raise ValidationError({"reason": gettext(REASON_REQUIRED)})
     return reason.strip()
 
 
 def _check_email(email: str, *, exclude_pk=None) -> str:
     email = (email or "").strip()
     if not email:
-        raise ValidationError({"email": EMAIL_REQUIRED})
+        raise ValidationError({"email": gettext(EMAIL_REQUIRED)})
     others = get_user_model().objects.filter(email__iexact=email)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
-        raise ValidationError({"email": EMAIL_TAKEN})
+        raise ValidationError({"email": gettext(EMAIL_TAKEN)})
     return email
 
 
@@ -109,7 +114,7 @@ def _check_username(username: str) -> str:
     # A plain list, not .iterator(): any() stops early and would leave a server-side cursor open on PostgreSQL.
     taken = list(get_user_model().objects.values_list("username", flat=True))
     if key and any(username_key(other) == key for other in taken):
-        raise ValidationError({"username": USERNAME_TAKEN})
+        raise ValidationError({"username": gettext(USERNAME_TAKEN)})
     return username
 
 
@@ -212,7 +217,7 @@ def user_update(*, actor, user, reason: str, **fields):
         email = (fields["email"] or "").strip()
         if email.lower() != user.email.lower():
             if user.has_usable_password():
-                raise ValidationError({"email": EMAIL_FIXED})
+                raise ValidationError({"email": gettext(EMAIL_FIXED)})
             fields["email"] = _check_email(email, exclude_pk=user.pk)
     for name, value in fields.items():
         setattr(user, name, value.strip())
@@ -229,9 +234,9 @@ def user_deactivate(*, actor, user, reason: str):
     _check_target(actor, user)
     reason = _reason(reason)
     if not user.is_active:
-        raise ValidationError(ALREADY_INACTIVE)
+        raise ValidationError(gettext(ALREADY_INACTIVE))
     if _is_active_data_manager(user) and not _keeps_a_data_manager(without_user=user):
-        raise ValidationError(LAST_DATA_MANAGER)
+        raise ValidationError(gettext(LAST_DATA_MANAGER))
     user.is_active = False
     save_audited(user, user=actor, reason=f"deactivated: {reason}")
     _end_sessions(user)
@@ -246,7 +251,7 @@ def user_reactivate(*, actor, user, reason: str):
     _check_target(actor, user)
     reason = _reason(reason)
     if user.is_active:
-        raise ValidationError(ALREADY_ACTIVE)
+        raise ValidationError(gettext(ALREADY_ACTIVE))
     user.is_active = True
     save_audited(user, user=actor, reason=f"reactivated: {reason}")
     return user
@@ -258,9 +263,9 @@ def user_invite(*, actor, user) -> None:
     _check_manager(actor)
     _check_target(actor, user)
     if user.has_usable_password():
-        raise ValidationError(INVITE_ONLY_PENDING)
+        raise ValidationError(gettext(INVITE_ONLY_PENDING))
     if not user.is_active:
-        raise ValidationError(INACTIVE_USER)
+        raise ValidationError(gettext(INACTIVE_USER))
     _invite_on_commit(user)
 
 
@@ -273,13 +278,13 @@ def membership_add(*, actor, user, role: str, center: Center | None = None, reas
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     if role in CENTER_ROLES and center is None:
-        raise ValidationError({"center": ROLE_NEEDS_CENTER})
+        raise ValidationError({"center": gettext(ROLE_NEEDS_CENTER)})
     if role not in CENTER_ROLES and center is not None:
-        raise ValidationError({"center": ROLE_TAKES_NO_CENTER})
+        raise ValidationError({"center": gettext(ROLE_TAKES_NO_CENTER)})
     if center is not None and not center.active:
-        raise ValidationError({"center": CENTER_INACTIVE})
+        raise ValidationError({"center": gettext(CENTER_INACTIVE)})
     if Membership.objects.filter(user=user, role=role, center=center).exists():
-        raise ValidationError(MEMBERSHIP_EXISTS)
+        raise ValidationError(gettext(MEMBERSHIP_EXISTS))
     membership = Membership(user=user, role=role, center=center)
     membership.full_clean()
     save_audited(membership, user=actor, reason=f"role given: {reason}")
@@ -298,7 +303,7 @@ def membership_remove(*, actor, membership: Membership, reason: str) -> None:
         and membership.user.is_active
         and not _keeps_a_data_manager(without_membership=membership)
     ):
-        raise ValidationError(LAST_DATA_MANAGER)
+        raise ValidationError(gettext(LAST_DATA_MANAGER))
     membership._history_user = actor
     membership._change_reason = f"role taken away: {reason}"
     membership.delete()

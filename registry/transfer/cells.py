@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext, pgettext
+
 from analytics.reports.cells import is_formula_like
 from registry.transfer import problems as p
 from registry.transfer.sheets import Column, Kind
@@ -74,7 +76,7 @@ def reader(column: Column) -> Callable[[Any], Any]:
     def read(value: Any) -> Any:
         if isinstance(value, str):
             if "\x00" in value:
-                raise BadCell(p.NUL_CHARACTER)
+                raise BadCell(gettext(p.NUL_CHARACTER))
             value = unquote(value).strip()
             if not value:
                 return empty
@@ -91,7 +93,7 @@ def reader(column: Column) -> Callable[[Any], Any]:
 def _as_text(value: Any) -> str:
     """A non-text cell of a text column as the spreadsheet shows it (2019, not 2019.0)."""
     if isinstance(value, dt.date | dt.datetime):
-        raise BadCell(p.DATE_IN_TEXT_COLUMN)
+        raise BadCell(gettext(p.DATE_IN_TEXT_COLUMN))
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -105,7 +107,7 @@ def _text(column: Column) -> Callable[[Any], Any]:
     def read(value: Any) -> str:
         text = value if isinstance(value, str) else _as_text(value)
         if limit is not None and len(text) > limit:
-            raise BadCell(p.TOO_LONG.format(limit=limit, length=len(text)))
+            raise BadCell(gettext(p.TOO_LONG).format(limit=limit, length=len(text)))
         return text
 
     return read
@@ -117,18 +119,18 @@ def _vocabulary(column: Column) -> Callable[[Any], Any]:
 
 def _number(value: Any) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadCell(p.NOT_A_NUMBER)
+        raise BadCell(gettext(p.NOT_A_NUMBER))
     if isinstance(value, str):
         if _INTEGER.fullmatch(value):
             return int(value)
         if _NUMBER.fullmatch(value):
             value = float(value)
         elif "," in value and _COMMA_NUMBER.fullmatch(value):
-            raise BadCell(p.DECIMAL_COMMA)
+            raise BadCell(gettext(p.DECIMAL_COMMA))
         else:
-            raise BadCell(p.NOT_A_NUMBER)
+            raise BadCell(gettext(p.NOT_A_NUMBER))
     if isinstance(value, float) and not math.isfinite(value):
-        raise BadCell(p.NOT_A_NUMBER)
+        raise BadCell(gettext(p.NOT_A_NUMBER))
     return value
 
 
@@ -139,23 +141,23 @@ def _plain(number: float) -> str:
 def _range_text(column: Column) -> str:
     low, high, unit = column.minimum, column.maximum, f" {column.unit}" if column.unit else ""
     if low is not None and high is not None:
-        return f"from {_plain(low)} to {_plain(high)}{unit}"
+        return gettext("from {low} to {high}{unit}").format(low=_plain(low), high=_plain(high), unit=unit)
     if low is not None:
-        return f"of at least {_plain(low)}{unit}"
-    return f"of at most {_plain(high)}{unit}"
+        return gettext("of at least {low}{unit}").format(low=_plain(low), unit=unit)
+    return gettext("of at most {high}{unit}").format(high=_plain(high), unit=unit)
 
 
 def _numeric(column: Column) -> Callable[[Any], Any]:
     whole = column.kind == Kind.INTEGER
     low, high = column.minimum, column.maximum
-    out_of_range = p.OUT_OF_RANGE.format(range=_range_text(column)) if (low, high) != (None, None) else ""
+    out_of_range = gettext(p.OUT_OF_RANGE).format(range=_range_text(column)) if (low, high) != (None, None) else ""
 
     def read(value: Any) -> float | int:
         number = _number(value)
         if whole:
             if isinstance(number, float):
                 if not number.is_integer():
-                    raise BadCell(p.NOT_AN_INTEGER)
+                    raise BadCell(gettext(p.NOT_AN_INTEGER))
                 number = int(number)
         else:
             number = float(number)
@@ -177,27 +179,27 @@ def _date_text(text: str) -> dt.date:
     if match := _ISO_DATE.fullmatch(text):
         if day := _iso(*map(int, match.groups())):
             return day
-        raise BadCell(p.NOT_A_DATE)
+        raise BadCell(gettext(p.NOT_A_DATE))
     if _WITH_TIME.fullmatch(text):
-        raise BadCell(p.DATE_WITH_TIME)
+        raise BadCell(gettext(p.DATE_WITH_TIME))
     if match := _YEAR_FIRST.fullmatch(text):
         if day := _iso(*map(int, match.groups())):
-            raise BadCell(p.NOT_ISO_DATE.format(iso=day.isoformat()))
-        raise BadCell(p.NOT_A_DATE)
+            raise BadCell(gettext(p.NOT_ISO_DATE).format(iso=day.isoformat()))
+        raise BadCell(gettext(p.NOT_A_DATE))
     if match := _DAY_OR_MONTH_FIRST.fullmatch(text):
         a, b, year = map(int, match.groups())
         readings = [d for d in (_iso(year, b, a), _iso(year, a, b)) if d is not None]
         if len(readings) == 2 and readings[0] != readings[1]:
             first, second = (d.isoformat() for d in readings)
-            raise BadCell(p.AMBIGUOUS_DATE.format(first=first, second=second))
+            raise BadCell(gettext(p.AMBIGUOUS_DATE).format(first=first, second=second))
         if readings:
-            raise BadCell(p.NOT_ISO_DATE.format(iso=readings[0].isoformat()))
-        raise BadCell(p.NOT_A_DATE)
+            raise BadCell(gettext(p.NOT_ISO_DATE).format(iso=readings[0].isoformat()))
+        raise BadCell(gettext(p.NOT_A_DATE))
     if _TWO_DIGIT_YEAR.fullmatch(text):
-        raise BadCell(p.TWO_DIGIT_YEAR)
+        raise BadCell(gettext(p.TWO_DIGIT_YEAR))
     if _PARTIAL_DATE.fullmatch(text):
-        raise BadCell(p.PARTIAL_DATE)
-    raise BadCell(p.NOT_A_DATE)
+        raise BadCell(gettext(p.PARTIAL_DATE))
+    raise BadCell(gettext(p.NOT_A_DATE))
 
 
 def _date(column: Column) -> Callable[[Any], Any]:
@@ -206,17 +208,21 @@ def _date(column: Column) -> Callable[[Any], Any]:
             return _date_text(value)
         if isinstance(value, dt.datetime):
             if value.time() != dt.time(0):
-                raise BadCell(p.DATE_WITH_TIME)
+                raise BadCell(gettext(p.DATE_WITH_TIME))
             return value.date()
         if isinstance(value, dt.date):
             return value
-        raise BadCell(p.NOT_A_DATE)  # a plain number (a date cell formatted as General), a time, a boolean
+        raise BadCell(gettext(p.NOT_A_DATE))  # a plain number (a date cell formatted as General), a time, a boolean
 
     return read
 
 
 def _boolean(column: Column) -> Callable[[Any], Any]:
-    refused = p.NOT_YES_NO.format(empty="not known" if column.nullable_boolean else "no")
+    refused = gettext(p.NOT_YES_NO).format(
+        empty=pgettext("an empty cell means", "not known")
+        if column.nullable_boolean
+        else pgettext("an empty cell means", "no")
+    )
 
     def read(value: Any) -> bool:
         if isinstance(value, bool):
@@ -242,7 +248,7 @@ def _code(column: Column) -> Callable[[Any], Any]:
     for code, _label in column.choices:
         known[code.lower()] = code  # a code wins over another choice's label
     exact = {code for code, _label in column.choices}
-    refused = p.NOT_A_CODE.format(codes=", ".join(code for code, _label in column.choices))
+    refused = gettext(p.NOT_A_CODE).format(codes=", ".join(code for code, _label in column.choices))
 
     def read(value: Any) -> str:
         text = value if isinstance(value, str) else _as_text(value)

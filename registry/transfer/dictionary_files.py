@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from analytics.reports.cells import xlsx_cell
 from analytics.variables import dataset_variables
 from registry.dictionary import ENTERED, Variable, entered_variables
@@ -39,10 +42,10 @@ HEADER = (
 CODES_HEADER = ("table", "variable", "code", "label", "retired")
 RETIRED = "retired"
 _DATASET_TITLES = {
-    "cases": "Analysis dataset: cases (one row per case)",
-    "findings": "Analysis dataset: findings (one row per cytogenetic finding)",
-    "adverse_events": "Analysis dataset: adverse events (one row per event)",
-    "assessments": "Analysis dataset: response assessments (one row per assessment)",
+    "cases": _("Analysis dataset: cases (one row per case)"),
+    "findings": _("Analysis dataset: findings (one row per cytogenetic finding)"),
+    "adverse_events": _("Analysis dataset: adverse events (one row per event)"),
+    "assessments": _("Analysis dataset: response assessments (one row per assessment)"),
 }
 
 
@@ -58,12 +61,15 @@ def dictionary_groups() -> list[Group]:
     entered, dataset = entered_variables(), dataset_variables()
     groups = [
         Group(
-            sheet.name, f"Import sheet {sheet.name}: {sheet.title}", tuple(v for v in entered if v.table == sheet.name)
+            sheet.name,
+            _("Import sheet %(name)s: %(title)s") % {"name": sheet.name, "title": gettext(sheet.title)},
+            tuple(v for v in entered if v.table == sheet.name),
         )
         for sheet in SHEETS
     ]
     groups += [
-        Group(table, title, tuple(v for v in dataset if v.table == table)) for table, title in _DATASET_TITLES.items()
+        Group(table, str(title), tuple(v for v in dataset if v.table == table))
+        for table, title in _DATASET_TITLES.items()
     ]
     return groups
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, gettext_noop
 
 from registry import models as m
 from registry.access import access_for, cases_for
@@ -30,11 +31,11 @@ __all__ = [
 ]
 
 EXPORT_FORMATS = ("xlsx", "zip")
-EXPORT_CENTER_USERS_ONLY = (
+EXPORT_CENTER_USERS_ONLY = gettext_noop(
     "Only a center's own users export its records; the coordinators' export is the pseudonymized dataset."
 )
-EXPORT_NOT_YOUR_CENTER = "You can export the records of your own centers only."
-UNKNOWN_FORMAT = "Unknown export format: {fmt}."
+EXPORT_NOT_YOUR_CENTER = gettext_noop("You can export the records of your own centers only.")
+UNKNOWN_FORMAT = gettext_noop("Unknown export format: {fmt}.")
 
 
 def export_centers(user, centers: Iterable[m.Center | str] | None = None) -> list[m.Center]:
@@ -43,13 +44,13 @@ def export_centers(user, centers: Iterable[m.Center | str] | None = None) -> lis
     own = access_for(user).write_center_ids
     mine = list(m.Center.objects.filter(pk__in=own).order_by("code"))
     if not mine:
-        raise PermissionDenied(EXPORT_CENTER_USERS_ONLY)
+        raise PermissionDenied(gettext(EXPORT_CENTER_USERS_ONLY))
     if centers is None:
         return mine
     wanted = {c.code if isinstance(c, m.Center) else str(c) for c in centers}
     chosen = [c for c in mine if c.code in wanted]
     if len(chosen) != len(wanted):
-        raise PermissionDenied(EXPORT_NOT_YOUR_CENTER)
+        raise PermissionDenied(gettext(EXPORT_NOT_YOUR_CENTER))
     return chosen
 
 
@@ -125,7 +126,7 @@ def records_export(user, *, centers: Iterable[m.Center | str] | None = None, fmt
     in a zip ("zip"). Returns the file name and the bytes. PermissionDenied for anyone without a center role,
     or for a center not theirs."""
     if fmt not in EXPORT_FORMATS:
-        raise ValueError(UNKNOWN_FORMAT.format(fmt=fmt))
+        raise ValueError(gettext(UNKNOWN_FORMAT).format(fmt=fmt))
     chosen = export_centers(user, centers)
     cases = list(cases_for(user).filter(center__in=chosen).select_related("center"))
     rows = records_rows(cases)

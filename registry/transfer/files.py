@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from registry.transfer import problems as p
 from registry.transfer import xlsx
 from registry.transfer.cells import BadCell, Implausible, reader
@@ -102,29 +104,29 @@ def read_upload(name: str, data: bytes, *, max_bytes: int = MAX_BYTES, max_rows:
 def _read(name: str, data: bytes, collector: _Collector, max_bytes: int) -> None:
     stem, extension = _split(name)
     if extension == ".xls":
-        raise _stop(p.OLD_EXCEL)
+        raise _stop(gettext(p.OLD_EXCEL))
     if extension not in (".xlsx", ".csv", ".zip"):
-        raise _stop(p.UNKNOWN_EXTENSION, value=shown(name))
+        raise _stop(gettext(p.UNKNOWN_EXTENSION), value=shown(name))
     if not data:
-        raise _stop(p.EMPTY_FILE)
+        raise _stop(gettext(p.EMPTY_FILE))
     if len(data) > max_bytes:
-        raise _stop(p.TOO_LARGE.format(limit_mb=f"{max_bytes / 2**20:g}"))
+        raise _stop(gettext(p.TOO_LARGE).format(limit_mb=f"{max_bytes / 2**20:g}"))
     content = _content(data)
     if extension == ".csv":
         if content in ("zip", "ole2", "pdf"):
-            raise _stop(p.NOT_WHAT_EXTENSION_SAYS.format(extension=extension, content=_CONTENT[content]))
+            raise _stop(gettext(p.NOT_WHAT_EXTENSION_SAYS).format(extension=extension, content=_CONTENT[content]))
         _read_csv(stem, data, collector)
         return
     if content == "ole2":
-        raise _stop(p.OLD_EXCEL)
+        raise _stop(gettext(p.OLD_EXCEL))
     if content != "zip":
-        raise _stop(p.NOT_WHAT_EXTENSION_SAYS.format(extension=extension, content=_CONTENT[content]))
-    archive = _open_zip(data, p.BROKEN_ZIP if extension == ".zip" else p.NOT_A_WORKBOOK)
+        raise _stop(gettext(p.NOT_WHAT_EXTENSION_SAYS).format(extension=extension, content=_CONTENT[content]))
+    archive = _open_zip(data, gettext(p.BROKEN_ZIP) if extension == ".zip" else gettext(p.NOT_A_WORKBOOK))
     is_workbook = "[Content_Types].xml" in archive.namelist()
     if extension == ".xlsx" and not is_workbook:
-        raise _stop(p.NOT_WHAT_EXTENSION_SAYS.format(extension=extension, content=_CONTENT["zip"]))
+        raise _stop(gettext(p.NOT_WHAT_EXTENSION_SAYS).format(extension=extension, content=_CONTENT["zip"]))
     if extension == ".zip" and is_workbook:
-        raise _stop(p.NOT_WHAT_EXTENSION_SAYS.format(extension=extension, content=_CONTENT["xlsx"]))
+        raise _stop(gettext(p.NOT_WHAT_EXTENSION_SAYS).format(extension=extension, content=_CONTENT["xlsx"]))
     if is_workbook:
         _read_xlsx(data, collector)
     else:
@@ -175,7 +177,7 @@ class _Collector:
 
     def result(self) -> ReadResult:
         if not self.stopped and self.n_rows == 0:
-            self.problems.append(Problem("", None, "", "", p.EMPTY_FILE))
+            self.problems.append(Problem("", None, "", "", gettext(p.EMPTY_FILE)))
         ordered = {sheet.name: self.rows[sheet.name] for sheet in SHEETS if sheet.name in self.rows}
         return ReadResult(rows=ordered, problems=self.problems, n_rows=self.n_rows)
 
@@ -188,12 +190,12 @@ class _Collector:
         close = difflib.get_close_matches(_sheet_key(name), list(_SHEETS_BY_KEY), n=1, cutoff=0.6)
         suggestion = f' (did you mean "{_SHEETS_BY_KEY[close[0]].name}"?)' if close else ""
         names = ", ".join(sheet.name for sheet in SHEETS)
-        message = p.UNKNOWN_SHEET.format(suggestion=suggestion, names=names)
+        message = gettext(p.UNKNOWN_SHEET).format(suggestion=suggestion, names=names)
         self.problems.append(Problem(name, None, "", shown(name), message))
 
     def read_sheet(self, sheet: Sheet, lines: Iterator[tuple[int, dict[int, Any]]], *, csv_text: bool = False) -> None:
         if sheet.name in self.rows:
-            self.problems.append(Problem(sheet.name, None, "", "", p.DUPLICATE_SHEET))
+            self.problems.append(Problem(sheet.name, None, "", "", gettext(p.DUPLICATE_SHEET)))
             return
         rows = self.rows[sheet.name] = []
         first = next(((n, values) for n, values in lines if not _blank_row(values)), None)
@@ -206,12 +208,16 @@ class _Collector:
         for number, values in lines:
             self.n_lines += 1
             if self.n_lines > 2 * self.max_rows + 1000:
-                raise _stop(p.TOO_MANY_ROWS.format(limit=self.max_rows), sheet=sheet.name, row=number, final=True)
+                raise _stop(
+                    gettext(p.TOO_MANY_ROWS).format(limit=self.max_rows), sheet=sheet.name, row=number, final=True
+                )
             if _blank_row(values):
                 continue
             self.n_rows += 1
             if self.n_rows > self.max_rows:
-                raise _stop(p.TOO_MANY_ROWS.format(limit=self.max_rows), sheet=sheet.name, row=number, final=True)
+                raise _stop(
+                    gettext(p.TOO_MANY_ROWS).format(limit=self.max_rows), sheet=sheet.name, row=number, final=True
+                )
             rows.append(layout.row(number, values))
 
 
@@ -244,7 +250,7 @@ def _check_delimiter(sheet: Sheet, number: int, header: dict[int, Any]) -> None:
     text = ",".join(str(name) for name in header.values())
     for separator, words in ((";", "semicolons"), ("\t", "tabs")):
         if separator in text:
-            raise _stop(p.WRONG_DELIMITER.format(separator=words), sheet=sheet.name, row=number)
+            raise _stop(gettext(p.WRONG_DELIMITER).format(separator=words), sheet=sheet.name, row=number)
 
 
 class _Layout:
@@ -261,19 +267,19 @@ class _Layout:
             raw = header[index]
             key = _header_key(raw)
             if key in seen:
-                self._problem(number, key, raw, p.DUPLICATE_COLUMN)
+                self._problem(number, key, raw, gettext(p.DUPLICATE_COLUMN))
             elif key in known:
                 seen.add(key)
                 self.readers.append((index, key, reader(known[key])))
             elif key in _HOSPITAL_NUMBER_COLUMNS:
-                self._problem(number, key, raw, p.HOSPITAL_NUMBER_ELSEWHERE)
+                self._problem(number, key, raw, gettext(p.HOSPITAL_NUMBER_ELSEWHERE))
             else:
                 close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
                 suggestion = f' (did you mean "{close[0]}"?)' if close else ""
-                self._problem(number, str(raw).strip(), raw, p.UNKNOWN_COLUMN.format(suggestion=suggestion))
+                self._problem(number, str(raw).strip(), raw, gettext(p.UNKNOWN_COLUMN).format(suggestion=suggestion))
         for column in sheet.columns:
             if column.required and column.role in (Role.KEY, Role.FIELD) and column.name not in seen:
-                message = p.MISSING_COLUMN.format(name=column.name, label=column.label)
+                message = gettext(p.MISSING_COLUMN).format(name=column.name, label=column.label)
                 self._problem(number, column.name, "", message)
         self.present = frozenset(seen)
         self.fields = {column.name for column in sheet.field_columns}
@@ -287,9 +293,9 @@ class _Layout:
         for index, name, read in self.readers:
             raw = cells.get(index)
             if isinstance(raw, xlsx.Formula):
-                self._problem(number, name, raw.text, p.FORMULA_CELL.format(coordinate=raw.coordinate))
+                self._problem(number, name, raw.text, gettext(p.FORMULA_CELL).format(coordinate=raw.coordinate))
             elif isinstance(raw, xlsx.CellError):
-                self._problem(number, name, raw.text, p.CELL_ERROR.format(error=raw.text))
+                self._problem(number, name, raw.text, gettext(p.CELL_ERROR).format(error=raw.text))
             else:
                 try:
                     values[name] = read(raw)
@@ -308,7 +314,7 @@ class _Layout:
         for index, value in cells.items():
             if index not in self.named and not _blank(value):
                 self.named.add(index)  # reported once per column
-                self._problem(number, "", value, p.UNNAMED_COLUMN)
+                self._problem(number, "", value, gettext(p.UNNAMED_COLUMN))
 
 
 _HOSPITAL_NUMBER_COLUMNS = {c.name for s in SHEETS for c in s.columns if c.role == Role.HOSPITAL_NUMBER}
@@ -336,7 +342,7 @@ def _csv_lines(text: str, sheet: str) -> Iterator[tuple[int, dict[int, Any]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise _stop(p.BROKEN_CSV.format(reason=error), sheet=sheet, row=number + 1) from None
+            raise _stop(gettext(p.BROKEN_CSV).format(reason=error), sheet=sheet, row=number + 1) from None
         number += 1
         yield number, dict(enumerate(record))
 
@@ -346,14 +352,16 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def _decode(data: bytes, sheet: str) -> str:
     if data.startswith(_UTF16_BOMS) or _looks_utf16(data):
-        raise _stop(p.WRONG_ENCODING.format(encoding='UTF-16 ("Unicode Text")'), sheet=sheet)
+        raise _stop(gettext(p.WRONG_ENCODING).format(encoding='UTF-16 ("Unicode Text")'), sheet=sheet)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     if b"\x00" in data:
-        raise _stop(p.NOT_WHAT_EXTENSION_SAYS.format(extension=".csv", content=_CONTENT["binary"]), sheet=sheet)
-    raise _stop(p.WRONG_ENCODING.format(encoding=_likely_encoding(data)), sheet=sheet)
+        raise _stop(
+            gettext(p.NOT_WHAT_EXTENSION_SAYS).format(extension=".csv", content=_CONTENT["binary"]), sheet=sheet
+        )
+    raise _stop(gettext(p.WRONG_ENCODING).format(encoding=_likely_encoding(data)), sheet=sheet)
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -403,36 +411,36 @@ def _open_zip(data: bytes, broken: str) -> zipfile.ZipFile:
     except Exception:  # zipfile raises many kinds on crafted bytes
         raise _stop(broken) from None
     if len(members) > MAX_MEMBERS:
-        raise _stop(p.ZIP_BOMB.format(reason=f"{len(members)} files inside"))
+        raise _stop(gettext(p.ZIP_BOMB).format(reason=f"{len(members)} files inside"))
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_UNPACKED:
-        raise _stop(p.ZIP_BOMB.format(reason=f"{unpacked // 2**20} MB unpacked"))
+        raise _stop(gettext(p.ZIP_BOMB).format(reason=f"{unpacked // 2**20} MB unpacked"))
     for member in members:
         # zipfile never unpacks more than a member's declared size, so the declared sizes bound the work.
         if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             ratio = member.file_size // max(member.compress_size, 1)
-            raise _stop(p.ZIP_BOMB.format(reason=f"packed {ratio} to 1"))
+            raise _stop(gettext(p.ZIP_BOMB).format(reason=f"packed {ratio} to 1"))
     return archive
 
 
 def _read_zip(archive: zipfile.ZipFile, collector: _Collector, max_bytes: int) -> None:
     members = [m for m in archive.infolist() if not m.is_dir() and not _is_clutter(m.filename)]
     if any(m.filename.lower().endswith(_NESTED) for m in members):
-        raise _stop(p.NESTED_ARCHIVE)
+        raise _stop(gettext(p.NESTED_ARCHIVE))
     for member in members:
         stem, extension = _split(member.filename)
         if extension != ".csv":
             collector.unknown_sheet(member.filename, [(1, {0: member.filename})])
             continue
         if member.file_size > max_bytes:
-            collector.stop(Problem(stem, None, "", "", p.TOO_LARGE.format(limit_mb=f"{max_bytes / 2**20:g}")))
+            collector.stop(Problem(stem, None, "", "", gettext(p.TOO_LARGE).format(limit_mb=f"{max_bytes / 2**20:g}")))
             continue
         try:
             data = archive.read(member)
         except Exception:  # a damaged or encrypted member
-            raise _stop(p.BROKEN_ZIP) from None
+            raise _stop(gettext(p.BROKEN_ZIP)) from None
         if data.startswith((_ZIP, _EMPTY_ZIP)):
-            raise _stop(p.NESTED_ARCHIVE)
+            raise _stop(gettext(p.NESTED_ARCHIVE))
         try:
             _read_csv(stem, data, collector)
         except _Stop as stop:  # this file ends; the others are still read
@@ -450,9 +458,9 @@ def _read_xlsx(data: bytes, collector: _Collector) -> None:
     try:
         book = xlsx.open_book(data)
     except xlsx.XmlRefused:
-        raise _stop(p.XML_BOMB) from None
+        raise _stop(gettext(p.XML_BOMB)) from None
     except xlsx.WorkbookBroken:
-        raise _stop(p.NOT_A_WORKBOOK) from None
+        raise _stop(gettext(p.NOT_A_WORKBOOK)) from None
     try:
         for title, path in book.sheets:
             sheet = _SHEETS_BY_KEY.get(_sheet_key(title))
@@ -461,8 +469,8 @@ def _read_xlsx(data: bytes, collector: _Collector) -> None:
             else:
                 collector.read_sheet(sheet, book.rows(path))
     except xlsx.XmlRefused:
-        raise _stop(p.XML_BOMB) from None
+        raise _stop(gettext(p.XML_BOMB)) from None
     except xlsx.WorkbookBroken:
-        raise _stop(p.NOT_A_WORKBOOK) from None
+        raise _stop(gettext(p.NOT_A_WORKBOOK)) from None
     finally:
         book.close()

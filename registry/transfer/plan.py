@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 from registry import models as m
 from registry.access import access_for
@@ -38,45 +39,51 @@ from registry.validation.state import load_states
 
 __all__ = ["CasePlan", "ImportPlan", "RowChange", "plan_import", "stored_case_ids"]
 
-CASE_NUMBER_MISSING = "Give the center's case number: every row is joined to its case by it."
-OTHER_CENTER = (
+CASE_NUMBER_MISSING = gettext_noop("Give the center's case number: every row is joined to its case by it.")
+OTHER_CENTER = gettext_noop(
     "This row names center '{code}', but the file is imported into {center}. Import each center's rows on their own."
 )
-NOT_THIS_CENTERS_CASE = (
+NOT_THIS_CENTERS_CASE = gettext_noop(
     "Registry ID {registry_id} is not a case of this center. Leave the registry ID empty for a new case."
 )
-REGISTRY_ID_CONFLICT = "Registry ID {registry_id} and case number {number} name two different cases of this center."
-REGISTRY_ID_DIFFERS = "The rows of case {number} give different registry IDs ({ids})."
-REGISTRY_ID_FORM = "A registry ID has letters, digits and dashes only (e.g. ILR-7K2M9QXA)."
-NEW_CASE_NEEDS_NUMBER = "A new case needs the center's case number: later files are joined to the case by it."
-CHILD_WITHOUT_CASE = (
+REGISTRY_ID_CONFLICT = gettext_noop(
+    "Registry ID {registry_id} and case number {number} name two different cases of this center."
+)
+REGISTRY_ID_DIFFERS = gettext_noop("The rows of case {number} give different registry IDs ({ids}).")
+REGISTRY_ID_FORM = gettext_noop("A registry ID has letters, digits and dashes only (e.g. ILR-7K2M9QXA).")
+NEW_CASE_NEEDS_NUMBER = gettext_noop(
+    "A new case needs the center's case number: later files are joined to the case by it."
+)
+CHILD_WITHOUT_CASE = gettext_noop(
     "There is no case {number} at this center and the cases sheet has no row for it: add the case to the cases "
     "sheet, or correct the case number."
 )
-CASE_ROW_TWICE = "Case {number} has another row on this sheet (row {other}): keep one row per case."
-RECORD_TWICE = "Row {other} of this sheet is the same record of case {number}: keep one row per record."
-NO_SUCH_RECORD = (
+CASE_ROW_TWICE = gettext_noop("Case {number} has another row on this sheet (row {other}): keep one row per case.")
+RECORD_TWICE = gettext_noop("Row {other} of this sheet is the same record of case {number}: keep one row per record.")
+NO_SUCH_RECORD = gettext_noop(
     "Case {number} has no record {record} on this sheet (it may have been archived): leave the record number "
     "empty for a new record."
 )
-HOSPITAL_NUMBER_NEEDED = "A new case needs the hospital number (only its keyed hash is stored)."
-HOSPITAL_NUMBER_NO_CHARACTERS = "This hospital number has no letters or digits: type the number itself."
-HOSPITAL_NUMBER_KEY_FORM = "A hospital number key is the 64-character hexadecimal key an export gives."
-HOSPITAL_NUMBER_MISMATCH = "This hospital number is not the one registered for case {number}."
-HOSPITAL_NUMBER_TWICE = "Row {other} registers the same hospital number: a child is registered once."
-NOT_IN_VOCABULARY = "'{value}' is not in the registry's list for {label}. The allowed codes are in the data dictionary."
-VERSION_NEEDED = (
+HOSPITAL_NUMBER_NEEDED = gettext_noop("A new case needs the hospital number (only its keyed hash is stored).")
+HOSPITAL_NUMBER_NO_CHARACTERS = gettext_noop("This hospital number has no letters or digits: type the number itself.")
+HOSPITAL_NUMBER_KEY_FORM = gettext_noop("A hospital number key is the 64-character hexadecimal key an export gives.")
+HOSPITAL_NUMBER_MISMATCH = gettext_noop("This hospital number is not the one registered for case {number}.")
+HOSPITAL_NUMBER_TWICE = gettext_noop("Row {other} registers the same hospital number: a child is registered once.")
+NOT_IN_VOCABULARY = gettext_noop(
+    "'{value}' is not in the registry's list for {label}. The allowed codes are in the data dictionary."
+)
+VERSION_NEEDED = gettext_noop(
     "This row changes {what} of case {number}, so it must give the version it was exported at (the version "
     "column). Export the case, make the change in that file and import it."
 )
-STALE = (
+STALE = gettext_noop(
     "{what} of case {number} was changed in the registry after this file was exported ({who}, {when}): the file "
     "has version {file}, the registry version {now}. Nothing was imported. Export the case again and reapply "
     "your change."
 )
-CASE_LOCKED = "Case {number} is locked (signed off): ask a center lead to unlock it before changing it."
-REQUIRED = "Give the {label}: this column cannot be empty."
-ONE_RECORD_VERSIONS = "A new record cannot give a version unless its case is new to this registry."
+CASE_LOCKED = gettext_noop("Case {number} is locked (signed off): ask a center lead to unlock it before changing it.")
+REQUIRED = gettext_noop("Give the {label}: this column cannot be empty.")
+ONE_RECORD_VERSIONS = gettext_noop("A new record cannot give a version unless its case is new to this registry.")
 
 _REGISTRY_ID = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 _HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -153,17 +160,17 @@ def _group(read: ReadResult, center: m.Center, problems: _Problems) -> dict[str,
         for row in read.rows.get(sheet.name, ()):
             code = row.values.get("center")
             if code and str(code).strip().lower() != center.code.lower():
-                problems.add(sheet, row, "center", OTHER_CENTER.format(code=code, center=center.code), code)
+                problems.add(sheet, row, "center", gettext(OTHER_CENTER).format(code=code, center=center.code), code)
                 continue
             number = str(row.values.get("case_number") or "").strip()
             registry_id = str(row.values.get("registry_id") or "").strip().upper()
             if "case_number" in row.present and "case_number" not in row.values:
                 continue  # its cell was refused already
             if registry_id and not _REGISTRY_ID.match(registry_id):
-                problems.add(sheet, row, "registry_id", REGISTRY_ID_FORM, registry_id)
+                problems.add(sheet, row, "registry_id", gettext(REGISTRY_ID_FORM), registry_id)
                 continue
             if not number and not registry_id:
-                problems.add(sheet, row, "case_number", CASE_NUMBER_MISSING)
+                problems.add(sheet, row, "case_number", gettext(CASE_NUMBER_MISSING))
                 continue
             # A case registered without a case number is named by its registry ID alone.
             key = number or f"{_BY_ID}{registry_id}"
@@ -176,7 +183,7 @@ def _group(read: ReadResult, center: m.Center, problems: _Problems) -> dict[str,
                         sheet,
                         row,
                         "case_number",
-                        CASE_ROW_TWICE.format(number=entry.label, other=entry.case_row.number),
+                        gettext(CASE_ROW_TWICE).format(number=entry.label, other=entry.case_row.number),
                         number,
                     )
                     continue
@@ -208,7 +215,7 @@ def _match_cases(grouped: dict[str, _CaseRows], center: m.Center, problems: _Pro
                 sheet,
                 first,
                 "registry_id",
-                REGISTRY_ID_DIFFERS.format(number=entry.label, ids=", ".join(sorted(entry.registry_ids))),
+                gettext(REGISTRY_ID_DIFFERS).format(number=entry.label, ids=", ".join(sorted(entry.registry_ids))),
             )
             continue
         case = by_number.get(entry.number) if entry.number else None
@@ -219,7 +226,11 @@ def _match_cases(grouped: dict[str, _CaseRows], center: m.Center, problems: _Pro
             if named is not None and (named.center_id != center.pk or named.is_archived):
                 # The same answer whether the ID is another center's or an archived case's.
                 problems.add(
-                    sheet, row, "registry_id", NOT_THIS_CENTERS_CASE.format(registry_id=registry_id), registry_id
+                    sheet,
+                    row,
+                    "registry_id",
+                    gettext(NOT_THIS_CENTERS_CASE).format(registry_id=registry_id),
+                    registry_id,
                 )
                 continue
             if named is not None and case is not None and named.pk != case.pk:
@@ -227,7 +238,7 @@ def _match_cases(grouped: dict[str, _CaseRows], center: m.Center, problems: _Pro
                     sheet,
                     row,
                     "registry_id",
-                    REGISTRY_ID_CONFLICT.format(registry_id=registry_id, number=entry.label),
+                    gettext(REGISTRY_ID_CONFLICT).format(registry_id=registry_id, number=entry.label),
                     registry_id,
                 )
                 continue
@@ -281,7 +292,11 @@ def _apply(instance, sheet: Sheet, row: Row, vocab: _Vocabularies, problems: _Pr
                 entry = vocab.lookup(column.vocabulary, value)
                 if entry is None:
                     problems.add(
-                        sheet, row, column.name, NOT_IN_VOCABULARY.format(value=value, label=column.label), value
+                        sheet,
+                        row,
+                        column.name,
+                        gettext(NOT_IN_VOCABULARY).format(value=value, label=column.label),
+                        value,
                     )
                     ok = False
                     continue
@@ -310,7 +325,9 @@ def _check_version(sheet, row, plan: CasePlan, current, problems: _Problems) -> 
     version = row.values.get("version")
     what = _describe(sheet, current)
     if version is None:
-        problems.add(sheet, row, "version", VERSION_NEEDED.format(what=what[:1].lower() + what[1:], number=plan.label))
+        problems.add(
+            sheet, row, "version", gettext(VERSION_NEEDED).format(what=what[:1].lower() + what[1:], number=plan.label)
+        )
         return False
     if version != current.version:
         _changes, who, when = changes_since(current, version)
@@ -318,7 +335,7 @@ def _check_version(sheet, row, plan: CasePlan, current, problems: _Problems) -> 
             sheet,
             row,
             "version",
-            STALE.format(
+            gettext(STALE).format(
                 what=what,
                 number=plan.label,
                 who=who,
@@ -349,7 +366,7 @@ def _retired(instance, current, sheet: Sheet) -> dict[str, str]:
             continue
         if current is not None and getattr(current, column.attname) == entry.pk:
             continue
-        found[column.name] = RETIRED_CHOICE.format(entry=entry)
+        found[column.name] = gettext(RETIRED_CHOICE).format(entry=entry)
     return found
 
 
@@ -370,13 +387,15 @@ def _plan_case(entry: _CaseRows, case: m.Case | None, state: CaseState | None, c
     if case is None:
         if entry.case_row is None:
             for sheet, row in entry.rows:
-                problems.add(sheet, row, "case_number", CHILD_WITHOUT_CASE.format(number=entry.label), entry.label)
+                problems.add(
+                    sheet, row, "case_number", gettext(CHILD_WITHOUT_CASE).format(number=entry.label), entry.label
+                )
             return None
         case = m.Case(center=ctx.center, center_case_number=entry.number, created_by=ctx.user)
         case.registry_id = next(iter(entry.registry_ids), "")
         plan = CasePlan(entry.number, case, is_new=True, label=entry.label, case_row=entry.case_row)
         if not entry.number:
-            problems.add(cases_sheet, entry.case_row, "case_number", NEW_CASE_NEEDS_NUMBER)
+            problems.add(cases_sheet, entry.case_row, "case_number", gettext(NEW_CASE_NEEDS_NUMBER))
         state = CaseState(case=case, today=ctx.today)
         _new_case_hash(case, entry.case_row, ctx)
         if entry.case_row.values.get("version"):
@@ -411,20 +430,20 @@ def _new_case_hash(case: m.Case, row: Row, ctx: _Context) -> None:
     number, key = row.values.get("hospital_number"), row.values.get("hospital_number_key")
     if number:
         if not normalize_hospital_number(str(number)):
-            ctx.problems.add(sheet, row, "hospital_number", HOSPITAL_NUMBER_NO_CHARACTERS)
+            ctx.problems.add(sheet, row, "hospital_number", gettext(HOSPITAL_NUMBER_NO_CHARACTERS))
             return
         case.hospital_number_hash = hospital_number_hash(str(number))
     elif key:
         if not _HEX_KEY.match(str(key)):
-            ctx.problems.add(sheet, row, "hospital_number_key", HOSPITAL_NUMBER_KEY_FORM, key)
+            ctx.problems.add(sheet, row, "hospital_number_key", gettext(HOSPITAL_NUMBER_KEY_FORM), key)
             return
         case.hospital_number_hash = str(key)
     else:
-        ctx.problems.add(sheet, row, "hospital_number", HOSPITAL_NUMBER_NEEDED)
+        ctx.problems.add(sheet, row, "hospital_number", gettext(HOSPITAL_NUMBER_NEEDED))
         return
     earlier = ctx.hashes.get(case.hospital_number_hash)
     if earlier is not None:
-        ctx.problems.add(sheet, row, "hospital_number", HOSPITAL_NUMBER_TWICE.format(other=earlier[1].number))
+        ctx.problems.add(sheet, row, "hospital_number", gettext(HOSPITAL_NUMBER_TWICE).format(other=earlier[1].number))
     ctx.hashes[case.hospital_number_hash] = (sheet, row)
 
 
@@ -447,7 +466,9 @@ def _stored_record(sheet: Sheet, row: Row, plan: CasePlan, state: CaseState, ctx
             return None
         found = next((r for r in records if r.number == number), None)
         if found is None:
-            ctx.problems.add(sheet, row, "record", NO_SUCH_RECORD.format(number=plan.label, record=number), number)
+            ctx.problems.add(
+                sheet, row, "record", gettext(NO_SUCH_RECORD).format(number=plan.label, record=number), number
+            )
             return False
         return found
     return next((r for r in records if _natural_key_matches(sheet, row, r, ctx)), None)
@@ -485,7 +506,7 @@ def _row_change(sheet, row, plan: CasePlan, state: CaseState, taken: dict, ctx: 
         return None
     identity = _identity(sheet, row, current)
     if identity in taken:
-        problems.add(sheet, row, "", RECORD_TWICE.format(other=taken[identity].number, number=plan.label))
+        problems.add(sheet, row, "", gettext(RECORD_TWICE).format(other=taken[identity].number, number=plan.label))
         return None
     taken[identity] = row
     if sheet.shape == "case":
@@ -500,7 +521,7 @@ def _row_change(sheet, row, plan: CasePlan, state: CaseState, taken: dict, ctx: 
             instance.number = row.values.get("record")
         if row.values.get("version"):
             if not plan.is_new:
-                problems.add(sheet, row, "version", ONE_RECORD_VERSIONS, row.values["version"])
+                problems.add(sheet, row, "version", gettext(ONE_RECORD_VERSIONS), row.values["version"])
                 return None
             instance.version = row.values["version"]
     else:
@@ -516,7 +537,7 @@ def _row_change(sheet, row, plan: CasePlan, state: CaseState, taken: dict, ctx: 
         if not _check_version(sheet, row, plan, current, problems):
             return None
     if plan.case.is_locked:
-        problems.add(sheet, row, "", CASE_LOCKED.format(number=plan.label))
+        problems.add(sheet, row, "", gettext(CASE_LOCKED).format(number=plan.label))
         return None
     if row.deferred:  # a value outside its plausible range cannot be saved; unchanged, it was never refused
         for column, message in row.deferred.items():
@@ -526,7 +547,7 @@ def _row_change(sheet, row, plan: CasePlan, state: CaseState, taken: dict, ctx: 
         c for c in sheet.field_columns if c.kind == Kind.VOCABULARY and c.required and not getattr(instance, c.attname)
     ]
     for column in missing:
-        problems.add(sheet, row, column.name, REQUIRED.format(label=column.label))
+        problems.add(sheet, row, column.name, gettext(REQUIRED).format(label=column.label))
     try:
         # Foreign keys were resolved from the vocabularies above (a query each, otherwise); uniqueness is the
         # plan's own matching.
@@ -547,7 +568,7 @@ def _check_hospital_number(row: Row, plan: CasePlan, ctx: _Context) -> None:
     given = hospital_number_hash(str(number)) if number else (str(key) if key else None)
     if given is not None and given != plan.case.hospital_number_hash:
         column = "hospital_number" if number else "hospital_number_key"
-        ctx.problems.add(SHEETS[0], row, column, HOSPITAL_NUMBER_MISMATCH.format(number=plan.label))
+        ctx.problems.add(SHEETS[0], row, column, gettext(HOSPITAL_NUMBER_MISMATCH).format(number=plan.label))
 
 
 # ---- the whole file ---------------------------------------------------------------------------------------------
@@ -564,7 +585,7 @@ def _registered_elsewhere(plans: list[CasePlan], center: m.Center, problems: _Pr
     for plan in new:
         existing = stored.get(plan.case.hospital_number_hash)
         if existing is not None:
-            message = REGISTERED_AT_CENTER.format(registry_id=existing.registry_id)
+            message = gettext(REGISTERED_AT_CENTER).format(registry_id=existing.registry_id)
             problems.add(SHEETS[0], plan.case_row, "hospital_number", message)
 
 
@@ -582,7 +603,7 @@ def plan_import(user, center: m.Center, read: ReadResult) -> ImportPlan:
     Raises PermissionDenied when the user cannot enter data for the center. Reads only.
     """
     if not access_for(user).can_write_center(center.pk):
-        raise PermissionDenied(CENTER_NOT_YOURS)
+        raise PermissionDenied(gettext(CENTER_NOT_YOURS))
     problems = _Problems(read.problems)
     grouped = _group(read, center, problems)
     matched = _match_cases(grouped, center, problems)

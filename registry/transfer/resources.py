@@ -51,7 +51,7 @@ class VocabularyWidget(widgets.ForeignKeyWidget):
         if self.model is m.Protocol:
             text = str(value).strip()
             for protocol in m.Protocol.objects.all():
-                if str(protocol) == text:
+                if protocol.code == text:
                     return {"pk": protocol.pk}
             return {"pk": None}
         return {"code": str(value).strip()}

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core import validators as dj_validators
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from registry import models as m
 from registry.choices import LabTimepoint
@@ -112,7 +113,7 @@ class Sheet:
 
 _UNIT_IN_LABEL = re.compile(r"\s*\(([^)]*)\)\s*$")
 # Units of the fields whose verbose name does not end in one.
-_UNITS = {"gestational_age_weeks": "weeks", "birth_weight_g": "g", "day": "day of protocol"}
+_UNITS = {"day": "day of protocol"}
 # Fields a user never types (bookkeeping), and the case key, which every sheet has as its own column.
 _NOT_COLUMNS = {"id", "case", "version", "archived_at", "archived_by", "created_at", "updated_at", "number"}
 
@@ -145,18 +146,20 @@ def _range(model_field) -> tuple[float | None, float | None]:
     return low, high
 
 
-def _label_and_unit(model_field) -> tuple[str, str]:
+def label_and_unit(model_field) -> tuple[str, str]:
+    """The field's label without its unit, and the unit: "Gestational age (weeks)" gives ("Gestational age",
+    "weeks"). Read in the active language."""
     label = str(model_field.verbose_name)
     unit = _UNITS.get(model_field.name, "")
     match = _UNIT_IN_LABEL.search(label)
-    if match and not unit:
-        unit = match.group(1)
+    if match:
+        unit = unit or match.group(1)
         label = label[: match.start()]
     return label[:1].upper() + label[1:], unit
 
 
 def _field_column(model_field) -> Column:
-    label, unit = _label_and_unit(model_field)
+    label, unit = label_and_unit(model_field)
     common: dict[str, Any] = {
         "name": model_field.name,
         "label": label,
@@ -187,44 +190,54 @@ def _field_column(model_field) -> Column:
 
 def _key_columns(shape: str) -> list[Column]:
     keys = [
-        Column("center", "Center code", Kind.TEXT, Role.KEY, help="The center's code, e.g. ALA. May be left empty."),
+        Column(
+            "center",
+            gettext_noop("Center code"),
+            Kind.TEXT,
+            Role.KEY,
+            help=gettext_noop("The center's code, e.g. ALA. May be left empty."),
+        ),
         Column(
             "case_number",
-            "Center's case number",
+            gettext_noop("Center's case number"),
             Kind.TEXT,
             Role.KEY,
             required=True,
             max_length=40,
-            help="Your center's own number for the child: the rows of every sheet are joined to a case by it.",
+            help=gettext_noop(
+                "Your center's own number for the child: the rows of every sheet are joined to a case by it."
+            ),
         ),
         Column(
             "registry_id",
-            "Registry ID",
+            gettext_noop("Registry ID"),
             Kind.TEXT,
             Role.KEY,
             max_length=20,
-            help="The registry's ID (ILR-...), once the case is registered. Empty for a new case.",
+            help=gettext_noop("The registry's ID (ILR-...), once the case is registered. Empty for a new case."),
         ),
     ]
     if shape == "many":
         keys.append(
             Column(
                 "record",
-                "Record number",
+                gettext_noop("Record number"),
                 Kind.INTEGER,
                 Role.KEY,
                 minimum=1,
-                help="The record's number within the case, as exported. Empty for a new record.",
+                help=gettext_noop("The record's number within the case, as exported. Empty for a new record."),
             )
         )
     keys.append(
         Column(
             "version",
-            "Version",
+            gettext_noop("Version"),
             Kind.INTEGER,
             Role.KEY,
             minimum=1,
-            help="The version the row was exported at. Needed to change an existing record; empty for a new one.",
+            help=gettext_noop(
+                "The version the row was exported at. Needed to change an existing record; empty for a new one."
+            ),
         )
     )
     return keys
@@ -233,21 +246,25 @@ def _key_columns(shape: str) -> list[Column]:
 _HOSPITAL_NUMBER_COLUMNS = (
     Column(
         "hospital_number",
-        "Hospital number",
+        gettext_noop("Hospital number"),
         Kind.TEXT,
         Role.HOSPITAL_NUMBER,
         max_length=60,
-        help="The hospital's own number, needed to register a new case. Only its keyed hash is stored; "
-        "exports never contain it.",
+        help=gettext_noop(
+            "The hospital's own number, needed to register a new case. Only its keyed hash is stored; "
+            "exports never contain it."
+        ),
     ),
     Column(
         "hospital_number_key",
-        "Hospital number key",
+        gettext_noop("Hospital number key"),
         Kind.TEXT,
         Role.HOSPITAL_NUMBER,
         max_length=64,
-        help="The keyed hash the registry stores instead of the hospital number (exports give it, so that an "
-        "exported case can be imported again). Give the hospital number or this key for a new case.",
+        help=gettext_noop(
+            "The keyed hash the registry stores instead of the hospital number (exports give it, so that an "
+            "exported case can be imported again). Give the hospital number or this key for a new case."
+        ),
     ),
 )
 
@@ -279,46 +296,69 @@ def _sheet(name, title, model, shape, stage, **kwargs) -> Sheet:
 
 
 SHEETS: tuple[Sheet, ...] = (
-    _sheet("cases", "Cases", m.Case, "case", "registration"),
-    _sheet("diagnosis", "Diagnosis and presentation", m.Diagnosis, "one", "diagnosis"),
-    _sheet("laboratory", "Laboratory", m.LabPanel, "one", "diagnosis", one_per="timepoint"),
-    _sheet("immunophenotype", "Immunophenotype", m.MarkerFinding, "many", "diagnosis", natural_key=("marker",)),
+    _sheet("cases", gettext_noop("Cases"), m.Case, "case", "registration"),
+    _sheet("diagnosis", gettext_noop("Diagnosis and presentation"), m.Diagnosis, "one", "diagnosis"),
+    _sheet("laboratory", gettext_noop("Laboratory"), m.LabPanel, "one", "diagnosis", one_per="timepoint"),
+    _sheet(
+        "immunophenotype",
+        gettext_noop("Immunophenotype"),
+        m.MarkerFinding,
+        "many",
+        "diagnosis",
+        natural_key=("marker",),
+    ),
     _sheet(
         "cytogenetics",
-        "Cytogenetic and molecular findings",
+        gettext_noop("Cytogenetic and molecular findings"),
         m.CytogeneticFinding,
         "many",
         "diagnosis",
         natural_key=("method", "abnormality", "gene_5p", "gene_3p", "gene_other", "sample_date"),
     ),
-    _sheet("treatment", "Treatment", m.Treatment, "one", "treatment"),
+    _sheet("treatment", gettext_noop("Treatment"), m.Treatment, "one", "treatment"),
     _sheet(
         "response",
-        "Response assessments",
+        gettext_noop("Response assessments"),
         m.ResponseAssessment,
         "many",
         "treatment",
         natural_key=("assessment_date",),
     ),
-    _sheet("transplants", "Stem cell transplants", m.Transplant, "many", "treatment", natural_key=("transplant_date",)),
+    _sheet(
+        "transplants",
+        gettext_noop("Stem cell transplants"),
+        m.Transplant,
+        "many",
+        "treatment",
+        natural_key=("transplant_date",),
+    ),
     _sheet(
         "supportive_care",
-        "Supportive care",
+        gettext_noop("Supportive care"),
         m.SupportiveCare,
         "many",
         "treatment",
         natural_key=("kind", "phase", "start_date"),
     ),
-    _sheet("outcome_events", "Outcome events", m.OutcomeEvent, "many", "follow-up", natural_key=("kind", "event_date")),
+    _sheet(
+        "outcome_events",
+        gettext_noop("Outcome events"),
+        m.OutcomeEvent,
+        "many",
+        "follow-up",
+        natural_key=("kind", "event_date"),
+    ),
     _sheet(
         "adverse_events",
-        "Adverse events (CTCAE)",
+        gettext_noop("Adverse events (CTCAE)"),
         m.AdverseEvent,
         "many",
         "treatment",
         natural_key=("event_type", "onset_date"),
     ),
-    _sheet("follow_up", "Follow-up contacts", m.FollowUp, "many", "follow-up", natural_key=("contact_date",)),
+    _sheet(
+        "follow_up", gettext_noop("Follow-up contacts"), m.FollowUp, "many", "follow-up", natural_key=("contact_date",)
+    ),
 )
 
 _BY_MODEL = {sheet.model: sheet for sheet in SHEETS}
@@ -332,7 +372,7 @@ def vocabulary_code(entry) -> str:
     """How a file names a vocabulary entry: its code (a protocol, which has none, by "name version")."""
     if entry is None:
         return ""
-    return str(entry) if isinstance(entry, m.Protocol) else entry.code
+    return entry.code
 
 
 def format_cell(column: Column, value: Any) -> Any:

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from registry.access import CASE_LOCKED, get_case_for_user_rw
@@ -14,7 +16,20 @@ from registry.services.errors import RecordsInvalid
 from registry.services.records import RecordChange, records_save
 from registry.views.errors import apply_errors
 
-NOT_SAVED = "Nothing was saved: correct what is marked below."
+NOT_SAVED = gettext_lazy("Nothing was saved: correct what is marked below.")
+ROWS_ADDED = gettext_lazy("Empty rows added. Nothing is saved until you press Save.")
+# "Add rows" posts the page (keeping what was typed) and asks for this many more empty rows; ?rows=N on a GET
+# asks for N empty rows. Bounded so a crafted number cannot build a page of a million forms.
+ADD_ROWS = 3
+MAX_EMPTY_ROWS = 30
+ADD_ROWS_FIELD = "add_rows"
+
+
+def _rows_wanted(value, default: int) -> int:
+    try:
+        return max(0, min(int(value), MAX_EMPTY_ROWS))
+    except (TypeError, ValueError):
+        return default
 
 
 def _single(section, case, data):
@@ -25,9 +40,11 @@ def _single(section, case, data):
     return form, [form]
 
 
-def _many(section, case, data):
+def _many(section, case, data, extra=None):
     queryset = section.model.objects.filter(case=case, archived_at__isnull=True)
     formset = section.formset(data, queryset=queryset, prefix="rows")
+    if extra is not None:
+        formset.extra = extra  # only an unbound formset reads it; a posted one counts its TOTAL_FORMS
     pk_name = section.model._meta.pk.name
     for form in formset.forms:
         # A posted row id must be one of this case's records (archived ones included, so that a stale page gets
@@ -71,9 +88,15 @@ def case_section(request, pk, section):
         raise Http404("No such section.")
     case = get_case_for_user_rw(request.user, pk)
     if case.is_locked:
-        raise PermissionDenied(CASE_LOCKED)
+        raise PermissionDenied(gettext(CASE_LOCKED))
     data = request.POST if request.method == "POST" else None
-    container, forms = (_many if spec.many else _single)(spec, case, data)
+    if spec.many and data is not None and ADD_ROWS_FIELD in data:
+        return _add_rows(request, spec, case)
+    if spec.many:
+        wanted = request.GET.get("rows") if data is None else None
+        container, forms = _many(spec, case, data, extra=None if wanted is None else _rows_wanted(wanted, 0))
+    else:
+        container, forms = _single(spec, case, data)
     if request.method == "POST" and container.is_valid():
         changes, changed_forms = _changes(case, forms)
         try:
@@ -83,9 +106,39 @@ def case_section(request, pk, section):
                 apply_errors(changed_forms[index], error)
             messages.error(request, NOT_SAVED)
         else:
-            messages.success(request, f"{spec.title}: saved." if changes else f"{spec.title}: nothing changed.")
+            if changes:
+                messages.success(request, _("%(section)s: saved.") % {"section": spec.title})
+            else:
+                messages.success(request, _("%(section)s: nothing changed.") % {"section": spec.title})
             return redirect("registry:case_detail", pk=case.pk)
     elif request.method == "POST":
         messages.error(request, NOT_SAVED)
+    return _render(request, spec, case, container)
+
+
+def _add_rows(request, spec, case):
+    """The page again with what was typed and more empty rows; nothing is validated or saved."""
+    data = request.POST.copy()
+    try:
+        posted, initial = int(data["rows-TOTAL_FORMS"]), int(data["rows-INITIAL_FORMS"])
+    except (KeyError, ValueError):
+        posted = initial = 0  # a mangled page: the formset reports it as usual
+    more = _rows_wanted(data.get(ADD_ROWS_FIELD), ADD_ROWS) or ADD_ROWS
+    if posted >= initial >= 0:
+        data["rows-TOTAL_FORMS"] = str(min(posted + more, initial + MAX_EMPTY_ROWS))
+    container, _forms = _many(spec, case, data)
+    messages.info(request, ROWS_ADDED)
+    return _render(request, spec, case, container, show_errors=False)
+
+
+def _render(request, spec, case, container, *, show_errors=True):
     template = "registry/section_formset.html" if spec.many else "registry/section_form.html"
-    return render(request, template, {"case": case, "section": spec, "form": container, "sections": SECTIONS.values()})
+    context = {
+        "case": case,
+        "section": spec,
+        "form": container,
+        "sections": SECTIONS.values(),
+        "show_errors": show_errors,
+        "add_rows": ADD_ROWS,
+    }
+    return render(request, template, context)

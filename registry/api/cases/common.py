@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -14,7 +15,7 @@ from registry.services.records import check_case_writable
 
 __all__ = ["ERRORS", "IDEMPOTENCY_KEY", "IF_MATCH", "NO_SUCH_CASE", "case_for", "errors"]
 
-NO_SUCH_CASE = "No such case."
+NO_SUCH_CASE = gettext_noop("No such case.")
 
 _Error = inline_serializer(
     "ApiError",
@@ -63,13 +64,13 @@ def case_for(user, registry_id: str, *, write: bool = False, edit: bool = False,
     is looked at, so a client learns first that nothing it sends can be saved). `queryset` adds to the scoped
     queryset (its records to prefetch), never widens it."""
     if "\x00" in registry_id:  # no registry ID has one, and the database refuses to compare it
-        raise Http404(NO_SUCH_CASE)
+        raise Http404(gettext(NO_SUCH_CASE))
     qs = cases_for(user).select_related("center", "diagnosis")
     case = (queryset(qs) if queryset is not None else qs).filter(registry_id=registry_id).first()
     if case is None:
-        raise Http404(NO_SUCH_CASE)
+        raise Http404(gettext(NO_SUCH_CASE))
     if (write or edit) and not access_for(user).can_write_center(case.center_id):
-        raise PermissionDenied(CASE_READ_ONLY)
+        raise PermissionDenied(gettext(CASE_READ_ONLY))
     if edit:
         check_case_writable(user, case)
     return case

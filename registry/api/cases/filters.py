@@ -7,6 +7,7 @@ from datetime import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext, gettext_noop
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
@@ -17,7 +18,7 @@ from registry.choices import Lineage, Sex
 
 __all__ = ["CaseFilterSet", "CaseOrderingFilter", "changed_since", "month_start"]
 
-ORDERING_HIDDEN = (
+ORDERING_HIDDEN = gettext_noop(
     "Ordering by {field} is only for readers who see every listed case's exact dates: the page cursor would "
     "carry a case's exact time. Order by registry_id (the default) and use modified_since for incremental pulls."
 )
@@ -92,6 +93,8 @@ class CaseOrderingFilter(OrderingFilter):
         if access.read_all and not access.write_all:
             for field in ordering:
                 if field.lstrip("-") in _TIMES:
-                    raise exceptions.ValidationError({"ordering": [ORDERING_HIDDEN.format(field=field.lstrip("-"))]})
+                    raise exceptions.ValidationError(
+                        {"ordering": [gettext(ORDERING_HIDDEN).format(field=field.lstrip("-"))]}
+                    )
         tie = "-pk" if ordering[0].startswith("-") else "pk"
         return (*ordering, tie)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
 
 from registry import models as m
 from registry.models.base import NumberedRecord
@@ -15,7 +16,7 @@ from registry.validation import CaseState
 
 __all__ = ["KINDS", "Kind", "kind_for", "records_prefetch"]
 
-NO_SUCH_KIND = "No such kind of record. Kinds: {kinds}."
+NO_SUCH_KIND = gettext_noop("No such kind of record. Kinds: {kinds}.")
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def kind_for(slug: str) -> Kind:
     try:
         return KINDS[slug]
     except KeyError:
-        raise Http404(NO_SUCH_KIND.format(kinds=", ".join(KINDS))) from None
+        raise Http404(gettext(NO_SUCH_KIND).format(kinds=", ".join(KINDS))) from None
 
 
 def live_records(kind: Kind):

@@ -9,9 +9,11 @@ replaced by "[date]", and no hospital number hash. Each field below finds the ca
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,6 +22,8 @@ from registry.models import Case
 from registry.presentation import CaseDates, dates_policy, is_narrative, live_diagnosis_date, redact_dates
 
 __all__ = [
+    "NOT_A_CALENDAR_DATE",
+    "NOT_A_DATE",
     "ClinicalDateField",
     "DayField",
     "DiagnosisMonthField",
@@ -49,12 +53,29 @@ class _PerCase(serializers.Field):
         super().__init__(source="*", **kwargs)
 
 
+NOT_A_CALENDAR_DATE = gettext_noop("{value} is not a date in the calendar; use YYYY-MM-DD.")
+NOT_A_DATE = gettext_noop("{value} is not a date; use YYYY-MM-DD (e.g. 2024-03-05).")
+_ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 class ClinicalDateField(serializers.DateField):
     """A clinical date: exact for readers of the case's center and the data manager, else null (see `x_day`)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.allow_null = True
+
+    def to_internal_value(self, value):
+        # DRF says "Date has wrong format" of 2020-02-30, which has the right format: say what is wrong with it.
+        try:
+            return super().to_internal_value(value)
+        except serializers.ValidationError as exc:
+            if not any(getattr(detail, "code", "") == "invalid" for detail in exc.detail):
+                raise
+            text = str(value).strip()
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            message = gettext(NOT_A_CALENDAR_DATE) if _ISO_SHAPE.match(text) else gettext(NOT_A_DATE)
+            raise serializers.ValidationError(message.format(value=shown), code="invalid") from None
 
     def get_attribute(self, instance):
         self._exact = dates_of(self.context, instance).exact

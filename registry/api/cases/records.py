@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
@@ -28,9 +29,11 @@ from registry.services.records import RecordChange, records_save
 
 __all__ = ["RecordArchiveApi", "RecordDetailApi", "RecordListApi"]
 
-ONE_PER_CASE = "This case already has a {what}. Change it (PATCH {url}) instead of adding a second one."
-ONE_PER_VALUE = "This case already has a {what} with this {field}. Change that one instead of adding a second one."
-NO_SUCH_RECORD = "No such record of this case."
+ONE_PER_CASE = gettext_noop("This case already has a {what}. Change it (PATCH {url}) instead of adding a second one.")
+ONE_PER_VALUE = gettext_noop(
+    "This case already has a {what} with this {field}. Change that one instead of adding a second one."
+)
+NO_SUCH_RECORD = gettext_noop("No such record of this case.")
 
 MAX_ID = 2**31 - 1
 KIND_PARAMETER = OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(KINDS))
@@ -56,10 +59,10 @@ def _context(request) -> dict:
 
 def _record(user, case, kind: Kind, record_id: int):
     if record_id > MAX_ID:  # beyond any id the database can hold (it would refuse the comparison)
-        raise Http404(NO_SUCH_RECORD)
+        raise Http404(gettext(NO_SUCH_RECORD))
     record = records_for(user, kind.model).filter(case=case, pk=record_id).select_related(*kind.vocabularies).first()
     if record is None:
-        raise Http404(NO_SUCH_RECORD)
+        raise Http404(gettext(NO_SUCH_RECORD))
     record.case = case
     return record
 
@@ -76,10 +79,18 @@ def _refuse_second(case, kind: Kind, values: dict) -> None:
     if kind.one_per_case and kind.model.objects.filter(case=case).exists():
         url = reverse("registry_api:case-detail", kwargs={"registry_id": case.registry_id})
         what = kind.model._meta.verbose_name
-        raise ValidationError(ONE_PER_CASE.format(what=what, url=f"{url}records/{kind.slug}/{{record_id}}/"))
+        raise ValidationError(gettext(ONE_PER_CASE).format(what=what, url=f"{url}records/{kind.slug}/{{record_id}}/"))
     if kind.unique_by and kind.model.objects.filter(case=case, **{f: values.get(f) for f in kind.unique_by}).exists():
         field = kind.unique_by[0]
-        raise ValidationError({field: [ONE_PER_VALUE.format(what=kind.model._meta.verbose_name, field=field)]})
+        raise ValidationError(
+            {
+                field: [
+                    gettext(ONE_PER_VALUE).format(
+                        what=kind.model._meta.verbose_name, field=kind.model._meta.get_field(field).verbose_name
+                    )
+                ]
+            }
+        )
 
 
 class _RecordFilterSet(ModifiedSinceFilterSet):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy, gettext_noop
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,22 +33,24 @@ __all__ = [
     "CaseWithRecordsSerializer",
 ]
 
-PROTOCOL_UNKNOWN = "No protocol is called '{value}'. Give its name, with its version if it has one (as listed)."
+PROTOCOL_UNKNOWN = gettext_noop(
+    "No protocol is called '{value}'. Give its name, with its version if it has one (as listed)."
+)
 
 
 @extend_schema_field({"type": "string", "description": "Protocol name and version, e.g. INTERFANT-06."})
 class ProtocolField(serializers.RelatedField):
     """A protocol by its name and version as the registry shows it ("INTERFANT-06", "AML-BFM 2012")."""
 
-    default_error_messages = {"unknown": PROTOCOL_UNKNOWN}
+    default_error_messages = {"unknown": gettext_lazy(PROTOCOL_UNKNOWN)}
 
     def to_representation(self, value) -> str:
-        return str(value)
+        return value.code
 
     def to_internal_value(self, data):
         text = str(data).strip()
         for protocol in self.get_queryset():
-            if str(protocol) == text:
+            if protocol.code == text:
                 return protocol
         self.fail("unknown", value=text)
 

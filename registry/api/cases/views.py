@@ -4,6 +4,7 @@ serializer checks the shape, one service decides and writes (and audits), an out
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -39,8 +40,8 @@ from registry.services.cases import (
 
 __all__ = ["CaseArchiveApi", "CaseDetailApi", "CaseListApi", "CaseLockApi", "CaseUnlockApi"]
 
-EXPAND_INVALID = "expand takes one value: records (or leave it out)."
-NO_CENTER_TO_WRITE = "Your role reads cases but does not register them."
+EXPAND_INVALID = gettext_noop("expand takes one value: records (or leave it out).")
+NO_CENTER_TO_WRITE = gettext_noop("Your role reads cases but does not register them.")
 
 EXPAND_PARAMETER = OpenApiParameter(
     "expand",
@@ -119,7 +120,7 @@ class CaseListApi(generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         if request.query_params.getlist("expand") not in ([], ["records"]):
-            raise serializers.ValidationError({"expand": [EXPAND_INVALID]})
+            raise serializers.ValidationError({"expand": [gettext(EXPAND_INVALID)]})
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
@@ -134,7 +135,7 @@ class CaseListApi(generics.ListAPIView):
 
     def _create(self, request) -> Response:
         if not centers_for(request.user, writable=True).exists():
-            raise PermissionDenied(NO_CENTER_TO_WRITE)
+            raise PermissionDenied(gettext(NO_CENTER_TO_WRITE))
         data = self.InputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         case = case_create(user=request.user, **data.validated_data)

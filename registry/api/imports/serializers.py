@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -15,7 +16,11 @@ __all__ = ["ImportJobListSerializer", "ImportJobSerializer", "ImportUploadSerial
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        error_messages={"required": NO_FILE, "empty": NO_FILE, "invalid": NO_FILE},
+        error_messages={
+            "required": gettext_lazy(NO_FILE),
+            "empty": gettext_lazy(NO_FILE),
+            "invalid": gettext_lazy(NO_FILE),
+        },
         help_text="The workbook template (.xlsx), or its CSV files (one, or several in a .zip).",
     )
     center = serializers.SlugRelatedField(
@@ -33,7 +38,7 @@ class ImportUploadSerializer(serializers.Serializer):
 
     def validate_file(self, upload):
         if upload.size > MAX_BYTES:
-            raise serializers.ValidationError(TOO_LARGE.format(mb=MAX_BYTES // 2**20))
+            raise serializers.ValidationError(gettext(TOO_LARGE).format(mb=MAX_BYTES // 2**20))
         return upload
 
 

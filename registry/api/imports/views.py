@@ -8,6 +8,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -28,7 +29,7 @@ from registry.views.imports import CENTER_USERS_ONLY
 
 __all__ = ["ImportJobAbandonApi", "ImportJobCommitApi", "ImportJobDetailApi", "ImportJobListCreateApi"]
 
-REFUSED_AT_COMMIT = (
+REFUSED_AT_COMMIT = gettext_noop(
     "Nothing was imported: the registry changed since the check. The problems found this time are in 'job'."
 )
 TAGS = ["imports"]
@@ -151,7 +152,7 @@ class _JobActionApi(APIView):
         _log(request, job, f"{self.done}: {job.get_status_display()}")
         data = ImportJobSerializer(job, context={"request": request}).data
         if job.status == ImportJob.Status.REFUSED:
-            return Response({"detail": REFUSED_AT_COMMIT, "job": data}, status=status.HTTP_409_CONFLICT)
+            return Response({"detail": gettext(REFUSED_AT_COMMIT), "job": data}, status=status.HTTP_409_CONFLICT)
         return Response(data)
 
 

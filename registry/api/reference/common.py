@@ -3,17 +3,18 @@ one-page list shape (`next`, `previous`, `results`), so a client's pager reads t
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy, gettext_noop
 from rest_framework import permissions, serializers
 
 from registry.access import access_for
 
 __all__ = ["NO_ROLE", "HasRegistryRole", "one_page", "one_page_serializer"]
 
-NO_ROLE = "Your account has no role in the registry yet."
+NO_ROLE = gettext_noop("Your account has no role in the registry yet.")
 
 
 class HasRegistryRole(permissions.IsAuthenticated):
-    message = NO_ROLE
+    message = gettext_lazy(NO_ROLE)
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and access_for(request.user).has_any_role

@@ -4,6 +4,7 @@ tables. Codes come as a list of {code, label, retired}; the limits as numbers an
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -90,7 +91,7 @@ class DictionaryApi(APIView):
     )
     def get(self, request):
         empty = {
-            k: [EMPTY_FILTER]
+            k: [gettext(EMPTY_FILTER)]
             for k in ("table", "source")
             if k in request.query_params and not request.query_params[k].strip()
         }

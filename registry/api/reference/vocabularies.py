@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
@@ -25,7 +26,7 @@ from registry.transfer.sheets import vocabulary_code
 
 __all__ = ["VOCABULARIES", "VocabularyEntriesApi", "VocabularyListApi"]
 
-NO_SUCH_VOCABULARY = "No such vocabulary. GET /api/v1/vocabularies/ lists them."
+NO_SUCH_VOCABULARY = gettext_noop("No such vocabulary. GET /api/v1/vocabularies/ lists them.")
 TAGS = ["reference"]
 
 
@@ -49,7 +50,7 @@ class _ConstantSchema(OpenApiSerializerFieldExtension):
 
 class _Entry(serializers.Serializer):
     code = serializers.SerializerMethodField(help_text="What files and the case API write.")
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="In the request's language (Accept-Language).")
     active = serializers.BooleanField(help_text="False: retired (not offered for new records, valid in old ones).")
     retired = serializers.SerializerMethodField()
 
@@ -57,7 +58,8 @@ class _Entry(serializers.Serializer):
         return vocabulary_code(entry)
 
     def get_label(self, entry) -> str:
-        return str(getattr(entry, "label", "") or entry)
+        display = getattr(entry, "display_label", None)
+        return str(display if display is not None else entry)
 
     def get_retired(self, entry) -> bool:
         return not entry.active
@@ -223,7 +225,7 @@ class VocabularyEntriesApi(APIView):
     def get(self, request, vocabulary: str):
         spec = VOCABULARIES.get(vocabulary)
         if spec is None:
-            raise Http404(NO_SUCH_VOCABULARY)
+            raise Http404(gettext(NO_SUCH_VOCABULARY))
         params = _EntriesParameters(data=request.query_params)
         params.is_valid(raise_exception=True)
         entries = spec.entries()

@@ -261,7 +261,9 @@ def test_the_audit_trail_lists_changes_newest_first(api, case_a):
     entries = api.entry_a.get(case_url(case_a, "audit/")).json()
     newest = entries[0]
     assert (newest["who"], newest["what"], newest["action"]) == ("entry_a", "case", "changed")
-    assert {"field": "birth_weight_g", "label": "birth weight g", "old": "(empty)", "new": "2500"} in newest["changes"]
+    assert {"field": "birth_weight_g", "label": "birth weight (g)", "old": "(empty)", "new": "2500"} in newest[
+        "changes"
+    ]
     assert len(api.entry_a.get(case_url(case_a, "audit/") + "?limit=2").json()) == 2
 
 

@@ -7,10 +7,9 @@ from datetime import timedelta
 import pytest
 
 from registry import models as m
-from registry.api.cases.records import ONE_PER_CASE, ONE_PER_VALUE
+from registry.api.cases.records import ONE_PER_CASE
 from registry.api.idempotency import KEY_REUSED
 from registry.services.records import NOT_ARCHIVABLE
-from registry.validation.rules import BEFORE_DIAGNOSIS
 from tests.factories import make_full_case
 from tests.registry.api.conftest_cases import count_queries, record_url
 
@@ -95,7 +94,8 @@ def test_a_death_before_the_diagnosis_is_refused_by_the_entry_rules_under_its_da
     body = {"kind": "death", "event_date": before.isoformat(), "death_cause": "infection"}
     response = api.entry_a.post(record_url(case_a, "events"), body, format="json")
     assert response.status_code == 400
-    expected = BEFORE_DIAGNOSIS.format(diagnosis=case_a.diagnosis.diagnosis_date)
+    dx = case_a.diagnosis.diagnosis_date
+    expected = f"Event date {before} (new outcome event: Death) is before the diagnosis date {dx}."
     assert expected in response.json()["errors"]["event_date"]
     assert not m.OutcomeEvent.objects.filter(kind="death").exists()
 
@@ -123,7 +123,9 @@ def test_a_second_diagnosis_or_baseline_panel_is_refused_in_words(api, case_a):
     assert response.json()["errors"]["non_field_errors"][0].startswith(ONE_PER_CASE.split("{")[0])
     panel = api.entry_a.post(record_url(case_a, "lab-panels"), {"timepoint": "baseline", "wbc": 12}, format="json")
     assert panel.status_code == 400
-    assert panel.json()["errors"]["timepoint"] == [ONE_PER_VALUE.format(what="lab panel", field="timepoint")]
+    assert panel.json()["errors"]["timepoint"] == [
+        "This case already has a laboratory panel with this time point. Change that one instead of adding a second one."
+    ]
     assert m.Diagnosis.objects.filter(case=case_a).count() == 1 and m.LabPanel.objects.filter(case=case_a).count() == 1
 
 

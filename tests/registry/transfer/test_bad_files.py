@@ -126,7 +126,7 @@ BAD_FILES = {
     "an entry rule across sheets": (
         "book.xlsx",
         _with_rows(follow_up={"contact_date": "2019-01-01"}),
-        ("follow_up", "contact_date", "This date is before"),
+        ("follow_up", "contact_date", "Contact date 2019-01-01 (new follow-up contact: Alive) is before"),
     ),
     "headers only": ("cases.csv", csv_bytes([CASES]), ("", "", p.EMPTY_FILE)),
     "not what its extension says": (
