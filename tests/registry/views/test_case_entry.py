@@ -228,7 +228,7 @@ def test_archiving_a_row_keeps_it_in_the_database_and_the_history(logged_in, cas
     contact.refresh_from_db()
     assert contact.archived_at is not None
     page = logged_in.get(reverse("registry:case_detail", args=[case_a.pk])).content.decode()
-    assert "follow up archived" in page
+    assert "follow-up contact archived" in page
 
 
 def test_a_locked_case_shows_no_edit_links_and_refuses_posts(client, people, case_a):
