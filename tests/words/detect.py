@@ -29,6 +29,7 @@ __all__ = [
 _HIDDEN = {"script", "style", "template", "noscript"}
 # Elements where codes are the content on purpose (a plan's spec, a command to type): skipped, see TECHNICAL.
 TECHNICAL = {"code", "kbd", "samp", "pre", "textarea"}
+_VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "col", "area", "base", "embed", "track"}
 # Attributes a person reads (a tooltip, a screen reader's name, a hint in an empty field, an image's text).
 _READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 # Elements after which the text goes on in another block: a word never joins across them.
@@ -57,6 +58,9 @@ class _Text(HTMLParser):
         self._current: list[str] = []
         self._hidden = 0
         self._technical = 0
+        # An element marked with another language (lang="en" on a quotation from a paper) is read as such, not
+        # as the page's words: [tag, nested same-name tags] while inside one.
+        self._foreign: list[list] = []
 
     def _flush(self) -> None:
         text = " ".join("".join(self._current).split())
@@ -66,6 +70,11 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if self._foreign and tag == self._foreign[-1][0]:
+            self._foreign[-1][1] += 1
+        elif tag != "html" and attrs.get("lang") and tag not in _VOID:
+            self._flush()
+            self._foreign.append([tag, 0])
         if tag in _HIDDEN:
             self._hidden += 1
             return
@@ -91,6 +100,13 @@ class _Text(HTMLParser):
             self._technical -= 1
 
     def handle_endtag(self, tag):
+        if self._foreign and tag == self._foreign[-1][0]:
+            if self._foreign[-1][1]:
+                self._foreign[-1][1] -= 1
+            else:
+                self._current = []  # dropped: text in another language, marked as such
+                self._foreign.pop()
+                return
         if tag in _HIDDEN:
             self._hidden = max(0, self._hidden - 1)
             return
@@ -102,7 +118,7 @@ class _Text(HTMLParser):
             self._flush()
 
     def handle_data(self, data):
-        if not self._hidden and not self._technical:
+        if not self._hidden and not self._technical and not self._foreign:
             self._current.append(data)
 
     def close(self):

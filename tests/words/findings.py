@@ -4,6 +4,7 @@ the URL or file, the roles that saw it, the language and the text around it)."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -14,7 +15,7 @@ from tests.words.lexicon import NON_WORD_PATTERNS
 
 __all__ = ["MAX_LINES", "codes_in", "english_in", "literals_in", "summary"]
 
-MAX_LINES = 250
+MAX_LINES = int(os.environ.get("WORDS_MAX_LINES", "400"))
 
 
 def _present(strings: Iterable[str], document: Document) -> list[str]:

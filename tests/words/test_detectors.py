@@ -141,3 +141,13 @@ def test_a_route_without_a_filler_fails_by_name():
     route = Route("/things/{thing_id}/", ("thing_id",), "registry:thing_detail")
     with pytest.raises(Unfillable, match=r"registry:thing_detail.*thing_id"):
         fillings(route, SimpleNamespace(runs={"en": []}), "en")
+
+
+def test_a_passage_marked_in_another_language_is_not_read_as_the_pages_words():
+    html = (
+        '<html lang="ru"><p>Цитата: <q lang="en">The <q>remission</q> rate was 91%</q> конец</p>'
+        "<p>Открыть the query</p></html>"
+    )
+    text = visible_text(html)
+    assert not any("remission" in chunk or "rate" in chunk for chunk in text), text
+    assert "Открыть the query" in text
