@@ -1,4 +1,5 @@
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,15 @@ def _record_database_vendor(request):
     blocker = request.getfixturevalue("django_db_blocker")
     with blocker.unblock():
         Path(target).write_text(connection.vendor)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Russian leaves Russian active in the test's thread (LocaleMiddleware activates the request's
+    language and nothing resets it), so the next test would read Russian messages; a real request or task starts
+    afresh. Each test starts in the default language, as they do."""
+    yield
+    if "django.utils.translation" in sys.modules:  # the analytics core's tests run without Django
+        from django.utils import translation
+
+        translation.deactivate()
