@@ -10,7 +10,7 @@ from django.utils import translation
 from registry import models as m
 from registry.validation import rules
 from tests.browser.conftest import BROWSER
-from tests.browser.entry import BIRTH, find_in_case_list, register_complete_case
+from tests.browser.entry import BEFORE_BIRTH, BIRTH, find_in_case_list, register_complete_case
 
 pytestmark = BROWSER
 
@@ -46,7 +46,7 @@ def test_a_center_user_registers_a_complete_case_and_finds_it(journey, center_pe
 
     entered = register_complete_case(journey, page, hospital_number="HN-4411")
 
-    assert rules.BIRTH_AFTER_DIAGNOSIS.format(birth=BIRTH) in entered.before_birth_error
+    assert rules.BIRTH_AFTER_DIAGNOSIS.format(value=BEFORE_BIRTH, birth=BIRTH) in entered.before_birth_error
     assert entered.saved_messages[0].startswith(f"Case {entered.registry_id} registered")
     assert "Cytogenetic and molecular findings: saved." in entered.saved_messages
     case = m.Case.objects.get(registry_id=entered.registry_id)
