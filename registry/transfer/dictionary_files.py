@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from analytics.reports.cells import xlsx_cell
@@ -54,6 +54,7 @@ class Group:
     table: str
     title: str
     variables: tuple[Variable, ...]
+    sheet_title: str = ""  # an import sheet's title (its name is ``table``); "" for a dataset table
 
 
 def dictionary_groups() -> list[Group]:
@@ -64,6 +65,7 @@ def dictionary_groups() -> list[Group]:
             sheet.name,
             _("Import sheet %(name)s: %(title)s") % {"name": sheet.name, "title": gettext(sheet.title)},
             tuple(v for v in entered if v.table == sheet.name),
+            gettext(sheet.title),
         )
         for sheet in SHEETS
     ]
@@ -82,14 +84,18 @@ def codes_text(variable: Variable) -> str:
     )
 
 
-def _limits(variable: Variable) -> str:
+def _limits(variable: Variable, *, translated: bool = False) -> str:
     if variable.max_length:
+        if translated:
+            return ngettext("at most %(count)d character", "at most %(count)d characters", variable.max_length) % {
+                "count": variable.max_length
+            }
         return f"at most {variable.max_length} characters"
     return variable.range_text()
 
 
-def variable_row(variable: Variable) -> list[str]:
-    """A variable as the cells of HEADER (the page shows the same strings)."""
+def variable_row(variable: Variable, *, translated: bool = False) -> list[str]:
+    """A variable as the cells of HEADER (the CSV keeps English; ``translated`` for the page and the XLSX)."""
     return [
         variable.name,
         variable.label,
@@ -97,7 +103,7 @@ def variable_row(variable: Variable) -> list[str]:
         variable.kind,
         variable.unit,
         codes_text(variable),
-        _limits(variable),
+        _limits(variable, translated=translated),
         variable.required,
         variable.source,
         variable.derived_from if variable.source != ENTERED else "",
@@ -105,8 +111,8 @@ def variable_row(variable: Variable) -> list[str]:
     ]
 
 
-def dictionary_rows(groups: list[Group]) -> list[list[str]]:
-    return [variable_row(v) for group in groups for v in group.variables]
+def dictionary_rows(groups: list[Group], *, translated: bool = False) -> list[list[str]]:
+    return [variable_row(v, translated=translated) for group in groups for v in group.variables]
 
 
 def dictionary_csv(groups: list[Group]) -> bytes:
@@ -117,14 +123,18 @@ def _append(ws, values: list[Any]) -> None:
     ws.append([xlsx_cell(value) for value in values])
 
 
-def dictionary_xlsx(groups: list[Group]) -> bytes:
-    """Two sheets: Variables (HEADER) and Codes (table, variable, code, label, retired)."""
+def dictionary_xlsx(groups: list[Group], *, cell_words=None) -> bytes:
+    """Two sheets: Variables (HEADER) and Codes (table, variable, code, label, retired).
+
+    The column names and codes stay codes; ``cell_words(row)`` turns a row's words (type, stage, source) into
+    the reader's language, and the limits are written in it too.
+    """
     wb = new_workbook()
     variables = wb.active
     variables.title = "Variables"
     _append(variables, list(HEADER))
-    for row in dictionary_rows(groups):
-        _append(variables, row)
+    for row in dictionary_rows(groups, translated=True):
+        _append(variables, cell_words(row) if cell_words else row)
     codes = wb.create_sheet("Codes")
     _append(codes, list(CODES_HEADER))
     for group in groups:

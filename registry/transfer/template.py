@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext, pgettext
+
 from registry import models as m
 from registry.dictionary import entered_variables
 from registry.transfer import sheets
@@ -77,18 +79,48 @@ def example_rows() -> Rows:
 
 
 def readme_lines() -> list[str]:
-    """The README sheet: the conventions (the sheets module's own words), then the sheets and what they hold."""
-    lines = ["Infant Leukemia Registry: import workbook", ""]
-    lines += [line.strip() for line in (sheets.__doc__ or "").strip().splitlines()]
+    """The README sheet, in the reader's language: the conventions, then the sheets and what they hold.
+
+    Column names, sheet names and codes stay as they are (a program reads them); the sentences are translated.
+    """
+    stages = {
+        "registration": pgettext("stage of data entry", "registration"),
+        "diagnosis": pgettext("stage of data entry", "diagnosis"),
+        "treatment": pgettext("stage of data entry", "treatment"),
+        "follow-up": pgettext("stage of data entry", "follow-up"),
+    }
+    lines = [gettext("Infant Leukemia Registry: import workbook"), ""]
     lines += [
+        gettext("One sheet per kind of record; its columns are generated from the registry's models."),
+        gettext(
+            "A column is a key (the case, the record, its version), a field of a record (its type, unit, codes "
+            "and range come from the registry), or the hospital number (written, never read back: only its keyed "
+            "hash is stored)."
+        ),
+        gettext(
+            "Cells, the same in XLSX and CSV: dates as %(date_format)s (real date cells in XLSX); %(yes)s or "
+            "%(no)s for yes/no questions; codes, not labels, for coded columns; a protocol as its name and "
+            "version; numbers as numbers. An empty cell means the value was not recorded."
+        )
+        % {"date_format": "YYYY-MM-DD", "yes": sheets.BOOLEAN_TRUE, "no": sheets.BOOLEAN_FALSE},
         "",
-        "Row 1 of every sheet holds the column names: keep them as they are. Each header cell's comment gives the "
-        "column's label, unit and help; the Codes sheet lists the codes each coded column accepts.",
-        "Row 2 is an example: replace it with your cases. Rows of every sheet are joined to a case by case_number.",
+        gettext(
+            "Row 1 of every sheet holds the column names: keep them as they are. The comment of each header cell "
+            "gives the column's label, unit and help; the Codes sheet lists the codes each coded column accepts."
+        ),
+        gettext(
+            "Row 2 is an example: replace it with your cases. The rows of every sheet are joined to a case by "
+            "its %(column)s column."
+        )
+        % {"column": "case_number"},
         "",
-        "Sheets:",
+        gettext("Sheets:"),
     ]
-    lines += [f"{sheet.name}: {sheet.title} (entered at {sheet.stage})" for sheet in SHEETS]
+    lines += [
+        gettext("%(sheet)s: %(title)s (entered at %(stage)s)")
+        % {"sheet": sheet.name, "title": gettext(sheet.title), "stage": stages.get(sheet.stage, sheet.stage)}
+        for sheet in SHEETS
+    ]
     return lines
 
 

@@ -66,7 +66,7 @@ def import_detail(request, job_pk):
     _writer(request)
     job = _job(request, job_pk)
     problems = Paginator(job.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
-    titles = {s.name: s.title for s in SHEETS}
+    titles = {s.name: _(s.title) for s in SHEETS}  # the titles are marked with gettext_noop
     counts = [(titles.get(name, name), c) for name, c in job.counts.get("sheets", {}).items()]
     return render(
         request,

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -81,17 +83,58 @@ def _download(request, *, data: bytes, file_name: str, fmt: str, detail: str) ->
 @require_GET
 def dictionary(request):
     _require_role(request.user)
-    groups = [(group, [_page_row(variable_row(v)) for v in group.variables]) for group in dictionary_groups()]
+    groups = [(_group_heading(group), [_page_cells(v) for v in group.variables]) for group in dictionary_groups()]
     header = [_PAGE_HEADER.get(name, name) for name in HEADER]
     return render(request, "registry/dictionary.html", {"groups": groups, "header": header})
 
 
+def _group_heading(group):
+    """(anchor, heading): an import sheet's name is a code a person types, so it is shown as code."""
+    if not group.sheet_title:
+        return group.table, group.title
+    # The sentence is escaped, then its pieces (each escaped) are put in: the name is shown as code.
+    heading = mark_safe(
+        escape(gettext("Import sheet %(name)s: %(title)s"))
+        % {"name": format_html("<code>{}</code>", group.table), "title": escape(group.sheet_title)}
+    )
+    return group.table, heading
+
+
+# Columns whose cells are codes a person types or reads in a file: shown as code on the page.
+_CODE_COLUMNS = {"variable", "table"}
+
+
 def _page_row(cells: list) -> list:
-    """A dictionary row for the page: the type, source and stage in words of the page's language."""
+    """A dictionary row in the reader's language: the type, source and stage in words."""
     return [
-        _CELL_WORDS[name].get(cell, cell) if name in _CELL_WORDS and isinstance(cell, str) else cell
+        str(_CELL_WORDS[name].get(cell, cell)) if name in _CELL_WORDS and isinstance(cell, str) else cell
         for name, cell in zip(HEADER, cells, strict=True)
     ]
+
+
+def _page_cells(variable) -> list:
+    """A dictionary row for the page, its codes marked as code: "<code>code</code> = label; ..."."""
+    cells = _page_row(variable_row(variable, translated=True))
+    out = []
+    for name, cell in zip(HEADER, cells, strict=True):
+        if name in _CODE_COLUMNS and cell:
+            cell = format_html("<code>{}</code>", cell)
+        elif name == "codes" and variable.codes:
+            cell = _codes_html(variable)
+        out.append(cell)
+    return out
+
+
+def _codes_html(variable):
+    retired = set(variable.retired)
+    return format_html_join(
+        "; ",
+        "<code>{}</code> = {}{}",
+        (
+            (code, label, format_html(" ({})", gettext("retired")) if code in retired else "")
+            for code, label in variable.codes
+        ),
+    )
 
 
 @login_required
@@ -99,7 +142,7 @@ def _page_row(cells: list) -> list:
 def dictionary_download(request, fmt):
     _require_role(request.user)
     groups = dictionary_groups()
-    data = dictionary_csv(groups) if fmt == "csv" else dictionary_xlsx(groups)
+    data = dictionary_csv(groups) if fmt == "csv" else dictionary_xlsx(groups, cell_words=_page_row)
     return _download(request, data=data, file_name=f"data-dictionary.{fmt}", fmt=fmt, detail=f"data dictionary ({fmt})")
 
 

@@ -48,7 +48,7 @@ def test_the_workbook_has_a_readme_every_sheet_with_its_columns_and_an_example_r
             if column.required and column.role == Role.FIELD:
                 assert value is not None, (sheet.name, column.name)
     readme = "\n".join(str(r[0]) for r in workbook[README_SHEET].iter_rows(values_only=True) if r[0])
-    assert "Cell conventions" in readme and "follow_up: Follow-up contacts" in readme
+    assert "Cells, the same in XLSX and CSV" in readme and "follow_up: Follow-up contacts" in readme
     codes = list(workbook[CODES_SHEET].iter_rows(values_only=True))
     assert codes[0] == CODES_HEADER and ("cases", "sex", "F", "Female", None) in codes
 
