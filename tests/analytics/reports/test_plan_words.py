@@ -67,3 +67,22 @@ def test_a_russian_report_shows_the_plan_in_russian_with_labels():
     for english in ("Removed:", "no case in the analysis", "fewer than two groups", "Not run", "all lineages"):
         assert english not in text
     assert risk in text and favorable in text
+
+
+def test_a_group_named_by_its_code_shows_the_codes_label_in_the_report():
+    spec = PlanSpec(
+        name="Risk",
+        analyses=(
+            Analysis(
+                "os", "OS by risk", Outcome("os"), "km", exposure=RISK,
+                groups=(Group("favorable", ("favorable",)), Group("unfavorable", ("unfavorable",))),
+            ),
+        ),
+    )  # fmt: skip
+    result = execute_plan(spec, synthetic_dataset(200, n_centers=3, seed=7), plan_meta={"id": 5, "version": 1})
+    with translation.override("ru"):
+        sections = plan_sections([result], 9)
+        _risk, favorable, unfavorable = _labels()
+    groups = next(t for t in sections[0].tables if t.key.endswith("_groups"))
+    assert [row[0] for row in groups.rows] == [favorable, unfavorable]
+    assert favorable != "favorable"

@@ -81,6 +81,33 @@ class _Words:
             out.append(_(CONDITIONS).format(conditions="; ".join(conditions)))
         return out
 
+    def group(self, label: Any, settings: dict[str, Any]) -> str:
+        """A compared group's label: a group named by its one level (a code) as that code's label."""
+        exposure = settings.get("exposure")
+        if self.names is not None and isinstance(exposure, str) and self.names.knows(exposure):
+            for group in settings.get("groups") or []:
+                levels = [str(v) for v in group.get("levels") or []]
+                if str(group.get("label")) == str(label) and levels == [str(label)]:
+                    return self.names.value(exposure, group["levels"][0])
+        return self.sentence(label)
+
+    def analysis(self, result: dict[str, Any]) -> dict[str, Any]:
+        """A copy of one analysis' result with its title and its groups' labels in the reader's words."""
+        if self.names is None:
+            return result
+        settings = result.get("settings") or {}
+        out = {**result, "title": self.sentence(result.get("title", ""))}
+        out["groups"] = [{**g, "label": self.group(g.get("label"), settings)} for g in result.get("groups") or []]
+        claim = result.get("claim")
+        values = (claim or {}).get("values") or {}
+        published = values.get("groups")
+        if isinstance(published, list):
+            published = {str(pair[0]): pair[1] for pair in published}
+        if isinstance(published, dict):
+            relabelled = {self.group(k, settings): v for k, v in published.items()}
+            out["claim"] = {**claim, "values": {**values, "groups": relabelled}}
+        return out
+
     def where(self, where: str, titles: dict[str, str]) -> str:
         if where == "population":
             return _(WHERE_POPULATION)
@@ -184,7 +211,7 @@ def plan_sections(
         if prefix in used:  # two plans of the same name and no id: keep table and figure keys apart
             prefix = f"{prefix}_{i + 1}"
         used.add(prefix)
-        name = plan.get("name", "")
+        name = words.sentence(plan.get("name", ""))
         title = (
             _("Plan: {name} (version {version})").format(name=name, version=plan["version"])
             if plan.get("version") is not None
@@ -192,10 +219,10 @@ def plan_sections(
         )
         section = Section(number=start_number + i, key=prefix, title=title)
         if plan.get("question"):
-            section.notes.append(_("Question: {question}").format(question=plan["question"]))
+            section.notes.append(_("Question: {question}").format(question=words.sentence(plan["question"])))
         section.tables.append(_population_table(prefix, data, words))
         if data.get("problems"):
-            titles = {str(a.get("key")): str(a.get("title", "")) for a in data.get("analyses", [])}
+            titles = {str(a.get("key")): words.sentence(a.get("title", "")) for a in data.get("analyses", [])}
             rows = [
                 [
                     words.where(str(p["where"]), titles),
@@ -212,6 +239,7 @@ def plan_sections(
             )  # fmt: skip
         single = plan.get("n_centers") == 1
         for result in data.get("analyses", []):
+            result = words.analysis(result)
             tables, figures = _analysis(f"{prefix}_{_slug(result['key'])}", result, single, threshold, words)
             section.tables += tables
             section.figures += figures
