@@ -64,7 +64,14 @@ def test_a_russian_report_shows_the_plan_in_russian_with_labels():
         text = _texts(_sections())
         risk, favorable, _unfavorable = _labels()
     assert "risk_class" not in text and "'favorable'" not in text
-    for english in ("Removed:", "no case in the analysis", "fewer than two groups", "Not run", "all lineages"):
+    for english in (
+        "Removed:",
+        "no case in the analysis",
+        "fewer than two groups",
+        "Not run",
+        "all lineages",
+        "exposure in",
+    ):
         assert english not in text
     assert risk in text and favorable in text
 

@@ -98,6 +98,19 @@ class _Words:
         settings = result.get("settings") or {}
         out = {**result, "title": self.sentence(result.get("title", ""))}
         out["groups"] = [{**g, "label": self.group(g.get("label"), settings)} for g in result.get("groups") or []]
+        say = self.sentence
+        out["excluded"] = {say(k): v for k, v in (result.get("excluded") or {}).items()}
+        out["effects"] = [
+            {**e, **{k: say(e[k]) for k in ("comparison", "method") if isinstance(e.get(k), str)}}
+            for e in result.get("effects") or []
+        ]
+        out["tests"] = [
+            {**t, **{k: say(t[k]) for k in ("why", "message") if isinstance(t.get(k), str)}}
+            for t in result.get("tests") or []
+        ]
+        if isinstance(result.get("verdict"), dict):
+            verdict = result["verdict"]
+            out["verdict"] = {**verdict, **{k: say(verdict[k]) for k in ("word", "reason") if verdict.get(k)}}
         claim = result.get("claim")
         values = (claim or {}).get("values") or {}
         published = values.get("groups")
