@@ -92,4 +92,6 @@ def test_a_group_named_by_its_code_shows_the_codes_label_in_the_report():
         _risk, favorable, unfavorable = _labels()
     groups = next(t for t in sections[0].tables if t.key.endswith("_groups"))
     assert [row[0] for row in groups.rows] == [favorable, unfavorable]
+    figure = next(f for f in sections[0].figures if f.kind == "km")
+    assert [c["label"] for c in figure.data["curves"]] == [favorable, unfavorable]
     assert favorable != "favorable"

@@ -108,6 +108,13 @@ class _Words:
             {**t, **{k: say(t[k]) for k in ("why", "message") if isinstance(t.get(k), str)}}
             for t in result.get("tests") or []
         ]
+        curves = result.get("curves")
+        if isinstance(curves, dict) and isinstance(curves.get("curves"), list):  # the figure's legend and axis
+            out["curves"] = {
+                **curves,
+                "curves": [{**c, "label": self.group(c.get("label"), settings)} for c in curves["curves"]],
+                **({"ylabel": say(curves["ylabel"])} if isinstance(curves.get("ylabel"), str) else {}),
+            }
         if isinstance(result.get("verdict"), dict):
             verdict = result["verdict"]
             out["verdict"] = {**verdict, **{k: say(verdict[k]) for k in ("word", "reason") if verdict.get(k)}}
