@@ -19,7 +19,7 @@ from analytics.plans.result import AnalysisResult, CenterEstimate, PlanResult
 from analytics.plans.spec import Analysis, PlanSpec, SpecError, check_spec
 from analytics.plans.validate import ERROR, RULE_OF_TEN, WARNING, frame_problems, problem
 from analytics.plans.variables import VariableError
-from analytics.plans.words import gettext_noop
+from analytics.plans.words import gettext_noop, text
 from analytics.schema import Dataset
 
 __all__ = ["FAILED", "NOT_POOLED", "NOT_RUN", "PLAN_NOT_RUNNABLE", "execute_plan", "run_analysis"]
@@ -93,6 +93,13 @@ def _settings(analysis: Analysis, conf_type: str) -> dict[str, Any]:
     }
 
 
+def _joined(sentences: list[str]) -> str:
+    """Sentences joined by "; " as one Text that keeps each sentence (each is translated on its own)."""
+    if len(sentences) == 1:
+        return sentences[0]
+    return text("{first}; {rest}", first=sentences[0], rest=_joined(sentences[1:]))
+
+
 def _one(
     analysis: Analysis, dataset: Dataset, population: Population, conf_type: str
 ) -> tuple[AnalysisResult, list[dict[str, str]]]:
@@ -108,7 +115,7 @@ def _one(
     found = frame_problems(analysis, af, population.n)
     errors = [p["message"] for p in found if p["level"] == ERROR]
     if errors:
-        base.message = NOT_RUN.format(reasons="; ".join(errors))
+        base.message = text(NOT_RUN, reasons=_joined(errors))
         result = base
         result.n, result.n_events = af.n, af.n_events
     else:
@@ -164,6 +171,9 @@ def execute_plan(
         "name": spec.name,
         "question": spec.question,
         "population": spec.describe_population(),
+        # The population's rules as data, so a report words them in the reader's language with the labels.
+        "filters": spec.filters.as_dict(),
+        "conditions": [c.as_dict() for c in spec.conditions],
         **plan_meta,
     }
     try:

@@ -80,18 +80,24 @@ def _templates() -> list[tuple[str, re.Pattern]]:
     return _SORTED[key]
 
 
-def translate(sentence: str, gettext: Callable[[str], str]) -> str:
+# A hook that shows one value read back from a stored sentence (a variable's name, a level's code) as a reader
+# knows it: ``value(key, text, values)`` returns the words, or None to translate the value as a sentence.
+ValueWords = Callable[[str, str, dict[str, str]], "str | None"]
+
+
+def translate(sentence: str, gettext: Callable[[str], str], value: ValueWords | None = None) -> str:
     """``sentence`` (English, made from the marked sentences) in the language of ``gettext``.
 
     A ``Text`` is translated through its template. A plain string is looked up as a marked sentence, then matched
     against the marked templates (each value translated the same way); sentences joined by ". " or "; " are
-    translated one by one. Text nobody marked (a label a user typed, a number) comes back unchanged.
+    translated one by one. Text nobody marked (a label a user typed, a number) comes back unchanged. ``value``
+    (optional) words the values of a matched template first (a variable's code shown as its label).
     """
     _load_every_module()
     if isinstance(sentence, Text):
         params = {k: translate(v, gettext) if isinstance(v, str) else v for k, v in sentence.params.items()}
         return _fill(gettext(sentence.template), params)
-    return _translate(str(sentence), gettext, depth=0)
+    return _translate(str(sentence), gettext, depth=0, value=value)
 
 
 def _load_every_module() -> None:
@@ -134,7 +140,9 @@ def _exact(sentence: str, gettext: Callable[[str], str]) -> str | None:
     return None
 
 
-def _by_template(sentence: str, gettext: Callable[[str], str], depth: int, *, long: bool) -> str | None:
+def _by_template(
+    sentence: str, gettext: Callable[[str], str], depth: int, *, long: bool, value: ValueWords | None = None
+) -> str | None:
     for template, pattern in _templates():
         if (len(_PLACEHOLDER.sub("", template)) >= _LONG) != long:
             continue
@@ -142,7 +150,11 @@ def _by_template(sentence: str, gettext: Callable[[str], str], depth: int, *, lo
             match = pattern.fullmatch(candidate)
             if match is None:
                 continue
-            params = {k: _translate(v, gettext, depth + 1) for k, v in match.groupdict().items()}
+            found = match.groupdict()
+            params = {}
+            for k, v in found.items():
+                shown = value(k, v, found) if value is not None else None
+                params[k] = shown if shown is not None else _translate(v, gettext, depth + 1, value=value)
             # The values were read back as text (a !r value with its quotes): fill them in as they are.
             out = _PLACEHOLDER.sub(lambda m: "{" + m.group(1) + "}", gettext(template)).format(**params)
             return _capitalized(out) if capital else out
@@ -162,12 +174,12 @@ def _recognised(sentence: str) -> bool:
     return False
 
 
-def _translate(sentence: str, gettext: Callable[[str], str], depth: int) -> str:
+def _translate(sentence: str, gettext: Callable[[str], str], depth: int, value: ValueWords | None = None) -> str:
     if not sentence.strip() or depth > 8:
         return sentence
     out = _exact(sentence, gettext)
     if out is None:
-        out = _by_template(sentence, gettext, depth, long=True)
+        out = _by_template(sentence, gettext, depth, long=True, value=value)
     if out is not None:
         return out
     for separator in (". ", "; "):
@@ -177,15 +189,19 @@ def _translate(sentence: str, gettext: Callable[[str], str], depth: int) -> str:
         for i in range(1, len(pieces)):  # a sentence of ours that holds the separator itself stays whole
             head, tail = separator.join(pieces[:i]), separator.join(pieces[i:])
             if _recognised(tail):
-                return _translate(head, gettext, depth + 1) + separator + _translate(tail, gettext, depth + 1)
-        translated = [_translate(piece, gettext, depth + 1) for piece in pieces]
+                return (
+                    _translate(head, gettext, depth + 1, value)
+                    + separator
+                    + _translate(tail, gettext, depth + 1, value)
+                )
+        translated = [_translate(piece, gettext, depth + 1, value) for piece in pieces]
         if translated != pieces:
             return separator.join(translated)
-    out = _by_template(sentence, gettext, depth, long=False)
+    out = _by_template(sentence, gettext, depth, long=False, value=value)
     if out is not None:
         return out
     if sentence.endswith("."):
-        inner = _translate(sentence[:-1], gettext, depth + 1)
+        inner = _translate(sentence[:-1], gettext, depth + 1, value)
         if inner != sentence[:-1]:
             return inner + "."
     return sentence

@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -79,9 +80,14 @@ GROUPS_HELP = _(
     "Empty: every level. One line 'level vs level', or one group a line: 'label: level, level' (levels by their codes "
     "in the data dictionary)."
 )
-CONDITIONS_HELP = _(
-    "One a line: 'name in a, b', 'name not in a, b', 'name < number' (or =, !=, <=, >, >=), 'name is true', 'is "
-    "false' or 'is known'; names and codes as in the data dictionary."
+# The plan language's syntax is shown as code (<code>): it is written as it is, in either language.
+CONDITIONS_HELP = mark_safe(
+    _(
+        "One a line: <code>name in a, b</code>, <code>name not in a, b</code>, <code>name &lt; number</code> (or "
+        "<code>=</code>, <code>!=</code>, <code>&lt;=</code>, <code>&gt;</code>, <code>&gt;=</code>), "
+        "<code>name is true</code>, <code>is false</code> or <code>is known</code>; names and codes as in the data "
+        "dictionary."
+    )
 )
 
 
@@ -142,7 +148,11 @@ def _times(text: str) -> tuple[float, ...]:
 
 
 class AnalysisForm(forms.Form):
-    key = forms.SlugField(label=_("Key"), max_length=50, help_text=_("Short and unique in the plan, e.g. efs-risk."))
+    key = forms.SlugField(
+        label=_("Key"),
+        max_length=50,
+        help_text=mark_safe(_("Short and unique in the plan, e.g. <code>efs-risk</code>.")),
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     outcome = forms.ChoiceField(
         label=pgettext_lazy("clinical outcome", "Outcome"),

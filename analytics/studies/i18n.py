@@ -8,6 +8,8 @@ the catalog, each value that is itself a Text too), and a variable of a plan rea
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,12 +17,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from analytics.plans.spec import Condition, Group, Variable
+from analytics.plans.spec import COMPUTED, Condition, Group, Variable, _freeze
 from analytics.plans.values import normal
 from analytics.plans.words import Text, translate
 from analytics.runs.options import RunFilters
 
-__all__ = ["VariableWords", "translated"]
+__all__ = ["VariableWords", "filter_rule", "filters_sentence", "translated"]
 
 COMPOSITE_EVENT_WORDS = {
     "induction_failure": _("induction failure"),
@@ -95,11 +97,20 @@ def translated(message: Any, names: VariableWords | None = None) -> str:
                 value = names.label(value)
             params[key] = value
         variable = message.params.get("variable")
-        if names is not None and "level" in params and isinstance(variable, str) and names.knows(variable):
-            params["level"] = names.value(variable, message.params["level"])  # a code shown by its label
+        if names is not None and isinstance(variable, str):
+            if not names.knows(variable) and (shown := names.described(variable)) is not None:
+                params["variable"] = shown  # a computed variable or a cut-off, as words
+            if names.knows(variable):
+                for key in ("level", "label"):  # a code (a level, a group named by its level) shown by its label
+                    if key in params and isinstance(message.params[key], str | int | float | bool):
+                        params[key] = names.value(variable, message.params[key])
+        elif names is not None and isinstance(params.get("label"), str) and names.knows(params["label"]):
+            params["label"] = names.label(params["label"])  # a covariate's name
         return gettext(message.template).format(**params)
     text = str(message)
-    return translate(text, gettext) if text.strip() else text
+    if not text.strip():
+        return text
+    return translate(text, gettext, names.stored_value if names is not None else None)
 
 
 def yes_no(value: bool) -> str:
@@ -118,6 +129,46 @@ class VariableWords:
 
     def knows(self, name: str) -> bool:
         return name in self.variables
+
+    def described(self, text: str) -> str | None:
+        """A variable as ``Variable.describe`` wrote it (``finding_gene (genes [...])``, ``lab_wbc >= 300``) in
+        words, or None when ``text`` is no such description."""
+        match = _DESCRIBED.fullmatch(text.strip())
+        if match is None or (match.group("name") not in self.variables and match.group("name") not in COMPUTED):
+            return None
+        params = {}
+        for key, raw in _DESCRIBED_PARAM.findall(match.group("params") or ""):
+            try:
+                params[key] = ast.literal_eval(raw)
+            except (ValueError, SyntaxError):
+                params[key] = raw
+        cutoff = float(match.group("cutoff")) if match.group("cutoff") else None
+        return self.variable(Variable(name=match.group("name"), params=_freeze(params), cutoff=cutoff))
+
+    def stored_value(self, key: str, raw: str, found: dict[str, str]) -> str | None:
+        """One value of a stored sentence (read back as English) as a reader knows it: a variable's name as its
+        label, a level's code as its label; None for a value that is none of these."""
+        inner = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" else raw
+        variable = found.get("variable", "")
+        if key in ("variable", "name", "label", "outcome") and self.knows(inner):
+            return self.label(inner)
+        if key in ("variable", "name", "label") and (shown := self.described(inner)) is not None:
+            return shown
+        if key in ("level", "label") and self.knows(variable):
+            shown = self.value(variable, inner)
+            return f"{raw[0]}{shown}{raw[0]}" if inner != raw else shown
+        return None
+
+    def condition_rule(self, rule: str, conditions: Iterable[dict]) -> str | None:
+        """A population rule ``Condition.describe`` wrote, as words (the condition found among ``conditions``)."""
+        for data in conditions:
+            try:
+                condition = Condition.from_dict(data)
+            except (KeyError, TypeError, ValueError):
+                continue
+            if condition.describe() == rule:
+                return self.condition(condition)
+        return None
 
     def label(self, name: str) -> str:
         variable = self.variables.get(name)
@@ -202,6 +253,35 @@ class VariableWords:
             same = levels.casefold() == label.casefold()
             out.append(label if same else str(GROUP).format(label=label, levels=levels))
         return out
+
+
+_DESCRIBED = re.compile(r"(?P<name>\w+)(?: \((?P<params>.*)\))?(?: >= (?P<cutoff>[-\d.]+))?")
+_DESCRIBED_PARAM = re.compile(r"(\w+) (\[.*?\]|\(.*?\)|[^,]+)")
+
+
+def filter_rule(rule: str, filters: RunFilters, center_names: dict[str, str] | None = None) -> str | None:
+    """One rule of the run filters as ``analytics.plans.population`` names it ("centers ...", "lineage ...",
+    "exclusions applied"), in words; None for a rule that is no filter's."""
+    from registry.choices import Lineage
+
+    center_names = center_names or {}
+    if rule.startswith("centers "):
+        return str(CENTERS).format(names=", ".join(center_names.get(c, c) for c in filters.centers))
+    if rule.startswith("lineage "):
+        return str(LINEAGES).format(labels=", ".join(str(Lineage(c).label) for c in filters.lineages))
+    if rule.startswith("protocol "):
+        return str(PROTOCOLS).format(names=", ".join(filters.protocols))
+    if rule.startswith("diagnosed "):
+        if filters.year_from is not None and filters.year_to is not None:
+            return str(YEARS_BETWEEN).format(first=filters.year_from, last=filters.year_to)
+        if filters.year_from is not None:
+            return str(YEARS_FROM).format(first=filters.year_from)
+        return str(YEARS_TO).format(last=filters.year_to)
+    if rule.startswith("congenital acute leukemia only"):
+        return str(CAL_ONLY)
+    if rule == "exclusions applied":
+        return str(EXCLUSIONS_APPLIED)
+    return None
 
 
 def filters_sentence(filters: RunFilters, center_names: dict[str, str] | None = None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -92,7 +93,8 @@ def describe_analysis(analysis: Analysis, words: VariableWords) -> list[tuple[st
     if a.pool_centers:
         lines.append((_("Per-center estimates"), _("pooled (fixed and random effects, with I²)")))
     if a.claim is not None:
-        lines.append((_("Published claim"), f"“{a.claim.quote}”"))
+        # The paper's own words, quoted in English: marked as English for the reader (and a screen reader).
+        lines.append((_("Published claim"), format_html('<q lang="en">{}</q>', a.claim.quote)))
     return lines
 
 

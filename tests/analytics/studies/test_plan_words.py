@@ -134,6 +134,8 @@ def visible_text(body: str, *, with_inputs: bool = False) -> str:
     if not with_inputs:  # the form's own syntax (typed variables, conditions) is what the user wrote
         body = re.sub(r"(?s)<textarea.*?</textarea>", " ", body)
     body = re.sub(r"(?s)<(script|style).*?</\1>", " ", body)
+    body = re.sub(r"(?s)<(code|kbd|samp|pre)\b.*?</\1>", " ", body)  # the plan syntax, written as it is typed
+    body = re.sub(r"(?s)<(\w+)\b[^>]*\blang=\"[^\"]*\"[^>]*>.*?</\1>", " ", body)  # a quotation in its own language
     body = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", html.unescape(body))
 

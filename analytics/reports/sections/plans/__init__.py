@@ -22,22 +22,145 @@ from .tables import curves_figure, effects_table, groups_table, model_tables, te
 __all__ = ["NOT_RUN_TITLE", "VERDICT_TEXT", "plan_sections"]
 
 NOT_RUN_TITLE = gettext_noop("{title}: not run")
+CONDITIONS = gettext_noop("Conditions: {conditions}.")
+PROBLEM_LEVELS = {"error": gettext_noop("error"), "warning": gettext_noop("warning")}
+WHERE_POPULATION = gettext_noop("population")
+WHERE_ANALYSIS = gettext_noop("analysis {title}")
+
+
+class _Words:
+    """The plans' sentences in the report's language, each variable by the data dictionary's label and each code
+    by its label (``analytics.studies.i18n``); without Django or the database, the stored English as it is."""
+
+    def __init__(self) -> None:
+        self.names = None
+        try:
+            from analytics.studies.i18n import VariableWords
+
+            self.names = VariableWords()
+        except Exception:  # no Django, no database: the English sentences stay as stored
+            self.names = None
+
+    def sentence(self, message: Any) -> str:
+        if self.names is None:
+            return str(message)
+        from analytics.studies.i18n import translated
+
+        return translated(message, self.names)
+
+    def rule(self, rule: str, plan: dict[str, Any]) -> str:
+        """One population rule (a run filter or a plan condition) in words."""
+        if self.names is None:
+            return rule
+        from analytics.runs.options import RunFilters
+        from analytics.studies.i18n import filter_rule
+
+        shown = self.names.condition_rule(rule, plan.get("conditions") or [])
+        if shown is None and isinstance(plan.get("filters"), dict):
+            try:
+                shown = filter_rule(rule, RunFilters.from_dict(plan["filters"]), _center_names(plan["filters"]))
+            except (TypeError, ValueError):
+                shown = None
+        return shown if shown is not None else self.sentence(rule)
+
+    def population(self, plan: dict[str, Any]) -> list[str]:
+        """The population as sentences: the run filters, then the plan's conditions."""
+        if self.names is None or not isinstance(plan.get("filters"), dict):
+            return [self.sentence(plan.get("population", ""))] if plan.get("population") else []
+        from analytics.plans.spec import Condition
+        from analytics.runs.options import RunFilters
+        from analytics.studies.i18n import filters_sentence
+
+        try:
+            filters = RunFilters.from_dict(plan["filters"])
+            conditions = [self.names.condition(Condition.from_dict(c)) for c in plan.get("conditions") or []]
+        except (KeyError, TypeError, ValueError):
+            return [self.sentence(plan.get("population", ""))]
+        out = [filters_sentence(filters, _center_names(plan["filters"]))]
+        if conditions:
+            out.append(_(CONDITIONS).format(conditions="; ".join(conditions)))
+        return out
+
+    def group(self, label: Any, settings: dict[str, Any]) -> str:
+        """A compared group's label: a group named by its one level (a code) as that code's label."""
+        exposure = settings.get("exposure")
+        if self.names is not None and isinstance(exposure, str) and self.names.knows(exposure):
+            for group in settings.get("groups") or []:
+                levels = [str(v) for v in group.get("levels") or []]
+                if str(group.get("label")) == str(label) and levels == [str(label)]:
+                    return self.names.value(exposure, group["levels"][0])
+        return self.sentence(label)
+
+    def analysis(self, result: dict[str, Any]) -> dict[str, Any]:
+        """A copy of one analysis' result with its title and its groups' labels in the reader's words."""
+        if self.names is None:
+            return result
+        settings = result.get("settings") or {}
+        out = {**result, "title": self.sentence(result.get("title", ""))}
+        out["groups"] = [{**g, "label": self.group(g.get("label"), settings)} for g in result.get("groups") or []]
+        say = self.sentence
+        out["excluded"] = {say(k): v for k, v in (result.get("excluded") or {}).items()}
+        out["effects"] = [
+            {**e, **{k: say(e[k]) for k in ("comparison", "method") if isinstance(e.get(k), str)}}
+            for e in result.get("effects") or []
+        ]
+        out["tests"] = [
+            {**t, **{k: say(t[k]) for k in ("why", "message") if isinstance(t.get(k), str)}}
+            for t in result.get("tests") or []
+        ]
+        curves = result.get("curves")
+        if isinstance(curves, dict) and isinstance(curves.get("curves"), list):  # the figure's legend and axis
+            out["curves"] = {
+                **curves,
+                "curves": [{**c, "label": self.group(c.get("label"), settings)} for c in curves["curves"]],
+                **({"ylabel": say(curves["ylabel"])} if isinstance(curves.get("ylabel"), str) else {}),
+            }
+        if isinstance(result.get("verdict"), dict):
+            verdict = result["verdict"]
+            out["verdict"] = {**verdict, **{k: say(verdict[k]) for k in ("word", "reason") if verdict.get(k)}}
+        claim = result.get("claim")
+        values = (claim or {}).get("values") or {}
+        published = values.get("groups")
+        if isinstance(published, list):
+            published = {str(pair[0]): pair[1] for pair in published}
+        if isinstance(published, dict):
+            relabelled = {self.group(k, settings): v for k, v in published.items()}
+            out["claim"] = {**claim, "values": {**values, "groups": relabelled}}
+        return out
+
+    def where(self, where: str, titles: dict[str, str]) -> str:
+        if where == "population":
+            return _(WHERE_POPULATION)
+        if where.startswith("analysis ") and where[len("analysis ") :] in titles:
+            return _(WHERE_ANALYSIS).format(title=titles[where[len("analysis ") :]])
+        return self.sentence(where)
+
+
+def _center_names(filters: dict[str, Any]) -> dict[str, str]:
+    codes = list(filters.get("centers") or [])
+    if not codes:
+        return {}
+    from registry.models import Center
+
+    return dict(Center.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 def _slug(text: Any) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")[:40] or "plan"
 
 
-def _analysis(prefix: str, result: dict[str, Any], single: bool, threshold: int) -> tuple[list[Table], list[Figure]]:
-    notes = [f"{w}" for w in result.get("warnings", [])]
+def _analysis(
+    prefix: str, result: dict[str, Any], single: bool, threshold: int, words: _Words
+) -> tuple[list[Table], list[Figure]]:
+    notes = [words.sentence(w) for w in result.get("warnings", [])]
     notes += [
         _("Left out: {reason}: {n}").format(reason=reason, n=n) for reason, n in (result.get("excluded") or {}).items()
     ]
-    notes += list(result.get("notes", []))
+    notes += [words.sentence(n) for n in result.get("notes", [])]
     if result.get("message"):
         table = Table(
             f"{prefix}_groups", _(NOT_RUN_TITLE).format(title=result["title"]), [_("Group"), "n", _("Events")], [],
-            [result["message"], *notes], _("not run"),
+            [words.sentence(result["message"]), *notes], _("not run"),
         )  # fmt: skip
         claim = claim_table(prefix, result)
         return [table] + ([claim] if claim else []), []
@@ -63,15 +186,15 @@ def _analysis(prefix: str, result: dict[str, Any], single: bool, threshold: int)
     return tables, figures
 
 
-def _population_table(prefix: str, data: dict[str, Any]) -> Table:
+def _population_table(prefix: str, data: dict[str, Any], words: _Words) -> Table:
     plan = data["plan"]
     rows: list[list[Any]] = []
     if "n_start" in plan:
         rows.append([_("Cases in the run"), plan["n_start"]])
-    rows += [[_("Removed: {rule}").format(rule=r["rule"]), r["n"]] for r in plan.get("removed", [])]
+    rows += [[_("Removed: {rule}").format(rule=words.rule(r["rule"], plan)), r["n"]] for r in plan.get("removed", [])]
     rows.append([_("Population"), data["n_population"]])
     return Table(
-        f"{prefix}_population", _("Population"), [_("Rule"), _("Cases")], rows, [str(plan.get("population", ""))],
+        f"{prefix}_population", _("Population"), [_("Rule"), _("Cases")], rows, words.population(plan),
         _("counts (registry-wide)"),
     )  # fmt: skip
 
@@ -99,6 +222,7 @@ def plan_sections(
     """
     sections: list[Section] = []
     used: set[str] = set()
+    words = _Words()
     for i, item in enumerate(results):
         data = item.to_dict() if isinstance(item, PlanResult) else item
         plan = data["plan"]
@@ -107,7 +231,7 @@ def plan_sections(
         if prefix in used:  # two plans of the same name and no id: keep table and figure keys apart
             prefix = f"{prefix}_{i + 1}"
         used.add(prefix)
-        name = plan.get("name", "")
+        name = words.sentence(plan.get("name", ""))
         title = (
             _("Plan: {name} (version {version})").format(name=name, version=plan["version"])
             if plan.get("version") is not None
@@ -115,18 +239,28 @@ def plan_sections(
         )
         section = Section(number=start_number + i, key=prefix, title=title)
         if plan.get("question"):
-            section.notes.append(_("Question: {question}").format(question=plan["question"]))
-        section.tables.append(_population_table(prefix, data))
+            section.notes.append(_("Question: {question}").format(question=words.sentence(plan["question"])))
+        section.tables.append(_population_table(prefix, data, words))
         if data.get("problems"):
+            titles = {str(a.get("key")): words.sentence(a.get("title", "")) for a in data.get("analyses", [])}
+            rows = [
+                [
+                    words.where(str(p["where"]), titles),
+                    _(PROBLEM_LEVELS[p["level"]]) if p["level"] in PROBLEM_LEVELS else p["level"],
+                    words.sentence(p["message"]),
+                ]
+                for p in data["problems"]
+            ]
             section.tables.append(
                 Table(
                     f"{prefix}_problems", _("Problems found in the plan"), [_("Where"), _("Level"), _("Message")],
-                    [[p["where"], p["level"], p["message"]] for p in data["problems"]], [], _("plan checks"),
+                    rows, [], _("plan checks"),
                 )
             )  # fmt: skip
         single = plan.get("n_centers") == 1
         for result in data.get("analyses", []):
-            tables, figures = _analysis(f"{prefix}_{_slug(result['key'])}", result, single, threshold)
+            result = words.analysis(result)
+            tables, figures = _analysis(f"{prefix}_{_slug(result['key'])}", result, single, threshold, words)
             section.tables += tables
             section.figures += figures
         sections.append(section)
