@@ -523,14 +523,28 @@ def _protocol_names() -> tuple[tuple[str, str], ...]:
 
 
 def variables_by_table() -> dict[str, dict[str, Variable]]:
-    """Each dataset table's variables by column name (reads the vocabulary tables: call once per export)."""
+    """Each dataset table's variables by column name, in the active language (reads the vocabulary tables: call
+    once per export)."""
     entered = _picker(entered_variables())
-    return {
+    tables = {
         "cases": _case_variables(entered),
         "findings": _finding_variables(entered),
         "adverse_events": _adverse_event_variables(entered),
         "assessments": _assessment_variables(entered),
     }
+    return {table: {name: _in_language(v) for name, v in columns.items()} for table, columns in tables.items()}
+
+
+def _in_language(variable: Variable) -> Variable:
+    """The variable's words as text of the active language (files and sheets take text, not lazy translations)."""
+    return replace(
+        variable,
+        label=str(variable.label),
+        unit=str(variable.unit),
+        derived_from=str(variable.derived_from),
+        description=str(variable.description),
+        codes=tuple((str(code), str(label)) for code, label in variable.codes),
+    )
 
 
 def dataset_variables() -> list[Variable]:
