@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from analytics import dataset as ds
 from analytics.derive import age, cytogenetics, endpoints, response, risk, settings
 from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS
@@ -21,6 +25,7 @@ from registry.transfer.sheets import Kind
 __all__ = ["TABLES", "dataset_variables", "variables_by_table"]
 
 TABLES = tuple(SCHEMA_TABLES)
+_lower = lazy(lambda text: str(text).lower(), str)  # a time point's label inside a column's label
 NO_LABEL = "No label for the derived code(s) {codes} of {name}."
 
 
@@ -36,100 +41,111 @@ AGE_CLASS_CODES = _labelled(
     "age_class",
     age.AGE_CLASSES,
     {
-        "CAL": f"Congenital: 0-{age.CAL_MAX_DAYS} days",
-        "early_infant": f"Early infant: {age.CAL_MAX_DAYS + 1} days to 3 calendar months",
-        "infant": f"Infant: over 3 calendar months, up to {age.INFANT_MAX_DAYS} days",
-        "older": f"Older: {age.INFANT_MAX_DAYS + 1} days and more",
-        "unknown": "Unknown",
+        "CAL": format_lazy(_("Congenital: 0-{days} days"), days=age.CAL_MAX_DAYS),
+        "early_infant": format_lazy(_("Early infant: {days} days to 3 calendar months"), days=age.CAL_MAX_DAYS + 1),
+        "infant": format_lazy(_("Infant: over 3 calendar months, up to {days} days"), days=age.INFANT_MAX_DAYS),
+        "older": format_lazy(_("Older: {days} days and more"), days=age.INFANT_MAX_DAYS + 1),
+        "unknown": _("Unknown"),
     },
 )
 KMT2A_STATUS_CODES = _labelled(
     "kmt2a_status",
     cytogenetics.KMT2A_STATUSES,
     {
-        "rearranged": "KMT2A rearranged",
-        "germline": "KMT2A germline (a test of the locus found no rearrangement)",
-        "not_tested": "Not tested (no finding examines the KMT2A locus)",
-        "unknown": "Unknown (no finding recorded)",
+        "rearranged": _("KMT2A rearranged"),
+        "germline": _("KMT2A germline (a test of the locus found no rearrangement)"),
+        "not_tested": _("Not tested (no finding examines the KMT2A locus)"),
+        "unknown": _("Unknown (no finding recorded)"),
     },
 )
 KMT2A_PARTNER_CODES = _labelled(
     "kmt2a_partner",
     cytogenetics.KMT2A_PARTNER_CODES,
     {
-        "unknown_partner": "Rearranged with an unknown partner, t(?;11q23)",
-        "unknown": "Unknown",
-        "not_applicable": "Not applicable (KMT2A not known to be rearranged)",
+        "unknown_partner": _("Rearranged with an unknown partner, t(?;11q23)"),
+        "unknown": _("Unknown"),
+        "not_applicable": _("Not applicable (KMT2A not known to be rearranged)"),
     },
 )
 RISK_CLASS_CODES = _labelled(
     "risk_class",
     cytogenetics.RISK_CLASS_CODES,
-    {"favorable": "Favorable", "intermediate": "Intermediate", "unfavorable": "Unfavorable", "unknown": "Unknown"},
+    {
+        "favorable": _("Favorable"),
+        "intermediate": _("Intermediate"),
+        "unfavorable": _("Unfavorable"),
+        "unknown": _("Unknown"),
+    },
 )
 INTERFANT_CODES = _labelled(
     "interfant_risk",
     risk.INTERFANT06_GROUPS,
     {
-        "low": "Low (KMT2A germline)",
-        "medium": "Medium (KMT2A-r, not high risk)",
-        "high": f"High (KMT2A-r, under 6 months, WBC >= {risk.INTERFANT06_WBC_THRESHOLD:g} or poor steroid response)",
-        "unknown": "Unknown",
-        "not_applicable": f"Not applicable (not ALL on {risk.INTERFANT06_NAME})",
+        "low": _("Low (KMT2A germline)"),
+        "medium": _("Medium (KMT2A-r, not high risk)"),
+        "high": format_lazy(
+            _("High (KMT2A-r, under 6 months, WBC >= {wbc} or poor steroid response)"),
+            wbc=f"{risk.INTERFANT06_WBC_THRESHOLD:g}",
+        ),
+        "unknown": _("Unknown"),
+        "not_applicable": format_lazy(_("Not applicable (not ALL on {protocol})"), protocol=risk.INTERFANT06_NAME),
     },
 )
 CR_STATUS_CODES = _labelled(
     "cr_status",
     response.CR_STATUSES,
     {
-        "CR": "Complete remission at the end of induction",
-        "no_CR": "No complete remission (induction failure)",
-        "induction_death": "Death during induction",
-        "unknown": "Unknown",
+        "CR": _("Complete remission at the end of induction"),
+        "no_CR": _("No complete remission (induction failure)"),
+        "induction_death": _("Death during induction"),
+        "unknown": _("Unknown"),
     },
 )
 EFS_FIRST_EVENT_CODES = _labelled(
     "efs_first_event",
     endpoints.EFS_FIRST_EVENTS,
     {
-        "induction_failure": "Induction failure",
-        "relapse": "Relapse",
-        "second_malignancy": "Second malignancy",
-        "induction_death": "Death during induction",
-        "death": "Death",
-        "censored": "Censored (no event)",
+        "induction_failure": _("Induction failure"),
+        "relapse": _("Relapse"),
+        "second_malignancy": _("Second malignancy"),
+        "induction_death": _("Death during induction"),
+        "death": _("Death"),
+        "censored": _("Censored (no event)"),
     },
 )
 DATING_CODES = _labelled(
     "efs_induction_failure_dating",
     settings.INDUCTION_FAILURE_DATINGS,
-    {"day0": "Induction failure dated at day 0", "event_date": "Induction failure dated at its event or assessment"},
+    {
+        "day0": _("Induction failure dated at day 0"),
+        "event_date": _("Induction failure dated at its event or assessment"),
+    },
 )
 CIR_STATUS_CODES = _labelled(
     "cir_status",
     endpoints.CIR_STATUSES,
     {
-        "included": "Included (in CR at the end of induction)",
-        "excluded": "Excluded (never in CR after induction: not at risk of relapse)",
-        "unknown": "Unknown",
+        "included": _("Included (in CR at the end of induction)"),
+        "excluded": _("Excluded (never in CR after induction: not at risk of relapse)"),
+        "unknown": _("Unknown"),
     },
 )
 CIR_EVENT_CODES = _labelled(
     "cir_event",
     (endpoints.CIR_CENSORED, endpoints.CIR_RELAPSE, endpoints.CIR_DEATH_IN_REMISSION),
     {
-        str(endpoints.CIR_CENSORED): "Censored",
-        str(endpoints.CIR_RELAPSE): "Relapse",
-        str(endpoints.CIR_DEATH_IN_REMISSION): "Death in remission",
+        str(endpoints.CIR_CENSORED): _("Censored"),
+        str(endpoints.CIR_RELAPSE): _("Relapse"),
+        str(endpoints.CIR_DEATH_IN_REMISSION): _("Death in remission"),
     },
 )
-EVENT_CODES = (("0", "Censored"), ("1", "Event"))
-OS_EVENT_CODES = (("0", "Censored (alive at last contact)"), ("1", "Death from any cause"))
+EVENT_CODES = (("0", _("Censored")), ("1", _("Event")))
+OS_EVENT_CODES = (("0", _("Censored (alive at last contact)")), ("1", _("Death from any cause")))
 
 _DAYS = "days"
 _FROM_DIAGNOSIS = "in days from the diagnosis date"
-_REASON = "Why the value before it is unknown or not applicable (empty when it is known)."
-_EVENT_DAYS_REASON = (
+_REASON = _("Why the value before it is unknown or not applicable (empty when it is known).")
+_EVENT_DAYS_REASON = _(
     "Why the time before it is empty although the event is recorded (or cannot be ruled out); empty when the "
     "event is dated or did not happen."
 )
@@ -152,28 +168,28 @@ def _derived(name: str, label: str, kind: str, derived_from: str, **fields) -> V
 
 
 def _reason(name: str, of: str, derived_from: str) -> Variable:
-    return _derived(name, f"Reason: {of}", Kind.TEXT, derived_from, description=_REASON)
+    return _derived(name, format_lazy(_("Reason: {of}"), of=of), Kind.TEXT, derived_from, description=_REASON)
 
 
 def _case_key(table: str) -> Variable:
     return Variable(
         name="case_key",
-        label="Registry ID",
+        label=_("Registry ID"),
         table=table,
         kind=Kind.TEXT,
         source=DERIVED,
-        derived_from="the case's registry ID, given at registration (pseudonymous: no hospital number, no name)",
+        derived_from=_("the case's registry ID, given at registration (pseudonymous: no hospital number, no name)"),
     )
 
 
 def _center(table: str) -> Variable:
     return Variable(
         name="center",
-        label="Center code",
+        label=_("Center code"),
         table=table,
         kind=Kind.TEXT,
         source=DERIVED,
-        derived_from="the code of the center that registered the case",
+        derived_from=_("the code of the center that registered the case"),
     )
 
 
@@ -185,7 +201,7 @@ def _case_variables(entered) -> dict[str, Variable]:
         entered("cases", "sex"),
         _derived(
             "diagnosis_year",
-            "Year of diagnosis",
+            _("Year of diagnosis"),
             Kind.INTEGER,
             "the year of the diagnosis record's diagnosis date (the date itself is left out)",
         ),
@@ -196,15 +212,15 @@ def _case_variables(entered) -> dict[str, Variable]:
         entered("cases", "down_syndrome"),
         _derived(
             "exclusion_reason",
-            "Exclusion reason",
+            _("Exclusion reason"),
             Kind.CODE,
             f"the case's exclusion reason when it is excluded ('{ds.EXCLUDED_NO_REASON}' if none was given); "
             "empty when the case is not excluded",
-            codes=(*((str(c), str(t)) for c, t in Exclusion.choices), (ds.EXCLUDED_NO_REASON, "Excluded, no reason")),
+            codes=(*((str(c), t) for c, t in Exclusion.choices), (ds.EXCLUDED_NO_REASON, _("Excluded, no reason"))),
         ),
         _derived(
             "protocol",
-            "Protocol",
+            _("Protocol"),
             Kind.TEXT,
             "the name (without version) of the treatment record's protocol",
             codes=_protocol_names(),
@@ -212,13 +228,13 @@ def _case_variables(entered) -> dict[str, Variable]:
         entered("treatment", "steroid_response"),
         _derived(
             "wbc_ge_300",
-            f"WBC at diagnosis >= {ds.WBC_HIGH:g} x10^9/L",
+            format_lazy(_("WBC at diagnosis >= {wbc} x10^9/L"), wbc=f"{ds.WBC_HIGH:g}"),
             Kind.BOOLEAN,
             f"the WBC of the laboratory panel at diagnosis, >= {ds.WBC_HIGH:g}; empty when not recorded",
         ),
         _derived(
             "trm",
-            "Treatment-related death",
+            _("Treatment-related death"),
             Kind.BOOLEAN,
             f"yes when a death event has the cause '{ds.TRM_CAUSE}'",
         ),
@@ -229,24 +245,24 @@ def _case_variables(entered) -> dict[str, Variable]:
             source=DERIVED,
             derived_from=f"the site of the earliest event of kind '{EventKind.RELAPSE}'",
         ),
-        _derived("hsct", "Stem cell transplant", Kind.BOOLEAN, "yes when the case has a transplant record"),
+        _derived("hsct", _("Stem cell transplant"), Kind.BOOLEAN, "yes when the case has a transplant record"),
         _derived(
             "alive_followed_12m",
-            "Alive and followed in the last 12 months",
+            _("Alive and followed in the last 12 months"),
             Kind.BOOLEAN,
             f"alive, with a follow-up contact in the {ds.FOLLOWED_DAYS} days before the first day of the data cut's "
             "month; empty when the child died",
         ),
         _derived(
             "n_open_queries",
-            "Open data queries",
+            _("Open data queries"),
             Kind.INTEGER,
             "the number of open data-quality queries on the case",
             minimum=0,
         ),
         _derived(
             "n_error_findings",
-            "Open error findings",
+            _("Open error findings"),
             Kind.INTEGER,
             "the number of open error-level data-quality findings on the case",
             minimum=0,
@@ -262,7 +278,7 @@ def _case_variables(entered) -> dict[str, Variable]:
                 replace(
                     base,
                     name=f"lab_{name}_{suffix}",
-                    label=f"{base.label}, {timepoint.label.lower()}",
+                    label=format_lazy("{label}, {timepoint}", label=base.label, timepoint=_lower(timepoint.label)),
                     description=f"From the laboratory panel of time point '{timepoint}'. {base.description}".strip(),
                 )
             )
@@ -278,113 +294,113 @@ def _derived_row_variables(entered) -> list[Variable]:
     )
     return [
         entered("cases", "excluded"),
-        _derived("age_days", "Age at diagnosis", Kind.INTEGER, age_rule, unit=_DAYS, minimum=0),
-        _derived("age_class", "Age class", Kind.CODE, f"{age_rule}, in calendar months", codes=AGE_CLASS_CODES),
-        _derived("age_lt_6m", "Under 6 months at diagnosis", Kind.BOOLEAN, "diagnosis before birth date + 6 months"),
-        _reason("age_reason", "age", age_rule),
-        _derived("kmt2a_status", "KMT2A status", Kind.CODE, kmt2a_rule, codes=KMT2A_STATUS_CODES),
+        _derived("age_days", _("Age at diagnosis"), Kind.INTEGER, age_rule, unit=_DAYS, minimum=0),
+        _derived("age_class", _("Age class"), Kind.CODE, f"{age_rule}, in calendar months", codes=AGE_CLASS_CODES),
+        _derived("age_lt_6m", _("Under 6 months at diagnosis"), Kind.BOOLEAN, "diagnosis before birth date + 6 months"),
+        _reason("age_reason", _("age"), age_rule),
+        _derived("kmt2a_status", _("KMT2A status"), Kind.CODE, kmt2a_rule, codes=KMT2A_STATUS_CODES),
         _derived(
             "kmt2a_partner",
-            "KMT2A partner gene",
+            _("KMT2A partner gene"),
             Kind.TEXT,
             "the other gene of the KMT2A fusion(s) found; a gene symbol or one of the codes",
             codes=KMT2A_PARTNER_CODES,
         ),
-        _reason("kmt2a_reason", "KMT2A status", kmt2a_rule),
-        _reason("kmt2a_partner_reason", "KMT2A partner", kmt2a_rule),
+        _reason("kmt2a_reason", _("KMT2A status"), kmt2a_rule),
+        _reason("kmt2a_partner_reason", _("KMT2A partner"), kmt2a_rule),
         _derived(
             "risk_class",
-            "Cytogenetic risk class",
+            _("Cytogenetic risk class"),
             Kind.CODE,
             "the findings matched against the versioned risk rule table (unfavorable wins over favorable)",
             codes=RISK_CLASS_CODES,
         ),
-        _derived("risk_rule_version", "Risk rule version", Kind.TEXT, "the version of the risk rule table used"),
-        _reason("risk_reason", "risk class", "the findings"),
+        _derived("risk_rule_version", _("Risk rule version"), Kind.TEXT, "the version of the risk rule table used"),
+        _reason("risk_reason", _("risk class"), "the findings"),
         _derived(
             "interfant_risk",
-            "INTERFANT-06 risk group",
+            _("INTERFANT-06 risk group"),
             Kind.CODE,
             "lineage, protocol, KMT2A status, age under 6 months, baseline WBC and prednisone response",
             codes=INTERFANT_CODES,
         ),
-        _reason("interfant_reason", "INTERFANT-06 risk group", "the inputs of the risk group"),
-        _derived("cr_status", "Response at the end of induction", Kind.CODE, response_rule, codes=CR_STATUS_CODES),
-        _derived("cr", "Complete remission after induction", Kind.BOOLEAN, "yes when cr_status is CR"),
+        _reason("interfant_reason", _("INTERFANT-06 risk group"), "the inputs of the risk group"),
+        _derived("cr_status", _("Response at the end of induction"), Kind.CODE, response_rule, codes=CR_STATUS_CODES),
+        _derived("cr", _("Complete remission after induction"), Kind.BOOLEAN, "yes when cr_status is CR"),
         _derived(
             "cr_time",
-            "Time to the response",
+            _("Time to the response"),
             Kind.INTEGER,
             f"the date the response was established, {_FROM_DIAGNOSIS}",
             unit=_DAYS,
         ),
         _derived(
             "cr_assessment_day",
-            "Protocol day of the deciding assessment",
+            _("Protocol day of the deciding assessment"),
             Kind.INTEGER,
             "the assessment's treatment day, or counted from treatment start (day 1)",
             unit="day of protocol",
         ),
-        _reason("cr_reason", "response", response_rule),
+        _reason("cr_reason", _("response"), response_rule),
         _derived(
             "os_time",
-            "Overall survival time",
+            _("Overall survival time"),
             Kind.INTEGER,
             f"death, or else the last contact or latest dated event, {_FROM_DIAGNOSIS}",
             unit=_DAYS,
         ),
-        _derived("os_event", "Overall survival event", Kind.INTEGER, "death events", codes=OS_EVENT_CODES),
-        _reason("os_reason", "overall survival", "death events and follow-up contacts"),
+        _derived("os_event", _("Overall survival event"), Kind.INTEGER, "death events", codes=OS_EVENT_CODES),
+        _reason("os_reason", _("overall survival"), "death events and follow-up contacts"),
         _derived(
             "efs_time",
-            "Event-free survival time",
+            _("Event-free survival time"),
             Kind.INTEGER,
             f"the first of induction failure, relapse, second malignancy and death, or end of follow-up, "
             f"{_FROM_DIAGNOSIS}",
             unit=_DAYS,
         ),
-        _derived("efs_event", "Event-free survival event", Kind.INTEGER, "as efs_first_event", codes=EVENT_CODES),
+        _derived("efs_event", _("Event-free survival event"), Kind.INTEGER, "as efs_first_event", codes=EVENT_CODES),
         _derived(
             "efs_first_event",
-            "First EFS event",
+            _("First EFS event"),
             Kind.CODE,
             "outcome events and the response (the first event; on one day, in the order of the codes)",
             codes=EFS_FIRST_EVENT_CODES,
         ),
         _derived(
             "efs_induction_failure_dating",
-            "Induction failure dating",
+            _("Induction failure dating"),
             Kind.CODE,
             "the analysis setting used",
             codes=DATING_CODES,
         ),
-        _reason("efs_reason", "event-free survival", "outcome events, response and follow-up"),
+        _reason("efs_reason", _("event-free survival"), "outcome events, response and follow-up"),
         _derived(
             "cir_time",
-            "Time to relapse or competing event",
+            _("Time to relapse or competing event"),
             Kind.INTEGER,
             f"the first relapse, or death in remission, or end of follow-up, {_FROM_DIAGNOSIS}",
             unit=_DAYS,
         ),
         _derived(
             "cir_event",
-            "Relapse / competing event",
+            _("Relapse / competing event"),
             Kind.INTEGER,
             "outcome events of cases in CR at the end of induction",
             codes=CIR_EVENT_CODES,
         ),
         _derived(
             "cir_status",
-            "In the relapse analysis",
+            _("In the relapse analysis"),
             Kind.CODE,
             "the response at the end of induction",
             codes=CIR_STATUS_CODES,
         ),
-        _reason("cir_reason", "relapse analysis", "response and outcome events"),
+        _reason("cir_reason", _("relapse analysis"), "response and outcome events"),
         *_event_day_variables(),
         _derived(
             "induction_window_days",
-            "Induction window",
+            _("Induction window"),
             Kind.INTEGER,
             "the analysis setting: days either side of the protocol's end-of-induction day",
             unit=_DAYS,
@@ -398,7 +414,7 @@ def _event_days(kind: str, label: str, derived_from: str, reason_from: str) -> l
         _derived(f"{kind}_days", label, Kind.INTEGER, f"{derived_from}, {_FROM_DIAGNOSIS}", unit=_DAYS, minimum=0),
         _derived(
             f"{kind}_days_reason",
-            f"Reason: {label[0].lower()}{label[1:]}",
+            format_lazy(_("Reason: {of}"), of=label),
             Kind.TEXT,
             reason_from,
             description=_EVENT_DAYS_REASON,
@@ -409,27 +425,27 @@ def _event_days(kind: str, label: str, derived_from: str, reason_from: str) -> l
 def _event_day_variables() -> list[Variable]:
     first = "the earliest outcome event of kind '{kind}'"
     return [
-        *_event_days("relapse", "Time to first relapse", first.format(kind=EventKind.RELAPSE), "relapse events"),
+        *_event_days("relapse", _("Time to first relapse"), first.format(kind=EventKind.RELAPSE), "relapse events"),
         *_event_days(
             "death",
-            "Time to death",
+            _("Time to death"),
             f"the death events (kinds '{EventKind.DEATH}' and '{EventKind.INDUCTION_DEATH}': one date)",
             "death events and the vital status of the last follow-up contact",
         ),
         *_event_days(
             "second_malignancy",
-            "Time to second malignancy",
+            _("Time to second malignancy"),
             first.format(kind=EventKind.SECOND_MALIGNANCY),
             "second malignancy events",
         ),
         *_event_days(
             "induction_failure",
-            "Time to induction failure",
+            _("Time to induction failure"),
             "when cr_status is no_CR: 0 under the 'day0' setting (efs_induction_failure_dating), else the "
             "induction-failure event's date or the end-of-induction assessment's, as EFS dates it",
             "the response at the end of induction",
         ),
-        *_event_days("hsct", "Time to first stem cell transplant", "the earliest transplant record", "transplants"),
+        *_event_days("hsct", _("Time to first stem cell transplant"), "the earliest transplant record", "transplants"),
     ]
 
 
@@ -439,7 +455,7 @@ def _assessment_variables(entered) -> dict[str, Variable]:
         _center("assessments"),
         Variable(
             name="days",
-            label="Days from diagnosis to the assessment",
+            label=_("Days from diagnosis to the assessment"),
             table="assessments",
             kind=Kind.INTEGER,
             source=DERIVED,
@@ -464,7 +480,7 @@ def _finding_variables(entered) -> dict[str, Variable]:
         entered("cytogenetics", "abnormality"),
         Variable(
             name="abnormality_label",
-            label="Abnormality (label)",
+            label=_("Abnormality (label)"),
             table="findings",
             kind=Kind.TEXT,
             source=DERIVED,
@@ -472,7 +488,7 @@ def _finding_variables(entered) -> dict[str, Variable]:
         ),
         Variable(
             name="fusion",
-            label="Fusion",
+            label=_("Fusion"),
             table="findings",
             kind=Kind.TEXT,
             source=DERIVED,
@@ -489,7 +505,7 @@ def _adverse_event_variables(entered) -> dict[str, Variable]:
         entered("adverse_events", "event_type"),
         Variable(
             name="event_label",
-            label="Adverse event (label)",
+            label=_("Adverse event (label)"),
             table="adverse_events",
             kind=Kind.TEXT,
             source=DERIVED,
@@ -507,14 +523,28 @@ def _protocol_names() -> tuple[tuple[str, str], ...]:
 
 
 def variables_by_table() -> dict[str, dict[str, Variable]]:
-    """Each dataset table's variables by column name (reads the vocabulary tables: call once per export)."""
+    """Each dataset table's variables by column name, in the active language (reads the vocabulary tables: call
+    once per export)."""
     entered = _picker(entered_variables())
-    return {
+    tables = {
         "cases": _case_variables(entered),
         "findings": _finding_variables(entered),
         "adverse_events": _adverse_event_variables(entered),
         "assessments": _assessment_variables(entered),
     }
+    return {table: {name: _in_language(v) for name, v in columns.items()} for table, columns in tables.items()}
+
+
+def _in_language(variable: Variable) -> Variable:
+    """The variable's words as text of the active language (files and sheets take text, not lazy translations)."""
+    return replace(
+        variable,
+        label=str(variable.label),
+        unit=str(variable.unit),
+        derived_from=str(variable.derived_from),
+        description=str(variable.description),
+        codes=tuple((str(code), str(label)) for code, label in variable.codes),
+    )
 
 
 def dataset_variables() -> list[Variable]:

@@ -4,6 +4,12 @@ Every text is short and names the record a data manager has to look at. Contradi
 ``"contradiction: "`` so a report can group them.
 """
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a reason for the translation catalog; ``translated`` shows it in the reader's language."""
+    return message
+
+
 __all__ = [
     "ASSESSMENT_NOT_PLACED",
     "BIRTH_DATE_MISSING",
@@ -41,56 +47,83 @@ __all__ = [
     "TRANSPLANT_BEFORE_DIAGNOSIS",
     "TRANSPLANT_DATE_MISSING",
     "VITAL_STATUS_DEAD_NO_DEATH_EVENT",
+    "translated",
 ]
 
 # Dates and age
-BIRTH_DATE_MISSING = "date of birth missing"
-DIAGNOSIS_DATE_MISSING = "diagnosis date missing"
-DIAGNOSIS_BEFORE_BIRTH = "diagnosis date before date of birth"
+BIRTH_DATE_MISSING = gettext_noop("date of birth missing")
+DIAGNOSIS_DATE_MISSING = gettext_noop("diagnosis date missing")
+DIAGNOSIS_BEFORE_BIRTH = gettext_noop("diagnosis date before date of birth")
 
 # KMT2A and cytogenetic risk
-KMT2A_NO_FINDINGS = "no cytogenetic or molecular finding recorded"
-KMT2A_NOT_TESTED = (
+KMT2A_NO_FINDINGS = gettext_noop("no cytogenetic or molecular finding recorded")
+KMT2A_NOT_TESTED = gettext_noop(
     "no finding examines KMT2A (a karyotype, KMT2A FISH or PCR, a multiplex RT-PCR panel or RNA-seq); "
     "a single-target RT-PCR or FISH for another gene cannot exclude a rearrangement"
 )
-KMT2A_NOT_REARRANGED = "KMT2A not rearranged"
-KMT2A_STATUS_UNKNOWN = "KMT2A status not known"
-KMT2A_PARTNER_NOT_RECORDED = "KMT2A rearranged but no fusion partner recorded"
-KMT2A_CONFLICT_NOTE = "note: another finding reports KMT2A not rearranged"
-CONTRADICTION_PARTNERS = "contradiction: findings name different KMT2A partners"
-RISK_NO_FINDINGS = "no cytogenetic or molecular finding recorded"
+KMT2A_NOT_REARRANGED = gettext_noop("KMT2A not rearranged")
+KMT2A_STATUS_UNKNOWN = gettext_noop("KMT2A status not known")
+KMT2A_PARTNER_NOT_RECORDED = gettext_noop("KMT2A rearranged but no fusion partner recorded")
+KMT2A_CONFLICT_NOTE = gettext_noop("note: another finding reports KMT2A not rearranged")
+CONTRADICTION_PARTNERS = gettext_noop("contradiction: findings name different KMT2A partners")
+RISK_NO_FINDINGS = gettext_noop("no cytogenetic or molecular finding recorded")
 
 # INTERFANT-06
-LINEAGE_MISSING = "lineage missing"
-LINEAGE_NOT_ALL = "lineage is not ALL"
-NOT_INTERFANT06 = "protocol is not INTERFANT-06"
-PROTOCOL_MISSING = "protocol missing"
+LINEAGE_MISSING = gettext_noop("lineage missing")
+LINEAGE_NOT_ALL = gettext_noop("lineage is not ALL")
+NOT_INTERFANT06 = gettext_noop("protocol is not INTERFANT-06")
+PROTOCOL_MISSING = gettext_noop("protocol missing")
 # Followed by the names of the inputs, e.g. "not known and needed to decide: WBC, prednisone response".
-INTERFANT_INPUTS_UNKNOWN = "not known and needed to decide: "
+INTERFANT_INPUTS_UNKNOWN = gettext_noop("not known and needed to decide: ")
 
 # Response at end of induction
-NO_EOI_ASSESSMENT = "no end-of-induction assessment or response event"
-ASSESSMENT_NOT_PLACED = "an assessment has neither day nor a date that places it in induction"
-CR_EVENT_UNDATED = "CR event without a date"
-CONTRADICTION_CR_AND_INDUCTION_DEATH = "contradiction: CR event and induction death"
-CONTRADICTION_CR_AND_FAILURE = "contradiction: CR event in induction and induction failure event"
-CONTRADICTION_ASSESSMENT_VS_EVENT = "contradiction: end-of-induction assessment disagrees with a response event"
+NO_EOI_ASSESSMENT = gettext_noop("no end-of-induction assessment or response event")
+ASSESSMENT_NOT_PLACED = gettext_noop("an assessment has neither day nor a date that places it in induction")
+CR_EVENT_UNDATED = gettext_noop("CR event without a date")
+CONTRADICTION_CR_AND_INDUCTION_DEATH = gettext_noop("contradiction: CR event and induction death")
+CONTRADICTION_CR_AND_FAILURE = gettext_noop("contradiction: CR event in induction and induction failure event")
+CONTRADICTION_ASSESSMENT_VS_EVENT = gettext_noop(
+    "contradiction: end-of-induction assessment disagrees with a response event"
+)
 
 # Survival endpoints
-DEATH_DATE_MISSING = "death recorded without a date"
-DEATH_BEFORE_DIAGNOSIS = "death date before diagnosis date"
-CONTRADICTION_DEATH_DATES = "contradiction: several different death dates"
-CONTRADICTION_VITAL_STATUS_ALIVE = "contradiction: vital status alive but a death is recorded"
-VITAL_STATUS_DEAD_NO_DEATH_EVENT = "vital status dead but no death event"
-LAST_CONTACT_MISSING = "last contact date missing"
-FOLLOW_UP_BEFORE_DIAGNOSIS = "last contact date before diagnosis date"
-EVENT_DATE_MISSING = "an event that may end follow-up has no date"
-EVENT_BEFORE_DIAGNOSIS = "an event is dated before diagnosis"
-INDUCTION_FAILURE_UNDATED = "induction failure has neither an event date nor an end-of-induction assessment date"
-RESPONSE_UNKNOWN = "response at end of induction unknown"
-NOT_IN_CR = "not_in_cr: never in complete remission after induction"
+DEATH_DATE_MISSING = gettext_noop("death recorded without a date")
+DEATH_BEFORE_DIAGNOSIS = gettext_noop("death date before diagnosis date")
+CONTRADICTION_DEATH_DATES = gettext_noop("contradiction: several different death dates")
+CONTRADICTION_VITAL_STATUS_ALIVE = gettext_noop("contradiction: vital status alive but a death is recorded")
+VITAL_STATUS_DEAD_NO_DEATH_EVENT = gettext_noop("vital status dead but no death event")
+LAST_CONTACT_MISSING = gettext_noop("last contact date missing")
+FOLLOW_UP_BEFORE_DIAGNOSIS = gettext_noop("last contact date before diagnosis date")
+EVENT_DATE_MISSING = gettext_noop("an event that may end follow-up has no date")
+EVENT_BEFORE_DIAGNOSIS = gettext_noop("an event is dated before diagnosis")
+INDUCTION_FAILURE_UNDATED = gettext_noop(
+    "induction failure has neither an event date nor an end-of-induction assessment date"
+)
+RESPONSE_UNKNOWN = gettext_noop("response at end of induction unknown")
+NOT_IN_CR = gettext_noop("not_in_cr: never in complete remission after induction")
 
 # Transplant
-TRANSPLANT_DATE_MISSING = "a transplant has no date"
-TRANSPLANT_BEFORE_DIAGNOSIS = "a transplant is dated before diagnosis"
+TRANSPLANT_DATE_MISSING = gettext_noop("a transplant has no date")
+TRANSPLANT_BEFORE_DIAGNOSIS = gettext_noop("a transplant is dated before diagnosis")
+
+
+def _gettext(message: str) -> str:
+    try:
+        from django.conf import settings
+        from django.utils.translation import gettext
+    except ImportError:  # pragma: no cover - Django is always installed with the registry
+        return message
+    return gettext(message) if settings.configured else message
+
+
+def translated(reason: str | None) -> str:
+    """A reason in the active language (Django's catalog; the English text itself without Django).
+
+    A reason made of a fixed text and names (``INTERFANT_INPUTS_UNKNOWN`` + inputs) translates its fixed text.
+    """
+    if not reason:
+        return ""
+    text = str(reason)
+    if text.startswith(INTERFANT_INPUTS_UNKNOWN) and text != INTERFANT_INPUTS_UNKNOWN:
+        return _gettext(INTERFANT_INPUTS_UNKNOWN) + text[len(INTERFANT_INPUTS_UNKNOWN) :]
+    return _gettext(text)
