@@ -32,6 +32,14 @@ def _derived_labels() -> dict[str, dict[str, str]]:
 
 
 @register.filter
+def derived_reason(value) -> str:
+    """Why a derived value is unknown or not applicable, in the reader's language."""
+    from analytics.derive.reasons import translated
+
+    return translated(value) if value else ""
+
+
+@register.filter
 def derived_label(value, variable: str) -> str:
     """The label of a derived code; a value with no label (a partner gene's name) is shown as it is."""
     if value is None or value == "":

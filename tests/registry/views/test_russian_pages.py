@@ -216,3 +216,17 @@ def test_a_pseudonymized_reader_sees_days_from_diagnosis_in_russian(client, peop
     _in_russian(client)
     page = client.get(url).content.decode()
     assert "день +" in page and "day +" not in page
+
+
+def test_why_a_derived_value_does_not_apply_reads_in_russian():
+    from django.template import Context, Template
+
+    from analytics.derive import reasons
+
+    page = Template("{% load labels %}({{ reason|derived_reason }})")
+    assert page.render(Context({"reason": reasons.LINEAGE_NOT_ALL})) == f"({reasons.LINEAGE_NOT_ALL})"
+    with translation.override("ru"):
+        russian = page.render(Context({"reason": reasons.LINEAGE_NOT_ALL}))
+    assert reasons.LINEAGE_NOT_ALL not in russian and re.search("[\u0430-\u044f]", russian), russian
+    template = (settings.BASE_DIR / "templates/registry/case_detail.html").read_text()
+    assert ".reason }}" not in template  # every reason on the case page goes through the filter
