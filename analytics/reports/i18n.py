@@ -536,8 +536,14 @@ _CONTINUATIONS = ("its coefficient is not estimable", "coefficient may be infini
 _WARNING_PREFIX = re.compile(r"^(?:\w+\.)*(?:DegenerateDataWarning|ConvergenceWarning|UserWarning):\s*")
 
 
+_HR_NOT_ESTIMABLE = "hazard ratio not estimable: "
+
+
 def _one_core_message(part: str) -> str:
     part = _WARNING_PREFIX.sub("", part)
+    if part.startswith(_HR_NOT_ESTIMABLE):  # analytics.core.meta: why a center's HR is left out of the pool
+        reason = core_message(part[len(_HR_NOT_ESTIMABLE) :])
+        return gettext("hazard ratio not estimable: {reason}").format(reason=reason)
     translated = gettext(part)
     if translated != part:
         return translated

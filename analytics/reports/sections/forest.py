@@ -144,7 +144,17 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
                 }
             )
         else:
-            rows.append([label, n, events, _("not estimable"), None, None, excluded.get(f["center"], f["message"])])
+            rows.append(
+                [
+                    label,
+                    n,
+                    events,
+                    _("not estimable"),
+                    None,
+                    None,
+                    core_message(excluded.get(f["center"], f["message"])),
+                ]
+            )
     pooled = []
     for name, key in (
         (_("Pooled, fixed effect"), "fixed"),

@@ -82,3 +82,15 @@ def test_a_forest_plot_of_one_center_says_i2_is_not_estimable():
         svg = draw_figure(figure)["svg"].decode()
     assert "not estimable" in svg and not re.search(r"\bnan\b", svg)
     assert math.isnan(figure.data["i2"])
+
+
+def test_why_a_center_is_left_out_of_the_pool_reads_in_russian():
+    raw = (
+        "hazard ratio not estimable: Loglik converged before variable(s) unfavorable; coefficient may be infinite "
+        "(R's warning: perfect separation or a group without events)"
+    )
+    with translation.override("ru"):
+        text = core_message(raw)
+    assert text.startswith("отношение рисков не оценивается: ")
+    assert "Неблагоприятная цитогенетика" in text
+    assert not re.search(r"Loglik|unfavorable|warning", text)
