@@ -94,3 +94,18 @@ def test_why_a_center_is_left_out_of_the_pool_reads_in_russian():
     assert text.startswith("отношение рисков не оценивается: ")
     assert "Неблагоприятная цитогенетика" in text
     assert not re.search(r"Loglik|unfavorable|warning", text)
+
+
+def test_a_russian_report_names_the_endpoints_and_transform_in_russian():
+    from analytics.reports.build import build_report
+    from tests.analytics.reports.test_words import METADATA, _cohort
+
+    with translation.override("ru"):
+        report = build_report(_cohort(), settings={}, metadata=METADATA)
+    cells = [str(cell) for table in report.tables() for row in table.rows for cell in row if cell is not None]
+    notes = [note for table in report.tables() for note in table.notes] + [t.method or "" for t in report.tables()]
+    assert "\u041e\u0412" in cells and "БСВ" in cells  # the abbreviations of OS and EFS
+    assert "OS" not in cells and "EFS" not in cells
+    words = " ".join(cells + notes)
+    assert "log-log" not in words and not re.search(r"\b(?:inf|nan)\b", words)
+    assert "DegenerateDataWarning" not in words and "ConvergenceWarning" not in words
