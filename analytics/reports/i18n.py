@@ -254,6 +254,7 @@ _METHODS = (
     gettext_noop("Mann-Whitney U test"),
     gettext_noop("odds ratio with Woolf (logit) CI"),
     gettext_noop("Inverse-variance fixed-effect and DerSimonian-Laird random-effects pooling of log hazard ratios"),
+    gettext_noop("Inverse-variance fixed-effect and DerSimonian-Laird random-effects pooling of log odds ratios"),
     gettext_noop("n (%) of non-missing values"),
     gettext_noop("mean ± SD if Shapiro-Wilk p >= 0.05, else median [Q1; Q3] (quartiles: R type 7)"),
     gettext_noop("median [Q1; Q3]"),

@@ -109,3 +109,9 @@ def test_a_russian_report_names_the_endpoints_and_transform_in_russian():
     words = " ".join(cells + notes)
     assert "log-log" not in words and not re.search(r"\b(?:inf|nan)\b", words)
     assert "DegenerateDataWarning" not in words and "ConvergenceWarning" not in words
+
+
+def test_the_pooling_of_odds_ratios_is_named_in_russian():
+    method = "Inverse-variance fixed-effect and DerSimonian-Laird random-effects pooling of log odds ratios"
+    with translation.override("ru"):
+        assert method_name(method).startswith("объединение логарифмов отношений шансов")
