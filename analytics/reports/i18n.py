@@ -484,6 +484,7 @@ _CORE_MESSAGES = (
     gettext_noop("no covariate columns left to fit"),
     gettext_noop("the information matrix is singular: the model cannot be estimated"),
     gettext_noop("the information matrix of the proportional-hazards test is singular"),
+    gettext_noop("Shapiro-Wilk not computed: all values are equal"),
 )
 
 
@@ -519,6 +520,14 @@ _CORE_PATTERNS = (
             "the model's fit stopped improving before the coefficient of {columns} settled: it may be infinite "
             "(a group without events, or perfect separation)"
         ),
+    ),
+    (
+        re.compile(r"Shapiro-Wilk not computed: (?P<n>\d+) value\(s\), it needs at least 3"),
+        gettext_noop("Shapiro-Wilk not computed: {n} values, at least 3 are needed"),
+    ),
+    (
+        re.compile(r"Shapiro-Wilk not computed: (?P<n>\d+) values, R's limit is 5000"),
+        gettext_noop("Shapiro-Wilk not computed: {n} values, more than R's limit of 5000"),
     ),
     (
         re.compile(r"no events among the (?P<n>\d+) rows analysed: the Cox model cannot be estimated"),

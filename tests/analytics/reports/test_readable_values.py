@@ -115,3 +115,11 @@ def test_the_pooling_of_odds_ratios_is_named_in_russian():
     method = "Inverse-variance fixed-effect and DerSimonian-Laird random-effects pooling of log odds ratios"
     with translation.override("ru"):
         assert method_name(method).startswith("объединение логарифмов отношений шансов")
+
+
+def test_why_shapiro_wilk_was_not_computed_reads_in_russian():
+    with translation.override("ru"):
+        few = core_message("Shapiro-Wilk not computed: 2 value(s), it needs at least 3")
+        equal = core_message("Shapiro-Wilk not computed: all values are equal")
+    assert few == "критерий Шапиро–Уилка не вычислен: значений 2, нужно не меньше 3"  # noqa: RUF001
+    assert equal == "критерий Шапиро–Уилка не вычислен: все значения равны"  # noqa: RUF001
