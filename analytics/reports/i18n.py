@@ -485,6 +485,16 @@ _CORE_MESSAGES = (
     gettext_noop("the information matrix is singular: the model cannot be estimated"),
     gettext_noop("the information matrix of the proportional-hazards test is singular"),
     gettext_noop("Shapiro-Wilk not computed: all values are equal"),
+    gettext_noop(
+        "only one center has an estimable hazard ratio: the pooled HR is that center's, "
+        "and there is no heterogeneity to assess"
+    ),
+    gettext_noop(
+        "only one center has an estimable odds ratio: the pooled estimate is that center's, "
+        "and there is no heterogeneity to assess"
+    ),
+    gettext_noop("no center has an estimable odds ratio; nothing to pool"),
+    gettext_noop("log odds ratio missing or infinite"),
 )
 
 
@@ -547,6 +557,7 @@ _WARNING_PREFIX = re.compile(r"^(?:\w+\.)*(?:DegenerateDataWarning|ConvergenceWa
 
 
 _HR_NOT_ESTIMABLE = "hazard ratio not estimable: "
+_OR_NOT_ESTIMABLE = "odds ratio not estimable: "
 
 
 def _one_core_message(part: str) -> str:
@@ -554,6 +565,9 @@ def _one_core_message(part: str) -> str:
     if part.startswith(_HR_NOT_ESTIMABLE):  # analytics.core.meta: why a center's HR is left out of the pool
         reason = core_message(part[len(_HR_NOT_ESTIMABLE) :])
         return gettext("hazard ratio not estimable: {reason}").format(reason=reason)
+    if part.startswith(_OR_NOT_ESTIMABLE):
+        reason = core_message(part[len(_OR_NOT_ESTIMABLE) :])
+        return gettext("odds ratio not estimable: {reason}").format(reason=reason)
     translated = gettext(part)
     if translated != part:
         return translated

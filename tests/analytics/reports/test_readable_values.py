@@ -123,3 +123,14 @@ def test_why_shapiro_wilk_was_not_computed_reads_in_russian():
         equal = core_message("Shapiro-Wilk not computed: all values are equal")
     assert few == "критерий Шапиро–Уилка не вычислен: значений 2, нужно не меньше 3"  # noqa: RUF001
     assert equal == "критерий Шапиро–Уилка не вычислен: все значения равны"  # noqa: RUF001
+
+
+def test_the_pooling_messages_read_in_russian():
+    with translation.override("ru"):
+        one = core_message(
+            "only one center has an estimable hazard ratio: the pooled HR is that center's, "
+            "and there is no heterogeneity to assess"
+        )
+        why = core_message("odds ratio not estimable: log odds ratio missing or infinite")
+    assert one.startswith("отношение рисков оценивается только в одном центре")
+    assert why == "отношение шансов не оценивается: логарифм отношения шансов отсутствует или бесконечен"
