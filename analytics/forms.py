@@ -20,9 +20,9 @@ __all__ = ["DatasetExportForm", "RunRequestForm"]
 CHECKBOXES = forms.CheckboxSelectMultiple
 DATING_LABELS = {"day0": _("Day 0 (infant-ALL convention)"), "event_date": _("Date of the failure")}
 CI_LABELS = {
-    "log-log": _("log-log (R's survival default)"),
-    "log": _("log"),
-    "plain": _("plain (no transform)"),
+    "log-log": _("log-log transform (R's survival default)"),
+    "log": _("log transform"),
+    "plain": _("no transform (plain)"),
 }
 
 

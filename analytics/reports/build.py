@@ -11,8 +11,8 @@ from typing import Any
 from analytics.schema import Dataset, check_dataset
 
 from .context import Context, is_true, prepare_cases
+from .i18n import core_message, metadata_labels, ngettext
 from .i18n import gettext as _
-from .i18n import metadata_labels, ngettext
 from .model import Report
 from .sections import centers, cohort, cytogenetics, methods, presentation, response, survival, toxicity
 from .settings import ReportSettings
@@ -117,7 +117,7 @@ def build_report(
             centers.build(ctx),
         ]
     sections.append(methods.build(ctx, meta))
-    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    messages = sorted({core_message(str(w.message)) for w in caught})
     if messages:
         more = len(messages) - _MAX_WARNINGS
         shown = "; ".join(messages[:_MAX_WARNINGS]) + (

@@ -11,6 +11,7 @@ drawn as plain text: mathtext and TeX are off for all figures (``_RC``), and eac
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 from matplotlib import rc_context
@@ -143,7 +144,14 @@ def _forest(fig: MplFigure, figure: Figure) -> None:
         text = f"{value:.{decimals}f}"
         return text.replace(".", ",") if decimal_comma() else text
 
-    subtitle = "" if q is None else f"Q = {dec(q, 2)}" + ("" if i2 is None else f", I² = {dec(i2, 1)}%")
+    def known(value: Any) -> bool:
+        return value is not None and math.isfinite(float(value))
+
+    subtitle = ""
+    if known(q):
+        subtitle = f"Q = {dec(q, 2)}, " + (
+            f"I² = {dec(i2, 1)}%" if known(i2) else _("I² not estimable (a single center)")
+        )
     ax.set_title(f"{figure.title}\n{subtitle}".strip(), fontsize=9)
     ax.grid(alpha=0.3, axis="x")
 

@@ -19,9 +19,11 @@ def is_missing(value: Any) -> bool:
 
 
 def fmt_num(value: Any, decimals: int = 2) -> str | None:
-    """A number rounded for reading, or None when missing."""
+    """A number rounded for reading, None when missing, "not estimable" when infinite."""
     if is_missing(value):
         return None
+    if isinstance(value, (int, float)) and math.isinf(value):
+        return _("not estimable")
     return number(value, decimals)
 
 
@@ -55,14 +57,20 @@ def n_pct(n: int, d: int, decimals: int = 1) -> str:
 
 
 def fmt_ci(est: Any, lower: Any, upper: Any, *, percent: bool = True, decimals: int = 1) -> str | None:
-    """``"78.3% (70.1-84.9)"`` (or plain numbers); None when the estimate is missing, "NA" for a missing limit."""
+    """``"78.3% (70.1-84.9)"`` (or plain numbers); None when the estimate is missing, "NA" for a missing limit,
+    "not estimable" for an infinite one (the data do not bound it)."""
     if is_missing(est):
         return None
     scale = 100.0 if percent else 1.0
     suffix = "%" if percent else ""
 
     def one(v: Any) -> str:
-        return _("NA") if is_missing(v) else number(scale * float(v), decimals)
+        if is_missing(v):
+            return _("NA")
+        if math.isinf(float(v)):
+            # Translators: an infinite confidence limit or estimate (the data cannot bound it)
+            return _("not estimable")
+        return number(scale * float(v), decimals)
 
     return f"{one(est)}{suffix} ({one(lower)}{DASH}{one(upper)})"
 

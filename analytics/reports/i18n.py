@@ -190,6 +190,19 @@ _VARIABLES = {
     "csf_cells": gettext_noop("CSF cells"),
     "csf_protein": gettext_noop("CSF protein"),
     "csf_glucose": gettext_noop("CSF glucose"),
+    # Derived covariates of the models
+    "age_lt_6m": gettext_noop("Under 6 months at diagnosis"),
+    "wbc_ge_300": gettext_noop("WBC at diagnosis >= 300 x10^9/L"),
+    "sex": gettext_noop("Sex"),
+    "age_class": gettext_noop("Age class"),
+    "age_days": gettext_noop("Age at diagnosis"),
+    "lineage": gettext_noop("Lineage"),
+    "risk_class": gettext_noop("Cytogenetic risk class"),
+    "kmt2a_status": gettext_noop("KMT2A status"),
+    "kmt2a_partner": gettext_noop("KMT2A partner gene"),
+    "cr_status": gettext_noop("Response at the end of induction"),
+    "trm": gettext_noop("Treatment-related (TRM)"),
+    "unfavorable": gettext_noop("Unfavorable cytogenetics"),
 }
 
 
@@ -241,6 +254,7 @@ _METHODS = (
     gettext_noop("Mann-Whitney U test"),
     gettext_noop("odds ratio with Woolf (logit) CI"),
     gettext_noop("Inverse-variance fixed-effect and DerSimonian-Laird random-effects pooling of log hazard ratios"),
+    gettext_noop("Inverse-variance fixed-effect and DerSimonian-Laird random-effects pooling of log odds ratios"),
     gettext_noop("n (%) of non-missing values"),
     gettext_noop("mean ± SD if Shapiro-Wilk p >= 0.05, else median [Q1; Q3] (quartiles: R type 7)"),
     gettext_noop("median [Q1; Q3]"),
@@ -269,11 +283,23 @@ _METHOD_PATTERNS = (
 _PARTS = re.compile(r";\s(?![^\[]*\])")
 
 
+def transform_name(code: Any) -> str:
+    """The name of a confidence-interval transform ("log-log", "log", "plain") in the active language."""
+    names = {
+        "log-log": pgettext("confidence interval transform", "log-log"),
+        "log": pgettext("confidence interval transform", "log"),
+        "plain": pgettext("confidence interval transform", "plain"),
+    }
+    return names.get(str(code), str(code))
+
+
 def _one_method(part: str) -> str:
     for pattern, template in _METHOD_PATTERNS:
         found = pattern.fullmatch(part)
         if found:
-            return gettext(template).format(**found.groupdict())
+            values = found.groupdict()
+            values["transform"] = transform_name(values["transform"])
+            return gettext(template).format(**values)
     return gettext(part)
 
 
@@ -342,7 +368,7 @@ def _conf_type(value: Any) -> str:
         "log": gettext_noop("log transform"),
         "plain": gettext_noop("no transform (plain)"),
     }
-    return gettext(names[value]) if value in names else str(value)
+    return gettext(names[value]) if value in names else transform_name(value)
 
 
 def settings_items(settings: dict[str, Any]) -> list[tuple[str, str]]:
@@ -458,16 +484,120 @@ _CORE_MESSAGES = (
     gettext_noop("no covariate columns left to fit"),
     gettext_noop("the information matrix is singular: the model cannot be estimated"),
     gettext_noop("the information matrix of the proportional-hazards test is singular"),
+    gettext_noop("Shapiro-Wilk not computed: all values are equal"),
+    gettext_noop(
+        "only one center has an estimable hazard ratio: the pooled HR is that center's, "
+        "and there is no heterogeneity to assess"
+    ),
+    gettext_noop(
+        "only one center has an estimable odds ratio: the pooled estimate is that center's, "
+        "and there is no heterogeneity to assess"
+    ),
+    gettext_noop("no center has an estimable odds ratio; nothing to pool"),
+    gettext_noop("log odds ratio missing or infinite"),
 )
 
 
+# Messages of analytics.core with a value in them (analytics.core.cox.fit's templates): the pattern that reads the
+# value back, and the sentence a reader gets, with the covariate shown by its label.
+_COVARIATE = r"covariate '(?P<column>[^']+)'"
+_NOT_ESTIMABLE = r"; its coefficient is not estimable \(NaN, R gives NA\)"
+_CORE_PATTERNS = (
+    (
+        re.compile(_COVARIATE + r" has no variance" + _NOT_ESTIMABLE),
+        gettext_noop("{column} has the same value in every case analysed: its coefficient cannot be estimated"),
+    ),
+    (
+        re.compile(_COVARIATE + r" does not vary within strata" + _NOT_ESTIMABLE),
+        gettext_noop("{column} does not vary within the strata: its coefficient cannot be estimated"),
+    ),
+    (
+        re.compile(_COVARIATE + r" does not vary within any risk set at an event time" + _NOT_ESTIMABLE),
+        gettext_noop(
+            "{column} does not vary among the cases at risk at any event time: its coefficient cannot be estimated"
+        ),
+    ),
+    (
+        re.compile(_COVARIATE + r" is collinear with the others" + _NOT_ESTIMABLE),
+        gettext_noop("{column} is determined by the other covariates: its coefficient cannot be estimated"),
+    ),
+    (
+        re.compile(
+            r"Loglik converged before variable\(s\) (?P<columns>.+); coefficient may be infinite "
+            r"\(R's warning: perfect separation or a group without events\)"
+        ),
+        gettext_noop(
+            "the model's fit stopped improving before the coefficient of {columns} settled: it may be infinite "
+            "(a group without events, or perfect separation)"
+        ),
+    ),
+    (
+        re.compile(r"Shapiro-Wilk not computed: (?P<n>\d+) value\(s\), it needs at least 3"),
+        gettext_noop("Shapiro-Wilk not computed: {n} values, at least 3 are needed"),
+    ),
+    (
+        re.compile(r"Shapiro-Wilk not computed: (?P<n>\d+) values, R's limit is 5000"),
+        gettext_noop("Shapiro-Wilk not computed: {n} values, more than R's limit of 5000"),
+    ),
+    (
+        re.compile(r"no events among the (?P<n>\d+) rows analysed: the Cox model cannot be estimated"),
+        gettext_noop("no events among the {n} cases analysed: the Cox model cannot be estimated"),
+    ),
+    (
+        re.compile(r"ran out of iterations \((?P<n>\d+)\) and did not converge"),
+        gettext_noop("the model did not converge in {n} iterations"),
+    ),
+    (
+        re.compile(r"no rows left to analyse \((?P<n>\d+) dropped for missing values\)"),
+        gettext_noop("no case left to analyse ({n} left out for missing values)"),
+    ),
+)
+_CONTINUATIONS = ("its coefficient is not estimable", "coefficient may be infinite")
+_WARNING_PREFIX = re.compile(r"^(?:\w+\.)*(?:DegenerateDataWarning|ConvergenceWarning|UserWarning):\s*")
+
+
+_HR_NOT_ESTIMABLE = "hazard ratio not estimable: "
+_OR_NOT_ESTIMABLE = "odds ratio not estimable: "
+
+
+def _one_core_message(part: str) -> str:
+    part = _WARNING_PREFIX.sub("", part)
+    if part.startswith(_HR_NOT_ESTIMABLE):  # analytics.core.meta: why a center's HR is left out of the pool
+        reason = core_message(part[len(_HR_NOT_ESTIMABLE) :])
+        return gettext("hazard ratio not estimable: {reason}").format(reason=reason)
+    if part.startswith(_OR_NOT_ESTIMABLE):
+        reason = core_message(part[len(_OR_NOT_ESTIMABLE) :])
+        return gettext("odds ratio not estimable: {reason}").format(reason=reason)
+    translated = gettext(part)
+    if translated != part:
+        return translated
+    for pattern, template in _CORE_PATTERNS:
+        found = pattern.fullmatch(part)
+        if found:
+            values = found.groupdict()
+            if "column" in values:
+                values["column"] = variable_label(values["column"])
+            if "columns" in values:
+                values["columns"] = ", ".join(variable_label(c) for c in values["columns"].split(", "))
+            return gettext(template).format(**values)
+    return part
+
+
 def core_message(text: Any) -> str:
-    """A message of analytics.core in the active language where the catalog has it (each "; "-separated part on
-    its own), else as it is."""
+    """A message of analytics.core in the active language: a fixed one from the catalog, one with a value (a
+    covariate, a count) read back from its template, with the covariate by its label; each "; "-separated part on
+    its own (a warning's class name dropped); anything else as it is."""
     if not text:
         return ""
     text = str(text)
     whole = gettext(text)
     if whole != text:
         return whole
-    return "; ".join(gettext(part) for part in text.split("; "))
+    parts: list[str] = []
+    for part in _PARTS.split(text):
+        # A template of analytics.core with "; " of its own ("...has no variance; its coefficient is...").
+        if parts and part.startswith(_CONTINUATIONS):
+            parts[-1] = f"{parts[-1]}; {part}"
+        else:
+            parts.append(part)
+    return "; ".join(_one_core_message(part) for part in parts)

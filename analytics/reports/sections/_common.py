@@ -99,6 +99,6 @@ def continuous_row(name: str, values: Any) -> tuple[list[Any], str, str]:
     why = (
         _("Shapiro-Wilk p = {p}").format(p=number(res.shapiro_p, 3))
         if res.shapiro_p == res.shapiro_p
-        else (res.note or "")
+        else core_message(res.note)
     ) + f": {presentation}"
     return [name, presentation, localize_numbers(res.text), res.n], method_name(res.method), why

@@ -12,7 +12,7 @@ from analytics.core.logrank import logrank_test
 
 from ..context import UNKNOWN, Context, is_true, label_of
 from ..format import fmt_hr, fmt_num, fmt_p, p_text
-from ..i18n import core_message, gettext_noop, label, method_name, ngettext, number
+from ..i18n import core_message, gettext_noop, label, method_name, ngettext, number, pgettext
 from ..i18n import gettext as _
 from ..model import Section, Table
 from ._common import center_grid_rows
@@ -34,6 +34,15 @@ _TERMS = {
     "wbc_ge_300": gettext_noop("WBC >= 300"),
     "sex": gettext_noop("Sex"),
 }
+
+
+def _endpoint(endpoint: str) -> str:
+    """An endpoint's abbreviation in the report's language (OS, EFS: as the catalog translates them)."""
+    names = {
+        "os": pgettext("endpoint abbreviation", "OS"),
+        "efs": pgettext("endpoint abbreviation", "EFS"),
+    }
+    return names.get(endpoint, endpoint.upper())
 
 
 def _term_label(term: str) -> str:
@@ -78,7 +87,7 @@ def _stratified_logrank(ctx: Context) -> Table:
             labels = label_of(df[column])
             ok = labels != UNKNOWN
             if labels[ok].nunique() < 2:
-                rows.append([endpoint.upper(), _(name), None, None, None, _("fewer than two known groups")])
+                rows.append([_endpoint(endpoint), _(name), None, None, None, _("fewer than two known groups")])
                 continue
             lr = logrank_test(
                 df.loc[ok, f"{endpoint}_time"].to_numpy(float),
@@ -90,7 +99,7 @@ def _stratified_logrank(ctx: Context) -> Table:
             strata = len(lr.strata)
             rows.append(
                 [
-                    endpoint.upper(),
+                    _endpoint(endpoint),
                     _(name),
                     fmt_num(lr.chisq),
                     lr.df if lr.ok else None,
@@ -125,13 +134,13 @@ def _ph_p(res, covariate: str) -> Any:
 
 def _cox_rows(res, endpoint: str, model: str) -> list[list[Any]]:
     if not res.ok and not res.terms:
-        return [[endpoint.upper(), model, "", None, None, res.n, res.n_events, None, core_message(res.message)]]
+        return [[_endpoint(endpoint), model, "", None, None, res.n, res.n_events, None, core_message(res.message)]]
     rows = []
     for term, hr, lo, up, p in zip(res.terms, res.hr, res.hr_lower, res.hr_upper, res.p, strict=True):
         covariate = next((c for c in COX_COVARIATES if term.startswith(c)), term)
         rows.append(
             [
-                endpoint.upper(),
+                _endpoint(endpoint),
                 model,
                 _term_label(term),
                 fmt_hr(hr, lo, up),
@@ -152,7 +161,7 @@ def _cox(ctx: Context) -> tuple[Table, Table]:
         df = cox_frame(ctx.cases, endpoint)
         if df.empty:
             uni.append(
-                [endpoint.upper(), _("univariable"), "", None, None, 0, 0, None, _("no cases with a known time")]
+                [_endpoint(endpoint), _("univariable"), "", None, None, 0, 0, None, _("no cases with a known time")]
             )
             continue
         for cov in COX_COVARIATES:
@@ -167,7 +176,7 @@ def _cox(ctx: Context) -> tuple[Table, Table]:
                     "{endpoint}: likelihood-ratio chi-square = {chisq} on {df} df, {p}; Wald {wald}; global PH "
                     "test {ph}; cases with a missing covariate left out: {dropped}."
                 ).format(
-                    endpoint=endpoint.upper(),
+                    endpoint=_endpoint(endpoint),
                     chisq=fmt_num(res.lr_chisq) or _("NA"),
                     df=res.lr_df,
                     p=p_text(res.lr_p),

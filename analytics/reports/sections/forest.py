@@ -15,7 +15,7 @@ from analytics.core.meta import pool_hazard_ratios
 
 from ..context import Context
 from ..format import fmt_ci, fmt_hr, fmt_num, n_pct, p_text
-from ..i18n import core_message, gettext_noop, method_name
+from ..i18n import core_message, gettext_noop, method_name, transform_name
 from ..i18n import gettext as _
 from ..model import Figure, Table
 from ..suppress import suppress_grid
@@ -144,7 +144,17 @@ def build_forest(ctx: Context) -> tuple[Table, Figure | None]:
                 }
             )
         else:
-            rows.append([label, n, events, _("not estimable"), None, None, excluded.get(f["center"], f["message"])])
+            rows.append(
+                [
+                    label,
+                    n,
+                    events,
+                    _("not estimable"),
+                    None,
+                    None,
+                    core_message(excluded.get(f["center"], f["message"])),
+                ]
+            )
     pooled = []
     for name, key in (
         (_("Pooled, fixed effect"), "fixed"),
@@ -226,7 +236,7 @@ def own_vs_pool(ctx: Context) -> Table:
     notes = [_("Pool: all centers' cases in the outcome analysis, this center included.")]
     notes.append(
         _("Survival: {transform} CI of the Kaplan-Meier estimate; CR: n (%) of evaluable cases.").format(
-            transform=ctx.settings.conf_type
+            transform=transform_name(ctx.settings.conf_type)
         )
     )
     if hide_pool:

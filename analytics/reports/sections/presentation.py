@@ -8,7 +8,7 @@ from analytics.core.tables import compare_paired, summarize_continuous
 from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS
 
 from ..context import Context
-from ..format import fmt_num, fmt_p
+from ..format import fmt_num, fmt_p, is_missing
 from ..i18n import core_message, localize_numbers, method_name, number, pgettext, variable_label
 from ..i18n import gettext as _
 from ..model import Section, Table
@@ -48,7 +48,10 @@ def _labs(ctx: Context) -> Table:
         b, a = summarize_continuous(before), summarize_continuous(after)
         paired = compare_paired(before.to_numpy(dtype=float), after.to_numpy(dtype=float))
         if paired.ok:
-            why = _("Shapiro-Wilk on the paired differences p = {p}").format(p=number(paired.shapiro_p, 3))
+            if is_missing(paired.shapiro_p):
+                why = _("Shapiro-Wilk not computable on the paired differences (too few pairs, or all equal)")
+            else:
+                why = _("Shapiro-Wilk on the paired differences p = {p}").format(p=number(paired.shapiro_p, 3))
             ctx.record(_("Laboratory: {test}").format(test=variable_label(name)), method_name(paired.test), why)
             tests.add(method_name(paired.test))
             test, p = method_name(paired.test), fmt_p(paired.p)

@@ -13,7 +13,7 @@ from analytics.core.logrank import logrank_test
 
 from ..context import UNKNOWN, Context, label_of
 from ..format import DASH, fmt_ci, fmt_days, fmt_num, p_text
-from ..i18n import core_message, dating_sentence, gettext_noop, label, method_name, ngettext
+from ..i18n import core_message, dating_sentence, gettext_noop, label, method_name, ngettext, transform_name
 from ..i18n import gettext as _
 from ..model import Figure, Section, Table
 
@@ -98,18 +98,26 @@ def _km_section(ctx: Context, endpoint: str, column: str, name: str) -> tuple[Ta
     grouped, _dropped = km_fit(frame, endpoint, labels, conf)
     notes = []
     if dropped:
-        notes.append(
-            ngettext(
-                "{n} case without a known {endpoint} time left out.",
-                "{n} cases without a known {endpoint} time left out.",
+        if endpoint == "os":
+            note = ngettext(
+                "{n} case without a known overall survival time left out.",
+                "{n} cases without a known overall survival time left out.",
                 dropped,
-            ).format(n=dropped, endpoint=endpoint.upper())
-        )
+            )
+        else:
+            note = ngettext(
+                "{n} case without a known event-free survival time left out.",
+                "{n} cases without a known event-free survival time left out.",
+                dropped,
+            )
+        notes.append(note.format(n=dropped))
     if overall is None or grouped is None:
         notes.append(_("No cases with a known time: no estimate."))
         return Table(f"survival_{endpoint}_{column}", title, columns, [], notes, _("no estimate")), None
     km_method = method_name(overall.method)
-    ctx.record(title, km_method, _("{transform} transform chosen in the settings").format(transform=conf))
+    ctx.record(
+        title, km_method, _("{transform} transform chosen in the settings").format(transform=transform_name(conf))
+    )
     rows = [_row(_(ALL_CASES), overall["all"], times)]
     rows += [_row(label(column, g), grouped[g], times) for g in grouped.groups]
     for g in grouped.groups:
