@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from quality.models import QueryStatus, Severity, Stage
 from quality.rules import RULES
 from quality.services.queries import MESSAGE_LIMIT, MESSAGE_NUL, MESSAGE_TOO_LONG, SUBJECT_LIMIT
-from registry.models import CASE_RECORD_MODELS
+from registry.models import CASE_RECORD_MODELS, Case
 
 WHOLE_CASE = ""
 
@@ -60,12 +63,36 @@ class QueryFilterForm(forms.Form):
         self.fields["center"].choices = _center_choices(centers)
 
 
+# Fields that do not tell one record of a case from another.
+_NOT_IDENTIFYING = {"case", "notes", "archived_at", "archived_by", "created_at", "updated_at", "created_by"}
+
+
+def _record_words(record, *, most: int = 3) -> str:
+    """A record in words a person reads: its first few filled coded values (their labels, in the active
+    language) and dates, e.g. "After induction, 03.04.2024" (never the codes of its fields)."""
+    parts = []
+    for field in record._meta.concrete_fields:
+        if field.primary_key or field.name in _NOT_IDENTIFYING or len(parts) >= most:
+            continue
+        value = getattr(record, field.name)
+        if value in (None, ""):
+            continue
+        if field.choices:
+            parts.append(str(getattr(record, f"get_{field.name}_display")()))
+        elif field.is_relation:
+            if field.related_model is not Case and not issubclass(field.related_model, AbstractBaseUser):
+                parts.append(str(value))
+        elif isinstance(field, (models.DateField, models.DateTimeField)):
+            parts.append(date_format(value, "SHORT_DATE_FORMAT"))
+    return ", ".join(parts) or str(record.pk)
+
+
 def _record_choices(case) -> list[tuple[str, str]]:
     choices = [(WHOLE_CASE, gettext("The whole case"))]
     for model in CASE_RECORD_MODELS:
         for record in model.objects.filter(case=case, archived_at__isnull=True):
             # Translators: a kind of record and the record, e.g. "relapse or death: Relapse on 12.03.2024".
-            label = gettext("{kind}: {record}").format(kind=model._meta.verbose_name, record=record)
+            label = gettext("{kind}: {record}").format(kind=model._meta.verbose_name, record=_record_words(record))
             choices.append((f"{model._meta.label_lower}:{record.pk}", label))
     return choices
 

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -169,6 +170,24 @@ class Query(models.Model):
     def about(self) -> str:
         """What the query is about, in words: "the whole case", or the record type and field."""
         return describe_target(self.record_model, self.field)
+
+    @property
+    def display_subject(self) -> str:
+        """The subject in the active language: a subject the registry wrote for the query's finding (the problem
+        and the record, in the language the query was opened in) is written again in the active language; a
+        subject a person typed is shown as typed."""
+        if self.finding_id is None:
+            return self.subject
+        from quality.presenters import finding_subject
+
+        limit = self._meta.get_field("subject").max_length
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                if finding_subject(self.finding, limit=limit) == self.subject:
+                    break
+        else:
+            return self.subject
+        return finding_subject(self.finding, limit=limit)
 
     @property
     def awaits_center(self) -> bool:

@@ -74,10 +74,38 @@ def _value(value, translate: bool):
                 return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
             except ValueError:
                 return value
-        return gettext(value) if value else value
+        return _translated(value) if value else value
     if isinstance(value, float):
         return f"{value:g}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
     return value
+
+
+# A record as registry.validation.naming.record_name writes it: "adverse event 3: Febrile neutropenia".
+_NUMBERED_RECORD = re.compile(r"(?P<kind>[a-z][a-z -]*?) (?P<number>\d+)(?:: (?P<what>.+))?", re.DOTALL)
+
+
+def _translated(text: str) -> str:
+    """`text` in the active language, as far as the catalog knows it: whole; else a field label capitalised
+    from its (lower-case) verbose name ("Onset date"); else a numbered record ("adverse event 3: ...")."""
+    translated = gettext(text)
+    if translated != text:
+        return translated
+    lowered = text[:1].lower() + text[1:]
+    if lowered != text:
+        translated = gettext(lowered)
+        if translated != lowered:
+            return translated[:1].upper() + translated[1:]
+    match = _NUMBERED_RECORD.fullmatch(text)
+    if match and gettext(match["kind"]) != match["kind"]:
+        kind, number, what = gettext(match["kind"]), match["number"], match["what"]
+        if what:
+            return gettext("%(kind)s %(number)s: %(what)s") % {
+                "kind": kind,
+                "number": number,
+                "what": _translated(what),
+            }
+        return gettext("%(kind)s %(number)s") % {"kind": kind, "number": number}
+    return text
 
 
 def _render(item: Part, translate: bool) -> str:

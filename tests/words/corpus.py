@@ -397,13 +397,25 @@ def _emails(world: World, lang: str) -> list:
     from quality.models import QueryMessage
     from quality.services.notify import _send as send_query_mail
     from registry.accounts.services import _tell_authenticator_replaced
+    from registry.models.preferences import UserPreference
     from registry.services.users import _send_invitation
 
     events = {"opened": "opened", "answer": "answered", "reopened": "reopened"}
     mail.outbox = []
+    # A query notice is written in each recipient's stored language: every user reads `lang` for this pass (the
+    # stored preferences are put back after).
+    stored = {row.user_id: row.language for row in UserPreference.objects.all()}
+    for user in get_user_model().objects.all():
+        UserPreference.objects.update_or_create(user=user, defaults={"language": lang})
+    try:
+        with translation.override(lang):
+            for message in QueryMessage.objects.filter(kind__in=list(events)).order_by("pk"):
+                send_query_mail(message.query_id, events[message.kind], message.pk)
+    finally:
+        UserPreference.objects.exclude(user_id__in=list(stored)).delete()
+        for user_id, language in stored.items():
+            UserPreference.objects.filter(user_id=user_id).update(language=language)
     with translation.override(lang):
-        for message in QueryMessage.objects.filter(kind__in=list(events)).order_by("pk"):
-            send_query_mail(message.query_id, events[message.kind], message.pk)
         _send_invitation(world.newcomer.pk)
         _tell_authenticator_replaced(world.users["entry"].pk)
     client = Client()
