@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "RunArtifactKindEnum": "analytics.runs.models.RunArtifact.Kind",
         "QueryStatusEnum": "quality.models.QueryStatus",
         "LineageEnum": "registry.choices.Lineage",
+        "LanguageEnum": "analytics.runs.models.LANGUAGE_CHOICES",
     },
 }
 

@@ -4,7 +4,6 @@ their own center's reports. Another center's run or file is a 404."""
 
 from __future__ import annotations
 
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -97,7 +96,7 @@ class RunListCreateApi(GenericAPIView):
             required=False, allow_null=True, allow_blank=True, help_text="Cytogenetic risk rule set; none: the default."
         )
         language = serializers.ChoiceField(
-            choices=[code for code, _name in django_settings.LANGUAGES],
+            choices=AnalysisRun._meta.get_field("language").choices,
             required=False,
             allow_null=True,
             help_text="The language of the report and its files; none: the request's language (Accept-Language).",

@@ -47,7 +47,6 @@ __all__ = [
     "TRANSPLANT_BEFORE_DIAGNOSIS",
     "TRANSPLANT_DATE_MISSING",
     "VITAL_STATUS_DEAD_NO_DEATH_EVENT",
-    "translated",
 ]
 
 # Dates and age
@@ -105,25 +104,3 @@ NOT_IN_CR = gettext_noop("not_in_cr: never in complete remission after induction
 # Transplant
 TRANSPLANT_DATE_MISSING = gettext_noop("a transplant has no date")
 TRANSPLANT_BEFORE_DIAGNOSIS = gettext_noop("a transplant is dated before diagnosis")
-
-
-def _gettext(message: str) -> str:
-    try:
-        from django.conf import settings
-        from django.utils.translation import gettext
-    except ImportError:  # pragma: no cover - Django is always installed with the registry
-        return message
-    return gettext(message) if settings.configured else message
-
-
-def translated(reason: str | None) -> str:
-    """A reason in the active language (Django's catalog; the English text itself without Django).
-
-    A reason made of a fixed text and names (``INTERFANT_INPUTS_UNKNOWN`` + inputs) translates its fixed text.
-    """
-    if not reason:
-        return ""
-    text = str(reason)
-    if text.startswith(INTERFANT_INPUTS_UNKNOWN) and text != INTERFANT_INPUTS_UNKNOWN:
-        return _gettext(INTERFANT_INPUTS_UNKNOWN) + text[len(INTERFANT_INPUTS_UNKNOWN) :]
-    return _gettext(text)

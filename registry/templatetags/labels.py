@@ -10,7 +10,10 @@ from __future__ import annotations
 from functools import cache
 
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+
+from analytics.derive import reasons
 
 register = template.Library()
 
@@ -33,10 +36,14 @@ def _derived_labels() -> dict[str, dict[str, str]]:
 
 @register.filter
 def derived_reason(value) -> str:
-    """Why a derived value is unknown or not applicable, in the reader's language."""
-    from analytics.derive.reasons import translated
-
-    return translated(value) if value else ""
+    """Why a derived value is unknown or does not apply, in the reader's language. The derivation (no Django)
+    gives the English reason; a reason made of a fixed text and input names translates its fixed text."""
+    if not value:
+        return ""
+    text, fixed = str(value), reasons.INTERFANT_INPUTS_UNKNOWN
+    if text.startswith(fixed) and text != fixed:
+        return gettext(fixed) + text[len(fixed) :]
+    return gettext(text)
 
 
 @register.filter

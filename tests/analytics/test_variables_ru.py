@@ -14,7 +14,7 @@ from analytics.derive import reasons
 from analytics.exports import dataset_export
 from analytics.runs.options import RunFilters
 from analytics.variables import variables_by_table
-from registry.templatetags.labels import derived_label
+from registry.templatetags.labels import derived_label, derived_reason
 from tests.analytics import fixtures
 
 people, center_a, center_b, case_a = fixtures.people, fixtures.center_a, fixtures.center_b, fixtures.case_a
@@ -40,9 +40,9 @@ def test_the_case_pages_derived_labels_and_reasons_read_russian(client, people, 
         assert derived_label("included", "cir_status") == "Включён (в ПР в конце индукции)"
         assert derived_label("germline", "kmt2a_status").endswith("(исследование локуса не выявило перестройки)")
         assert derived_label("not_applicable", "kmt2a_partner") == "Неприменимо (перестройка KMT2A не известна)"
-        assert reasons.translated(reasons.LINEAGE_NOT_ALL) == "линия не ОЛЛ"
-        assert reasons.translated(reasons.INTERFANT_INPUTS_UNKNOWN + "WBC") == "неизвестно, но нужно для решения: WBC"
-    assert reasons.translated(reasons.LINEAGE_NOT_ALL) == "lineage is not ALL"
+        assert derived_reason(reasons.LINEAGE_NOT_ALL) == "линия не ОЛЛ"
+        assert derived_reason(reasons.INTERFANT_INPUTS_UNKNOWN + "WBC") == "неизвестно, но нужно для решения: WBC"
+    assert derived_reason(reasons.LINEAGE_NOT_ALL) == "lineage is not ALL"
     client.force_login(people.coordinator)
     page = client.get(reverse("registry:case_detail", args=[case_a.pk]), HTTP_ACCEPT_LANGUAGE="ru")
     text = page.content.decode()

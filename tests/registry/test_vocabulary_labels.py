@@ -57,7 +57,7 @@ def test_the_dictionary_page_shows_vocabulary_labels_in_the_readers_language(cli
     client.force_login(people.entry_a)
     english = client.get(reverse("registry:dictionary")).content.decode()
     russian = client.get(reverse("registry:dictionary"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert "febrile_neutropenia = Febrile neutropenia" in english
-    assert "febrile_neutropenia = Фебрильная нейтропения" in russian
+    assert "<code>febrile_neutropenia</code> = Febrile neutropenia" in english
+    assert "<code>febrile_neutropenia</code> = Фебрильная нейтропения" in russian
     assert "Гестационный возраст" in russian and "Gestational age" in english
-    assert "Лист импорта cases: Случаи" in russian and "Код центра" in russian
+    assert "Лист импорта <code>cases</code>: Случаи" in russian and "Код центра" in russian
