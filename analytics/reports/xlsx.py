@@ -55,6 +55,8 @@ _TRAILING = " ,;:.-\u2013(&"
 # Words a shortened name must not end on (English and Russian conjunctions and prepositions).
 _WEAK_ENDS = {"and", "or", "by", "of", "vs", "at", "in", "the", "a", "to", "with"}
 _WEAK_ENDS |= {"и", "или", "по", "в", "на", "с", "от", "до", "за", "при", "для", "без", "к", "о", "из"}  # noqa: RUF001 (Russian)
+_WEAK_ENDS |= {"со", "во", "об", "над", "под"}  # noqa: RUF001 (Russian)
+_WEAK_ENDS |= {"<", ">", "<=", ">=", "=", "≤", "≥", "/"}  # a comparison with no right side
 
 
 def shorten(text: str, limit: int) -> str:

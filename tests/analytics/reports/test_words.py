@@ -153,6 +153,8 @@ def test_shorten_cuts_at_a_word_without_a_dangling_word():
     assert shorten("Characteristics at diagnosis", 24) == "Characteristics"
     assert shorten("Cases by center and lineage", 19) == "Cases by center"
     assert shorten("Характеристика при диагнозе", 20) == "Характеристика"
+    assert shorten("11.6 EFS, лейкоциты > 300 и < 300", 31) == "11.6 EFS, лейкоциты > 300"
+    assert shorten("7.3 Модель Кокса со стратификацией", 31) == "7.3 Модель Кокса"  # noqa: RUF001
     assert not shorten("Исходы по группе риска и полу", 26).endswith((" и", " по"))
 
 
