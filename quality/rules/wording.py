@@ -102,10 +102,22 @@ def _translated(text: str) -> str:
             return gettext("%(kind)s %(number)s: %(what)s") % {
                 "kind": kind,
                 "number": number,
-                "what": _translated(what),
+                "what": _vocabulary_label(match["kind"], what) or _translated(what),
             }
         return gettext("%(kind)s %(number)s") % {"kind": kind, "number": number}
     return text
+
+
+def _vocabulary_label(kind: str, label: str) -> str:
+    """The active language's label of the vocabulary entry a record's name quotes in English ("adverse event 1:
+    Myelotoxic aplasia"), or "" when the record's kind has no vocabulary or the entry has no translation."""
+    from registry.validation.naming import vocabulary_of
+
+    vocabulary = vocabulary_of(kind)
+    if vocabulary is None:
+        return ""
+    entry = vocabulary.objects.filter(label=label).first()
+    return entry.display_label if entry is not None else ""
 
 
 def _render(item: Part, translate: bool) -> str:
@@ -147,7 +159,10 @@ def _entry_templates() -> tuple[tuple[re.Pattern, str, bool], ...]:
         for match in placeholder.finditer(text):
             pattern.append(re.escape(text[last : match.start()]))
             key = match.group(1)
-            pattern.append(f"(?P={key})" if key in seen else f"(?P<{key}>.+?)")
+            # An entry rule's {value} is a date or a number, one token: "Onset date 2014-11-07 (...)" must split
+            # as field "Onset date", value "2014-11-07", not "Onset" and "date 2014-11-07".
+            group = r"\S+?" if key == "value" else ".+?"
+            pattern.append(f"(?P={key})" if key in seen else f"(?P<{key}>{group})")
             seen.add(key)
             last = match.end()
         pattern.append(re.escape(text[last:]))

@@ -19,6 +19,21 @@ _WHAT = {
 }
 
 
+def vocabulary_of(kind: str):
+    """The vocabulary model that says what a record of `kind` (its English verbose name, "adverse event") is, or
+    None when that is a choice or the kind is not one of the registry's records."""
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("en"):
+        for model in apps.get_app_config("registry").get_models():
+            name = _WHAT.get(model._meta.model_name)
+            if name and str(model._meta.verbose_name) == kind:
+                field = model._meta.get_field(name)
+                return field.related_model if field.is_relation else None
+    return None
+
+
 def field_label(record, name: str) -> str:
     """The field's label as a form shows it, capitalised ("Event date")."""
     return capfirst(str(record._meta.get_field(name).verbose_name))
