@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from analytics.exports import EXPORT_FORMATS, NO_EXPORT, dataset_export, export_detail, may_export
 from analytics.forms import DatasetExportForm, RunRequestForm
@@ -25,11 +25,12 @@ from analytics.runs.selectors import (
     get_artifact_for_user,
     get_figure_for_user,
     get_run_for_user,
+    may_run_again,
     own_centers,
     runs_for,
     runs_with_progress,
 )
-from analytics.runs.services import USER_FACING_ERRORS, run_request
+from analytics.runs.services import USER_FACING_ERRORS, run_again, run_request
 from audit.models import AccessEvent
 from audit.selectors import report_viewed_recently
 from audit.services import access_event_record
@@ -145,6 +146,7 @@ def run_detail(request, pk):
             # Per-center parts name centers: registry-wide readers only.
             "parts": run.parts.select_related("center") if access.read_all else None,
             "show_error": access.read_all or run.error in USER_FACING_ERRORS,
+            "may_run_again": may_run_again(request.user, run),
             # The failures a person may read are the registry's own sentences: shown in the reader's language.
             "error_text": _(run.error) if run.error in USER_FACING_ERRORS else run.error,
             "progress": run.progress,
@@ -153,6 +155,20 @@ def run_detail(request, pk):
             "setting_items": _setting_items(run),
         },
     )
+
+
+@login_required
+@require_POST
+def run_again_view(request, pk):
+    run = get_run_for_user(request.user, pk)
+    try:
+        again = run_again(user=request.user, run=run)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("analytics:run_detail", pk=run.pk)
+    messages.success(request, _(QUEUED_MESSAGE).format(pk=again.pk))
+    return redirect("analytics:run_detail", pk=again.pk)
 
 
 @login_required

@@ -130,8 +130,13 @@ class AnalysisRun(models.Model):
         return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
+def artifact_folder(run_id: int) -> str:
+    """The folder of the file store that holds one run's files."""
+    return f"analysis_runs/{run_id}"
+
+
 def _artifact_path(artifact: RunArtifact, filename: str) -> str:
-    return f"analysis_runs/{artifact.run_id}/{filename}"
+    return f"{artifact_folder(artifact.run_id)}/{filename}"
 
 
 class RunArtifact(models.Model):

@@ -18,6 +18,7 @@ __all__ = [
     "get_artifact_for_user",
     "get_figure_for_user",
     "get_run_for_user",
+    "may_run_again",
     "own_centers",
     "runs_for",
     "runs_with_progress",
@@ -67,6 +68,16 @@ def get_figure_for_user(user, run_pk, name: str, kind: str) -> tuple[AnalysisRun
 
 def can_request_pooled(user) -> bool:
     return access_for(user).read_all
+
+
+def may_run_again(user, run: AnalysisRun) -> bool:
+    """Whether `user` may ask again for a failed run: a pooled one if they request pooled runs, a center's
+    report if the center is theirs."""
+    if run.status != AnalysisRun.Status.FAILED:
+        return False
+    if run.scope_center_id is None:
+        return can_request_pooled(user)
+    return own_centers(user).filter(pk=run.scope_center_id).exists()
 
 
 def own_centers(user) -> QuerySet[Center]:

@@ -11,6 +11,7 @@ so that a task delivered twice, or two workers on the same run, do the work once
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import time
@@ -27,7 +28,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
 from analytics.runs.fingerprint import code_version, fingerprint, request_key
-from analytics.runs.models import AnalysisRun, RunArtifact, RunPart, RunPlan
+from analytics.runs.models import AnalysisRun, RunArtifact, RunPart, RunPlan, artifact_folder
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.reporting import (
     add_plan_sections,
@@ -38,12 +39,14 @@ from analytics.runs.reporting import (
     render_files,
     report_settings,
 )
+from analytics.runs.selectors import may_run_again
 from analytics.schema import Dataset
 from registry import models as rm
 from registry.access import access_for, cases_for, cases_for_system
 from registry.derivation import risk_ruleset
 
 __all__ = [
+    "run_again",
     "run_execute",
     "run_fail",
     "run_fail_stale",
@@ -59,6 +62,7 @@ RUN_FORBIDDEN = gettext_noop("Your role cannot start analyses.")
 RUN_OTHER_CENTER = gettext_noop("You may request only your own center's report.")
 RUN_ONE_CENTER = gettext_noop("A center's report is for one center: choose one of yours.")
 RUN_NOT_QUEUED = gettext_noop("The run could not be handed to the workers: {error}")
+RUN_NOT_AGAIN = gettext_noop("Only a failed run can be asked for again, by someone who may ask for it.")
 RUN_PLANS_POOLED = gettext_noop("Analysis plans run on the pooled data, not in a center's own report.")
 RUN_NO_OWN_CASES = gettext_noop("Your center has no cases in this selection yet: there is nothing to report.")
 RUN_UNKNOWN_RULE_VERSION = gettext_noop("There is no risk rule set with version {version!r}.")
@@ -66,7 +70,18 @@ RUN_STALE = gettext_noop(
     "No worker finished this run within {hours} hours (a worker was stopped or killed at its hard time limit)."
 )
 # Failures whose reason a center's own users may read (other reasons can name other centers' data).
-USER_FACING_ERRORS = (RUN_NO_OWN_CASES,)
+# The file store (MEDIA_ROOT) refused the report's files: the operator's to mend, then the run is asked for again.
+RUN_FILES_NO_SPACE = gettext_noop(
+    "The report's files could not be saved: the file store is full. Once space is freed, run the analysis again."
+)
+RUN_FILES_NOT_WRITABLE = gettext_noop(
+    "The report's files could not be saved: the file store is not writable. Once that is mended, run the "
+    "analysis again."
+)
+RUN_FILES_NOT_SAVED = gettext_noop(
+    "The report's files could not be saved to the file store. Once it works again, run the analysis again."
+)
+USER_FACING_ERRORS = (RUN_NO_OWN_CASES, RUN_FILES_NO_SPACE, RUN_FILES_NOT_WRITABLE, RUN_FILES_NOT_SAVED)
 ERROR_MAX_CHARS = 4000
 STALE_AFTER = timedelta(hours=12)
 
@@ -256,6 +271,19 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings, language: s
     return run
 
 
+def run_again(*, user, run: AnalysisRun) -> AnalysisRun:
+    """Ask again for a failed run: the same filters, settings and language, as a new run (the failed one stays,
+    with its reason)."""
+    if not may_run_again(user, run):
+        raise PermissionDenied(gettext(RUN_NOT_AGAIN))
+    return run_request(
+        user=user,
+        filters=RunFilters.from_dict(run.filters),
+        settings=RunSettings.from_dict(run.settings),
+        language=run.language,
+    )
+
+
 def run_request_scheduled() -> AnalysisRun:
     """The nightly pooled run over every center, with the default settings and every registered plan."""
     from analytics.studies.selectors import registered_plan_refs  # studies' models point at runs
@@ -335,6 +363,28 @@ def _save_artifact(run: AnalysisRun, kind: str, name: str, content: bytes) -> Ru
     return artifact
 
 
+def _files_not_saved(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return RUN_FILES_NO_SPACE
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return RUN_FILES_NOT_WRITABLE
+    return RUN_FILES_NOT_SAVED
+
+
+def _drop_files(run_id: int) -> None:
+    """Remove every file and file row of a run whose files could not all be saved: the rows written in the
+    failed transaction went with its rollback, but the files it wrote (a half-written one too) stay on disk."""
+    storage = RunArtifact._meta.get_field("file").storage
+    folder = artifact_folder(run_id)
+    try:
+        names = storage.listdir(folder)[1] if storage.exists(folder) else []
+        for name in names:
+            storage.delete(f"{folder}/{name}")
+    except OSError:
+        logger.exception("analysis run %s: its partial files could not be removed", run_id)
+    RunArtifact.objects.filter(run_id=run_id).delete()
+
+
 def run_finish(*, run_id: int) -> AnalysisRun | None:
     """The pooled step: join the centers' parts, fingerprint the rows, then reuse an identical finished run or
     build the report and its files. Does nothing unless the run is running (a second delivery, a failed run).
@@ -364,6 +414,17 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
             files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
         files += plan_files(settings.plans, plan_results, threshold=int(report.settings.get("suppress_below", 5)))
 
+    try:
+        return _store(run_id, dataset, fp, twin, report, files, settings, plan_results)
+    except OSError as exc:
+        logger.error("analysis run %s: the report's files could not be saved: %s", run_id, exc)
+        _drop_files(run_id)
+        run_fail(run_id=run_id, error=_files_not_saved(exc))
+        return AnalysisRun.objects.get(pk=run_id)
+
+
+def _store(run_id, dataset, fp, twin, report, files, settings, plan_results) -> AnalysisRun | None:
+    """The join's one transaction: the run's files, plans and results, and its status done."""
     with transaction.atomic():
         locked = AnalysisRun.objects.select_for_update().get(pk=run_id)
         if locked.status != AnalysisRun.Status.RUNNING:

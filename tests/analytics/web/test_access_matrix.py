@@ -14,6 +14,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 NAMESPACE = "analytics"
+# Routes that change something (POST only): tried by role below, not read like the pages and files.
+ACTIONS = {"analytics:run_again"}
 
 
 def _routes():
@@ -36,7 +38,7 @@ def _urls_for(run: AnalysisRun) -> list[str]:
     urls = []
     artifacts = list(run.source.artifacts.all())
     for name, params in _routes():
-        if "pk" not in params:
+        if "pk" not in params or name in ACTIONS:
             continue
         if "artifact_pk" in params:
             urls += [reverse(name, kwargs={"pk": run.pk, "artifact_pk": a.pk}) for a in artifacts]
@@ -92,6 +94,24 @@ def test_registry_wide_roles_reach_every_run(client, web, who):
     for run in (web.pooled, web.run_a, web.run_b):
         for url in _urls_for(run):
             assert client.get(url).status_code == 200, url
+
+
+def test_an_action_on_a_run_is_refused_to_whoever_may_not_take_it(client, web):
+    assert ACTIONS <= {name for name, _ in _routes()}
+    runs = AnalysisRun.objects.count()
+    for name in ACTIONS:
+        for who in ("entry_a", "lead_a"):
+            client.force_login(getattr(web, who))
+            for run in (web.run_b, web.pooled):
+                response = client.post(reverse(name, kwargs={"pk": run.pk}))
+                assert response.status_code == 404, f"{who} POST {name} {run.pk}"
+                assert b"B-CTR" not in response.content
+        client.force_login(web.coordinator)  # every run here is done: nothing to ask for again
+        assert client.post(reverse(name, kwargs={"pk": web.pooled.pk})).status_code == 403
+        client.logout()
+        response = client.post(reverse(name, kwargs={"pk": web.pooled.pk}))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert AnalysisRun.objects.count() == runs
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, web):
