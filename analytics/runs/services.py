@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -284,10 +284,33 @@ def run_again(*, user, run: AnalysisRun) -> AnalysisRun:
     )
 
 
+# Any fixed number: the key of the PostgreSQL advisory lock that lets one nightly request through at a time.
+NIGHTLY_LOCK_KEY = 0x52454749
+
+
+def _nightly_lock() -> None:
+    """Held until the transaction ends. SQLite (the embedded setup, one process) serializes writers itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NIGHTLY_LOCK_KEY])
+
+
+@transaction.atomic
 def run_request_scheduled() -> AnalysisRun:
-    """The nightly pooled run over every center, with the default settings and every registered plan."""
+    """The nightly pooled run over every center, with the default settings and every registered plan: once a
+    day. Two beat processes started by mistake (or a beat restarted at the hour) ask twice; the second gets the
+    day's run, failed ones aside."""
     from analytics.studies.selectors import registered_plan_refs  # studies' models point at runs
 
+    _nightly_lock()
+    today = (
+        AnalysisRun.objects.filter(trigger=AnalysisRun.Trigger.SCHEDULE, data_cut=timezone.localdate())
+        .exclude(status=AnalysisRun.Status.FAILED)
+        .order_by("pk")
+        .first()
+    )
+    if today is not None:
+        return today
     return run_request(user=None, filters=RunFilters(), settings=RunSettings(plans=registered_plan_refs()))
 
 

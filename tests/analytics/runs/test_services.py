@@ -395,11 +395,29 @@ def test_the_nightly_task_runs_the_pooled_analysis_and_reuses_it_while_nothing_c
         first = nightly_pooled_run_task.apply().get()
     run = AnalysisRun.objects.get(pk=first)
     assert run.trigger == "schedule" and run.requested_by is None and run.status == "done", run.error
+    # The next night (last night's run is dated yesterday), with nothing changed: a run that draws nothing.
+    AnalysisRun.objects.filter(pk=first).update(data_cut=run.data_cut - timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
         second_pk = nightly_pooled_run_task.apply().get()
     second = AnalysisRun.objects.get(pk=second_pk)
     assert second.pk != first and second.status == "done" and second.reused_from == run
     assert not second.artifacts.exists()
+
+
+def test_the_nightly_run_happens_once_a_day_whoever_asks_twice(
+    people, case_a, case_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = nightly_pooled_run_task.apply().get()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = nightly_pooled_run_task.apply().get()  # a second beat process, the same night
+    assert again == first
+    assert AnalysisRun.objects.filter(trigger="schedule").count() == 1
+    # A failed nightly run does not stand in the way of the next request.
+    AnalysisRun.objects.filter(pk=first).update(status="failed", error="simulated")
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = nightly_pooled_run_task.apply().get()
+    assert retried != first and AnalysisRun.objects.get(pk=retried).status == "done"
 
 
 def test_the_nightly_schedule_is_in_the_database_and_editable():
