@@ -6,6 +6,8 @@ from registry.accounts.views import language_set
 
 # JSON under /api/, Django's page elsewhere.
 handler404 = "registry.api.errors.page_not_found"
+# A dropped or unreachable database is a 503 "try again" (JSON under /api/), anything else the 500 page.
+handler500 = "registry.views.unavailable.server_error"
 
 urlpatterns = [
     path("accounts/", include(auth_urlpatterns)),
