@@ -15,8 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 __all__ = ["MARK", "code", "html", "plain"]
 
 MARK = "`"
-# A marked code, with the quotes a sentence may put around it in a file (a page shows it as code instead).
-_MARKED = re.compile(r"'`([^`]+)`'|`([^`]+)`")
+_MARKED = re.compile(r"`([^`]+)`")
 
 
 def code(name: object) -> str:
@@ -30,12 +29,12 @@ def plain(text: object) -> str:
 
 
 def html(text: object) -> SafeString:
-    """The text escaped, its codes as ``<code>`` (without the quotes a file needs around them)."""
+    """The text escaped, its codes as ``<code>``: the same words as ``plain`` gives."""
     parts, last = [], 0
     source = str(text)
     for match in _MARKED.finditer(source):
         parts.append(escape(source[last : match.start()]))
-        parts.append(f"<code>{escape(match.group(1) or match.group(2))}</code>")
+        parts.append(f"<code>{escape(match.group(1))}</code>")
         last = match.end()
     parts.append(escape(source[last:]))
     return mark_safe("".join(parts))

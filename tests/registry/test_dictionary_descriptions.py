@@ -53,9 +53,9 @@ def test_an_english_reader_keeps_the_english_descriptions(client, people):
         "the first of induction failure, relapse, second malignancy and death, or end of follow-up, in days from the "
         "diagnosis date",
         "yes when <code>cr_status</code> is <code>CR</code>",
-        "when <code>cr_status</code> is <code>no_CR</code>: 0 under the <code>day0</code> setting "
+        "when <code>cr_status</code> is <code>no_CR</code>: 0 under the '<code>day0</code>' setting "
         "(<code>efs_induction_failure_dating</code>), else",
-        "the case's exclusion reason when it is excluded (<code>excluded</code> if none was given)",
+        "the case's exclusion reason when it is excluded ('<code>excluded</code>' if none was given)",
         "<td>day of protocol</td>",
     ):
         assert english in body, english

@@ -12,7 +12,7 @@ def test_a_marked_code_reads_as_itself_in_a_file():
 
 def test_a_marked_code_is_code_on_a_page_and_the_rest_is_escaped():
     text = f"when {code('cr_status')} is '{code('no_CR')}' & <b>"
-    assert html(text) == "when <code>cr_status</code> is <code>no_CR</code> &amp; &lt;b&gt;"
+    assert html(text) == "when <code>cr_status</code> is &#x27;<code>no_CR</code>&#x27; &amp; &lt;b&gt;"
 
 
 def test_text_without_codes_is_left_as_it_is():
