@@ -144,6 +144,7 @@ EVENT_CODES = (("0", _("Censored")), ("1", _("Event")))
 OS_EVENT_CODES = (("0", _("Censored (alive at last contact)")), ("1", _("Death from any cause")))
 
 _DAYS = _("days")
+_EXCLUDED_NO_REASON = _("Excluded, no reason")
 _REASON = _("Why the value before it is unknown or not applicable (empty when it is known).")
 _EVENT_DAYS_REASON = _(
     "Why the time before it is empty although the event is recorded (or cannot be ruled out); empty when the "
@@ -215,12 +216,12 @@ def _case_variables(entered) -> dict[str, Variable]:
             Kind.CODE,
             format_lazy(
                 _(
-                    "the case's exclusion reason when it is excluded ('{code}' if none was given); empty when the "
+                    "the case's exclusion reason when it is excluded ('{label}' if none was given); empty when the "
                     "case is not excluded"
                 ),
-                code=code(ds.EXCLUDED_NO_REASON),
+                label=_EXCLUDED_NO_REASON,
             ),
-            codes=(*((str(c), t) for c, t in Exclusion.choices), (ds.EXCLUDED_NO_REASON, _("Excluded, no reason"))),
+            codes=(*((str(c), t) for c, t in Exclusion.choices), (ds.EXCLUDED_NO_REASON, _EXCLUDED_NO_REASON)),
         ),
         _derived(
             "protocol",

@@ -23,6 +23,7 @@ def test_a_russian_reader_reads_the_derived_variables_descriptions_in_russian(cl
         "год даты диагноза из записи о диагнозе (сама дата в набор не входит)",  # noqa: RUF001
         "да, если у события смерти указана причина «Связанная с лечением (TRM)»",  # noqa: RUF001 (the cause's label, not 'trm')
         "локализация самого раннего события вида «Рецидив»",
+        "(если причина не указана — «Исключён, причина не указана»)",  # the code's label, not 'excluded'
         "первое из событий (неудача индукции, рецидив, второе злокачественное новообразование, смерть) или конец "
         "наблюдения, в днях от даты диагноза",
         "события исхода у случаев в ПР в конце индукции",  # noqa: RUF001
@@ -55,7 +56,7 @@ def test_an_english_reader_keeps_the_english_descriptions(client, people):
         "yes when <code>cr_status</code> is <code>CR</code>",
         "when <code>cr_status</code> is <code>no_CR</code>: 0 under the '<code>day0</code>' setting "
         "(<code>efs_induction_failure_dating</code>), else",
-        "the case's exclusion reason when it is excluded ('<code>excluded</code>' if none was given)",
+        "the case's exclusion reason when it is excluded ('Excluded, no reason' if none was given)",
         "<td>day of protocol</td>",
     ):
         assert english in body, english
@@ -67,6 +68,6 @@ def test_the_api_and_the_csv_give_the_descriptions_as_plain_text(client, people)
     derived = {row["variable"]: row["derived_from"] for row in rows}
     assert derived["cr"] == "yes when cr_status is CR"
     assert derived["efs_event"] == "as efs_first_event"
-    assert derived["exclusion_reason"].startswith("the case's exclusion reason when it is excluded ('excluded' if")
+    assert derived["exclusion_reason"].startswith("the case's exclusion reason when it is excluded ('Excluded, no")
     csv = client.get(reverse("registry:dictionary_download", args=["csv"])).content.decode("utf-8-sig")
     assert "yes when cr_status is CR" in csv and "`" not in csv
