@@ -18,8 +18,9 @@ from analytics.derive import age, cytogenetics, endpoints, response, risk, setti
 from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS
 from analytics.schema import TABLES as SCHEMA_TABLES
 from registry import models as m
-from registry.choices import EventKind, Exclusion, LabTimepoint
+from registry.choices import DeathCause, EventKind, Exclusion, LabTimepoint
 from registry.dictionary import DERIVED, Variable, entered_variables
+from registry.marked_codes import code, plain
 from registry.transfer.sheets import Kind
 
 __all__ = ["TABLES", "dataset_variables", "variables_by_table"]
@@ -142,8 +143,8 @@ CIR_EVENT_CODES = _labelled(
 EVENT_CODES = (("0", _("Censored")), ("1", _("Event")))
 OS_EVENT_CODES = (("0", _("Censored (alive at last contact)")), ("1", _("Death from any cause")))
 
-_DAYS = "days"
-_FROM_DIAGNOSIS = "in days from the diagnosis date"
+_DAYS = _("days")
+_EXCLUDED_NO_REASON = _("Excluded, no reason")
 _REASON = _("Why the value before it is unknown or not applicable (empty when it is known).")
 _EVENT_DAYS_REASON = _(
     "Why the time before it is empty although the event is recorded (or cannot be ruled out); empty when the "
@@ -194,7 +195,6 @@ def _center(table: str) -> Variable:
 
 
 def _case_variables(entered) -> dict[str, Variable]:
-    first_death = "the earliest death event (kind death or induction death) of the case"
     variables = [
         _case_key("cases"),
         _center("cases"),
@@ -203,7 +203,7 @@ def _case_variables(entered) -> dict[str, Variable]:
             "diagnosis_year",
             _("Year of diagnosis"),
             Kind.INTEGER,
-            "the year of the diagnosis record's diagnosis date (the date itself is left out)",
+            _("the year of the diagnosis record's diagnosis date (the date itself is left out)"),
         ),
         entered("diagnosis", "lineage"),
         entered("diagnosis", "subtype"),
@@ -214,15 +214,20 @@ def _case_variables(entered) -> dict[str, Variable]:
             "exclusion_reason",
             _("Exclusion reason"),
             Kind.CODE,
-            f"the case's exclusion reason when it is excluded ('{ds.EXCLUDED_NO_REASON}' if none was given); "
-            "empty when the case is not excluded",
-            codes=(*((str(c), t) for c, t in Exclusion.choices), (ds.EXCLUDED_NO_REASON, _("Excluded, no reason"))),
+            format_lazy(
+                _(
+                    "the case's exclusion reason when it is excluded ('{label}' if none was given); empty when the "
+                    "case is not excluded"
+                ),
+                label=_EXCLUDED_NO_REASON,
+            ),
+            codes=(*((str(c), t) for c, t in Exclusion.choices), (ds.EXCLUDED_NO_REASON, _EXCLUDED_NO_REASON)),
         ),
         _derived(
             "protocol",
             _("Protocol"),
             Kind.TEXT,
-            "the name (without version) of the treatment record's protocol",
+            _("the name (without version) of the treatment record's protocol"),
             codes=_protocol_names(),
         ),
         entered("treatment", "steroid_response"),
@@ -230,41 +235,60 @@ def _case_variables(entered) -> dict[str, Variable]:
             "wbc_ge_300",
             format_lazy(_("WBC at diagnosis >= {wbc} x10^9/L"), wbc=f"{ds.WBC_HIGH:g}"),
             Kind.BOOLEAN,
-            f"the WBC of the laboratory panel at diagnosis, >= {ds.WBC_HIGH:g}; empty when not recorded",
+            format_lazy(
+                _("the WBC of the laboratory panel at diagnosis, >= {wbc}; empty when not recorded"),
+                wbc=f"{ds.WBC_HIGH:g}",
+            ),
         ),
         _derived(
             "trm",
             _("Treatment-related death"),
             Kind.BOOLEAN,
-            f"yes when a death event has the cause '{ds.TRM_CAUSE}'",
+            format_lazy(_("yes when a death event has the cause '{cause}'"), cause=DeathCause(ds.TRM_CAUSE).label),
         ),
-        entered("outcome_events", "death_cause", source=DERIVED, derived_from=f"the cause of {first_death}"),
+        entered(
+            "outcome_events",
+            "death_cause",
+            source=DERIVED,
+            derived_from=format_lazy(
+                _("the cause of the earliest death event (kind '{death}' or '{induction_death}') of the case"),
+                death=EventKind.DEATH.label,
+                induction_death=EventKind.INDUCTION_DEATH.label,
+            ),
+        ),
         entered(
             "outcome_events",
             "relapse_site",
             source=DERIVED,
-            derived_from=f"the site of the earliest event of kind '{EventKind.RELAPSE}'",
+            derived_from=format_lazy(
+                _("the site of the earliest event of kind '{kind}'"), kind=EventKind.RELAPSE.label
+            ),
         ),
-        _derived("hsct", _("Stem cell transplant"), Kind.BOOLEAN, "yes when the case has a transplant record"),
+        _derived("hsct", _("Stem cell transplant"), Kind.BOOLEAN, _("yes when the case has a transplant record")),
         _derived(
             "alive_followed_12m",
             _("Alive and followed in the last 12 months"),
             Kind.BOOLEAN,
-            f"alive, with a follow-up contact in the {ds.FOLLOWED_DAYS} days before the first day of the data cut's "
-            "month; empty when the child died",
+            format_lazy(
+                _(
+                    "alive, with a follow-up contact in the {days} days before the first day of the data cut's month; "
+                    "empty when the child died"
+                ),
+                days=ds.FOLLOWED_DAYS,
+            ),
         ),
         _derived(
             "n_open_queries",
             _("Open data queries"),
             Kind.INTEGER,
-            "the number of open data-quality queries on the case",
+            _("the number of open data-quality queries on the case"),
             minimum=0,
         ),
         _derived(
             "n_error_findings",
             _("Open error findings"),
             Kind.INTEGER,
-            "the number of open error-level data-quality findings on the case",
+            _("the number of open error-level data-quality findings on the case"),
             minimum=0,
         ),
         *_derived_row_variables(entered),
@@ -279,31 +303,45 @@ def _case_variables(entered) -> dict[str, Variable]:
                     base,
                     name=f"lab_{name}_{suffix}",
                     label=format_lazy("{label}, {timepoint}", label=base.label, timepoint=_lower(timepoint.label)),
-                    description=f"From the laboratory panel of time point '{timepoint}'. {base.description}".strip(),
+                    description=_lab_description(timepoint, base.description),
                 )
             )
     return {v.name: replace(v, table="cases") for v in variables}
 
 
+def _lab_description(timepoint: LabTimepoint, description: str):
+    """Where a dataset's lab column comes from, then what the entered column says of its values."""
+    source = format_lazy(_("From the laboratory panel of time point '{timepoint}'."), timepoint=timepoint.label)
+    return format_lazy("{source} {description}", source=source, description=description) if description else source
+
+
 def _derived_row_variables(entered) -> list[Variable]:
-    age_rule = "diagnosis date - birth date, in days"
-    kmt2a_rule = "the case's cytogenetic and molecular findings (abnormality's KMT2A flag, fusion, method)"
-    response_rule = (
+    age_rule = _("diagnosis date - birth date, in days")
+    kmt2a_rule = _("the case's cytogenetic and molecular findings (abnormality's KMT2A flag, fusion, method)")
+    response_rule = _(
         "response assessments and outcome events at the protocol's end-of-induction day (within the induction "
         "window), the treatment start and the protocol"
     )
     return [
         entered("cases", "excluded"),
         _derived("age_days", _("Age at diagnosis"), Kind.INTEGER, age_rule, unit=_DAYS, minimum=0),
-        _derived("age_class", _("Age class"), Kind.CODE, f"{age_rule}, in calendar months", codes=AGE_CLASS_CODES),
-        _derived("age_lt_6m", _("Under 6 months at diagnosis"), Kind.BOOLEAN, "diagnosis before birth date + 6 months"),
+        _derived(
+            "age_class",
+            _("Age class"),
+            Kind.CODE,
+            _("diagnosis date - birth date, in days, in calendar months"),
+            codes=AGE_CLASS_CODES,
+        ),
+        _derived(
+            "age_lt_6m", _("Under 6 months at diagnosis"), Kind.BOOLEAN, _("diagnosis before birth date + 6 months")
+        ),
         _reason("age_reason", _("age"), age_rule),
         _derived("kmt2a_status", _("KMT2A status"), Kind.CODE, kmt2a_rule, codes=KMT2A_STATUS_CODES),
         _derived(
             "kmt2a_partner",
             _("KMT2A partner gene"),
             Kind.TEXT,
-            "the other gene of the KMT2A fusion(s) found; a gene symbol or one of the codes",
+            _("the other gene of the KMT2A fusion(s) found; a gene symbol or one of the codes"),
             codes=KMT2A_PARTNER_CODES,
         ),
         _reason("kmt2a_reason", _("KMT2A status"), kmt2a_rule),
@@ -312,97 +350,110 @@ def _derived_row_variables(entered) -> list[Variable]:
             "risk_class",
             _("Cytogenetic risk class"),
             Kind.CODE,
-            "the findings matched against the versioned risk rule table (unfavorable wins over favorable)",
+            _("the findings matched against the versioned risk rule table (unfavorable wins over favorable)"),
             codes=RISK_CLASS_CODES,
         ),
-        _derived("risk_rule_version", _("Risk rule version"), Kind.TEXT, "the version of the risk rule table used"),
-        _reason("risk_reason", _("risk class"), "the findings"),
+        _derived("risk_rule_version", _("Risk rule version"), Kind.TEXT, _("the version of the risk rule table used")),
+        _reason("risk_reason", _("risk class"), _("the findings")),
         _derived(
             "interfant_risk",
             _("INTERFANT-06 risk group"),
             Kind.CODE,
-            "lineage, protocol, KMT2A status, age under 6 months, baseline WBC and prednisone response",
+            _("lineage, protocol, KMT2A status, age under 6 months, baseline WBC and prednisone response"),
             codes=INTERFANT_CODES,
         ),
-        _reason("interfant_reason", _("INTERFANT-06 risk group"), "the inputs of the risk group"),
+        _reason("interfant_reason", _("INTERFANT-06 risk group"), _("the inputs of the risk group")),
         _derived("cr_status", _("Response at the end of induction"), Kind.CODE, response_rule, codes=CR_STATUS_CODES),
-        _derived("cr", _("Complete remission after induction"), Kind.BOOLEAN, "yes when cr_status is CR"),
+        _derived(
+            "cr",
+            _("Complete remission after induction"),
+            Kind.BOOLEAN,
+            format_lazy(_("yes when {variable} is {code}"), variable=code("cr_status"), code=code("CR")),
+        ),
         _derived(
             "cr_time",
             _("Time to the response"),
             Kind.INTEGER,
-            f"the date the response was established, {_FROM_DIAGNOSIS}",
+            _("the date the response was established, in days from the diagnosis date"),
             unit=_DAYS,
         ),
         _derived(
             "cr_assessment_day",
             _("Protocol day of the deciding assessment"),
             Kind.INTEGER,
-            "the assessment's treatment day, or counted from treatment start (day 1)",
-            unit="day of protocol",
+            _("the assessment's treatment day, or counted from treatment start (day 1)"),
+            unit=_("day of protocol"),
         ),
         _reason("cr_reason", _("response"), response_rule),
         _derived(
             "os_time",
             _("Overall survival time"),
             Kind.INTEGER,
-            f"death, or else the last contact or latest dated event, {_FROM_DIAGNOSIS}",
+            _("death, or else the last contact or latest dated event, in days from the diagnosis date"),
             unit=_DAYS,
         ),
-        _derived("os_event", _("Overall survival event"), Kind.INTEGER, "death events", codes=OS_EVENT_CODES),
-        _reason("os_reason", _("overall survival"), "death events and follow-up contacts"),
+        _derived("os_event", _("Overall survival event"), Kind.INTEGER, _("death events"), codes=OS_EVENT_CODES),
+        _reason("os_reason", _("overall survival"), _("death events and follow-up contacts")),
         _derived(
             "efs_time",
             _("Event-free survival time"),
             Kind.INTEGER,
-            f"the first of induction failure, relapse, second malignancy and death, or end of follow-up, "
-            f"{_FROM_DIAGNOSIS}",
+            _(
+                "the first of induction failure, relapse, second malignancy and death, or end of follow-up, in days "
+                "from the diagnosis date"
+            ),
             unit=_DAYS,
         ),
-        _derived("efs_event", _("Event-free survival event"), Kind.INTEGER, "as efs_first_event", codes=EVENT_CODES),
+        _derived(
+            "efs_event",
+            _("Event-free survival event"),
+            Kind.INTEGER,
+            format_lazy(_("as {variable}"), variable=code("efs_first_event")),
+            codes=EVENT_CODES,
+        ),
         _derived(
             "efs_first_event",
             _("First EFS event"),
             Kind.CODE,
-            "outcome events and the response (the first event; on one day, in the order of the codes)",
+            _("outcome events and the response (the first event; on one day, in the order of the codes)"),
             codes=EFS_FIRST_EVENT_CODES,
         ),
         _derived(
             "efs_induction_failure_dating",
             _("Induction failure dating"),
             Kind.CODE,
-            "the analysis setting used",
+            _("the analysis setting used"),
             codes=DATING_CODES,
         ),
-        _reason("efs_reason", _("event-free survival"), "outcome events, response and follow-up"),
+        _reason("efs_reason", _("event-free survival"), _("outcome events, response and follow-up")),
         _derived(
             "cir_time",
             _("Time to relapse or competing event"),
             Kind.INTEGER,
-            f"the first relapse, or death in remission, or end of follow-up, {_FROM_DIAGNOSIS}",
+            _("the first relapse, or death in remission, or end of follow-up, in days from the diagnosis date"),
             unit=_DAYS,
         ),
         _derived(
             "cir_event",
             _("Relapse / competing event"),
             Kind.INTEGER,
-            "outcome events of cases in CR at the end of induction",
+            _("outcome events of cases in CR at the end of induction"),
             codes=CIR_EVENT_CODES,
         ),
         _derived(
             "cir_status",
             _("In the relapse analysis"),
             Kind.CODE,
-            "the response at the end of induction",
+            _("the response at the end of induction"),
             codes=CIR_STATUS_CODES,
         ),
-        _reason("cir_reason", _("relapse analysis"), "response and outcome events"),
+        _reason("cir_reason", _("relapse analysis"), _("response and outcome events")),
         *_event_day_variables(),
         _derived(
             "induction_window_days",
             _("Induction window"),
             Kind.INTEGER,
-            "the analysis setting: days either side of the protocol's end-of-induction day",
+            _("the analysis setting: days either side of the protocol's end-of-induction day"),
             unit=_DAYS,
             minimum=0,
         ),
@@ -411,7 +462,7 @@ def _derived_row_variables(entered) -> list[Variable]:
 
 def _event_days(kind: str, label: str, derived_from: str, reason_from: str) -> list[Variable]:
     return [
-        _derived(f"{kind}_days", label, Kind.INTEGER, f"{derived_from}, {_FROM_DIAGNOSIS}", unit=_DAYS, minimum=0),
+        _derived(f"{kind}_days", label, Kind.INTEGER, derived_from, unit=_DAYS, minimum=0),
         _derived(
             f"{kind}_days_reason",
             format_lazy(_("Reason: {of}"), of=label),
@@ -423,29 +474,56 @@ def _event_days(kind: str, label: str, derived_from: str, reason_from: str) -> l
 
 
 def _event_day_variables() -> list[Variable]:
-    first = "the earliest outcome event of kind '{kind}'"
+    first = _("the earliest outcome event of kind '{kind}', in days from the diagnosis date")
+    cr_status, no_cr = code("cr_status"), code("no_CR")
     return [
-        *_event_days("relapse", _("Time to first relapse"), first.format(kind=EventKind.RELAPSE), "relapse events"),
+        *_event_days(
+            "relapse",
+            _("Time to first relapse"),
+            format_lazy(first, kind=EventKind.RELAPSE.label),
+            _("relapse events"),
+        ),
         *_event_days(
             "death",
             _("Time to death"),
-            f"the death events (kinds '{EventKind.DEATH}' and '{EventKind.INDUCTION_DEATH}': one date)",
-            "death events and the vital status of the last follow-up contact",
+            format_lazy(
+                _(
+                    "the death events (kinds '{death}' and '{induction_death}': one date), in days from the diagnosis "
+                    "date"
+                ),
+                death=EventKind.DEATH.label,
+                induction_death=EventKind.INDUCTION_DEATH.label,
+            ),
+            _("death events and the vital status of the last follow-up contact"),
         ),
         *_event_days(
             "second_malignancy",
             _("Time to second malignancy"),
-            first.format(kind=EventKind.SECOND_MALIGNANCY),
-            "second malignancy events",
+            format_lazy(first, kind=EventKind.SECOND_MALIGNANCY.label),
+            _("second malignancy events"),
         ),
         *_event_days(
             "induction_failure",
             _("Time to induction failure"),
-            "when cr_status is no_CR: 0 under the 'day0' setting (efs_induction_failure_dating), else the "
-            "induction-failure event's date or the end-of-induction assessment's, as EFS dates it",
-            "the response at the end of induction",
+            format_lazy(
+                _(
+                    "when {variable} is {code}: 0 under the '{setting}' setting ({setting_variable}), else the "
+                    "induction-failure event's date or the end-of-induction assessment's, as EFS dates it, in days "
+                    "from the diagnosis date"
+                ),
+                variable=cr_status,
+                code=no_cr,
+                setting=code("day0"),
+                setting_variable=code("efs_induction_failure_dating"),
+            ),
+            _("the response at the end of induction"),
         ),
-        *_event_days("hsct", _("Time to first stem cell transplant"), "the earliest transplant record", "transplants"),
+        *_event_days(
+            "hsct",
+            _("Time to first stem cell transplant"),
+            _("the earliest transplant record, in days from the diagnosis date"),
+            _("transplant records"),
+        ),
     ]
 
 
@@ -459,7 +537,9 @@ def _assessment_variables(entered) -> dict[str, Variable]:
             table="assessments",
             kind=Kind.INTEGER,
             source=DERIVED,
-            derived_from=f"the assessment date, {_FROM_DIAGNOSIS} (empty when the diagnosis date is missing)",
+            derived_from=_(
+                "the assessment date, in days from the diagnosis date (empty when the diagnosis date is missing)"
+            ),
             unit=_DAYS,
         ),
         entered("response", "day"),
@@ -484,7 +564,7 @@ def _finding_variables(entered) -> dict[str, Variable]:
             table="findings",
             kind=Kind.TEXT,
             source=DERIVED,
-            derived_from="the label of the finding's abnormality in the vocabulary",
+            derived_from=_("the label of the finding's abnormality in the vocabulary"),
         ),
         Variable(
             name="fusion",
@@ -492,7 +572,7 @@ def _finding_variables(entered) -> dict[str, Variable]:
             table="findings",
             kind=Kind.TEXT,
             source=DERIVED,
-            derived_from="5' gene::3' gene of the finding, or else the fusion its abnormality implies",
+            derived_from=_("5' gene::3' gene of the finding, or else the fusion its abnormality implies"),
         ),
     ]
     return {v.name: replace(v, table="findings") for v in variables}
@@ -509,7 +589,7 @@ def _adverse_event_variables(entered) -> dict[str, Variable]:
             table="adverse_events",
             kind=Kind.TEXT,
             source=DERIVED,
-            derived_from="the label of the event type in the vocabulary",
+            derived_from=_("the label of the event type in the vocabulary"),
         ),
         entered("adverse_events", "grade"),
         entered("adverse_events", "phase"),
@@ -522,9 +602,13 @@ def _protocol_names() -> tuple[tuple[str, str], ...]:
     return tuple((name, name) for name in names)
 
 
-def variables_by_table() -> dict[str, dict[str, Variable]]:
+def variables_by_table(*, marked: bool = False) -> dict[str, dict[str, Variable]]:
     """Each dataset table's variables by column name, in the active language (reads the vocabulary tables: call
-    once per export)."""
+    once per export).
+
+    The descriptions (``derived_from``, ``description``) name columns and values as they are; ``marked`` keeps
+    them marked as code (``registry.marked_codes``) for a page to show them so.
+    """
     entered = _picker(entered_variables())
     tables = {
         "cases": _case_variables(entered),
@@ -532,22 +616,27 @@ def variables_by_table() -> dict[str, dict[str, Variable]]:
         "adverse_events": _adverse_event_variables(entered),
         "assessments": _assessment_variables(entered),
     }
-    return {table: {name: _in_language(v) for name, v in columns.items()} for table, columns in tables.items()}
+    return {
+        table: {name: _in_language(v, marked=marked) for name, v in columns.items()}
+        for table, columns in tables.items()
+    }
 
 
-def _in_language(variable: Variable) -> Variable:
+def _in_language(variable: Variable, *, marked: bool) -> Variable:
     """The variable's words as text of the active language (files and sheets take text, not lazy translations)."""
+    words = str if marked else plain
     return replace(
         variable,
         label=str(variable.label),
         unit=str(variable.unit),
-        derived_from=str(variable.derived_from),
-        description=str(variable.description),
+        derived_from=words(variable.derived_from),
+        description=words(variable.description),
         codes=tuple((str(code), str(label)) for code, label in variable.codes),
     )
 
 
-def dataset_variables() -> list[Variable]:
-    """Every column of the analysis dataset (``analytics.schema.TABLES``: each table's columns), in order."""
-    tables = variables_by_table()
+def dataset_variables(*, marked: bool = False) -> list[Variable]:
+    """Every column of the analysis dataset (``analytics.schema.TABLES``: each table's columns), in order, in the
+    active language (``marked``: as ``variables_by_table``)."""
+    tables = variables_by_table(marked=marked)
     return [tables[table][name] for table, columns in SCHEMA_TABLES.items() for name in columns]

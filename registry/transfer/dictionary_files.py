@@ -57,9 +57,10 @@ class Group:
     sheet_title: str = ""  # an import sheet's title (its name is ``table``); "" for a dataset table
 
 
-def dictionary_groups() -> list[Group]:
-    """Variables grouped by import sheet (in workbook order), then by table of the analysis dataset."""
-    entered, dataset = entered_variables(), dataset_variables()
+def dictionary_groups(*, marked: bool = False) -> list[Group]:
+    """Variables grouped by import sheet (in workbook order), then by table of the analysis dataset (``marked``:
+    the descriptions' codes marked, for a page: ``analytics.variables.variables_by_table``)."""
+    entered, dataset = entered_variables(), dataset_variables(marked=marked)
     groups = [
         Group(
             sheet.name,

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core import validators as dj_validators
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from registry import models as m
 from registry.choices import LabTimepoint
@@ -113,7 +113,7 @@ class Sheet:
 
 _UNIT_IN_LABEL = re.compile(r"\s*\(([^)]*)\)\s*$")
 # Units of the fields whose verbose name does not end in one.
-_UNITS = {"day": "day of protocol"}
+_UNITS = {"day": gettext_lazy("day of protocol")}
 # Fields a user never types (bookkeeping), and the case key, which every sheet has as its own column.
 _NOT_COLUMNS = {"id", "case", "version", "archived_at", "archived_by", "created_at", "updated_at", "number"}
 
@@ -150,7 +150,7 @@ def label_and_unit(model_field) -> tuple[str, str]:
     """The field's label without its unit, and the unit: "Gestational age (weeks)" gives ("Gestational age",
     "weeks"). Read in the active language."""
     label = str(model_field.verbose_name)
-    unit = _UNITS.get(model_field.name, "")
+    unit = str(_UNITS.get(model_field.name, ""))
     match = _UNIT_IN_LABEL.search(label)
     if match:
         unit = unit or match.group(1)

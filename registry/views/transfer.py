@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import AccessEvent
 from audit.services import access_event_record
+from registry import marked_codes
 from registry.access import access_for
 from registry.dictionary import DERIVED, ENTERED, EVERY_ROW
 from registry.transfer.dictionary_files import HEADER, dictionary_csv, dictionary_groups, dictionary_xlsx, variable_row
@@ -83,7 +84,9 @@ def _download(request, *, data: bytes, file_name: str, fmt: str, detail: str) ->
 @require_GET
 def dictionary(request):
     _require_role(request.user)
-    groups = [(_group_heading(group), [_page_cells(v) for v in group.variables]) for group in dictionary_groups()]
+    groups = [
+        (_group_heading(group), [_page_cells(v) for v in group.variables]) for group in dictionary_groups(marked=True)
+    ]
     header = [_PAGE_HEADER.get(name, name) for name in HEADER]
     return render(request, "registry/dictionary.html", {"groups": groups, "header": header})
 
@@ -102,6 +105,8 @@ def _group_heading(group):
 
 # Columns whose cells are codes a person types or reads in a file: shown as code on the page.
 _CODE_COLUMNS = {"variable", "table"}
+# Sentences that name columns and values: those are shown as code.
+_SENTENCE_COLUMNS = {"derived_from", "description"}
 
 
 def _page_row(cells: list) -> list:
@@ -121,6 +126,8 @@ def _page_cells(variable) -> list:
             cell = format_html("<code>{}</code>", cell)
         elif name == "codes" and variable.codes:
             cell = _codes_html(variable)
+        elif name in _SENTENCE_COLUMNS:
+            cell = marked_codes.html(cell)
         out.append(cell)
     return out
 
