@@ -154,10 +154,17 @@ class VariableWords:
             return self.label(inner)
         if key in ("variable", "name", "label") and (shown := self.described(inner)) is not None:
             return shown
-        if key in ("level", "label") and self.knows(variable):
+        if key in ("level", "label", "value") and inner in ("yes", "no"):  # a yes/no level as values.level_label
+            shown = yes_no(inner == "yes")
+        elif key == "level" and self.knows(variable):
             shown = self.value(variable, inner)
-            return f"{raw[0]}{shown}{raw[0]}" if inner != raw else shown
-        return None
+        elif key == "label":
+            shown = self.value(variable, inner) if self.knows(variable) else inner
+            if shown == inner:  # a group's own label, no code ("male", "WBC >= 300"): a shipped plan's word
+                shown = translate(inner, gettext)
+        else:
+            return None
+        return f"{raw[0]}{shown}{raw[0]}" if inner != raw else shown
 
     def condition_rule(self, rule: str, conditions: Iterable[dict]) -> str | None:
         """A population rule ``Condition.describe`` wrote, as words (the condition found among ``conditions``)."""

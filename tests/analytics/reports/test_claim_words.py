@@ -94,3 +94,16 @@ def test_the_run_page_names_a_shipped_plan_in_russian(client, people):  # noqa: 
     assert "Исследование 000: цитогенетика, ремиссия, токсичность и выживаемость" in russian
     assert "Seed 000" not in russian
     assert "Seed 000: cytogenetics, remission, toxicity and survival" in english
+
+
+def test_a_stored_problem_names_a_shipped_plans_group_and_a_yes_no_value_in_russian():
+    from analytics.studies.i18n import VariableWords, translated
+
+    words = VariableWords()
+    with translation.override("ru"):
+        group = translated("group 'male' of sex: no case in the analysis", words)
+        level = translated(
+            "level 'no' of mrd_positive (day_from 43, method flow): no case in the population has it", words
+        )
+    assert group.startswith("группа 'мальчики' переменной"), group
+    assert level.startswith("значение 'нет' переменной"), level
