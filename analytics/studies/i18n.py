@@ -106,6 +106,13 @@ def translated(message: Any, names: VariableWords | None = None) -> str:
                         params[key] = names.value(variable, message.params[key])
         elif names is not None and isinstance(params.get("label"), str) and names.knows(params["label"]):
             params["label"] = names.label(params["label"])  # a covariate's name
+        if names is not None:  # what is still as the plan wrote it: a covariate described, a group's word, yes/no
+            found = {k: str(v) for k, v in message.params.items()}
+            for key in ("label", "level", "value"):
+                value = message.params.get(key)
+                if isinstance(value, str) and not isinstance(value, Text) and params.get(key) == value:
+                    shown = names.stored_value(key, value, found)
+                    params[key] = shown if shown is not None else value
         return gettext(message.template).format(**params)
     text = str(message)
     if not text.strip():

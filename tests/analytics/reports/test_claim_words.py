@@ -107,3 +107,17 @@ def test_a_stored_problem_names_a_shipped_plans_group_and_a_yes_no_value_in_russ
         )
     assert group.startswith("группа 'мальчики' переменной"), group
     assert level.startswith("значение 'нет' переменной"), level
+
+
+def test_a_problem_made_in_the_same_run_names_the_group_and_the_covariate_in_russian():
+    from analytics.plans.validate import CONSTANT_COVARIATE, EMPTY_GROUP
+    from analytics.plans.words import text
+    from analytics.studies.i18n import VariableWords, translated
+
+    words = VariableWords()
+    covariate = "mrd_positive (day_from 43, day_to 49, flow_threshold 0.01, method flow)"
+    with translation.override("ru"):
+        group = translated(text(EMPTY_GROUP, label="WBC >= 300", variable="wbc_ge_300"), words)
+        constant = translated(text(CONSTANT_COVARIATE, label=covariate, value="no"), words)
+    assert group.startswith("группа 'Лейкоциты >= 300' переменной"), group
+    assert "method flow" not in constant and "проточной цитометрии" in constant and "(нет)" in constant, constant
