@@ -25,6 +25,10 @@ _MARKED: dict[str, None] = {}  # every marked sentence, in the order the modules
 _NUMERIC = {"published", "pooled", "estimate", "lower", "upper", "width", "level", "events", "minimum", "alpha"}
 _NUMERIC |= {"limit", "time", "days", "n", "k", "m", "e", "number", "grade", "threshold", "landmark"}
 _NUMBER = r"(?:p = )?[^\s]+?"
+# Values that are a word or two ("below", "at or above"): never a sentence's end, so a template ending in one
+# cannot take in the sentences a stored reason goes on with (a claim's note after its verdict).
+_SHORT = {"side", "published_side", "pooled_side"}
+_WORDS = r"[^.;:]+?"
 _LONG = 12  # a template with this much fixed text is tried before a sentence is cut at ". " or "; "
 _PLACEHOLDER = re.compile(r"\{(\w+)(![rsa])?(:[^{}]*)?\}")
 
@@ -57,7 +61,7 @@ def _pattern(template: str) -> re.Pattern | None:
     for match in _PLACEHOLDER.finditer(template):
         parts.append(re.escape(template[last : match.start()]))
         name = match.group(1)
-        value = _NUMBER if name in _NUMERIC else ".+?"
+        value = _NUMBER if name in _NUMERIC else _WORDS if name in _SHORT else ".+?"
         parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{value})")
         seen.add(name)
         last = match.end()

@@ -106,6 +106,13 @@ def translated(message: Any, names: VariableWords | None = None) -> str:
                         params[key] = names.value(variable, message.params[key])
         elif names is not None and isinstance(params.get("label"), str) and names.knows(params["label"]):
             params["label"] = names.label(params["label"])  # a covariate's name
+        if names is not None:  # what is still as the plan wrote it: a covariate described, a group's word, yes/no
+            found = {k: str(v) for k, v in message.params.items()}
+            for key in ("label", "level", "value"):
+                value = message.params.get(key)
+                if isinstance(value, str) and not isinstance(value, Text) and params.get(key) == value:
+                    shown = names.stored_value(key, value, found)
+                    params[key] = shown if shown is not None else value
         return gettext(message.template).format(**params)
     text = str(message)
     if not text.strip():
@@ -154,10 +161,17 @@ class VariableWords:
             return self.label(inner)
         if key in ("variable", "name", "label") and (shown := self.described(inner)) is not None:
             return shown
-        if key in ("level", "label") and self.knows(variable):
+        if key in ("level", "label", "value") and inner in ("yes", "no"):  # a yes/no level as values.level_label
+            shown = yes_no(inner == "yes")
+        elif key == "level" and self.knows(variable):
             shown = self.value(variable, inner)
-            return f"{raw[0]}{shown}{raw[0]}" if inner != raw else shown
-        return None
+        elif key == "label":
+            shown = self.value(variable, inner) if self.knows(variable) else inner
+            if shown == inner:  # a group's own label, no code ("male", "WBC >= 300"): a shipped plan's word
+                shown = translate(inner, gettext)
+        else:
+            return None
+        return f"{raw[0]}{shown}{raw[0]}" if inner != raw else shown
 
     def condition_rule(self, rule: str, conditions: Iterable[dict]) -> str | None:
         """A population rule ``Condition.describe`` wrote, as words (the condition found among ``conditions``)."""

@@ -45,5 +45,6 @@ def words(django_db_setup, django_db_blocker, words_media):
                 return data[lang]
 
         Words.world, Words.codes, Words.built_seconds = world, codes, built
+        Words.quotations = lexicon.shipped_quotations()  # the papers' words, English on purpose when quoted
         yield Words()
         transaction.set_rollback(True)

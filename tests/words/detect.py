@@ -19,6 +19,7 @@ __all__ = [
     "literal_hits",
     "placeholders",
     "read_po",
+    "remove_quotations",
     "remove_strings",
     "svg_text",
     "visible_text",
@@ -58,9 +59,12 @@ class _Text(HTMLParser):
         self._current: list[str] = []
         self._hidden = 0
         self._technical = 0
-        # An element marked with another language (lang="en" on a quotation from a paper) is read as such, not
+        # An element marked with another language (a whole report in its own language) is read as such, not
         # as the page's words: [tag, nested same-name tags] while inside one.
         self._foreign: list[list] = []
+        # A quotation marked with its language (<q lang="en">, a paper's words) is read in guillemets, the marks a
+        # reader sees: remove_quotations takes out the quotations the registry ships, and only those.
+        self._quotes: list[bool] = []
 
     def _flush(self) -> None:
         text = " ".join("".join(self._current).split())
@@ -70,7 +74,11 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if self._foreign and tag == self._foreign[-1][0]:
+        if tag == "q" and not self._foreign:
+            self._quotes.append(bool(attrs.get("lang")))
+            if self._quotes[-1] and not self._hidden and not self._technical:
+                self._current.append(QUOTE_OPEN)
+        elif self._foreign and tag == self._foreign[-1][0]:
             self._foreign[-1][1] += 1
         elif tag != "html" and attrs.get("lang") and tag not in _VOID:
             self._flush()
@@ -100,6 +108,10 @@ class _Text(HTMLParser):
             self._technical -= 1
 
     def handle_endtag(self, tag):
+        if tag == "q" and self._quotes and not self._foreign:
+            if self._quotes.pop() and not self._hidden and not self._technical:
+                self._current.append(QUOTE_CLOSE)
+            return
         if self._foreign and tag == self._foreign[-1][0]:
             if self._foreign[-1][1]:
                 self._foreign[-1][1] -= 1
@@ -180,6 +192,31 @@ def literal_hits(text: str) -> list[Hit]:
     "None of …" and "None." are English; "NaN" (capitalised) is left to prose that explains a missing estimate.
     """
     return [Hit(m.group(0), _context(text, m.start(), m.end())) for m in _LITERALS.finditer(text)]
+
+
+QUOTE_OPEN, QUOTE_CLOSE = "\u00ab", "\u00bb"
+
+
+@functools.lru_cache(maxsize=8)
+def _quotation_pattern(quotations: tuple[str, ...]) -> re.Pattern | None:
+    """Each quotation between guillemets, its words joined by any whitespace (a PDF line may end anywhere)."""
+    bodies = [
+        r"\s+".join(map(re.escape, q.split())) for q in sorted(set(quotations), key=len, reverse=True) if q.split()
+    ]
+    if not bodies:
+        return None
+    return re.compile(QUOTE_OPEN + r"\s*(?:" + "|".join(bodies) + r")\s*" + QUOTE_CLOSE)
+
+
+def remove_quotations(chunks: list[str], quotations: Iterable[str], mark: str = " ¦ ") -> list[str]:
+    """`chunks` with every one of `quotations` (a paper's words the registry ships in English) taken out where it
+    is shown marked as a quotation: «…», however its lines wrap across chunks. A quotation shown without its
+    marks, or English between guillemets that is no shipped quotation, stays for the checks to catch."""
+    pattern = _quotation_pattern(tuple(sorted(set(quotations))))
+    text = "\n".join(chunks)
+    if pattern is None or QUOTE_OPEN not in text:
+        return list(chunks)
+    return [line for line in pattern.sub(mark, text).split("\n") if line.strip()]
 
 
 def remove_strings(text: str, strings: Iterable[str], mark: str = " ¦ ") -> str:

@@ -8,9 +8,10 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from tests.words.corpus import Document
-from tests.words.detect import Hit, english_runs, literal_hits, remove_strings, word_hits
+from tests.words.detect import Hit, english_runs, literal_hits, remove_quotations, remove_strings, word_hits
 from tests.words.lexicon import NON_WORD_PATTERNS
 
 __all__ = ["MAX_LINES", "codes_in", "english_in", "literals_in", "summary"]
@@ -63,9 +64,14 @@ def _verbatim(messages: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, messages)) + r")(?![\w-])")
 
 
-def english_in(documents: list[Document], data: set[str], known: set[str], msgids: list[str]) -> dict[str, list[Hit]]:
+def english_in(
+    documents: list[Document], data: set[str], known: set[str], msgids: list[str], quotations: Iterable[str] = ()
+) -> dict[str, list[Hit]]:
     """English left in Russian documents: runs of 2+ English words, and our English messages found verbatim
-    (data, known non-words and notation taken out first)."""
+    (data, known non-words, notation, and the shipped `quotations` shown marked as quotations taken out first)."""
+    quotations = tuple(quotations)
+    if quotations:
+        documents = [replace(d, chunks=remove_quotations(d.chunks, quotations)) for d in documents]
     sentences = sorted({m for m in msgids if re.search(r"[A-Za-z]{2}", m) and m not in known}, key=len, reverse=True)
 
     def check_for(document: Document) -> Callable[[str], list[Hit]]:

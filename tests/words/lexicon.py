@@ -17,6 +17,7 @@ __all__ = [
     "data_strings",
     "flaggable_codes",
     "label_words",
+    "shipped_quotations",
 ]
 
 # Kept in Latin letters in a Russian text (the preamble's "Clinical terms"). Words in capitals are never counted
@@ -155,3 +156,11 @@ def data_strings(lang: str, codes: set[str]) -> set[str]:
             else:
                 found.update(model.objects.filter(label_ru="").values_list("label", flat=True))
     return {value.strip() for value in found if value.strip() and value.strip() not in codes}
+
+
+def shipped_quotations() -> set[str]:
+    """The papers' words the registry ships in English on purpose: the quote of every claim of the built-in plans
+    (analytics.plans.claims). They are left alone only where a page or report shows them as quotations."""
+    from analytics.plans.claims import BUILTIN_PLANS
+
+    return {a.claim.quote for _slug, spec in BUILTIN_PLANS for a in spec.analyses if a.claim and a.claim.quote}

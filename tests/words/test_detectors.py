@@ -8,7 +8,7 @@ import pytest
 from tests.words.corpus import Document, Route, Unfillable, fillings
 from tests.words.detect import english_runs, literal_hits, placeholders, read_po, svg_text, visible_text, word_hits
 from tests.words.findings import codes_in, english_in, literals_in, summary
-from tests.words.lexicon import flaggable_codes, label_words
+from tests.words.lexicon import flaggable_codes, label_words, shipped_quotations
 
 PAGE = """<html><head><title>Case ILR-D00001</title><style>.early_infant {}</style></head>
 <body><script>var x = {"chemo_refused": true};</script>
@@ -144,10 +144,52 @@ def test_a_route_without_a_filler_fails_by_name():
 
 
 def test_a_passage_marked_in_another_language_is_not_read_as_the_pages_words():
-    html = (
-        '<html lang="ru"><p>Цитата: <q lang="en">The <q>remission</q> rate was 91%</q> конец</p>'
-        "<p>Открыть the query</p></html>"
-    )
+    html = '<html lang="ru"><div lang="en"><p>The whole report was made in English</p></div><p>Открыть the query</p>'
     text = visible_text(html)
-    assert not any("remission" in chunk or "rate" in chunk for chunk in text), text
+    assert not any("report" in chunk for chunk in text), text
     assert "Открыть the query" in text
+
+
+QUOTE = "The remission rate among patients with a favorable cytogenetic profile was 91.6% ($p = 0.019$)"
+
+
+def _english(chunks: list[str], quotations=(QUOTE,)) -> list[str]:
+    found = english_in([Document("reports", "/analyses/3/files/66/", "ru", chunks)], set(), set(), [], quotations)
+    return [hit.token for hits in found.values() for hit in hits]
+
+
+def test_a_shipped_quotation_shown_as_a_quotation_is_left_alone_however_its_lines_wrap():
+    lines = [
+        "Цитата «The remission rate among patients with a",
+        "favorable cytogenetic profile was 91.6% ($p = 0.019$)» (цитата из статьи, на",
+        "английском)",
+    ]
+    assert _english(lines) == []
+    assert _english([f"Цитата «{QUOTE}» (цитата из статьи, на английском)"]) == []
+
+
+def test_a_shipped_quotation_shown_unmarked_is_still_english_left():
+    assert "The remission rate among patients with a favorable cytogenetic profile was" in _english([QUOTE])
+    assert _english([f"Цитата «{QUOTE}»"], quotations=()) != []  # not a quotation the registry ships
+
+
+def test_invented_english_between_guillemets_is_still_caught():
+    assert _english(["Примечание: «The paper records two deaths in all» (цитата из статьи, на английском)"]) == [
+        "The paper records two deaths in all"
+    ]
+
+
+def test_a_page_quotation_marked_with_its_language_reads_in_guillemets():
+    shipped = f'<html lang="ru"><p>Опубликованное утверждение: <q lang="en">{QUOTE}</q></p></html>'
+    invented = '<html lang="ru"><p>Опубликованное утверждение: <q lang="en">Our own sentence left here</q></p>'
+    assert visible_text(shipped) == [f"Опубликованное утверждение: «{QUOTE}»"]
+    assert english_in([_doc(shipped, "ru")], set(), set(), [], [QUOTE]) == {}
+    assert english_in([_doc(invented, "ru")], set(), set(), [], [QUOTE]) != {}
+
+
+def test_the_shipped_quotations_are_the_claims_quotes():
+    from analytics.plans.claims import BUILTIN_PLANS
+
+    quotes = shipped_quotations()
+    assert {a.claim.quote for a in dict(BUILTIN_PLANS)["seed-000-almaty"].analyses} <= quotes
+    assert any(q.startswith("Table 6 Multivariate analysis of prognoses") for q in quotes)

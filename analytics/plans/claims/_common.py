@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analytics.plans.spec import Claim
+from analytics.plans.words import gettext_noop
 
 __all__ = ["B_PRECURSOR", "NOT_NAMED", "SEED_000", "SEED_001", "SEED_003", "TWO_YEARS", "claim"]
 
@@ -12,7 +13,8 @@ SEED_003 = "003_4bb7de85ba20652f.txt"
 
 B_PRECURSOR = ("pro_b", "common", "pre_b", "b_other")  # registry.choices.Subtype, T-ALL left out
 TWO_YEARS = (730.0,)
-NOT_NAMED = "not named (χ² or Fisher's exact test, 'as appropriate')"
+# The test as the paper describes it: our words (a report shows them translated), unlike the quote.
+NOT_NAMED = gettext_noop("not named (χ² or Fisher's exact test, 'as appropriate')")
 
 
 def claim(source: str, quote: str, effect: str, not_recomputable: str = "", **values) -> Claim:

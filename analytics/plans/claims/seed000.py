@@ -113,7 +113,9 @@ PLAN_000 = PlanSpec(
                 upper=73.53,
                 p=0.0649,
                 n=33,
-                test="not named; p = 0.0649 is Pearson's χ² without continuity correction (Fisher's exact: 0.138)",
+                test=gettext_noop(
+                    "not named; p = 0.0649 is Pearson's χ² without continuity correction (Fisher's exact: 0.138)"
+                ),
             ),
         ),
         Analysis(
@@ -177,7 +179,7 @@ PLAN_000 = PlanSpec(
                 lower=1.12,
                 upper=10.84,
                 n=15,
-                test="not named (a Cox model, by the hazard ratio)",
+                test=gettext_noop("not named (a Cox model, by the hazard ratio)"),
             ),
         ),
     ),

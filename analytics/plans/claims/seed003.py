@@ -68,7 +68,7 @@ def _table_6(key: str, title: str, exposure: Variable, groups: tuple[Group, ...]
             "hazard_ratio",
             values.pop("not_recomputable"),
             n=37,
-            test="multivariable Cox regression, Wald test (SPSS 20.0)",
+            test=gettext_noop("multivariable Cox regression, Wald test (SPSS 20.0)"),
             **values,
         ),
     )

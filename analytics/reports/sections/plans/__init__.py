@@ -13,7 +13,7 @@ from typing import Any
 from analytics.plans.result import PlanResult
 
 from ...i18n import gettext as _
-from ...i18n import gettext_noop
+from ...i18n import gettext_noop, method_name
 from ...model import Figure, Section, Table
 from .centers import pooled_tables
 from .claim import VERDICT_TEXT, claim_table
@@ -118,14 +118,26 @@ class _Words:
         if isinstance(result.get("verdict"), dict):
             verdict = result["verdict"]
             out["verdict"] = {**verdict, **{k: say(verdict[k]) for k in ("word", "reason") if verdict.get(k)}}
-        claim = result.get("claim")
-        values = (claim or {}).get("values") or {}
+        if isinstance(result.get("claim"), dict):
+            out["claim"] = self.claim(result["claim"], settings)
+        return out
+
+    def claim(self, claim: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+        """A published claim with our words about it translated: its groups' labels, the paper's test as we
+        describe it, and why the figure cannot be recomputed. The quote stays as the paper printed it."""
+        values = claim.get("values") or {}
+        out = {**claim}
         published = values.get("groups")
         if isinstance(published, list):
             published = {str(pair[0]): pair[1] for pair in published}
         if isinstance(published, dict):
-            relabelled = {self.group(k, settings): v for k, v in published.items()}
-            out["claim"] = {**claim, "values": {**values, "groups": relabelled}}
+            values = {**values, "groups": {self.group(k, settings): v for k, v in published.items()}}
+        if isinstance(values.get("test"), str) and values["test"]:
+            shown = self.sentence(values["test"])
+            values = {**values, "test": shown if shown != values["test"] else method_name(shown)}
+        if isinstance(claim.get("not_recomputable"), str) and claim["not_recomputable"]:
+            out["not_recomputable"] = self.sentence(claim["not_recomputable"])
+        out["values"] = values
         return out
 
     def where(self, where: str, titles: dict[str, str]) -> str:

@@ -10,11 +10,19 @@ from ...i18n import gettext_noop, method_name, pgettext
 from ...model import Table
 from .text import RATIO_KINDS, effect_text, kind_word, methods_text
 
-__all__ = ["CI_WIDTH_DIFFERENCE", "CI_WIDTH_RATIO", "VERDICT_TEXT", "claim_table"]
+__all__ = ["CI_WIDTH_DIFFERENCE", "CI_WIDTH_RATIO", "VERDICT_TEXT", "claim_table", "quotation"]
 
 VERDICT_TEXT = gettext_noop("Verdict: {word}. {reason}")
 CI_WIDTH_RATIO = gettext_noop("Width of the pooled 95% CI: upper/lower = {width}.")
 CI_WIDTH_DIFFERENCE = gettext_noop("Width of the pooled 95% CI: upper - lower = {width}.")
+
+
+def quotation(quote: str) -> str:
+    """A paper's words as printed (English), shown as a quotation: in English as they are, in Russian in
+    guillemets with a note that they are quoted in English (not text left untranslated)."""
+    if not quote:
+        return ""
+    return pgettext("a quotation from a paper, kept in the language it was printed in", "{quote}").format(quote=quote)
 
 
 def _published(values: dict[str, Any], key: str) -> str:
@@ -51,7 +59,7 @@ def claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
             published_ci += f" ({values['lower']}{DASH}{values['upper']})"
     rows: list[list[Any]] = [
         [_("Source"), claim.get("source", ""), _("registry records, recomputed")],
-        [_("Quote"), claim.get("quote", ""), ""],
+        [_("Quote"), quotation(claim.get("quote", "")), ""],
         [pgettext("statistics", "Test"), _published(values, "test"), method_name(chosen.get("name", ""))],
         ["n", _published(values, "n"), result.get("n")],
     ]
