@@ -65,6 +65,13 @@ class _Text(HTMLParser):
         # A quotation marked with its language (<q lang="en">, a paper's words) is read in guillemets, the marks a
         # reader sees: remove_quotations takes out the quotations the registry ships, and only those.
         self._quotes: list[bool] = []
+        self._page_lang = ""
+
+    def _another_language(self, lang: str | None) -> bool:
+        """A `lang` differing from the page's: a wrapper in the page's own language (the report page's
+        <div lang="ru"> on a Russian page) is read as the page's words."""
+        primary = (lang or "").split("-")[0].lower()
+        return bool(primary) and primary != self._page_lang
 
     def _flush(self) -> None:
         text = " ".join("".join(self._current).split())
@@ -74,13 +81,15 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "html":
+            self._page_lang = (attrs.get("lang") or "").split("-")[0].lower()
         if tag == "q" and not self._foreign:
             self._quotes.append(bool(attrs.get("lang")))
             if self._quotes[-1] and not self._hidden and not self._technical:
                 self._current.append(QUOTE_OPEN)
         elif self._foreign and tag == self._foreign[-1][0]:
             self._foreign[-1][1] += 1
-        elif tag != "html" and attrs.get("lang") and tag not in _VOID:
+        elif tag != "html" and self._another_language(attrs.get("lang")) and tag not in _VOID:
             self._flush()
             self._foreign.append([tag, 0])
         if tag in _HIDDEN:

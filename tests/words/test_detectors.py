@@ -150,6 +150,11 @@ def test_a_passage_marked_in_another_language_is_not_read_as_the_pages_words():
     assert "Открыть the query" in text
 
 
+def test_a_passage_marked_in_the_pages_own_language_is_read():
+    html = '<html lang="ru"><div lang="ru"><p>Отчёт: the whole report left in English</p></div></html>'
+    assert "Отчёт: the whole report left in English" in visible_text(html)
+
+
 QUOTE = "The remission rate among patients with a favorable cytogenetic profile was 91.6% ($p = 0.019$)"
 
 
