@@ -15,9 +15,11 @@ from datetime import date
 import pandas as pd
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 from analytics import derive as d
 from analytics.datafiles import FORMATS, about_rows, dataset_files, plan_table
+from analytics.datafiles import words as file_words
 from analytics.dataset import build_dataset, filter_cases
 from analytics.runs.options import RunFilters
 from analytics.schema import TABLES, Dataset
@@ -26,12 +28,26 @@ from registry import models as m
 from registry.access import access_for, cases_for, centers_for
 from registry.derivation import risk_ruleset
 from registry.presentation import redact_dates
+from registry.transfer.units import UNIT_WORDS, unit_in_language
 
 __all__ = ["EXPORT_FORMATS", "NO_EXPORT", "ExportFile", "dataset_export", "export_detail", "may_export"]
 
 EXPORT_FORMATS = FORMATS
 NO_EXPORT = "Your role cannot export data."
 UNKNOWN_FORMAT = "Unknown export format."
+
+
+# "About" means something else elsewhere in the registry: translated in its sense here.
+ABOUT_SHEET = pgettext_lazy("the sheet that describes a data file", "About")
+
+
+def file_words_in_language(message: str) -> str:
+    """A word of the dataset files (analytics.datafiles.words) or a column's unit, in the active language."""
+    if message == file_words.ABOUT_SHEET:
+        return str(ABOUT_SHEET)
+    if message in UNIT_WORDS:
+        return unit_in_language(message)
+    return gettext(message)
 
 
 @dataclass(frozen=True)
@@ -104,8 +120,11 @@ def dataset_export(user, *, filters: RunFilters, fmt: str, data_cut: date | None
         exported_by=user.get_username(),
         exported_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         data_cut=dataset.data_cut,
-        filters=filters.describe(),
+        filters=filters.summary(),
         n_cases=len(dataset.cases),
+        translate=file_words_in_language,
     )
-    name, content_type, data = dataset_files(tables, fmt, stem=f"registry-dataset-{dataset.data_cut}", about=about)
+    name, content_type, data = dataset_files(
+        tables, fmt, stem=f"registry-dataset-{dataset.data_cut}", about=about, translate=file_words_in_language
+    )
     return ExportFile(filename=name, content_type=content_type, data=data)

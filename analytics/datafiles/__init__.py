@@ -11,6 +11,8 @@ Conventions (shared by every format):
 - SPSS and Stata: coded columns are numbers 1..n in the dictionary's order with value labels; booleans 0 No /
   1 Yes; missing values system-missing. Variable labels are cut to the format's limit (Stata 80 characters).
 - Text that a spreadsheet would run as a formula starts with a ``'`` in every format; the R script removes it.
+- The files' own words (sheet names, headings, type words, the README, yes/no labels, the script's comments) are
+  in ``words``, English; the caller's ``translate`` gives them in the reader's language. Names and codes stay.
 """
 
 from __future__ import annotations

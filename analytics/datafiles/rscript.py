@@ -3,13 +3,16 @@ value labels and variable labels. Generated from the same plan as the files, so 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
+from . import words as w
 from .plan import Column, Table
 
 __all__ = ["SCRIPT_NAME", "csv_name", "r_script", "r_string"]
 
 SCRIPT_NAME = "read_dataset.R"
+_COMMENT_WIDTH = 106
 _CLASSES = {"boolean": "logical", "code": "character", "integer": "integer", "number": "numeric", "text": "character"}
 # Undoes analytics.reports.cells: a quote put before text a spreadsheet would run (after optional whitespace: = +
 # - @ |, their full-width forms, or a tab, CR or LF).
@@ -90,16 +93,20 @@ def _table_lines(table: Table) -> list[str]:
     return lines
 
 
-def r_script(tables: Sequence[Table], about: Sequence[tuple[str, str]]) -> str:
+def _comment(text: str) -> list[str]:
+    return [f"# {line}" for line in textwrap.wrap(text.replace("\n", " "), width=_COMMENT_WIDTH)]
+
+
+def r_script(tables: Sequence[Table], about: Sequence[tuple[str, str]], translate: w.Translate = w.english) -> str:
     """The script's text. Run it with the CSV files in the working directory (or set ``dataset_dir`` first);
     it leaves one data frame per table (``cases``, ``findings``, ``adverse_events``,
-    ``assessments``)."""
+    ``assessments``). Its comments are in ``translate``'s words (the code and its string literals stay ASCII)."""
     header = [f"# {key}: {value}".replace("\n", " ") for key, value in about]
+    introduction, conventions = (translate(comment) for comment in w.SCRIPT_COMMENTS)
     lines = [
-        "# Reads the registry's pseudonymized analysis dataset with base R only.",
+        *_comment(introduction),
         *header,
-        "# Coded columns become factors (levels in the data dictionary's order, labelled); TRUE/FALSE columns",
-        '# logicals; every column carries its label in attr(x, "label"). Empty cells are NA.',
+        *_comment(conventions),
         "",
         'if (!exists("dataset_dir")) dataset_dir <- "."',
         _UNQUOTE,

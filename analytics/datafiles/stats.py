@@ -18,11 +18,13 @@ import pyreadstat
 
 from analytics.reports.cells import csv_cell
 
+from . import words as w
 from .plan import Table
 
 __all__ = ["LIMITS", "legal_names", "stats_file"]
 
-# Per format: variable name length, variable label length, value label length, text value length.
+# Per format: variable name length, variable label length, value label length, text value length (SPSS: in
+# UTF-8 bytes, Stata: in characters).
 LIMITS = {
     "sav": {"name": 64, "label": 256, "value_label": 120, "text": 32767},
     "dta": {"name": 32, "label": 80, "value_label": 32000, "text": 2045},
@@ -30,8 +32,15 @@ LIMITS = {
 _ILLEGAL = re.compile(r"[^A-Za-z0-9_]")
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+def _cut(text: str, limit: int, fmt: str = "dta") -> str:
+    """``text`` within ``limit``: characters for Stata, UTF-8 bytes for SPSS (a Russian letter is two), never
+    splitting a letter."""
+    if fmt != "sav":
+        return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    room = limit - len("\u2026".encode())
+    return text.encode("utf-8")[:room].decode("utf-8", errors="ignore") + "\u2026"
 
 
 def legal_names(names: list[str], fmt: Literal["sav", "dta"]) -> list[str]:
@@ -58,21 +67,26 @@ def _frame(table: Table, fmt: str) -> pd.DataFrame:
         values = table.frame[column.name].tolist()
         if column.kind == "text":
             cut = LIMITS[fmt]["text"]
-            data[column.name] = ["" if v is None else _cut(str(csv_cell(v)), cut) for v in values]
+            data[column.name] = ["" if v is None else _cut(str(csv_cell(v)), cut, fmt) for v in values]
         else:
             data[column.name] = pd.Series([column.number_of(v) for v in values], dtype="float64")
     return pd.DataFrame(data, columns=[c.name for c in table.columns])
 
 
-def stats_file(table: Table, fmt: Literal["sav", "dta"], *, file_label: str = "") -> bytes:
-    """One table as a ``.sav`` or ``.dta`` file's bytes."""
+def stats_file(
+    table: Table, fmt: Literal["sav", "dta"], *, file_label: str = "", translate: w.Translate = w.english
+) -> bytes:
+    """One table as a ``.sav`` or ``.dta`` file's bytes (the booleans' value labels in ``translate``'s words)."""
     limits = LIMITS[fmt]
     frame = _frame(table, fmt)
     names = legal_names(list(frame.columns), fmt)
     frame.columns = names
-    labels = [_cut(c.label, limits["label"]) for c in table.columns]
+    labels = [_cut(c.label, limits["label"], fmt) for c in table.columns]
     value_labels = {
-        name: {k: _cut(v, limits["value_label"]) for k, v in c.value_labels.items()}
+        name: {
+            k: _cut(translate(v) if c.kind == "boolean" else v, limits["value_label"], fmt)
+            for k, v in c.value_labels.items()
+        }
         for name, c in zip(names, table.columns, strict=True)
         if c.value_labels
     }
@@ -88,7 +102,7 @@ def stats_file(table: Table, fmt: Literal["sav", "dta"], *, file_label: str = ""
             pyreadstat.write_sav(
                 frame,
                 str(path),
-                file_label=_cut(file_label, 64),
+                file_label=_cut(file_label, 64, fmt),
                 column_labels=labels,
                 variable_value_labels=value_labels,
                 variable_format=formats,

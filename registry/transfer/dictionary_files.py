@@ -5,18 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from analytics.reports.cells import xlsx_cell
 from analytics.variables import dataset_variables
 from registry.dictionary import ENTERED, Variable, entered_variables
-from registry.transfer.sheets import BOOLEAN_TRUE, SHEETS
+from registry.transfer.sheets import SHEETS
+from registry.transfer.units import unit_in_language
 from registry.transfer.workbook import csv_bytes, new_workbook, workbook_bytes
 
 __all__ = [
     "CODES_HEADER",
+    "CODES_SHEET",
     "HEADER",
+    "HEADINGS",
+    "VARIABLES_SHEET",
     "Group",
     "codes_text",
     "dictionary_csv",
@@ -41,6 +45,24 @@ HEADER = (
 )
 CODES_HEADER = ("table", "variable", "code", "label", "retired")
 RETIRED = "retired"
+# The XLSX's sheet names and headings in the reader's language (in English the CSV's words); the CSV keeps codes.
+VARIABLES_SHEET = pgettext_lazy("sheet of the data dictionary", "Variables")
+CODES_SHEET = pgettext_lazy("sheet of the data dictionary", "Codes")
+HEADINGS = {
+    "variable": pgettext_lazy("heading of the data dictionary", "variable"),
+    "label": pgettext_lazy("heading of the data dictionary", "label"),
+    "table": pgettext_lazy("heading of the data dictionary", "table"),
+    "type": pgettext_lazy("heading of the data dictionary", "type"),
+    "unit": pgettext_lazy("heading of the data dictionary", "unit"),
+    "codes": pgettext_lazy("heading of the data dictionary", "codes"),
+    "range": pgettext_lazy("heading of the data dictionary", "range"),
+    "required": pgettext_lazy("heading of the data dictionary", "required"),
+    "source": pgettext_lazy("heading of the data dictionary", "source"),
+    "derived_from": pgettext_lazy("heading of the data dictionary", "derived_from"),
+    "description": pgettext_lazy("heading of the data dictionary", "description"),
+    "code": pgettext_lazy("heading of the data dictionary", "code"),
+    "retired": pgettext_lazy("heading of the data dictionary", "retired"),
+}
 _DATASET_TITLES = {
     "cases": _("Analysis dataset: cases (one row per case)"),
     "findings": _("Analysis dataset: findings (one row per cytogenetic finding)"),
@@ -77,12 +99,11 @@ def dictionary_groups(*, marked: bool = False) -> list[Group]:
     return groups
 
 
-def codes_text(variable: Variable) -> str:
-    """ "code = label; ..." with retired entries marked."""
+def codes_text(variable: Variable, *, translated: bool = False) -> str:
+    """ "code = label; ..." with retired entries marked (in the reader's language when ``translated``)."""
     retired = set(variable.retired)
-    return "; ".join(
-        f"{code} = {label}" + (f" ({RETIRED})" if code in retired else "") for code, label in variable.codes
-    )
+    mark = gettext(RETIRED) if translated else RETIRED
+    return "; ".join(f"{code} = {label}" + (f" ({mark})" if code in retired else "") for code, label in variable.codes)
 
 
 def _limits(variable: Variable, *, translated: bool = False) -> str:
@@ -102,8 +123,8 @@ def variable_row(variable: Variable, *, translated: bool = False) -> list[str]:
         variable.label,
         variable.table,
         variable.kind,
-        variable.unit,
-        codes_text(variable),
+        unit_in_language(variable.unit) if translated else variable.unit,
+        codes_text(variable, translated=translated),
         _limits(variable, translated=translated),
         variable.required,
         variable.source,
@@ -132,17 +153,18 @@ def dictionary_xlsx(groups: list[Group], *, cell_words=None) -> bytes:
     """
     wb = new_workbook()
     variables = wb.active
-    variables.title = "Variables"
-    _append(variables, list(HEADER))
+    variables.title = str(VARIABLES_SHEET)
+    _append(variables, [str(HEADINGS[name]) for name in HEADER])
     for row in dictionary_rows(groups, translated=True):
         _append(variables, cell_words(row) if cell_words else row)
-    codes = wb.create_sheet("Codes")
-    _append(codes, list(CODES_HEADER))
+    codes = wb.create_sheet(str(CODES_SHEET))
+    _append(codes, [str(HEADINGS[name]) for name in CODES_HEADER])
+    retired_mark = pgettext("a yes/no value", "yes")
     for group in groups:
         for variable in group.variables:
             retired = set(variable.retired)
             for code, label in variable.codes:
-                _append(codes, [variable.table, variable.name, code, label, BOOLEAN_TRUE if code in retired else ""])
+                _append(codes, [variable.table, variable.name, code, label, retired_mark if code in retired else ""])
     for ws in (variables, codes):
         ws.freeze_panes = "A2"
     return workbook_bytes(wb)

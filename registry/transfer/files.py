@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import re
 import zipfile
@@ -22,6 +23,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 
 from registry.transfer import problems as p
@@ -29,6 +32,7 @@ from registry.transfer import xlsx
 from registry.transfer.cells import BadCell, Implausible, reader
 from registry.transfer.problems import Problem, shown
 from registry.transfer.sheets import SHEETS, Role, Sheet
+from registry.transfer.workbook import CODES_SHEET, README_SHEET
 
 __all__ = [
     "IGNORED_SHEETS",
@@ -53,6 +57,18 @@ RATIO_FLOOR = 2**20
 IGNORED_SHEETS = frozenset(
     {"readme", "read me", "instructions", "codes", "dictionary", "data dictionary", "data_dictionary"}
 )
+
+
+@functools.cache
+def _ignored_sheets() -> frozenset[str]:
+    """IGNORED_SHEETS and the names the registry's own README and Codes sheets have in each of its languages (a
+    template downloaded in Russian is uploaded with them)."""
+    names = set(IGNORED_SHEETS)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.update(str(sheet).lower() for sheet in (README_SHEET, CODES_SHEET))
+    return frozenset(names)
+
 
 _ZIP = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
@@ -183,7 +199,7 @@ class _Collector:
 
     def unknown_sheet(self, name: str, lines: Iterable[tuple[int, dict[int, Any]]]) -> None:
         """A sheet or CSV file the registry does not know: a problem unless it is blank or a note for people."""
-        if _DOWNLOAD_COPY.sub("", _split(name)[0]).lower() in IGNORED_SHEETS:
+        if _DOWNLOAD_COPY.sub("", _split(name)[0]).lower() in _ignored_sheets():
             return
         if all(_blank_row(values) for _number, values in lines):
             return

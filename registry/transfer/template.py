@@ -125,12 +125,14 @@ def readme_lines() -> list[str]:
 
 
 def codes_rows() -> list[list[Any]]:
-    """The Codes sheet: sheet, column, code, label, retired ("yes" or empty), for every coded column."""
+    """The Codes sheet: sheet, column, code, label, retired ("yes" in the reader's language, or empty), for every
+    coded column."""
     rows = []
+    mark = pgettext("a yes/no value", "yes")
     for variable in entered_variables():
         retired = set(variable.retired)
         for code, label in variable.codes:
-            rows.append([variable.table, variable.name, code, label, sheets.BOOLEAN_TRUE if code in retired else ""])
+            rows.append([variable.table, variable.name, code, label, mark if code in retired else ""])
     return rows
 
 

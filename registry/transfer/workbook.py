@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import gettext, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
@@ -26,7 +27,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from analytics.reports.cells import csv_cell, xlsx_cell
+from registry.dictionary import column_variable
 from registry.transfer.sheets import BOOLEAN_FALSE, BOOLEAN_TRUE, SHEETS, Column, Kind, Sheet
+from registry.transfer.units import unit_in_language
 
 __all__ = [
     "CODES_HEADER",
@@ -41,9 +44,17 @@ __all__ = [
     "zip_bytes",
 ]
 
-README_SHEET = "README"
-CODES_SHEET = "Codes"
+# The two sheets for people, named in the reader's language (the importer skips them in every language).
+README_SHEET = pgettext_lazy("sheet of the import workbook", "README")
+CODES_SHEET = pgettext_lazy("sheet of the import workbook", "Codes")
 CODES_HEADER = ("sheet", "column", "code", "label", "retired")
+_CODES_HEADINGS = {
+    "sheet": pgettext_lazy("heading of the Codes sheet", "sheet"),
+    "column": pgettext_lazy("heading of the Codes sheet", "column"),
+    "code": pgettext_lazy("heading of the Codes sheet", "code"),
+    "label": pgettext_lazy("heading of the Codes sheet", "label"),
+    "retired": pgettext_lazy("heading of the Codes sheet", "retired"),
+}
 DATE_FORMAT = "yyyy-mm-dd"
 # Every file's timestamp: a file's bytes must not change with the moment it was written.
 FIXED_TIME = datetime(2000, 1, 1)
@@ -56,12 +67,15 @@ _MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 Rows = dict[str, list[list[Any]]]  # sheet name -> rows of cells in the sheet's column order
 
 
-def _header_note(column: Column) -> str:
-    parts = [column.label + (f" ({column.unit})" if column.unit else "")]
-    if column.help:
-        parts.append(column.help)
+def _header_note(sheet: Sheet, column: Column, vocabularies: dict) -> str:
+    """The header cell's comment in the reader's language: label (unit), help, whether it is required."""
+    variable = column_variable(sheet, column, vocabularies=vocabularies)  # the sheets are built once, in English
+    unit = unit_in_language(variable.unit)
+    parts = [str(variable.label) + (f" ({unit})" if unit else "")]
+    if variable.description:
+        parts.append(str(variable.description))
     if column.required:
-        parts.append("Required.")
+        parts.append(gettext("Required."))
     return "\n".join(parts)
 
 
@@ -79,26 +93,29 @@ def _code_ranges(codes_rows: Sequence[Sequence[Any]]) -> dict[tuple[str, str], t
     return ranges
 
 
-def _data_sheet(wb: Workbook, sheet: Sheet, rows: list[list[Any]], ranges: dict) -> None:
+def _data_sheet(wb: Workbook, sheet: Sheet, rows: list[list[Any]], ranges: dict, vocabularies: dict) -> None:
     ws = wb.create_sheet(sheet.name)
+    codes_sheet = str(CODES_SHEET)
     _append(ws, [column.name for column in sheet.columns])
     bold = Font(bold=True)
     last = max(_VALIDATED_ROWS, len(rows) + 1)
     for index, column in enumerate(sheet.columns, start=1):
         cell = ws.cell(1, index)
         cell.font = bold
-        cell.comment = Comment(xlsx_cell(_header_note(column)), _AUTHOR, width=320, height=140)
+        cell.comment = Comment(xlsx_cell(_header_note(sheet, column, vocabularies)), _AUTHOR, width=320, height=140)
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = min(max(12, len(column.name) + 4), 40)
         formula = None
         if column.kind == Kind.CODE and (sheet.name, column.name) in ranges:
             first, end = ranges[(sheet.name, column.name)]
-            formula = f"'{CODES_SHEET}'!$C${first}:$C${end}"
+            formula = f"'{codes_sheet}'!$C${first}:$C${end}"
         elif column.kind == Kind.BOOLEAN:
             formula = f'"{BOOLEAN_TRUE},{BOOLEAN_FALSE}"'
         if formula:
             validation = DataValidation(type="list", formula1=formula, allow_blank=True)
-            validation.error = f"Use one of the codes of {column.name} (see the {CODES_SHEET} sheet)."
+            validation.error = gettext("Use one of the codes of {column} (see the {sheet} sheet).").format(
+                column=column.name, sheet=codes_sheet
+            )
             validation.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(validation)
     dates = [i for i, column in enumerate(sheet.columns, start=1) if column.kind == Kind.DATE]
@@ -110,18 +127,23 @@ def _data_sheet(wb: Workbook, sheet: Sheet, rows: list[list[Any]], ranges: dict)
 
 
 def sheets_xlsx(rows: Rows, *, readme: Sequence[str], codes: Sequence[Sequence[Any]]) -> bytes:
-    """The workbook: README, the SHEETS in order with their rows, and the Codes sheet (rows of CODES_HEADER)."""
+    """The workbook: README, the SHEETS in order with their rows, and the Codes sheet (rows of CODES_HEADER).
+
+    ``readme`` rows are lines, or tuples of cells (a code in a cell of its own). The README and Codes sheets are
+    named and headed in the reader's language; the data sheets and their column names stay codes.
+    """
     wb = new_workbook()
     intro = wb.active
-    intro.title = README_SHEET
+    intro.title = str(README_SHEET)
     for line in readme:
-        _append(intro, [line])
+        _append(intro, [line] if isinstance(line, str) else line)
     intro.column_dimensions["A"].width = 120
     ranges = _code_ranges(codes)
+    vocabularies: dict = {}
     for sheet in SHEETS:
-        _data_sheet(wb, sheet, rows.get(sheet.name, []), ranges)
-    table = wb.create_sheet(CODES_SHEET)
-    _append(table, CODES_HEADER)
+        _data_sheet(wb, sheet, rows.get(sheet.name, []), ranges, vocabularies)
+    table = wb.create_sheet(str(CODES_SHEET))
+    _append(table, [str(_CODES_HEADINGS[name]) for name in CODES_HEADER])
     for row in codes:
         _append(table, row)
     for letter, width in zip("ABCDE", (18, 26, 26, 60, 8), strict=True):

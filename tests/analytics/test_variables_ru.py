@@ -56,9 +56,9 @@ def test_the_exports_variables_and_codes_sheets_read_russian(people, case_a):
             people.coordinator, filters=RunFilters(apply_exclusions=False), fmt="xlsx", data_cut=date(2021, 6, 1)
         ).data
     book = load_workbook(io.BytesIO(data))
-    described = {(r[0], r[1]): r[2] for r in book["Variables"].iter_rows(min_row=2, values_only=True)}
+    described = {(r[0], r[1]): r[2] for r in book["Переменные"].iter_rows(min_row=2, values_only=True)}
     assert described[("cases", "cr_status")] == "Ответ в конце индукции"
     assert described[("cases", "kmt2a_partner")] == "Ген-партнёр KMT2A"
-    codes = {(r[1], r[3]): r[4] for r in book["Codes"].iter_rows(min_row=2, values_only=True)}
+    codes = {(r[1], r[3]): r[4] for r in book["Коды"].iter_rows(min_row=2, values_only=True)}
     assert codes[("cr_status", "CR")] == "Полная ремиссия в конце индукции"
     assert codes[("cir_status", "included")] == "Включён (в ПР в конце индукции)"

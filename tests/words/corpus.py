@@ -44,7 +44,8 @@ SKIPPED_PREFIXES = ("/api/", "/admin/", "/static/", "/media/", "/i18n/")
 # Signing out would end the session the rest of the walk reads with; it has no page of its own.
 SKIPPED_NAMES = {"logout"}
 # Downloads of data files for programs and for re-import: their columns and values are codes on purpose.
-# Of these, only the sheets and files that give the codes' labels are read (LABEL_SHEETS).
+# Of these, only the sheets and files for people are read: every sheet but the data tables (named as the tables in
+# every language: data_sheets()), and the zip's files that give the codes' labels (LABEL_SHEETS).
 DATA_ROUTES = {
     "analytics:export_file",
     "registry:records_export",
@@ -307,6 +308,14 @@ def _pdf_chunks(data: bytes) -> list[str]:
     return chunks
 
 
+def data_sheets() -> set[str]:
+    """The names of the data tables' sheets: the import sheets and the analysis dataset's tables."""
+    from analytics.schema import TABLES
+    from registry.transfer.sheets import SHEETS
+
+    return {sheet.name for sheet in SHEETS} | set(TABLES)
+
+
 def _xlsx_sheets(data: bytes) -> dict[str, list[str]]:
     from openpyxl import load_workbook
 
@@ -363,7 +372,7 @@ def _read(route: Route, url: str, content_type: str, data: bytes) -> list[tuple[
         return [
             (f"{url} sheet {title!r}", cells)
             for title, cells in sheets.items()
-            if not data_route or LABEL_SHEETS.search(title)
+            if not data_route or title not in data_sheets()
         ]
     if content_type == "application/zip":
         return [(f"{url} file {name!r}", cells) for name, cells in _zip_label_files(data).items()]

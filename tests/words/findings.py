@@ -14,7 +14,7 @@ from tests.words.corpus import Document
 from tests.words.detect import Hit, english_runs, literal_hits, remove_quotations, remove_strings, word_hits
 from tests.words.lexicon import NON_WORD_PATTERNS
 
-__all__ = ["MAX_LINES", "codes_in", "english_in", "literals_in", "summary"]
+__all__ = ["MAX_LINES", "codes_in", "english_in", "literals_in", "summary", "without_codes"]
 
 MAX_LINES = int(os.environ.get("WORDS_MAX_LINES", "400"))
 
@@ -64,15 +64,42 @@ def _verbatim(messages: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, messages)) + r")(?![\w-])")
 
 
+@functools.lru_cache(maxsize=8)
+def _written_as_codes(codes: frozenset[str]) -> re.Pattern | None:
+    """A code where a key from codes to labels writes one: before " = label", or starting an item ("cases: ...",
+    at the start of a cell or after "; " or ". ")."""
+    if not codes:
+        return None
+    names = "|".join(map(re.escape, sorted(codes, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w./-])(?:{names})(?= = )|(?:^|(?<=; )|(?<=\. ))(?:{names})(?=: )")
+
+
+def without_codes(text: str, codes: frozenset[str]) -> str:
+    """``text`` with the codes a key from codes to labels shows taken out: the whole cell when it is a code, and
+    the codes of "code = label" and of "code: ..." items. Codes inside a sentence stay (and count)."""
+    if text.strip() in codes:
+        return ""
+    pattern = _written_as_codes(codes)
+    return pattern.sub(" ¦ ", text) if pattern is not None else text
+
+
 def english_in(
-    documents: list[Document], data: set[str], known: set[str], msgids: list[str], quotations: Iterable[str] = ()
+    documents: list[Document],
+    data: set[str],
+    known: set[str],
+    msgids: list[str],
+    codes: Iterable[str] = (),
+    quotations: Iterable[str] = (),
 ) -> dict[str, list[Hit]]:
     """English left in Russian documents: runs of 2+ English words, and our English messages found verbatim
-    (data, known non-words, notation, and the shipped `quotations` shown marked as quotations taken out first)."""
+    (data, known non-words and notation taken out first; in a key from codes to labels (a data file's Codes or
+    Variables sheet, the dictionary) also the ``codes`` it shows as codes, see ``without_codes``; and the shipped
+    ``quotations`` where they are shown marked as quotations)."""
     quotations = tuple(quotations)
     if quotations:
         documents = [replace(d, chunks=remove_quotations(d.chunks, quotations)) for d in documents]
     sentences = sorted({m for m in msgids if re.search(r"[A-Za-z]{2}", m) and m not in known}, key=len, reverse=True)
+    codes = frozenset(codes)
 
     def check_for(document: Document) -> Callable[[str], list[Hit]]:
         # Only the messages that occur in this document at all go into its pattern: a pattern of every message of
@@ -80,6 +107,8 @@ def english_in(
         verbatim = _verbatim(tuple(_present(sentences, document)))
 
         def check(text: str) -> list[Hit]:
+            if document.codes_expected:
+                text = without_codes(text, codes)
             for pattern in NON_WORD_PATTERNS:
                 text = pattern.sub(" ¦ ", text)
             hits = english_runs(text, known)

@@ -27,13 +27,14 @@ __all__ = [
 # "Kaplan-Meier" or "Cox" in Latin letters is left to be caught.
 KNOWN_NON_WORDS = frozenset({"Interfant"})
 # Karyotype notation (t(4;11)(q21;q23), del(11q)), fusions (KMT2A::AFF1), units (x10^9/L, g/dL, umol/L), e-mail
-# addresses, URLs: never English words.
+# addresses, URLs, the names of a download's files (codes.csv, read_dataset.R): never English words.
 NON_WORD_PATTERNS = (
     re.compile(r"\b(?:t|del|inv|dup|ins|add|der|i)\(\S+?\)(?:\(\S+?\))?"),
     re.compile(r"\b\w+::\w+\b"),
     re.compile("(?:\u00d7\\s?10\\S*|" r"\b(?:g|mg|µmol|mmol|U|IU|cells?)\s?/\s?(?:L|dL|µL|mL|l|kg)\b)"),
     re.compile(r"\S+@\S+\.\w+"),
     re.compile(r"https?://\S+"),
+    re.compile(r"\b[\w-]+\.(?:csv|txt|R|xlsx|zip|sav|dta)\b"),
 )
 
 

@@ -101,6 +101,20 @@ def test_english_data_in_a_russian_page_is_not_flagged():
     assert english_in([_doc(page, "ru")], set(), set(), []) != {}
 
 
+def test_a_codes_sheet_may_show_codes_but_not_english_words_or_sentences():
+    codes = {"relapse", "cases", "sex"}
+    cells = ["relapse", "Рецидив", "relapse = Рецидив; death = Смерть", "cases: Случаи", "sex"]
+    sheet = Document("pages", "/dictionary.xlsx sheet 'Коды'", "ru", cells, codes_expected=True)
+    msgids = ["relapse", "death", "cases", "sex", "description"]
+    found = english_in([sheet], set(), set(), msgids, codes)
+    assert [h.token for h in next(iter(found.values()))] == ["death"]  # not one of the codes shown: still English
+    sheet.chunks = [*cells[:2], "the earliest event of kind relapse", "description"]
+    found = english_in([sheet], set(), set(), msgids, codes)
+    assert [h.token for h in next(iter(found.values()))] == ["the earliest event of kind relapse", "description"]
+    page = Document("pages", "/cases/1/", "ru", ["relapse"], codes_expected=False)
+    assert english_in([page], set(), set(), msgids, codes) != {}  # a page is no key from codes to labels
+
+
 def test_english_runs_skip_known_non_words_and_single_words():
     assert english_runs("Кривая Kaplan Meier для OS", {"Kaplan", "Meier", "OS"}) == []
     assert [h.token for h in english_runs("Выживаемость: Overall survival", set())] == ["Overall survival"]
@@ -159,7 +173,9 @@ QUOTE = "The remission rate among patients with a favorable cytogenetic profile 
 
 
 def _english(chunks: list[str], quotations=(QUOTE,)) -> list[str]:
-    found = english_in([Document("reports", "/analyses/3/files/66/", "ru", chunks)], set(), set(), [], quotations)
+    found = english_in(
+        [Document("reports", "/analyses/3/files/66/", "ru", chunks)], set(), set(), [], quotations=quotations
+    )
     return [hit.token for hits in found.values() for hit in hits]
 
 
@@ -188,8 +204,8 @@ def test_a_page_quotation_marked_with_its_language_reads_in_guillemets():
     shipped = f'<html lang="ru"><p>Опубликованное утверждение: <q lang="en">{QUOTE}</q></p></html>'
     invented = '<html lang="ru"><p>Опубликованное утверждение: <q lang="en">Our own sentence left here</q></p>'
     assert visible_text(shipped) == [f"Опубликованное утверждение: «{QUOTE}»"]
-    assert english_in([_doc(shipped, "ru")], set(), set(), [], [QUOTE]) == {}
-    assert english_in([_doc(invented, "ru")], set(), set(), [], [QUOTE]) != {}
+    assert english_in([_doc(shipped, "ru")], set(), set(), [], quotations=[QUOTE]) == {}
+    assert english_in([_doc(invented, "ru")], set(), set(), [], quotations=[QUOTE]) != {}
 
 
 def test_the_shipped_quotations_are_the_claims_quotes():

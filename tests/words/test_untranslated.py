@@ -107,6 +107,24 @@ def known(words):
 
 
 @pytest.fixture(scope="module")
+def file_codes(words, django_db_blocker):
+    """What the data files and the dictionary show as codes (their Codes and Variables sheets, README items): the
+    coded values, every code of the dictionary's variables (CNS1, whose English label is itself, too), the
+    variables' and tables' names, and the import's yes/no."""
+    from analytics.schema import TABLES
+    from analytics.variables import dataset_variables
+    from registry.dictionary import entered_variables
+    from registry.transfer.sheets import BOOLEAN_FALSE, BOOLEAN_TRUE, SHEETS
+
+    codes = set(words.codes) | set(TABLES) | {sheet.name for sheet in SHEETS} | {BOOLEAN_TRUE, BOOLEAN_FALSE}
+    with django_db_blocker.unblock():
+        for variable in [*entered_variables(), *dataset_variables()]:
+            codes.add(variable.name)
+            codes.update(str(code) for code, _label in variable.codes)
+    return codes
+
+
+@pytest.fixture(scope="module")
 def english_msgids():
     return [e.msgid for e in catalog_entries() if e.msgstr != e.msgid and not placeholders(e.msgid)]
 
@@ -123,10 +141,12 @@ KNOWN_LEFTOVERS = re.compile(
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_no_english_left_in_russian(words, known, english_msgids, area):
+def test_no_english_left_in_russian(words, known, english_msgids, file_codes, area):
     documents = [d for d in words.render("ru").documents if d.area == area]
     assert documents, f"no Russian {area} were read"
-    found = english_in(documents, words.data("ru"), known, english_msgids, words.quotations)
+    found = english_in(
+        documents, words.data("ru"), known, english_msgids, codes=file_codes, quotations=words.quotations
+    )
     found = {where: hits for where, hits in found.items() if not KNOWN_LEFTOVERS.match(where)}
     assert not found, summary(f"English words or messages left in Russian {area}", found)
 
