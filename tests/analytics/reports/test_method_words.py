@@ -11,7 +11,7 @@ from django.utils import translation
 from analytics.core.tables.constants import TOO_FEW_PAIRS
 from analytics.plans.claims import builtin_plan
 from analytics.plans.execute import execute_plan
-from analytics.plans.validate import EMPTY_GROUP, LEVEL_ABSENT
+from analytics.plans.validate import CONSTANT_COVARIATE, EMPTY_GROUP, LEVEL_ABSENT
 from analytics.plans.words import text
 from analytics.reports import build_report
 from analytics.reports.i18n import core_message
@@ -55,7 +55,7 @@ def test_a_russian_report_names_the_plan_methods_in_russian(seed000_result):
         "доля с 95% ДИ по Уилсону",
         "критерий хи-квадрат Пирсона без поправки",
         "критерий хи-квадрат Пирсона с поправкой Йейтса на непрерывность",
-        "разность долей с ДИ Вальда (как prop.test в R без поправки Йейтса)",
+        "разность долей с ДИ Вальда (без поправки Йейтса, как в R)",
         "объединение логарифмов отношений шансов",
     ):
         assert russian in text_ru
@@ -77,6 +77,9 @@ def test_a_russian_report_words_the_compared_groups(seed000_result):
     assert "токсичность против группы «без токсичности»" in comparisons
     assert "благоприятная против группы «неблагоприятная»" in comparisons
     assert not any(" vs " in c for c in comparisons)
+    verdicts = [n for t in _tables(seed000_result, "ru", "_claim") for n in t.notes if n.startswith("Вывод")]
+    assert any("против группы" in v for v in verdicts), verdicts
+    assert not any(" vs " in v for v in verdicts), verdicts
 
 
 def test_an_english_report_keeps_the_english_method_names_and_groups(seed000_result):
@@ -112,11 +115,15 @@ def test_group_labels_and_yes_no_levels_in_a_plans_problems_read_in_russian():
     made = text(EMPTY_GROUP, label="male", variable="sex")
     stored = str(made)  # a run's stored results: the same sentence read back as plain English
     absent = text(LEVEL_ABSENT, level="no", variable="finding_gene (genes ['NUTM1'])")
+    mrd = "mrd_positive (day_from 43, day_to 49, flow_threshold 0.01, method flow)"
+    constant = text(CONSTANT_COVARIATE, label=mrd, value="no")
     with translation.override("ru"):
         words = _Words()
-        shown = [words.sentence(made), words.sentence(stored), words.sentence(absent)]
+        shown = [words.sentence(made), words.sentence(stored), words.sentence(absent), words.sentence(constant)]
     assert all("'мальчики'" in s for s in shown[:2]), shown
     assert "'нет'" in shown[2] and "'no'" not in shown[2], shown[2]
+    assert "между 43 и 49 днями лечения" in shown[3] and "(нет)" in shown[3], shown[3]
+    assert "day_from" not in shown[3] and "method flow" not in shown[3]
 
 
 def test_core_notes_with_counts_and_cox_terms_read_in_russian():

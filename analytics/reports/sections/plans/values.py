@@ -1,15 +1,16 @@
 """The values read back from a plan's stored sentences, as a reader of the report knows them.
 
 ``analytics.studies.i18n.VariableWords`` shows a variable by its label and a code by its label. A report also
-reads back a compared group's label ("group 'male' of Sex", a shipped plan's label in the catalog) and a yes/no
-level of a computed variable ("value 'no' of MRD positive ..."): those are worded here too.
+reads back a compared group's label ("group 'male' of Sex", a shipped plan's label in the catalog), a yes/no
+level of a computed variable ("value 'no' of MRD positive ...") and a comparison ("non-CR vs CR"): those are
+worded here too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...stat_words import group_word
+from ...stat_words import comparison_text, group_word
 
 __all__ = ["report_variable_words", "worded_text"]
 
@@ -28,6 +29,9 @@ def report_variable_words() -> Any:
 
     class ReportVariableWords(VariableWords):
         def stored_value(self, key: str, raw: str, found: dict[str, str]) -> str | None:
+            if key == "comparison":  # "a vs b" of a verdict's "{what} ({comparison})"
+                words = comparison_text(raw)
+                return words if words != raw else None
             shown = super().stored_value(key, raw, found)
             inner, quote = _quoted(raw)
             if key not in ("level", "label") or (shown is not None and _quoted(shown)[0] != inner):
@@ -48,9 +52,16 @@ def worded_text(message: Any, names: Any) -> Any:
         return message
     params = dict(message.params)
     variable = params.get("variable")
+    if isinstance(params.get("comparison"), str):
+        params["comparison"] = comparison_text(params["comparison"])
+    if isinstance(params.get("value"), str) and params["value"].lower() in ("yes", "no"):
+        params["value"] = yes_no(params["value"].lower() == "yes")  # a constant covariate's one value
     for key in ("level", "label"):
         value = params.get(key)
         if not isinstance(value, str):
+            continue
+        if key == "label" and (described := names.described(value)) is not None:
+            params[key] = described  # a computed covariate ("mrd_positive (day_from 43, ...)") in words
             continue
         if isinstance(variable, str) and names.knows(variable) and names.value(variable, value) != value:
             continue
