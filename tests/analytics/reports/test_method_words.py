@@ -10,7 +10,7 @@ from django.utils import translation
 
 from analytics.core.tables.constants import TOO_FEW_PAIRS
 from analytics.plans.claims import builtin_plan
-from analytics.plans.execute import execute_plan
+from analytics.plans.execute import NOT_RUN, execute_plan
 from analytics.plans.validate import CONSTANT_COVARIATE, EMPTY_GROUP, LEVEL_ABSENT
 from analytics.plans.words import text
 from analytics.reports import build_report
@@ -117,13 +117,15 @@ def test_group_labels_and_yes_no_levels_in_a_plans_problems_read_in_russian():
     absent = text(LEVEL_ABSENT, level="no", variable="finding_gene (genes ['NUTM1'])")
     mrd = "mrd_positive (day_from 43, day_to 49, flow_threshold 0.01, method flow)"
     constant = text(CONSTANT_COVARIATE, label=mrd, value="no")
+    not_run = text(NOT_RUN, reasons=constant)  # the reason an analysis was not run, as a value of its own
     with translation.override("ru"):
         words = _Words()
-        shown = [words.sentence(made), words.sentence(stored), words.sentence(absent), words.sentence(constant)]
+        shown = [words.sentence(s) for s in (made, stored, absent, constant, not_run)]
     assert all("'мальчики'" in s for s in shown[:2]), shown
     assert "'нет'" in shown[2] and "'no'" not in shown[2], shown[2]
     assert "между 43 и 49 днями лечения" in shown[3] and "(нет)" in shown[3], shown[3]
     assert "day_from" not in shown[3] and "method flow" not in shown[3]
+    assert shown[4].startswith("Не выполнен: ковариата «МОБ положительная") and "day_from" not in shown[4], shown[4]
 
 
 def test_core_notes_with_counts_and_cox_terms_read_in_russian():

@@ -32,6 +32,8 @@ def report_variable_words() -> Any:
             if key == "comparison":  # "a vs b" of a verdict's "{what} ({comparison})"
                 words = comparison_text(raw)
                 return words if words != raw else None
+            if key == "value" and raw.lower() in ("yes", "no"):  # a constant covariate's one value
+                return yes_no(raw.lower() == "yes")
             shown = super().stored_value(key, raw, found)
             inner, quote = _quoted(raw)
             if key not in ("level", "label") or (shown is not None and _quoted(shown)[0] != inner):
@@ -50,15 +52,15 @@ def worded_text(message: Any, names: Any) -> Any:
 
     if not isinstance(message, Text):
         return message
-    params = dict(message.params)
+    params = {k: worded_text(v, names) if isinstance(v, Text) else v for k, v in message.params.items()}
     variable = params.get("variable")
     if isinstance(params.get("comparison"), str):
         params["comparison"] = comparison_text(params["comparison"])
-    if isinstance(params.get("value"), str) and params["value"].lower() in ("yes", "no"):
+    if type(params.get("value")) is str and params["value"].lower() in ("yes", "no"):
         params["value"] = yes_no(params["value"].lower() == "yes")  # a constant covariate's one value
     for key in ("level", "label"):
         value = params.get(key)
-        if not isinstance(value, str):
+        if type(value) is not str:  # a nested Text was worded above
             continue
         if key == "label" and (described := names.described(value)) is not None:
             params[key] = described  # a computed covariate ("mrd_positive (day_from 43, ...)") in words
