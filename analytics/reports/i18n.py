@@ -575,10 +575,12 @@ def _one_core_message(part: str) -> str:
         found = pattern.fullmatch(part)
         if found:
             values = found.groupdict()
+            from .stat_words import term_label  # a Cox dummy ("risk_classunfavorable") as "label: level"
+
             if "column" in values:
-                values["column"] = variable_label(values["column"])
+                values["column"] = term_label(values["column"])
             if "columns" in values:
-                values["columns"] = ", ".join(variable_label(c) for c in values["columns"].split(", "))
+                values["columns"] = ", ".join(term_label(c) for c in values["columns"].split(", "))
             return gettext(template).format(**values)
     return part
 
@@ -593,6 +595,11 @@ def core_message(text: Any) -> str:
     whole = gettext(text)
     if whole != text:
         return whole
+    from .stat_words import core_pattern
+
+    found = core_pattern(text)
+    if found is not None:
+        return found
     parts: list[str] = []
     for part in _PARTS.split(text):
         # A template of analytics.core with "; " of its own ("...has no variance; its coefficient is...").

@@ -12,6 +12,7 @@ from ..format import fmt_num, fmt_p, is_missing
 from ..i18n import core_message, localize_numbers, method_name, number, pgettext, variable_label
 from ..i18n import gettext as _
 from ..model import Section, Table
+from ..stat_words import cns_label
 from ._common import categorical_rows
 
 __all__ = ["build"]
@@ -26,7 +27,7 @@ def _symptoms(ctx: Context) -> Table:
         unknown = [r for r in cat_rows if r[1].startswith("unknown")]
         rows[-1].append(unknown[0][2] if unknown else "0")
     cns_rows, _method = categorical_rows(_("CNS status"), ctx.cohort["cns_status"], levels=["CNS1", "CNS2", "CNS3"])
-    rows += [[_("CNS status {level}").format(level=r[1]), r[2], ""] for r in cns_rows]
+    rows += [[_("CNS status {level}").format(level=cns_label(r[1])), r[2], ""] for r in cns_rows]
     ctx.record(_("Symptoms and syndromes"), method, _("percentages of cases where the sign was recorded"))
     return Table(
         key="presentation_symptoms",

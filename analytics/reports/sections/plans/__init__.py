@@ -12,12 +12,14 @@ from typing import Any
 
 from analytics.plans.result import PlanResult
 
+from ...i18n import core_message, gettext_noop
 from ...i18n import gettext as _
-from ...i18n import gettext_noop, method_name
 from ...model import Figure, Section, Table
+from ...stat_words import comparison_text, group_word, method_names, per_center_note
 from .centers import pooled_tables
 from .claim import VERDICT_TEXT, claim_table
 from .tables import curves_figure, effects_table, groups_table, model_tables, tests_table
+from .values import report_variable_words, worded_text
 
 __all__ = ["NOT_RUN_TITLE", "VERDICT_TEXT", "plan_sections"]
 
@@ -35,9 +37,7 @@ class _Words:
     def __init__(self) -> None:
         self.names = None
         try:
-            from analytics.studies.i18n import VariableWords
-
-            self.names = VariableWords()
+            self.names = report_variable_words()
         except Exception:  # no Django, no database: the English sentences stay as stored
             self.names = None
 
@@ -46,7 +46,7 @@ class _Words:
             return str(message)
         from analytics.studies.i18n import translated
 
-        return translated(message, self.names)
+        return translated(worded_text(message, self.names), self.names)
 
     def rule(self, rule: str, plan: dict[str, Any]) -> str:
         """One population rule (a run filter or a plan condition) in words."""
@@ -101,13 +101,35 @@ class _Words:
         say = self.sentence
         out["excluded"] = {say(k): v for k, v in (result.get("excluded") or {}).items()}
         out["effects"] = [
-            {**e, **{k: say(e[k]) for k in ("comparison", "method") if isinstance(e.get(k), str)}}
+            {
+                **e,
+                **({"comparison": self.comparison(e["comparison"])} if e.get("comparison") else {}),
+                **({"method": method_names(e["method"], say)} if isinstance(e.get("method"), str) else {}),
+            }
             for e in result.get("effects") or []
         ]
         out["tests"] = [
             {**t, **{k: say(t[k]) for k in ("why", "message") if isinstance(t.get(k), str)}}
             for t in result.get("tests") or []
         ]
+        out["groups"] = [{**g, "message": core_message(g["message"])} if g.get("message") else g for g in out["groups"]]
+        out["per_center"] = [
+            {**c, "message": per_center_note(c["message"], say)} if c.get("message") else c
+            for c in result.get("per_center") or []
+        ]
+        if isinstance(result.get("pooled"), dict):
+            out["pooled"] = self.pooled(result["pooled"])
+        if isinstance(result.get("model"), dict):  # a Cox model's exposure terms ("a vs b") and reference group
+            model = result["model"]
+            out["model"] = {
+                **model,
+                "terms": [
+                    {**t, "term": self.comparison(t["term"])} if " vs " in str(t.get("term")) else t
+                    for t in model.get("terms") or []
+                ],
+                **({"reference_group": self.group(model["reference_group"], settings)}
+                   if model.get("reference_group") else {}),
+            }  # fmt: skip
         curves = result.get("curves")
         if isinstance(curves, dict) and isinstance(curves.get("curves"), list):  # the figure's legend and axis
             out["curves"] = {
@@ -134,10 +156,28 @@ class _Words:
             values = {**values, "groups": {self.group(k, settings): v for k, v in published.items()}}
         if isinstance(values.get("test"), str) and values["test"]:
             shown = self.sentence(values["test"])
-            values = {**values, "test": shown if shown != values["test"] else method_name(shown)}
+            values = {**values, "test": shown if shown != values["test"] else method_names(shown)}
         if isinstance(claim.get("not_recomputable"), str) and claim["not_recomputable"]:
             out["not_recomputable"] = self.sentence(claim["not_recomputable"])
         out["values"] = values
+        return out
+
+    def comparison(self, text: str) -> str:
+        """ "a vs b" in words, each group by the plan's label for it (a shipped plan's through the catalog)."""
+        return comparison_text(text, lambda g: group_word(self.sentence(g)))
+
+    def pooled(self, pooled: dict[str, Any]) -> dict[str, Any]:
+        """The pooling's method, message and the reasons a center is left out, in the reader's words."""
+        out = {**pooled, "method": method_names(pooled.get("method"))}
+        if pooled.get("message"):
+            out["message"] = per_center_note(pooled["message"], self.sentence)
+        if pooled.get("comparison"):
+            out["comparison"] = comparison_text(pooled["comparison"])
+        for key in ("centers", "excluded"):
+            out[key] = [
+                {**c, "reason": per_center_note(c["reason"], self.sentence)} if c.get("reason") else c
+                for c in pooled.get(key) or []
+            ]
         return out
 
     def where(self, where: str, titles: dict[str, str]) -> str:

@@ -6,8 +6,9 @@ from typing import Any
 
 from ...format import DASH, fmt_ci, fmt_hr, fmt_num, fmt_p, is_missing
 from ...i18n import gettext as _
-from ...i18n import gettext_noop, method_name, pgettext
+from ...i18n import gettext_noop, pgettext
 from ...model import Table
+from ...stat_words import method_names
 from .text import RATIO_KINDS, effect_text, kind_word, methods_text
 
 __all__ = ["CI_WIDTH_DIFFERENCE", "CI_WIDTH_RATIO", "VERDICT_TEXT", "claim_table", "quotation"]
@@ -60,7 +61,11 @@ def claim_table(prefix: str, result: dict[str, Any]) -> Table | None:
     rows: list[list[Any]] = [
         [_("Source"), claim.get("source", ""), _("registry records, recomputed")],
         [_("Quote"), quotation(claim.get("quote", "")), ""],
-        [pgettext("statistics", "Test"), _published(values, "test"), method_name(chosen.get("name", ""))],
+        [
+            pgettext("statistics", "Test"),
+            method_names(_published(values, "test")),
+            method_names(chosen.get("name", "")),
+        ],
         ["n", _published(values, "n"), result.get("n")],
     ]
     by_label = {g["label"]: g for g in result.get("groups", [])}

@@ -6,8 +6,9 @@ from typing import Any
 
 from ...format import fmt_ci, fmt_hr, fmt_num, fmt_p
 from ...i18n import gettext as _
-from ...i18n import gettext_noop, method_name, pgettext
+from ...i18n import gettext_noop, pgettext
 from ...model import Figure, Table
+from ...stat_words import method_names
 from .text import count_cell, effect_text, kind_word, median_text, methods_text, time_text
 
 __all__ = ["LANDMARK_AXIS", "curves_figure", "effects_table", "groups_table", "model_tables", "tests_table"]
@@ -70,7 +71,7 @@ def groups_table(prefix: str, result: dict[str, Any], single: bool, threshold: i
 def tests_table(prefix: str, result: dict[str, Any]) -> Table:
     rows = [
         [
-            method_name(t.get("name")),
+            method_names(t.get("name")),
             fmt_num(t.get("statistic")),
             t.get("df"),
             fmt_p(t.get("p")),
@@ -85,7 +86,7 @@ def tests_table(prefix: str, result: dict[str, Any]) -> Table:
         [pgettext("statistics", "Test"), _("Statistic"), "df", "p", _("Chosen"), _("Why")],
         rows,
         [_("The chosen test gives the analysis' p-value; the others are shown for comparison.")],
-        "; ".join(method_name(t["name"]) for t in result.get("tests", []) if t.get("name")),
+        "; ".join(method_names(t["name"]) for t in result.get("tests", []) if t.get("name")),
     )
 
 
@@ -122,7 +123,7 @@ def model_tables(prefix: str, result: dict[str, Any]) -> list[Table]:
     ]
     notes = [
         _("{test}: chi-square = {chisq} on {df} df, p {p}").format(
-            test=method_name(t.get("name")),
+            test=method_names(t.get("name")),
             chisq=fmt_num(t.get("statistic")) or _("NA"),
             df=t.get("df"),
             p=fmt_p(t.get("p")) or _("NA"),

@@ -6,7 +6,8 @@ from typing import Any
 
 from ...format import DASH, fmt_ci, fmt_hr, fmt_num, is_missing
 from ...i18n import gettext as _
-from ...i18n import gettext_noop, method_name
+from ...i18n import gettext_noop
+from ...stat_words import method_names
 from ...suppress import mask_count
 
 __all__ = ["KIND_WORDS", "RATIO_KINDS", "count_cell", "effect_text", "median_text", "methods_text", "time_text"]
@@ -51,4 +52,4 @@ def median_text(med: dict[str, Any]) -> str:
 
 def methods_text(result: dict[str, Any]) -> str:
     methods = result.get("settings", {}).get("methods") or []
-    return "; ".join(method_name(m) for m in methods if m) or method_name(result.get("method", ""))
+    return "; ".join(method_names(m) for m in methods if m) or method_names(result.get("method", ""))
