@@ -143,6 +143,8 @@ class VariableWords:
         match = _DESCRIBED.fullmatch(text.strip())
         if match is None or (match.group("name") not in self.variables and match.group("name") not in COMPUTED):
             return None
+        if match.group("name") in COMPUTED and not match.group("params"):
+            return None  # a computed variable is never written without its settings: this is a group's word
         params = {}
         for key, raw in _DESCRIBED_PARAM.findall(match.group("params") or ""):
             try:

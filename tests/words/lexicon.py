@@ -34,7 +34,7 @@ NON_WORD_PATTERNS = (
     re.compile("(?:\u00d7\\s?10\\S*|" r"\b(?:g|mg|µmol|mmol|U|IU|cells?)\s?/\s?(?:L|dL|µL|mL|l|kg)\b)"),
     re.compile(r"\S+@\S+\.\w+"),
     re.compile(r"https?://\S+"),
-    re.compile(r"\b[\w-]+\.(?:csv|txt|R|xlsx|zip|sav|dta)\b"),
+    re.compile(r"\b[\w-]+\.(?:csv|txt|R|xlsx|zip|sav|dta|pdf|svg|json|png)\b"),
 )
 
 

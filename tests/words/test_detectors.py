@@ -89,6 +89,12 @@ def test_english_in_a_russian_page_is_caught_and_russian_passes():
     assert [h.token for h in next(iter(found.values()))] == ["Register a case"]
 
 
+def test_a_download_s_file_name_is_not_english_but_a_sentence_beside_it_is():
+    names = "<p>Файлы: run3-report.pdf, run3-report.xlsx, codes.csv, km-efs.svg</p>"
+    assert english_in([_doc(names, "ru")], set(), set(), []) == {}
+    assert english_in([_doc("<p>Файлы: run3-report.pdf, the full report</p>", "ru")], set(), set(), []) != {}
+
+
 def test_an_english_message_of_the_catalog_is_caught_even_alone():
     found = english_in([_doc("<td>Cases</td><td>Готово</td>", "ru")], set(), set(), ["Cases"])
     assert [h.token for h in next(iter(found.values()))] == ["Cases"]

@@ -129,17 +129,6 @@ def english_msgids():
     return [e.msgid for e in catalog_entries() if e.msgstr != e.msgid and not placeholders(e.msgid)]
 
 
-# Documents where English is still known to remain (issue 12 is open until this list is empty): the data files'
-# label sheets, the data dictionary, the findings list's entry-rule sentences, the case page's derived descriptions,
-# the run form and page, and the run report's statistical method names and plan notes. Any OTHER document with
-# English left fails; run with WORDS_MAX_LINES=100000 to list every hit, including these.
-KNOWN_LEFTOVERS = re.compile(
-    r"^\[ru\] (/quality/findings/ |/dictionary/ |/cases/\d+/ |/analyses/new/ |/analyses/\d+/ \(roles"
-    r"|/dictionary\.xlsx |/import/template\.xlsx |/export/records\.xlsx |/analyses/export/dataset\.(xlsx|zip) "
-    r"|/analyses/\d+/files/\d+/ \(run\d+-report\.(pdf|xlsx)\))"
-)
-
-
 @pytest.mark.parametrize("area", AREAS)
 def test_no_english_left_in_russian(words, known, english_msgids, file_codes, area):
     documents = [d for d in words.render("ru").documents if d.area == area]
@@ -147,7 +136,6 @@ def test_no_english_left_in_russian(words, known, english_msgids, file_codes, ar
     found = english_in(
         documents, words.data("ru"), known, english_msgids, codes=file_codes, quotations=words.quotations
     )
-    found = {where: hits for where, hits in found.items() if not KNOWN_LEFTOVERS.match(where)}
     assert not found, summary(f"English words or messages left in Russian {area}", found)
 
 

@@ -121,3 +121,20 @@ def test_a_problem_made_in_the_same_run_names_the_group_and_the_covariate_in_rus
         constant = translated(text(CONSTANT_COVARIATE, label=covariate, value="no"), words)
     assert group.startswith("группа 'Лейкоциты >= 300' переменной"), group
     assert "method flow" not in constant and "проточной цитометрии" in constant and "(нет)" in constant, constant
+
+
+def test_a_group_named_like_a_computed_variable_is_the_plans_word_not_a_variable_without_its_settings():
+    """Seed 000 names its groups 'toxicity' / 'no toxicity': the pooling's note about an empty group must not read
+    the group as the toxicity variable with no grade ("grade ≥ None")."""
+    from analytics.plans.pooling import CENTER_GROUP_EMPTY
+    from analytics.plans.words import text
+    from analytics.studies.i18n import VariableWords, translated
+
+    words = VariableWords()
+    with translation.override("ru"):
+        stored = translated(CENTER_GROUP_EMPTY.format(label="toxicity"), words)
+        same_run = translated(text(CENTER_GROUP_EMPTY, label="toxicity"), words)
+        described = words.described("toxicity (min_grade 3)")
+    for shown in (stored, same_run):
+        assert "None" not in shown and "токсичность" in shown, shown
+    assert described is not None and "3" in described, described
