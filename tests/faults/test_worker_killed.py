@@ -3,8 +3,11 @@
 Each test starts `celery -A tests.faults.paused_worker worker` (one process: the solo pool) against the test
 database and REDIS_URL, lets a task stop at a known step, kills the worker, starts another and waits. The message
 of the killed task was never acknowledged (acks late), so Redis hands it out again once the visibility timeout
-has passed (3 s here, CELERY_VISIBILITY_TIMEOUT). The test database is committed to (transaction=True), as the
-workers are other processes; serialized_rollback puts back the vocabularies the migrations seeded.
+has passed (3 s here, CELERY_VISIBILITY_TIMEOUT). With the solo pool even an early acknowledgement waits for the
+task's end (the worker's event loop sends it), so these tests prove the redelivered work is done once, not that
+acks_late is on: tests/faults/test_visibility_timeout.py checks that. The test database is committed to
+(transaction=True), as the workers are other processes; serialized_rollback puts back the vocabularies the
+migrations seeded.
 """
 
 from __future__ import annotations
