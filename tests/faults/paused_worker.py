@@ -28,11 +28,13 @@ def _stop_here() -> None:
         time.sleep(1)
 
 
-def _pause_after(module, name: str, calls: int = 1) -> None:
+def _pause_after(module, name: str, calls: int = 1, *, before: bool = False) -> None:
     original = getattr(module, name)
     seen = []
 
     def paused(*args, **kwargs):
+        if before:
+            _stop_here()
         result = original(*args, **kwargs)
         seen.append(1)
         if len(seen) == calls:
@@ -52,6 +54,7 @@ def _install_pause(**kwargs) -> None:
     django.setup()
     from analytics import tasks
     from analytics.runs import services
+    from quality import tasks as quality_tasks
     from quality.services import findings
 
     points = {
@@ -59,5 +62,6 @@ def _install_pause(**kwargs) -> None:
         "part": lambda: _pause_after(tasks, "run_part_build"),  # a center's part saved, not acknowledged
         "join": lambda: _pause_after(services, "_save_artifact", calls=2),  # two files written, nothing committed
         "sweep": lambda: _pause_after(findings, "_check_one"),  # one case of the sweep checked
+        "check": lambda: _pause_after(quality_tasks, "cases_check", before=True),  # an import's check taken
     }
     points[where]()

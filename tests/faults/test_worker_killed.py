@@ -30,9 +30,13 @@ from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.services import run_request
 from quality.models import Finding, QualitySnapshot
 from quality.services import registry_sweep
+from quality.services.findings import cases_check
 from quality.tasks import quality_sweep
+from registry.models import Case
+from registry.services import imports as import_services
 from tests.analytics.fixtures import case_a, case_b, center_a, center_b, media_root, people  # noqa: F401
 from tests.analytics.runs.test_worker import _test_database_url
+from tests.registry.transfer.rows import full_case_rows, read_of
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOT_SECONDS = 30
@@ -180,4 +184,27 @@ def test_a_quality_sweep_whose_worker_is_killed_is_finished_once_by_another(
     assert found and len(set(found)) == len(found)
     assert QualitySnapshot.objects.filter(day=today).count() == QualitySnapshot.objects.count()
     registry_sweep()  # a sweep now, in the test, finds what the worker stored: it was complete
+    assert _open_findings() == found and Finding.objects.count() == total
+
+
+def test_an_imports_check_whose_worker_is_killed_is_done_once_by_another(
+    people,  # noqa: F811
+    center_a,  # noqa: F811
+    workers,
+    not_eager,
+    monkeypatch,
+):
+    first = workers(pause_at="check")
+    monkeypatch.setattr(import_services, "read_upload", lambda file_name, data: read_of(full_case_rows("2019-07")))
+    job = import_services.import_check(user=people.entry_a, center=center_a, file_name="cases.xlsx", data=b"x")
+    import_services.import_commit(user=people.entry_a, job=job)  # commits, then sends quality.check_cases
+    _kill_when_paused(first, workers.paused)
+    case = Case.objects.get(center_case_number="2019-07")
+    assert not Finding.objects.filter(case=case).exists()
+
+    second = workers()
+    _wait(lambda: Finding.objects.filter(case=case).exists(), FINISH_SECONDS, "no check finished", [second])
+    found, total = _open_findings(), Finding.objects.count()
+    assert len(set(found)) == len(found)
+    cases_check([case.pk])  # a check now, in the test, finds what the worker stored
     assert _open_findings() == found and Finding.objects.count() == total
