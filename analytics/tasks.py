@@ -1,5 +1,7 @@
 """Celery tasks of the pooled analyses. Each takes ids and calls one service; the services make a second
-delivery harmless (a run is claimed with a conditional update, a part exists once, the join runs once).
+delivery harmless (a run is claimed with a conditional update, a part exists once, the join runs once), and
+a task delivered again because its worker died (acks late) picks up where it stopped: a start resumes its
+claimed run, the join builds any part still missing and replaces the files a killed join left.
 
     run_start_task(run_id)            claim the run, then fan out: a chord of one part per center ...
       run_part_task(run_id, center)   ... each building that center's rows,
@@ -30,7 +32,9 @@ from analytics.runs.services import (
     run_finish,
     run_part_build,
     run_request_scheduled,
+    run_resume,
 )
+from config.dispatch import queue_on_commit
 
 __all__ = ["nightly_pooled_run_task", "run_join_task", "run_part_task", "run_start_task"]
 
@@ -84,13 +88,22 @@ def _reason(exc: BaseException, task: Task) -> str:
 def run_start_task(self, run_id: int) -> list[int] | None:
     with self.failures_recorded(run_id):
         centers = run_execute(run_id)
-    if centers is None:  # not queued any more: another delivery has it, or it is finished
+        if centers is None:  # claimed by an earlier delivery whose worker died before the join: resume
+            centers = run_resume(run_id)
+    if centers is None:  # finished or failed
         return None
     join = run_join_task.si(run_id)
-    if centers:
-        chord([run_part_task.si(run_id, center_id) for center_id in centers])(join)
-    else:
-        join.delay()
+    eager = self.request.is_eager
+
+    def not_sent(exc: Exception) -> None:
+        if not eager:
+            raise exc  # the broker refused: retried, this run resumed
+        # Eager (no broker): the parts and the join ran right here and recorded their own failure.
+        run_fail(run_id=run_id, error=_reason(exc, self))
+
+    # No transaction is open in a task, so this sends at once.
+    canvas = chord([run_part_task.si(run_id, center_id) for center_id in centers], join) if centers else join
+    queue_on_commit(canvas, on_error=not_sent)
     return centers
 
 

@@ -4,6 +4,7 @@ so that a task delivered twice, or two workers on the same run, do the work once
     run_request   who may ask for what, with cheap queries only (no rows are read in the request); an identical
                   request still queued gets that run; otherwise queues a new run on commit
     run_execute   claims a queued run (queued -> running) and names the centers to fan out to
+    run_resume    a running run's centers still without a part: a start delivered again after its worker died
     run_part_build  one center's rows (the per-center task)
     run_finish    the pooled step (the join): report, files, results; or the identical finished run it reuses
     run_fail      records a failure and its reason
@@ -41,6 +42,7 @@ from analytics.runs.reporting import (
 )
 from analytics.runs.selectors import may_run_again
 from analytics.schema import Dataset
+from config.dispatch import queue_on_commit
 from registry import models as rm
 from registry.access import access_for, cases_for, cases_for_system
 from registry.derivation import risk_ruleset
@@ -54,6 +56,7 @@ __all__ = [
     "run_part_build",
     "run_request",
     "run_request_scheduled",
+    "run_resume",
 ]
 
 logger = logging.getLogger(__name__)
@@ -196,15 +199,16 @@ def _finished_twin(run: AnalysisRun, fp: str) -> AnalysisRun | None:
 
 
 def _enqueue(run_id: int) -> None:
+    """Hand the run to the workers once the request's transaction commits."""
     from analytics.tasks import run_start_task  # tasks import this module
 
-    try:
-        run_start_task.delay(run_id)
-    except Exception as exc:
+    def not_sent(exc: Exception) -> None:
         # With a broker: it is unreachable. Without one (eager): the canvas ran here and raised; the task has
         # recorded its own failure, except for a transient error, which eager execution cannot retry.
         run_fail(run_id=run_id, error=RUN_NOT_QUEUED.format(error=f"{type(exc).__name__}: {exc}"))
-        logger.exception("analysis run %s: not completed", run_id)
+        logger.error("analysis run %s: not completed", run_id, exc_info=exc)
+
+    queue_on_commit(run_start_task, run_id, on_error=not_sent, robust=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -265,9 +269,8 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings, language: s
             run.pk = None
     else:
         raise IntegrityError("analysis run: no queued run found and none could be saved")
-    run_id = run.pk
-    # robust: without a broker the run executes right here; its failure is recorded on the run, not raised.
-    transaction.on_commit(lambda: _enqueue(run_id), robust=True)
+    # Without a broker the run executes on commit, right here; its failure is recorded on the run, not raised.
+    _enqueue(run.pk)
     return run
 
 
@@ -314,20 +317,37 @@ def run_request_scheduled() -> AnalysisRun:
     return run_request(user=None, filters=RunFilters(), settings=RunSettings(plans=registered_plan_refs()))
 
 
+def _centers(run: AnalysisRun) -> list[int]:
+    return sorted(set(_source_cases(run).order_by().values_list("center_id", flat=True)))
+
+
 def run_execute(run_id: int) -> list[int] | None:
     """Claim a queued run (queued -> running) and return the centers whose parts to build.
 
     Returns None when the run was not queued (already claimed by another delivery, or finished): the caller
-    then does nothing.
+    then does nothing, or resumes it (``run_resume``).
     """
     run = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).first()
     if run is None:
         return None
-    centers = sorted(set(_source_cases(run).order_by().values_list("center_id", flat=True)))
+    centers = _centers(run)
     claimed = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).update(
         status=AnalysisRun.Status.RUNNING, started_at=timezone.now(), parts_expected=len(centers)
     )
     return centers if claimed else None
+
+
+def run_resume(run_id: int) -> list[int] | None:
+    """The centers of a running run that have no part yet (none: only the join is left); None unless running.
+
+    With tasks acknowledged late, a start is delivered again only when its worker died after the claim (or the
+    broker's visibility timeout passed, see README): the run would otherwise stay running until the reaper.
+    """
+    run = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.RUNNING).first()
+    if run is None:
+        return None
+    done = set(run.parts.values_list("center_id", flat=True))
+    return [center for center in _centers(run) if center not in done]
 
 
 def run_part_build(*, run_id: int, center_id: int) -> RunPart | None:
@@ -415,6 +435,10 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
     run = AnalysisRun.objects.select_related("scope_center").get(pk=run_id)
     if run.status != AnalysisRun.Status.RUNNING:
         return None
+    # A part delivered twice counts twice in the chord, which can then fire before another part is in.
+    missing = set(run_resume(run_id) or ())
+    for center_id in sorted(missing):
+        run_part_build(run_id=run_id, center_id=center_id)
     parts = list(run.parts.all())
     dataset = dataset_from_rows(_concat(parts), data_cut=run.data_cut)
     if run.scope_center_id is not None and not (dataset.cases["center"] == run.scope_center.code).any():
@@ -457,9 +481,9 @@ def _store(run_id, dataset, fp, twin, report, files, settings, plan_results) -> 
         if twin is not None:
             locked.reused_from = twin
         else:
-            for old in locked.artifacts.all():  # an earlier delivery of this join that failed half-way
-                old.file.delete(save=False)
-                old.delete()
+            # A delivery of this join killed half-way left files whose rows went with its rollback: saved
+            # again under the same names, Django would keep both (report_x1Yz.pdf next to report.pdf).
+            _drop_files(run_id)
             for f in files:
                 _save_artifact(locked, f.kind, f.name, f.content)
             for ref, result in zip(settings.plans, plan_results, strict=True):

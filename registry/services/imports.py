@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
+from config.dispatch import queue_on_commit
 from registry import models as m
 from registry.access import access_for
 from registry.models import ImportJob
@@ -107,7 +108,7 @@ def import_commit(*, user, job: ImportJob) -> ImportJob:
         if changed:
             from quality.tasks import check_cases
 
-            transaction.on_commit(lambda: check_cases.delay(changed))
+            queue_on_commit(check_cases, changed)
     job.committed_by, job.committed_at, job.content = user, timezone.now(), None
     job.save()
     return job

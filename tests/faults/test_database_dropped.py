@@ -32,7 +32,7 @@ def _drop_this_connection() -> None:
         cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_save_whose_connection_drops_saves_nothing_says_try_again_and_the_next_save_works(
     people,  # noqa: F811
     center_a,  # noqa: F811

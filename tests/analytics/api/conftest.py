@@ -35,9 +35,9 @@ def world(django_db_setup, django_db_blocker, api_media):
     from analytics.studies import services as plan_services
     from analytics.studies.models import AnalysisPlan, PlanVersion
     from analytics.studies.selectors import plan_ref
-    from analytics.tasks import run_start_task
     from registry.choices import Role
     from tests.analytics.studies.conftest import make_spec
+    from tests.canvas import run_canvas
     from tests.factories import CenterFactory, make_full_case, member
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=api_media), transaction.atomic():
@@ -65,7 +65,7 @@ def world(django_db_setup, django_db_blocker, api_media):
 
         def finished(user, settings=None):
             run = run_request(user=user, filters=RunFilters(), settings=settings or RunSettings())
-            run_start_task.apply(args=[run.pk])  # the outer transaction never commits: run the canvas here
+            run_canvas(run.pk)  # the outer transaction never commits: run the canvas here
             run.refresh_from_db()
             assert run.status == AnalysisRun.Status.DONE, run.error
             return run

@@ -21,9 +21,9 @@ from analytics.runs.options import RunSettings
 from analytics.runs.reporting import plan_file_name
 from analytics.studies.builtin import install_builtin_plans
 from analytics.studies.models import AnalysisPlan
-from analytics.tasks import run_start_task
 from registry.choices import Role
 from tests.analytics.plans.seed000 import build_seed000_cohort
+from tests.canvas import run_canvas
 from tests.factories import CenterFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def seed000(django_db_setup, django_db_blocker, media):
         run = AnalysisRun.objects.order_by("-pk").first()
         assert response.status_code == 302
         assert response["Location"] == reverse("analytics:run_detail", args=[run.pk])
-        run_start_task.apply(args=[run.pk])  # the outer transaction never commits: run the canvas here
+        run_canvas(run.pk)  # the outer transaction never commits: run the canvas here
         run.refresh_from_db()
         yield run, plan, coordinator
         transaction.set_rollback(True)

@@ -31,6 +31,7 @@ from analytics.runs.services import (
 from analytics.tasks import nightly_pooled_run_task, run_part_task, run_start_task
 from registry import models as m
 from registry.choices import Role
+from tests.canvas import run_canvas
 from tests.factories import UserFactory, member, save
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +230,7 @@ def test_a_run_that_finds_an_identical_finished_run_on_join_points_to_it(people,
         code_version=first.code_version,
         data_cut=first.data_cut,
     )
-    run_start_task.apply(args=[twin.pk])
+    run_canvas(twin.pk)
     twin.refresh_from_db()
     assert twin.status == AnalysisRun.Status.DONE and twin.reused_from == first and twin.source == first
     assert twin.fingerprint == first.fingerprint and not twin.artifacts.exists()

@@ -90,14 +90,14 @@ def test_the_check_page_is_a_404_for_a_center_user(client, people):
 
 
 def test_a_plan_with_hostile_text_runs_and_its_section_is_escaped(client, people, center_a, settings, tmp_path):
-    from analytics.tasks import run_start_task
+    from tests.canvas import run_canvas
 
     settings.MEDIA_ROOT = tmp_path
     make_full_case(people.entry_a, center_a)
     hostile = '<script>alert(1)</script> & <b>bold</b> "quoted" =HYPERLINK("x")'
     version = services.plan_create(user=people.coordinator, spec=make_spec(hostile, question=hostile, conditions=()))
     run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings(plans=(plan_ref(version),)))
-    run_start_task.apply(args=[run.pk])
+    run_canvas(run.pk)
     run.refresh_from_db()
     assert run.status == AnalysisRun.Status.DONE, run.error  # the PDF and XLSX took the text as text
     client.force_login(people.coordinator)

@@ -28,8 +28,8 @@ def web(django_db_setup, django_db_blocker, web_media):
     from analytics.runs.models import AnalysisRun
     from analytics.runs.options import RunFilters, RunSettings
     from analytics.runs.services import run_request
-    from analytics.tasks import run_start_task
     from registry.choices import Role
+    from tests.canvas import run_canvas
     from tests.factories import CenterFactory, make_full_case, member
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=web_media), transaction.atomic():
@@ -49,7 +49,7 @@ def web(django_db_setup, django_db_blocker, web_media):
 
         def finished(user):
             run = run_request(user=user, filters=RunFilters(), settings=RunSettings())
-            run_start_task.apply(args=[run.pk])  # the outer transaction never commits: run the canvas here
+            run_canvas(run.pk)  # the outer transaction never commits: run the canvas here
             run.refresh_from_db()
             assert run.status == AnalysisRun.Status.DONE, run.error
             return run

@@ -14,8 +14,8 @@ from analytics.runs.models import AnalysisRun, RunPart
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.progress import STAGE_COMPUTING, STAGE_DONE, STAGE_FAILED, STAGE_READING, STAGE_WAITING
 from analytics.runs.services import RUN_NO_OWN_CASES, run_execute, run_finish, run_part_build, run_request
-from analytics.tasks import run_start_task
 from registry import models as m
+from tests.canvas import run_canvas
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_the_centers_read_are_the_parts_in_the_database_until_the_report_is_draw
 
 def test_a_center_user_reads_why_their_cal_only_report_failed(client, web):
     run = run_request(user=web.entry_a, filters=RunFilters(cal_only=True), settings=RunSettings())
-    run_start_task.apply(args=[run.pk])  # case A was diagnosed at 40 days of life: no CAL case
+    run_canvas(run.pk)  # case A was diagnosed at 40 days of life: no CAL case
     client.force_login(web.entry_a)
     body = _page(client, run)
     assert REFRESH not in body and STAGE_FAILED in body and RUN_NO_OWN_CASES in body

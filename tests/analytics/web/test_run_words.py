@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from analytics.runs.models import AnalysisRun, RunArtifact
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.services import run_request
-from analytics.tasks import run_start_task
+from tests.canvas import run_canvas
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_the_run_form_offers_the_report_language_in_the_users_language(client, w
 
 def test_a_run_asked_for_in_russian_writes_every_file_in_russian(client, web, media_root):
     run = run_request(user=web.coordinator, filters=RunFilters(), settings=RunSettings(), language="ru")
-    run_start_task.apply(args=[run.pk])
+    run_canvas(run.pk)
     run.refresh_from_db()
     assert run.status == AnalysisRun.Status.DONE, run.error
     # The same rows and settings in English were analysed already: a report in another language is not reused.
@@ -85,6 +85,6 @@ def test_a_run_asked_for_in_russian_writes_every_file_in_russian(client, web, me
     assert any("Когорта" in str(c) for row in workbook["Содержание"].iter_rows(values_only=True) for c in row)
     # Asked again in Russian: the Russian run is the one reused.
     again = run_request(user=web.coordinator, filters=RunFilters(), settings=RunSettings(), language="ru")
-    run_start_task.apply(args=[again.pk])
+    run_canvas(again.pk)
     again.refresh_from_db()
     assert again.reused_from_id == run.pk

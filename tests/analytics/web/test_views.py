@@ -10,8 +10,8 @@ from django.urls import reverse
 from analytics.runs.models import AnalysisRun
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.services import run_fail, run_request
-from analytics.tasks import run_start_task
 from analytics.views import QUEUED_MESSAGE, REUSED_MESSAGE
+from tests.canvas import run_canvas
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_asking_again_for_the_same_analysis_gives_a_run_with_the_same_results_on
     assert REUSED_MESSAGE.format(pk=run.pk) in response.content.decode()
     assert AnalysisRun.objects.filter(status=AnalysisRun.Status.QUEUED).count() == 1
     # Once it ran, the join found the finished run on the same rows: its page says so and stops reloading.
-    run_start_task.apply(args=[run.pk])
+    run_canvas(run.pk)
     body = client.get(reverse("analytics:run_detail", args=[run.pk])).content.decode()
     assert (
         f'Same results as <a href="{reverse("analytics:run_detail", args=[web.pooled.pk])}">run {web.pooled.pk}' in body

@@ -292,11 +292,11 @@ def pooled_run(people, cases, settings, tmp_path):
     from analytics.runs.models import AnalysisRun
     from analytics.runs.options import RunFilters, RunSettings
     from analytics.runs.services import run_request
-    from analytics.tasks import run_start_task
+    from tests.canvas import run_canvas
 
     settings.MEDIA_ROOT = tmp_path
     run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
-    run_start_task.apply(args=[run.pk])
+    run_canvas(run.pk)
     run.refresh_from_db()
     assert run.status == AnalysisRun.Status.DONE, run.error
     return run

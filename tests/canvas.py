@@ -1,0 +1,14 @@
+"""Run an analysis run's Celery canvas in the test, as the embedded (no broker) setup does on commit."""
+
+from __future__ import annotations
+
+from django.test import TestCase
+
+from analytics.tasks import run_start_task
+
+
+def run_canvas(run_id: int):
+    """The start task, then the parts and the join it queues. The test's transaction never commits, so what the
+    tasks queue on commit (config/dispatch.py) is run here, as it is queued."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return run_start_task.apply(args=[run_id])
