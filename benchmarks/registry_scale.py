@@ -73,6 +73,7 @@ from registry.forms import CaseForm  # noqa: E402
 TARGET_PAGE_MS = 300.0
 TARGET_SWEEP_S = 600.0
 ENTRY, COORDINATOR, DATA_MANAGER = "mow.entry", "coordinator", "datamanager"
+DEMO_CASES = 360  # the demo's own size, through the services
 
 
 def _parse_args(argv):
@@ -92,6 +93,7 @@ def _fill(n: int) -> None:
         print(f"fill: {have} cases already there, kept")
     else:
         start = time.perf_counter()
+        pooled_run._grow_to(min(n, DEMO_CASES))  # seed_demo first: its centers, people, findings
         pooled_run._grow_to(n)
         print(f"fill: {have} -> {m.Case.objects.count()} cases in {time.perf_counter() - start:.0f} s", flush=True)
     with connection.cursor() as cursor:
