@@ -21,7 +21,7 @@ PAGES = [
     ("entry_a", "/"),
     ("entry_a", "/cases/"),
     ("entry_a", "/cases/?lineage=ALL&status=open"),
-    ("entry_a", "/cases/?q=A"),
+    ("entry_a", "/cases/?q=ILR-"),  # every registry id: a search that finds rows in both registries
     ("coordinator", "/"),
     ("coordinator", "/cases/"),
     ("coordinator", "/analyses/"),
