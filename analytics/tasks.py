@@ -7,6 +7,7 @@ claimed run, the join builds any part still missing and replaces the files a kil
       run_part_task(run_id, center)   ... each building that center's rows,
       run_join_task(run_id)           ... joined by the pooled step (report, files, results).
     nightly_pooled_run_task()         the pooled run django-celery-beat starts every night (see the admin).
+    send_waiting_runs_task()          every minute: the runs Redis could not take, or lost (runs/sending.py).
 
 Without REDIS_URL (CELERY_TASK_ALWAYS_EAGER) the same canvas runs in-process. Tasks are acknowledged late and
 retried with backoff on transient errors (database or broker connections); any other failure, or one that
@@ -25,6 +26,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from analytics.runs.sending import run_send_waiting
 from analytics.runs.services import (
     run_execute,
     run_fail,
@@ -36,7 +38,7 @@ from analytics.runs.services import (
 )
 from config.dispatch import queue_on_commit
 
-__all__ = ["nightly_pooled_run_task", "run_join_task", "run_part_task", "run_start_task"]
+__all__ = ["nightly_pooled_run_task", "run_join_task", "run_part_task", "run_start_task", "send_waiting_runs_task"]
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, BrokerOperationalError)
 TIME_LIMIT_REASON = "The task ran out of time (soft limit {seconds} s)."
@@ -127,3 +129,9 @@ def nightly_pooled_run_task() -> int:
     nightly pooled run; on unchanged rows it points to last night's run (reused_from) and draws nothing."""
     run_fail_stale()
     return run_request_scheduled().pk
+
+
+@shared_task(base=_RegistryTask, name="analytics.send_waiting_runs", soft_time_limit=50, time_limit=55)
+def send_waiting_runs_task() -> int:
+    """Hand to the queue the runs it could not take when they were asked for, and those whose message it lost."""
+    return run_send_waiting()
