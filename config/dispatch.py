@@ -26,8 +26,18 @@ _UNREACHABLE = (BrokerOperationalError, RedisConnectionError, RedisTimeoutError)
 
 def queue_unavailable(exc: Exception) -> bool:
     """True when a send failed because the queue could not be reached (the work can be sent again later), not
-    because eager Celery ran the task right here and it raised."""
-    return isinstance(exc, _UNREACHABLE) and not current_app.conf.task_always_eager
+    because eager Celery ran the task right here and it raised. The result backend's retries wrap the connection
+    error (a RuntimeError whose cause it is), so the whole chain is read."""
+    if current_app.conf.task_always_eager:
+        return False
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, _UNREACHABLE):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def queue_on_commit(
