@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from celery import Task, chord, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -56,8 +56,29 @@ class _RegistryTask(Task):
     time_limit = settings.CELERY_TASK_TIME_LIMIT
 
 
+def _close_broken_connections() -> None:
+    """A dropped database connection stays broken until closed; the next query then opens a fresh one. (A worker
+    closes it before each task; eager Celery runs the retry in the same task.)"""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.is_usable():
+            conn.close()
+
+
 class _RunTask(_RegistryTask):
     """A task of one run: when it fails for good, the run is marked failed with the reason."""
+
+    def call(self, service, **kwargs):
+        """The task's one service call. A worker retries a transient error by sending the task again; eager
+        Celery (no broker: the embedded setup) cannot, so it retries here, as many times, on a fresh connection."""
+        if not self.request.is_eager:
+            return service(**kwargs)
+        for attempt in range(self.max_retries + 1):
+            try:
+                return service(**kwargs)
+            except TRANSIENT_ERRORS:
+                if attempt == self.max_retries:
+                    raise
+                _close_broken_connections()
 
     @contextmanager
     def failures_recorded(self, run_id: int):
@@ -89,9 +110,9 @@ def _reason(exc: BaseException, task: Task) -> str:
 @shared_task(base=_RunTask, bind=True, name="analytics.run_start")
 def run_start_task(self, run_id: int) -> list[int] | None:
     with self.failures_recorded(run_id):
-        centers = run_execute(run_id)
+        centers = self.call(run_execute, run_id=run_id)
         if centers is None:  # claimed by an earlier delivery whose worker died before the join: resume
-            centers = run_resume(run_id)
+            centers = self.call(run_resume, run_id=run_id)
     if centers is None:  # finished or failed
         return None
     join = run_join_task.si(run_id)
@@ -112,14 +133,14 @@ def run_start_task(self, run_id: int) -> list[int] | None:
 @shared_task(base=_RunTask, bind=True, name="analytics.run_part")
 def run_part_task(self, run_id: int, center_id: int) -> int | None:
     with self.failures_recorded(run_id):
-        part = run_part_build(run_id=run_id, center_id=center_id)
+        part = self.call(run_part_build, run_id=run_id, center_id=center_id)
     return part.pk if part else None
 
 
 @shared_task(base=_RunTask, bind=True, name="analytics.run_join")
 def run_join_task(self, run_id: int) -> str | None:
     with self.failures_recorded(run_id):
-        run = run_finish(run_id=run_id)
+        run = self.call(run_finish, run_id=run_id)
     return run.status if run else None
 
 
