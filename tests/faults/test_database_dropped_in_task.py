@@ -25,7 +25,9 @@ def _terminate_from_another_connection(pid: int) -> None:
         other.close()
 
 
-def test_a_run_whose_connection_drops_while_a_part_is_written_retries_and_finishes_once(
+@pytest.mark.parametrize("in_transaction", [True, False], ids=["while-writing", "between-queries"])
+def test_a_run_whose_connection_drops_in_a_part_retries_and_finishes_once(
+    in_transaction,
     people,  # noqa: F811
     case_a,  # noqa: F811
     case_b,  # noqa: F811
@@ -44,7 +46,10 @@ def test_a_run_whose_connection_drops_while_a_part_is_written_retries_and_finish
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             pid = cursor.fetchone()[0]
-        with transaction.atomic():
+        if not in_transaction:  # the connection stays broken until closed
+            _terminate_from_another_connection(pid)
+            return real_build(**kwargs)
+        with transaction.atomic():  # its rollback fails, and Django closes the connection
             real_build(**kwargs)  # the part written, not yet committed, when the connection goes
             _terminate_from_another_connection(pid)
             RunPart.objects.count()  # the task's next query finds its connection gone
