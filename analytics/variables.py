@@ -22,6 +22,7 @@ from registry.choices import DeathCause, EventKind, Exclusion, LabTimepoint
 from registry.dictionary import DERIVED, Variable, entered_variables
 from registry.marked_codes import code, plain
 from registry.transfer.sheets import Kind
+from registry.transfer.units import UNIT_WORDS
 
 __all__ = ["TABLES", "dataset_variables", "variables_by_table"]
 
@@ -143,7 +144,7 @@ CIR_EVENT_CODES = _labelled(
 EVENT_CODES = (("0", _("Censored")), ("1", _("Event")))
 OS_EVENT_CODES = (("0", _("Censored (alive at last contact)")), ("1", _("Death from any cause")))
 
-_DAYS = _("days")
+_DAYS = UNIT_WORDS["days"]
 _EXCLUDED_NO_REASON = _("Excluded, no reason")
 _REASON = _("Why the value before it is unknown or not applicable (empty when it is known).")
 _EVENT_DAYS_REASON = _(
@@ -382,7 +383,7 @@ def _derived_row_variables(entered) -> list[Variable]:
             _("Protocol day of the deciding assessment"),
             Kind.INTEGER,
             _("the assessment's treatment day, or counted from treatment start (day 1)"),
-            unit=_("day of protocol"),
+            unit=UNIT_WORDS["day of protocol"],
         ),
         _reason("cr_reason", _("response"), response_rule),
         _derived(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -134,13 +134,17 @@ class CenterRow:
         return _pct(self.cases - self.cases_with_errors, self.cases)
 
 
-def _living(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+def _living(cases: QuerySet[Case]) -> QuerySet[Case]:
     live = {"case": OuterRef("pk"), "archived_at__isnull": True}
-    last = FollowUp.objects.filter(**live).order_by().values("case").annotate(last=Max("contact_date")).values("last")
-    return cases.annotate(
-        dead=Exists(OutcomeEvent.objects.filter(kind__in=sorted(DEATH_KINDS), **live)),
-        last_contact=Subquery(last),
-    ).filter(dead=False)
+    return cases.annotate(dead=Exists(OutcomeEvent.objects.filter(kind__in=sorted(DEATH_KINDS), **live))).filter(
+        dead=False
+    )
+
+
+def _seen_since(day: date) -> QuerySet[FollowUp]:
+    """The cases with a live follow-up on or after `day` (their last contact is on or after it), as a semi-join:
+    PostgreSQL reads the follow-ups once instead of taking a MAX per case (100 000 cases)."""
+    return FollowUp.objects.filter(archived_at__isnull=True, contact_date__gte=day).values("case")
 
 
 def center_rows(cases: QuerySet[Case], centers, *, today: date | None = None, user=None) -> list[CenterRow]:
@@ -175,15 +179,14 @@ def center_rows(cases: QuerySet[Case], centers, *, today: date | None = None, us
         if pk in rows:
             rows[pk].open_queries = n
     cutoff = today - timedelta(days=FOLLOW_UP_DUE_DAYS)
-    living = (
-        _living(cases, today)
-        .values_list("center")
-        .annotate(n=Count("pk"), seen=Count("pk", filter=Q(last_contact__gte=cutoff)))
+    living = _living(cases).values_list("center").annotate(n=Count("pk")).order_by()
+    seen = dict(
+        _living(cases).filter(pk__in=_seen_since(cutoff)).values_list("center").annotate(n=Count("pk")).order_by()
     )
     exact = None if user is None else access_for(user)
-    for pk, n, seen in living.order_by():
+    for pk, n in living:
         if pk in rows:
-            rows[pk].living, rows[pk].living_seen_12m = n, seen
+            rows[pk].living, rows[pk].living_seen_12m = n, seen.get(pk, 0)
     if exact is not None:
         for pk, row in rows.items():
             if not exact.can_write_center(pk):

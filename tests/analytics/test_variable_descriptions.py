@@ -61,7 +61,7 @@ def test_the_dataset_exports_variables_sheet_gives_the_russian_description(peopl
         data = dataset_export(
             people.coordinator, filters=RunFilters(apply_exclusions=False), fmt="xlsx", data_cut=date(2021, 6, 1)
         ).data
-    rows = load_workbook(io.BytesIO(data))["Variables"].iter_rows(min_row=2, values_only=True)
+    rows = load_workbook(io.BytesIO(data))["Переменные"].iter_rows(min_row=2, values_only=True)
     described = {(r[0], r[1]): r[-1] for r in rows}
     assert described[("cases", "trm")] == "да, если у события смерти указана причина «Связанная с лечением (TRM)»"  # noqa: RUF001
     assert described[("cases", "efs_event")] == "как в efs_first_event"

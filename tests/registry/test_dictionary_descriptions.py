@@ -29,7 +29,7 @@ def test_a_russian_reader_reads_the_derived_variables_descriptions_in_russian(cl
         "события исхода у случаев в ПР в конце индукции",  # noqa: RUF001
         "Из лабораторной панели временной точки «При диагнозе».",
         "<td>день протокола</td>",
-        "<td>дней</td>",
+        "<td>дни</td>",
     ):
         assert russian in body, russian
     # A column and its value are named as code (a reader matches them in the file).

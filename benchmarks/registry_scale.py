@@ -1,0 +1,285 @@
+"""Time every page a user opens, the quality sweep and the case save path on a registry of 100 000 cases.
+
+Usage::
+
+    DATABASE_URL=postgres://USER@HOST:5432/bench_scale_100k python benchmarks/registry_scale.py [--cases 100000]
+        [--repeat 20] [--saves 50] [--sweep-cases 2000] [--run]
+
+The database must be a scratch PostgreSQL one (its name must contain "bench" or "scratch"). It is filled the way
+``benchmarks/pooled_run.py`` grows its registry: ``seed_demo`` (through the services, with the quality check)
+for the first 360 cases, then the demo's synthetic case plans with every record, written with ``bulk_create``
+and spread over the demo's six centers in the demo's proportions. A database that already holds ``--cases``
+cases is reused as it is (a re-run starts in seconds); one with fewer is grown. The database is ANALYZEd.
+
+Then, with Django's test client signed in as each role (the demo's logins; the second factor is switched off
+for the client: it costs one session lookup, not a query per case), every page is requested ``--repeat``
+times after one warm-up request, and the script prints p50 and p95 in milliseconds and the number of SQL
+queries of the page (counted with ``connection.execute_wrapper``). The pages: the dashboard, the case list
+(plain, filtered, searched), a case page and its edit form (a center's data entry); the case list, the run
+list, a run and its report page (the coordinator); the data-quality dashboard, the findings and the cases
+behind them, filtered by center and by rule, and the open queries (the data manager).
+
+It also times:
+
+- ``case save``: ``--saves`` POSTs of a case's edit form by its center's data entry (the form, ``case_update``,
+  the audit row and the data-quality check of the case on commit, as in production), p50/p95;
+- ``quality sweep``: ``cases_check`` on ``--sweep-cases`` cases with the registry-wide duplicate index (what the
+  nightly ``registry_sweep`` does per case), extrapolated to the whole registry; ``--sweep-cases 0`` runs the
+  real ``registry_sweep`` on every case instead (at 100 000 cases that takes a long while);
+- with ``--run``: a pooled run end to end (``run_request`` by the coordinator, eager). Without it, the report page
+  uses the newest finished run, or the script says how to get one (``--run``, or ``benchmarks/pooled_run.py``).
+
+Targets (issue 13): p95 under 300 ms for every page and for the save; the sweep under 10 minutes. Exits 1 if
+a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+HERE = Path(__file__).resolve().parent
+for _path in (HERE.parent, HERE):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+NOT_POSTGRES = "Set DATABASE_URL to a scratch PostgreSQL database (postgres://...): the targets are PostgreSQL's."
+NOT_SCRATCH = "The database name must contain 'bench' or 'scratch': this script fills it with synthetic cases."
+_URL = os.environ.get("DATABASE_URL", "")
+if not _URL.startswith(("postgres://", "postgresql://")):
+    sys.exit(NOT_POSTGRES)
+if not any(word in urlparse(_URL).path for word in ("bench", "scratch")):
+    sys.exit(NOT_SCRATCH)
+os.environ.setdefault("REDIS_URL", "")  # no broker needed: Celery is eager here
+
+import pooled_run  # noqa: E402  (sets Django up: eager Celery, a temporary MEDIA_ROOT)
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+
+from analytics.runs.models import AnalysisRun  # noqa: E402
+from analytics.runs.options import RunFilters, RunSettings  # noqa: E402
+from analytics.runs.services import run_request  # noqa: E402
+from quality.models import Finding  # noqa: E402
+from quality.services.findings import cases_check, registry_sweep  # noqa: E402
+from registry import models as m  # noqa: E402
+from registry.demo.people import ensure_people  # noqa: E402
+from registry.forms import CaseForm  # noqa: E402
+
+TARGET_PAGE_MS = 300.0
+TARGET_SWEEP_S = 600.0
+ENTRY, COORDINATOR, DATA_MANAGER = "mow.entry", "coordinator", "datamanager"
+DEMO_CASES = 360  # the demo's own size, through the services
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page (default 20)")
+    parser.add_argument("--saves", type=int, default=50, help="case saves (default 50)")
+    parser.add_argument("--sweep-cases", type=int, default=2000, help="cases the sweep is timed on; 0: all")
+    parser.add_argument("--run", action="store_true", help="also time a pooled run end to end")
+    parser.add_argument("--fill-only", action="store_true", help="fill the database and stop")
+    return parser.parse_args(argv)
+
+
+def _fill(n: int) -> None:
+    have = m.Case.objects.count()
+    if have >= n:
+        print(f"fill: {have} cases already there, kept")
+    else:
+        start = time.perf_counter()
+        pooled_run._grow_to(min(n, DEMO_CASES))  # seed_demo first: its centers, people, findings
+        pooled_run._grow_to(n)
+        print(f"fill: {have} -> {m.Case.objects.count()} cases in {time.perf_counter() - start:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # a bulk-filled table without statistics gets plans for an empty one
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class _QueryCount:
+    """Counts the SQL statements run while it is active (``connection.execute_wrapper``)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+
+def _time_page(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
+    """p50 and p95 in ms over `repeat` GETs after a warm-up one, and the page's number of queries."""
+    response = client.get(url)
+    if response.status_code != 200:
+        sys.exit(f"GET {url} answered {response.status_code}")
+    with _QueryCount() as queries:
+        client.get(url)
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append(1000 * (time.perf_counter() - start))
+    return statistics.median(timings), _percentile(timings, 0.95), queries.n
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _pages(people, run: AnalysisRun | None) -> list[tuple[str, str, str]]:
+    """(role, page, URL) of every page measured."""
+    mow = people.centers["MOW"]
+    case = m.Case.objects.filter(center=mow, locked_at__isnull=True).order_by("-pk").first()
+    prefix = case.registry_id[: len(case.registry_id) - 2]  # matches a few cases
+    rule = Finding.objects.filter(resolved_at__isnull=True).values_list("rule_id", flat=True).first() or ""
+    pages = [
+        (ENTRY, "dashboard", "/"),
+        (ENTRY, "case list", "/cases/"),
+        (ENTRY, "case list, filtered", "/cases/?lineage=AML&status=open"),
+        (ENTRY, "case list, searched", f"/cases/?q={prefix}"),
+        (ENTRY, "case list, page 40", "/cases/?page=40"),
+        (ENTRY, "case page", f"/cases/{case.pk}/"),
+        (ENTRY, "case edit form", f"/cases/{case.pk}/edit/"),
+        (COORDINATOR, "dashboard", "/"),
+        (COORDINATOR, "case list", "/cases/"),
+        (COORDINATOR, "case list, filtered", "/cases/?lineage=ALL&age_class=early_infant"),
+        (COORDINATOR, "run list", "/analyses/"),
+        (DATA_MANAGER, "quality dashboard", "/quality/"),
+        (DATA_MANAGER, "findings", "/quality/findings/"),
+        (DATA_MANAGER, "findings of a center", "/quality/findings/?center=MOW"),
+        (DATA_MANAGER, "findings of a rule", f"/quality/findings/?rule={rule}"),
+        (DATA_MANAGER, "cases with findings", "/quality/cases/?center=MOW"),
+        (DATA_MANAGER, "queries", "/quality/queries/"),
+    ]
+    if run is not None:
+        pages += [
+            (COORDINATOR, "run page", f"/analyses/{run.pk}/"),
+            (COORDINATOR, "report page", f"/analyses/{run.pk}/report/"),
+        ]
+    return pages
+
+
+def _form_data(case: m.Case) -> dict:
+    """The edit form's fields with their current values, as the browser would post them back."""
+    form = CaseForm(instance=case)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else value
+    return data
+
+
+def _time_saves(client: Client, case: m.Case, saves: int) -> tuple[float, float, int]:
+    url = f"/cases/{case.pk}/edit/"
+    timings, n_queries = [], 0
+    for i in range(saves + 1):
+        client.get(url)  # the user opens the form first
+        case.refresh_from_db()
+        data = _form_data(case)
+        data["gestational_age_weeks"] = str(38 + i % 2)  # a change each time: a real save, a new version
+        with _QueryCount() as queries:
+            start = time.perf_counter()
+            response = client.post(url, data)
+            elapsed = 1000 * (time.perf_counter() - start)
+        if response.status_code != 302:
+            sys.exit(f"The save was refused ({response.status_code}): {response.content[:2000]!r}")
+        if i:  # the first one warms up
+            timings.append(elapsed)
+            n_queries = queries.n
+    return statistics.median(timings), _percentile(timings, 0.95), n_queries
+
+
+def _time_sweep(n: int) -> tuple[str, float]:
+    total = m.Case.objects.filter(archived_at__isnull=True).count()
+    if n == 0 or n >= total:
+        start = time.perf_counter()
+        result = registry_sweep()
+        seconds = time.perf_counter() - start
+        return f"registry_sweep of {result.cases} cases: {seconds:.0f} s", seconds
+    ids = list(m.Case.objects.filter(archived_at__isnull=True).order_by("?").values_list("pk", flat=True)[:n])
+    start = time.perf_counter()
+    cases_check(ids)
+    seconds = time.perf_counter() - start
+    whole = seconds * total / n
+    return (
+        f"cases_check of {n} cases: {seconds:.1f} s ({1000 * seconds / n:.1f} ms a case); "
+        f"the whole registry ({total}) at that rate: {whole:.0f} s",
+        whole,
+    )
+
+
+def main(argv=None) -> int:
+    args = _parse_args(argv)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    _fill(args.cases)
+    if args.fill_only:
+        return 0
+    people = ensure_people()
+    users = {name: people.users[name] for name in (ENTRY, COORDINATOR, DATA_MANAGER)}
+    n_cases = m.Case.objects.count()
+    print(f"registry: {n_cases} cases in {m.Center.objects.count()} centers; "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)  # fmt: skip
+    verdicts: list[tuple[str, bool]] = []
+
+    run = None
+    if args.run:
+        start = time.perf_counter()
+        with transaction.atomic():
+            run = run_request(
+                user=users[COORDINATOR], filters=RunFilters(), settings=RunSettings(induction_window_days=15)
+            )
+        run.refresh_from_db()
+        print(f"pooled run end to end: {time.perf_counter() - start:.1f} s ({run.status}, {run.n_cases} cases)")
+    run = AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE).order_by("-pk").first()
+    if run is None:
+        print("(no finished run: the run and report pages are left out; --run makes one)")
+
+    print(f"\n{'role':<12}{'page':<24}{'p50 ms':>8}{'p95 ms':>8}{'queries':>9}")
+    with override_settings(TWO_FACTOR_ENFORCED=False):
+        clients = {name: _client(user) for name, user in users.items()}
+        for role, page, url in _pages(people, run):
+            p50, p95, n_queries = _time_page(clients[role], url, args.repeat)
+            print(f"{role:<12}{page:<24}{p50:>8.0f}{p95:>8.0f}{n_queries:>9}", flush=True)
+            verdicts.append((f"{page} ({role}) p95 < {TARGET_PAGE_MS:.0f} ms ({p95:.0f})", p95 < TARGET_PAGE_MS))
+        case = m.Case.objects.filter(center=people.centers["MOW"], locked_at__isnull=True).order_by("-pk").first()
+        p50, p95, n_queries = _time_saves(clients[ENTRY], case, args.saves)
+        print(f"{ENTRY:<12}{'case save':<24}{p50:>8.0f}{p95:>8.0f}{n_queries:>9}")
+        verdicts.append((f"case save p95 < {TARGET_PAGE_MS:.0f} ms ({p95:.0f})", p95 < TARGET_PAGE_MS))
+
+    label, seconds = _time_sweep(args.sweep_cases)
+    print(f"\nquality sweep: {label}")
+    verdicts.append((f"quality sweep < {TARGET_SWEEP_S:.0f} s ({seconds:.0f})", seconds < TARGET_SWEEP_S))
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    if not args.run:
+        print("(pooled run end to end: --run here, or benchmarks/pooled_run.py --sizes 360,10000,100000)")
+    print()
+    for label, ok in verdicts:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}")
+    return 0 if all(ok for _label, ok in verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
