@@ -7,6 +7,7 @@ claimed run, the join builds any part still missing and replaces the files a kil
       run_part_task(run_id, center)   ... each building that center's rows,
       run_join_task(run_id)           ... joined by the pooled step (report, files, results).
     nightly_pooled_run_task()         the pooled run django-celery-beat starts every night (see the admin).
+    send_waiting_runs_task()          every minute: the runs Redis could not take, or lost (runs/sending.py).
 
 Without REDIS_URL (CELERY_TASK_ALWAYS_EAGER) the same canvas runs in-process. Tasks are acknowledged late and
 retried with backoff on transient errors (database or broker connections); any other failure, or one that
@@ -20,11 +21,12 @@ from contextlib import contextmanager
 from celery import Task, chord, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from analytics.runs.sending import run_send_waiting
 from analytics.runs.services import (
     run_execute,
     run_fail,
@@ -36,7 +38,7 @@ from analytics.runs.services import (
 )
 from config.dispatch import queue_on_commit
 
-__all__ = ["nightly_pooled_run_task", "run_join_task", "run_part_task", "run_start_task"]
+__all__ = ["nightly_pooled_run_task", "run_join_task", "run_part_task", "run_start_task", "send_waiting_runs_task"]
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, BrokerOperationalError)
 TIME_LIMIT_REASON = "The task ran out of time (soft limit {seconds} s)."
@@ -54,8 +56,29 @@ class _RegistryTask(Task):
     time_limit = settings.CELERY_TASK_TIME_LIMIT
 
 
+def _close_broken_connections() -> None:
+    """A dropped database connection stays broken until closed; the next query then opens a fresh one. (A worker
+    closes it before each task; eager Celery runs the retry in the same task.)"""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.is_usable():
+            conn.close()
+
+
 class _RunTask(_RegistryTask):
     """A task of one run: when it fails for good, the run is marked failed with the reason."""
+
+    def call(self, service, **kwargs):
+        """The task's one service call. A worker retries a transient error by sending the task again; eager
+        Celery (no broker: the embedded setup) cannot, so it retries here, as many times, on a fresh connection."""
+        if not self.request.is_eager:
+            return service(**kwargs)
+        for attempt in range(self.max_retries + 1):
+            try:
+                return service(**kwargs)
+            except TRANSIENT_ERRORS:
+                if attempt == self.max_retries:
+                    raise
+                _close_broken_connections()
 
     @contextmanager
     def failures_recorded(self, run_id: int):
@@ -87,9 +110,9 @@ def _reason(exc: BaseException, task: Task) -> str:
 @shared_task(base=_RunTask, bind=True, name="analytics.run_start")
 def run_start_task(self, run_id: int) -> list[int] | None:
     with self.failures_recorded(run_id):
-        centers = run_execute(run_id)
+        centers = self.call(run_execute, run_id=run_id)
         if centers is None:  # claimed by an earlier delivery whose worker died before the join: resume
-            centers = run_resume(run_id)
+            centers = self.call(run_resume, run_id=run_id)
     if centers is None:  # finished or failed
         return None
     join = run_join_task.si(run_id)
@@ -110,14 +133,14 @@ def run_start_task(self, run_id: int) -> list[int] | None:
 @shared_task(base=_RunTask, bind=True, name="analytics.run_part")
 def run_part_task(self, run_id: int, center_id: int) -> int | None:
     with self.failures_recorded(run_id):
-        part = run_part_build(run_id=run_id, center_id=center_id)
+        part = self.call(run_part_build, run_id=run_id, center_id=center_id)
     return part.pk if part else None
 
 
 @shared_task(base=_RunTask, bind=True, name="analytics.run_join")
 def run_join_task(self, run_id: int) -> str | None:
     with self.failures_recorded(run_id):
-        run = run_finish(run_id=run_id)
+        run = self.call(run_finish, run_id=run_id)
     return run.status if run else None
 
 
@@ -127,3 +150,9 @@ def nightly_pooled_run_task() -> int:
     nightly pooled run; on unchanged rows it points to last night's run (reused_from) and draws nothing."""
     run_fail_stale()
     return run_request_scheduled().pk
+
+
+@shared_task(base=_RegistryTask, name="analytics.send_waiting_runs", soft_time_limit=50, time_limit=55)
+def send_waiting_runs_task() -> int:
+    """Hand to the queue the runs it could not take when they were asked for, and those whose message it lost."""
+    return run_send_waiting()

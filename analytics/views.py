@@ -42,6 +42,10 @@ REUSED_MESSAGE = gettext_noop(
     "The same analysis was asked for already and is waiting for a worker (run {pk}): this page follows it."
 )
 QUEUED_MESSAGE = gettext_noop("Run {pk} was started; this page follows it.")
+QUEUE_UNAVAILABLE_MESSAGE = gettext_noop(
+    "The queue of analyses is unavailable just now. Run {pk} is saved and starts by itself once the queue is "
+    "back; this page follows it."
+)
 NO_ROLE = gettext_noop("Your role cannot start analyses.")
 FIGURE_KINDS = (RunArtifact.Kind.PNG, RunArtifact.Kind.SVG)
 
@@ -87,7 +91,10 @@ def run_new(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            if run.created_at < asked_at:
+            run.refresh_from_db(fields=["status", "sent_at"])  # sent, or not, as the request committed
+            if run.waiting_for_queue:
+                messages.warning(request, _(QUEUE_UNAVAILABLE_MESSAGE).format(pk=run.pk))
+            elif run.created_at < asked_at:
                 messages.info(request, _(REUSED_MESSAGE).format(pk=run.pk))
             else:
                 messages.success(request, _(QUEUED_MESSAGE).format(pk=run.pk))

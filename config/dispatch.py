@@ -11,11 +11,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from celery.canvas import Signature
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-__all__ = ["queue_on_commit"]
+__all__ = ["queue_on_commit", "queue_unavailable"]
+
+# What a send raises when Redis (the broker, or the result backend it also is) cannot be reached.
+_UNREACHABLE = (BrokerOperationalError, RedisConnectionError, RedisTimeoutError)
+
+
+def queue_unavailable(exc: Exception) -> bool:
+    """True when a send failed because the queue could not be reached (the work can be sent again later), not
+    because eager Celery ran the task right here and it raised. The result backend's retries wrap the connection
+    error (a RuntimeError whose cause it is), so the whole chain is read."""
+    if current_app.conf.task_always_eager:
+        return False
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, _UNREACHABLE):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def queue_on_commit(

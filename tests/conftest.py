@@ -32,3 +32,14 @@ def _default_language_after_each_test():
         from django.utils import translation
 
         translation.deactivate()
+
+
+@pytest.fixture
+def not_eager():
+    """test_settings makes Celery eager; a test with a real worker hands its tasks to the broker instead."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = before

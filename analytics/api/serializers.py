@@ -55,6 +55,10 @@ class RunSerializer(serializers.ModelSerializer):
     requested_by = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
     failure_reason = serializers.SerializerMethodField()
+    waiting_for_queue = serializers.BooleanField(
+        read_only=True,
+        help_text="True: the queue (Redis) could not take the run yet; it starts by itself once the queue is back.",
+    )
     filters = serializers.JSONField(help_text="centers, lineages, protocols, year_from, year_to, cal_only, ...")
     settings = serializers.SerializerMethodField()
     plans = serializers.SerializerMethodField()
@@ -81,6 +85,7 @@ class RunSerializer(serializers.ModelSerializer):
             "language",
             "reused_from",
             "failure_reason",
+            "waiting_for_queue",
             "filters",
             "settings",
             "plans",

@@ -79,6 +79,12 @@ class AnalysisRun(models.Model):
     data_cut = models.DateField(null=True, blank=True)
     results = models.JSONField(null=True, blank=True, help_text="The report as data (Report.to_dict()).")
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the run was last handed to the queue (Redis). Empty while the queue could not take it: "
+        "it is sent once the queue is back (analytics.runs.sending).",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -112,12 +118,19 @@ class AnalysisRun(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def waiting_for_queue(self) -> bool:
+        """Queued, but the queue could not take it yet (Redis unreachable when it was asked for)."""
+        return self.status == self.Status.QUEUED and self.sent_at is None
+
+    @property
     def progress(self) -> RunProgress:
         """The stage and 'k of n centers'. Counts the parts unless a selector annotated ``parts_done``."""
         done = getattr(self, "parts_done", None)
         if done is None:
             done = self.parts.count()
-        return run_progress(status=self.status, parts_expected=self.parts_expected, parts_done=done)
+        return run_progress(
+            status=self.status, parts_expected=self.parts_expected, parts_done=done, sent=self.sent_at is not None
+        )
 
     @property
     def source(self) -> AnalysisRun:

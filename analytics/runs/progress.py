@@ -11,6 +11,7 @@ __all__ = [
     "STAGE_COMPUTING",
     "STAGE_DONE",
     "STAGE_FAILED",
+    "STAGE_NOT_SENT",
     "STAGE_READING",
     "STAGE_WAITING",
     "RunProgress",
@@ -18,6 +19,9 @@ __all__ = [
 ]
 
 STAGE_WAITING = gettext_noop("Waiting for a worker")
+STAGE_NOT_SENT = gettext_noop(
+    "Waiting for the queue: it is unavailable just now, and the run starts by itself once it is back"
+)
 STAGE_READING = gettext_noop("Reading the centers' records")
 STAGE_COMPUTING = gettext_noop("Computing the statistics and drawing the report")
 STAGE_DONE = gettext_noop("Done")
@@ -49,10 +53,11 @@ class RunProgress:
         return self.stage
 
 
-def run_progress(*, status: str, parts_expected: int | None, parts_done: int) -> RunProgress:
-    """The stage of a run with this status (queued, running, done, failed) and these part counts."""
+def run_progress(*, status: str, parts_expected: int | None, parts_done: int, sent: bool = True) -> RunProgress:
+    """The stage of a run with this status (queued, running, done, failed) and these part counts; ``sent``
+    False: a queued run the queue (the broker) could not take yet."""
     if status == "queued":
-        stage = STAGE_WAITING
+        stage = STAGE_WAITING if sent else STAGE_NOT_SENT
     elif status == "running":
         all_read = parts_expected is not None and parts_done >= parts_expected
         stage = STAGE_COMPUTING if all_read else STAGE_READING

@@ -2,7 +2,7 @@
 so that a task delivered twice, or two workers on the same run, do the work once; a finished run never changes.
 
     run_request   who may ask for what, with cheap queries only (no rows are read in the request); an identical
-                  request still queued gets that run; otherwise queues a new run on commit
+                  request still queued gets that run; otherwise queues a new run, sent on commit (sending.py)
     run_execute   claims a queued run (queued -> running) and names the centers to fan out to
     run_resume    a running run's centers still without a part: a start delivered again after its worker died
     run_part_build  one center's rows (the per-center task)
@@ -41,8 +41,8 @@ from analytics.runs.reporting import (
     report_settings,
 )
 from analytics.runs.selectors import may_run_again
+from analytics.runs.sending import run_send
 from analytics.schema import Dataset
-from config.dispatch import queue_on_commit
 from registry import models as rm
 from registry.access import access_for, cases_for, cases_for_system
 from registry.derivation import risk_ruleset
@@ -64,7 +64,6 @@ logger = logging.getLogger(__name__)
 RUN_FORBIDDEN = gettext_noop("Your role cannot start analyses.")
 RUN_OTHER_CENTER = gettext_noop("You may request only your own center's report.")
 RUN_ONE_CENTER = gettext_noop("A center's report is for one center: choose one of yours.")
-RUN_NOT_QUEUED = gettext_noop("The run could not be handed to the workers: {error}")
 RUN_NOT_AGAIN = gettext_noop("Only a failed run can be asked for again, by someone who may ask for it.")
 RUN_PLANS_POOLED = gettext_noop("Analysis plans run on the pooled data, not in a center's own report.")
 RUN_NO_OWN_CASES = gettext_noop("Your center has no cases in this selection yet: there is nothing to report.")
@@ -198,19 +197,6 @@ def _finished_twin(run: AnalysisRun, fp: str) -> AnalysisRun | None:
     return next((c for c in candidates.order_by("pk") if c.settings == run.settings), None)
 
 
-def _enqueue(run_id: int) -> None:
-    """Hand the run to the workers once the request's transaction commits."""
-    from analytics.tasks import run_start_task  # tasks import this module
-
-    def not_sent(exc: Exception) -> None:
-        # With a broker: it is unreachable. Without one (eager): the canvas ran here and raised; the task has
-        # recorded its own failure, except for a transient error, which eager execution cannot retry.
-        run_fail(run_id=run_id, error=RUN_NOT_QUEUED.format(error=f"{type(exc).__name__}: {exc}"))
-        logger.error("analysis run %s: not completed", run_id, exc_info=exc)
-
-    queue_on_commit(run_start_task, run_id, on_error=not_sent, robust=True)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Services
 # ---------------------------------------------------------------------------------------------------------------
@@ -270,7 +256,8 @@ def run_request(*, user, filters: RunFilters, settings: RunSettings, language: s
     else:
         raise IntegrityError("analysis run: no queued run found and none could be saved")
     # Without a broker the run executes on commit, right here; its failure is recorded on the run, not raised.
-    _enqueue(run.pk)
+    # With the broker unreachable the run stays queued, unsent, until run_send_waiting hands it over.
+    run.sent_at = run_send(run_id=run.pk)
     return run
 
 
@@ -510,9 +497,12 @@ def run_fail(*, run_id: int, error: str) -> bool:
 
 
 def run_fail_stale(*, older_than: timedelta = STALE_AFTER) -> int:
-    """Fail the runs still unfinished long after they were requested, with the reason; returns how many."""
+    """Fail the runs still unfinished long after they were requested, with the reason; returns how many. A run
+    the queue never took (Redis down since) is not stale: no worker had it, and it is sent once Redis is back."""
     cutoff = timezone.now() - older_than
-    stale = AnalysisRun.objects.filter(status__in=_UNFINISHED, created_at__lt=cutoff)
+    stale = AnalysisRun.objects.filter(status__in=_UNFINISHED, created_at__lt=cutoff).exclude(
+        status=AnalysisRun.Status.QUEUED, sent_at__isnull=True
+    )
     hours = round(older_than.total_seconds() / 3600)
     return stale.update(
         status=AnalysisRun.Status.FAILED, error=RUN_STALE.format(hours=hours), finished_at=timezone.now()

@@ -9,6 +9,7 @@ written in bulk, each with its history row under the uploading user, the file's 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from config.dispatch import queue_on_commit
+from config.dispatch import queue_on_commit, queue_unavailable
 from registry import models as m
 from registry.access import access_for
 from registry.models import ImportJob
@@ -29,6 +30,8 @@ from registry.transfer.plan import ImportPlan, plan_import, stored_case_ids
 from registry.transfer.sheets import SHEETS
 
 __all__ = ["import_abandon", "import_check", "import_commit", "import_reason"]
+
+logger = logging.getLogger(__name__)
 
 NOT_YOUR_JOB = gettext_noop("Only the user who uploaded this file can import it.")
 NOT_READY = gettext_noop("This file cannot be imported: {status}.")
@@ -108,10 +111,28 @@ def import_commit(*, user, job: ImportJob) -> ImportJob:
         if changed:
             from quality.tasks import check_cases
 
-            queue_on_commit(check_cases, changed)
+            queue_on_commit(check_cases, changed, on_error=_check_not_sent(job.pk, changed))
     job.committed_by, job.committed_at, job.content = user, timezone.now(), None
     job.save()
     return job
+
+
+def _check_not_sent(job_id: int, case_ids: list[int]):
+    """The import is committed whatever happens to its check. With Redis unreachable the check is not sent
+    again: the nightly sweep (quality.sweep) runs the same rules on every case. Any other error is raised, as
+    before (eager Celery: the check ran here)."""
+
+    def not_sent(exc: Exception) -> None:
+        if not queue_unavailable(exc):
+            raise exc
+        logger.warning(
+            "import %s: the queue is unavailable; the %s cases it changed are checked by the nightly sweep (%s)",
+            job_id,
+            len(case_ids),
+            exc,
+        )
+
+    return not_sent
 
 
 @transaction.atomic

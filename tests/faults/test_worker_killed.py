@@ -114,17 +114,6 @@ def workers(tmp_path, settings, broker):
         print(log.name, log.read_text()[-3000:])  # shown by pytest when the test failed
 
 
-@pytest.fixture
-def not_eager():
-    """test_settings makes Celery eager; here the test hands its tasks to the broker."""
-    from config.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = before
-
-
 def _kill_when_paused(worker, paused: Path) -> None:
     _wait(paused.exists, BOOT_SECONDS, "the worker did not reach the step", [worker])
     os.kill(worker.pid, signal.SIGKILL)

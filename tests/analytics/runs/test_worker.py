@@ -81,17 +81,6 @@ def worker(tmp_path, settings):
         print((tmp_path / "worker.log").read_text()[-4000:])  # shown by pytest when the test failed
 
 
-@pytest.fixture
-def not_eager():
-    """test_settings makes Celery eager for every other test; this one hands its run to the broker."""
-    from config.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = before
-
-
 def test_a_real_worker_completes_a_pooled_run(people, case_a, case_b, worker, not_eager):
     run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
     assert run.status == AnalysisRun.Status.QUEUED
