@@ -110,11 +110,13 @@ class CpuMeter:
         self.server_pid, self.title = server_pid, f" {db_name} "  # a backend's title names its database
         self.base: dict[int, float] = {}
         self.last: dict[int, tuple[str, float]] = {}
+        self.marks: list[tuple[float, dict[int, float]]] = []  # (time, CPU of each process then), every second
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
         self.base = {pid: cpu for pid, (_kind, cpu) in self._sample().items()}
+        self.marks.append((time.time(), dict(self.base)))
         self.thread.start()
         return self
 
@@ -123,12 +125,19 @@ class CpuMeter:
         self.thread.join()
         self.last.update(self._sample())
 
-    def seconds(self, kind: str) -> float:
-        return sum(cpu - self.base.get(pid, 0.0) for pid, (k, cpu) in self.last.items() if k == kind)
+    def seconds(self, kind: str, since: float | None = None) -> float:
+        """CPU seconds of `kind` ("gunicorn" or "postgres") over the step, or from `since` (Unix time) to its end,
+        counted from the last sample taken before then."""
+        base = self.base
+        if since is not None:
+            base = next((cpu for at, cpu in reversed(self.marks) if at <= since), self.base)
+        return sum(cpu - base.get(pid, 0.0) for pid, (k, cpu) in self.last.items() if k == kind)
 
     def _run(self):
         while not self.stop.wait(1.0):
-            self.last.update(self._sample())
+            sample = self._sample()
+            self.last.update(sample)
+            self.marks.append((time.time(), {pid: cpu for pid, (_kind, cpu) in sample.items()}))
 
     def _sample(self) -> dict[int, tuple[str, float]]:
         found = {}
