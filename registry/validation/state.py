@@ -46,6 +46,13 @@ _RELATED = {
 }
 
 
+def _live(model, **where):
+    """The model's live records matching `where`, with their vocabulary entries."""
+    qs = model.objects.filter(archived_at__isnull=True, **where)
+    related = _RELATED.get(model)
+    return qs.select_related(*related) if related else qs  # select_related() alone would follow every foreign key
+
+
 def load_states(cases) -> dict[int, CaseState]:
     """`CaseState.load` for many cases at once: one query per kind of record, however many cases."""
     cases = list(cases)
@@ -53,9 +60,7 @@ def load_states(cases) -> dict[int, CaseState]:
     if not values:
         return {}
     for model, attr in {**_ONE, **_MANY}.items():
-        qs = model.objects.filter(case_id__in=list(values), archived_at__isnull=True).select_related(
-            *_RELATED.get(model, ())
-        )
+        qs = _live(model, case_id__in=list(values))
         found: dict[int, list] = {}
         for record in qs.order_by("pk"):
             found.setdefault(record.case_id, []).append(record)
@@ -90,7 +95,7 @@ class CaseState:
         """Read a saved case with every live record (archived records do not count)."""
         values: dict[str, Any] = {"case": case}
         for model, attr in {**_ONE, **_MANY}.items():
-            qs = model.objects.filter(case=case, archived_at__isnull=True).select_related(*_RELATED.get(model, ()))
+            qs = _live(model, case=case)
             values[attr] = qs.first() if model in _ONE else tuple(qs)
         return cls(**values)
 
