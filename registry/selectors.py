@@ -360,7 +360,8 @@ def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]
         histories.append((model, model.history.filter(case_id=case.pk)))
     entries = []
     for model, rows in histories:
-        rows = list(rows.select_related("history_user").order_by("id", "history_date", "history_id"))
+        # The author's username only: not every column of the user, for every row.
+        rows = list(rows.annotate(author=F("history_user__username")).order_by("id", "history_date", "history_id"))
         previous_by_id = {}
         for row in rows:
             previous = previous_by_id.get(row.id)
@@ -377,7 +378,7 @@ def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]
             entries.append(
                 AuditEntry(
                     when=row.history_date,
-                    who=getattr(row.history_user, "username", "system"),
+                    who=row.author or "system",
                     what=f"{model._meta.verbose_name}",
                     action=action,
                     reason=_shown_reason(row.history_change_reason or "", dates),
