@@ -17,8 +17,8 @@ are used, and the save changes a case: the name must contain "bench" or "scratch
 For each page, after one warm-up request, it prints the CPU time of this process per request (``time.process_time``
 over ``--repeat`` requests: the web process's share, not PostgreSQL's), the number of SQL queries and the number
 of Python function calls of one request (cProfile). Calls and queries do not depend on what else the machine
-runs; the CPU time does, a little. The last line weighs the pages as the locustfile's people open them: the
-CPU a request of ``web_load.py`` costs gunicorn on average. ``--profile PAGE`` prints that page's costliest
+runs; the CPU time does, a little. The last line weighs the pages as the locustfile's people open them: what a
+request of ``web_load.py`` costs gunicorn on average. ``--profile PAGE`` prints that page's costliest
 functions (cProfile, sorted by own time, and by cumulative time).
 """
 
@@ -217,7 +217,7 @@ def main(argv=None) -> int:
             request.send()
             cpu += time.process_time() - start
         cpu_ms = 1000 * cpu / args.repeat
-        rows[(role, name)] = cpu_ms
+        rows[(role, name)] = (cpu_ms, counter.n, stats.total_calls)
         print(f"{role:<12}{name:<24}{cpu_ms:>8.1f}{counter.n:>9}{stats.total_calls:>9}", flush=True)
         if args.profile and args.profile == name:
             if args.profile_file:
@@ -227,8 +227,11 @@ def main(argv=None) -> int:
                 pstats.Stats(profile, stream=out).sort_stats(key).print_stats(args.top)
                 print(out.getvalue())
     weights = {key: w for key, w in MIX.items() if key in rows}
-    mean = sum(rows[key] * w for key, w in weights.items()) / sum(weights.values())
-    print(f"\nweighted as web_load.py's people open the pages: {mean:.1f} ms of CPU a request")
+    cpu, queries, calls = (
+        sum(rows[key][i] * w for key, w in weights.items()) / sum(weights.values()) for i in range(3)
+    )
+    print(f"\nweighted as web_load.py's people open the pages, a request: {cpu:.1f} ms of CPU, {queries:.1f} "
+          f"queries, {calls / 1000:.1f}k calls")  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.2f}")
     return 0
 
