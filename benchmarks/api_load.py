@@ -32,26 +32,23 @@ share this machine's CPUs.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-for _path in (ROOT, HERE):  # the project, and the other benchmarks (import_scale)
+for _path in (ROOT, HERE):  # the project, and the other benchmarks (import_scale, load_harness)
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
+
+import load_harness  # noqa: E402  (gunicorn, locust and CPU sampling: no Django at import)
+from load_harness import NOT_POSTGRES, NOT_SCRATCH, THROTTLE  # noqa: E402
 
 LOCUSTFILE = HERE / "api_load_locustfile.py"
 KINDS = ("list", "read", "create", "update", "update (412)")
@@ -59,11 +56,6 @@ TARGET_P95_MS = 250.0
 TARGET_CLIENTS = 50
 USER_PREFIX = "api-load-"
 TOKEN_NAME = "api load benchmark"
-THROTTLE = "1000000/min"
-# Dummy values, the same for this process (the fill hashes hospital numbers) and for gunicorn.
-DUMMY_SECRETS = {"SECRET_KEY": "api-load-benchmark-only", "REGISTRY_HMAC_KEY": "api-load-benchmark-only"}
-NOT_POSTGRES = "Give --database-url or DATABASE_URL: a scratch PostgreSQL database (postgres://...)."
-NOT_SCRATCH = "The database name must contain 'bench' or 'scratch': this script empties its case tables."
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -94,7 +86,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _prepare(args: argparse.Namespace, run: str) -> dict:
     """Migrate and fill the database, make the clients' users and tokens; returns the clients' configuration."""
     os.environ["DATABASE_URL"] = args.database_url
-    os.environ.update(DUMMY_SECRETS)
+    os.environ.update(load_harness.DUMMY_SECRETS)
     import import_scale  # sets Django up on DATABASE_URL, after the checks above
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -155,141 +147,6 @@ def _fill(import_scale, n: int):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# gunicorn and locust (other processes)
-# ---------------------------------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _server_env(args: argparse.Namespace) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DUMMY_SECRETS)
-    env.update(
-        DATABASE_URL=args.database_url,
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        API_THROTTLE_READ=THROTTLE,
-        API_THROTTLE_WRITE=THROTTLE,
-        LOG_LEVEL="WARNING",
-    )
-    if args.redis_url:
-        env["REDIS_URL"] = args.redis_url
-    return env
-
-
-def _start_gunicorn(args: argparse.Namespace, port: int, token: str, log: Path) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi",
-        "--workers", str(args.workers), "--worker-class", args.worker_class,
-        "--bind", f"127.0.0.1:{port}", "--error-logfile", str(log), "--log-level", "warning",
-    ]  # fmt: skip
-    if args.worker_class == "gthread":
-        command += ["--threads", str(args.threads)]
-    with log.open("ab") as output:  # Django's own log lines (a 400 is logged as a warning) go there too
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=_server_env(args), stdout=output, stderr=output, start_new_session=True
-        )
-    me = f"http://127.0.0.1:{port}/api/v1/me/"
-    request = urllib.request.Request(me, headers={"Authorization": f"Bearer {token}"})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn stopped (status {server.returncode}); its log:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                if response.status == 200:
-                    return server
-        except urllib.error.HTTPError as exc:
-            _stop(server)
-            sys.exit(f"GET /api/v1/me/ answered {exc.code}: {exc.read()[:500]!r}")
-        except OSError:
-            time.sleep(0.5)
-    _stop(server)
-    sys.exit(f"gunicorn did not answer within 60 s; its log:\n{log.read_text()[-3000:]}")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()  # the master stops its workers gracefully
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-class _CpuMeter:
-    """CPU time (user + system, from /proc: Linux) of gunicorn's workers and of the database's server processes
-    during a step, sampled every second: a process that ends between two samples loses its last second."""
-
-    def __init__(self, server_pid: int, db_name: str):
-        self.server_pid, self.title = server_pid, f" {db_name} "  # a backend's title names its database
-        self.base: dict[int, float] = {}
-        self.last: dict[int, tuple[str, float]] = {}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        self.base = {pid: cpu for pid, (_kind, cpu) in self._sample().items()}
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join()
-        self.last.update(self._sample())
-
-    def seconds(self, kind: str) -> float:
-        return sum(cpu - self.base.get(pid, 0.0) for pid, (k, cpu) in self.last.items() if k == kind)
-
-    def _run(self):
-        while not self.stop.wait(1.0):
-            self.last.update(self._sample())
-
-    def _sample(self) -> dict[int, tuple[str, float]]:
-        found = {}
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[1]) == self.server_pid:  # after the name: state, ppid, ... utime 12th, stime 13th
-                    kind = "gunicorn"
-                elif fields[1] != "0" and self.title in (proc / "cmdline").read_bytes().decode(errors="replace"):
-                    kind = "postgres"
-                else:
-                    continue
-            except OSError:
-                continue  # gone meanwhile, or not ours to read
-            found[int(proc.name)] = (kind, (int(fields[11]) + int(fields[12])) / _TICKS)
-        return found
-
-
-_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _run_locust(args: argparse.Namespace, users: int, host: str, config: Path, out: Path) -> dict[str, dict]:
-    prefix = out / f"u{users}"
-    command = [
-        sys.executable, "-m", "locust", "-f", str(args.locustfile), "--headless", "--only-summary",
-        "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{args.duration}s", "--reset-stats",
-        "--stop-timeout", "10", "--host", host, "--csv", str(prefix), "--loglevel", "WARNING",
-    ]  # fmt: skip
-    env = {**os.environ, "API_LOAD_CONFIG": str(config), "API_LOAD_THINK": str(args.think)}
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    stats_file = Path(f"{prefix}_stats.csv")
-    if not stats_file.exists():
-        sys.exit(f"locust wrote no statistics (status {done.returncode}):\n{done.stderr[-3000:]}")
-    with stats_file.open(newline="") as handle:
-        stats = {row["Name"]: row for row in csv.DictReader(handle)}
-    with Path(f"{prefix}_failures.csv").open(newline="") as handle:
-        failures = list(csv.DictReader(handle))
-    return {"stats": stats, "failures": failures}
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Figures
 # ---------------------------------------------------------------------------------------------------------------
 HEADER = f"{'clients':>7}  {'request':<13}{'requests':>9}{'req/s':>8}" + "".join(
@@ -330,16 +187,19 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="api-load-"))
     config_file = work / "clients.json"
     config_file.write_text(json.dumps(config))
-    port = _free_port()
+    port = load_harness.free_port()
     host = f"http://127.0.0.1:{port}"
-    server = _start_gunicorn(args, port, config["clients"][0]["token"], work / "gunicorn.log")
+    token = config["clients"][0]["token"]
+    server = load_harness.start_gunicorn(
+        args, port, work / "gunicorn.log", ready_path="/api/v1/me/", headers={"Authorization": f"Bearer {token}"}
+    )
     workers = f"{args.workers} {args.worker_class} workers" + (
         f" x {args.threads} threads" if args.worker_class == "gthread" else ""
     )
     think = f"{args.think:g} s (uniform {args.think / 2:g}-{args.think * 1.5:g})" if args.think > 0 else "none"
     print(f"server: gunicorn config.wsgi, {workers}, {host}; DEBUG=0; broker and cache: "
           f"{'Redis' if args.redis_url else 'none (local memory)'}; CPUs: {os.cpu_count()}; "
-          f"open files limit: {_nofile()}")  # fmt: skip
+          f"open files limit: {load_harness.nofile()}")  # fmt: skip
     print(f"throttles raised to {THROTTLE} per token for reads and writes (production: 1200/min and 240/min), "
           "so no request is refused for its rate")  # fmt: skip
     print(f"scenario: 4 list : 4 read : 1 create : 1 update per client, think time {think}, {args.duration} s "
@@ -348,12 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for users in args.user_counts:
             print(f"  running {users} clients for {args.duration} s ...", flush=True)
-            with _CpuMeter(server.pid, urlparse(args.database_url).path.lstrip("/")) as cpu:
-                results[users] = _run_locust(args, users, host, config_file, work)
+            with load_harness.CpuMeter(server.pid, urlparse(args.database_url).path.lstrip("/")) as cpu:
+                results[users] = load_harness.run_locust(
+                    args, users, host, work, {"API_LOAD_CONFIG": str(config_file), "API_LOAD_THINK": str(args.think)}
+                )
             results[users]["cpu"] = {kind: cpu.seconds(kind) for kind in ("gunicorn", "postgres")}
             results[users]["load"] = os.getloadavg()[0]
     finally:
-        _stop(server)
+        load_harness.stop(server)
     print()
     print(HEADER)
     for users, result in results.items():
@@ -379,12 +241,6 @@ def main(argv: list[str] | None = None) -> int:
     if TARGET_CLIENTS not in results:
         print(f"(the p95 target is for {TARGET_CLIENTS} clients, not run)")
     return 0 if all(ok for _label, ok in verdicts) else 1
-
-
-def _nofile() -> int:
-    import resource
-
-    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ with WEB_LOAD_THINK seconds between pages on average:
 
 Requests are named by page (``read: ...``, ``post: case save``, ``login``). Measuring starts once all WEB_LOAD_USERS
 people have signed in (sign-ins hash a password: 50 of them at once would otherwise fill the first seconds); every
-response time and failure from then on, and the seconds measured, are written to WEB_LOAD_TIMES (JSON) at the end.
+response time and failure from then on, the seconds measured and when they began (Unix time), are written to
+WEB_LOAD_TIMES (JSON) at the end.
 No two people save the same case: a refused save (a stale version) would be an error.
 """
 
@@ -64,7 +65,7 @@ def _dump(**_kwargs):
     if os.environ.get("WEB_LOAD_TIMES"):
         seconds = time.time() - _STATE["since"] if _STATE["measuring"] else 0.0
         Path(os.environ["WEB_LOAD_TIMES"]).write_text(
-            json.dumps({"times": _TIMES, "failures": _FAILURES, "seconds": seconds})
+            json.dumps({"times": _TIMES, "failures": _FAILURES, "seconds": seconds, "since": _STATE["since"]})
         )
 
 

@@ -29,10 +29,11 @@ from django.utils.translation import gettext as _
 from registry import models as m
 from registry.access import access_for, cases_for
 from registry.choices import EventKind
-from registry.derivation import derive_for_case
+from registry.derivation import derive_for_case, derive_from_state
 from registry.presentation import ANCHOR_FIELD, CHANGED, NOTE_HIDDEN, CaseDates, FieldText, dates_for
 from registry.pseudonyms import hospital_number_hash
 from registry.services.audit import EMPTY, Change, describe_value, diff_records
+from registry.validation import CaseState
 
 __all__ = [
     "AuditEntry",
@@ -173,11 +174,12 @@ def _details(record, fields) -> list[tuple[str, str]]:
     return out
 
 
-def case_timeline(case: m.Case) -> list[TimelineEntry]:
-    """Everything about a case, dated, in order: the case page's timeline."""
-    live = {"archived_at__isnull": True}
+def case_timeline(case: m.Case, state: CaseState | None = None) -> list[TimelineEntry]:
+    """Everything about a case, dated, in order: the case page's timeline. `state`: the case's live records if
+    already loaded (the case page derives from the same ones)."""
+    state = state or CaseState.load(case)
     entries = [TimelineEntry(case.birth_date, "birth", _("Birth"), [])]
-    diagnosis = m.Diagnosis.objects.filter(case=case, **live).first()
+    diagnosis = state.diagnosis
     if diagnosis:
         entries.append(
             TimelineEntry(
@@ -194,7 +196,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 ),
             )
         )
-    for panel in m.LabPanel.objects.filter(case=case, **live):
+    for panel in state.labs:
         fields = [f.name for f in m.LabPanel._meta.fields if f.name not in _BOOKKEEPING | {"timepoint", "sample_date"}]
         entries.append(
             TimelineEntry(
@@ -204,7 +206,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 _details(panel, fields),
             )
         )
-    markers = list(m.MarkerFinding.objects.filter(case=case, **live).select_related("marker"))
+    markers = state.markers
     if markers:
         text = ", ".join(f"{x.marker} {x.get_result_display().lower()}" for x in markers)
         entries.append(
@@ -215,9 +217,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 [(_("Markers"), text)],
             )
         )
-    for finding in m.CytogeneticFinding.objects.filter(case=case, **live).select_related(
-        "abnormality", "gene_5p", "gene_3p"
-    ):
+    for finding in state.findings:
         details = [(_("Karyotype (ISCN)"), finding.iscn)] if finding.iscn else []
         if finding.fusion:
             details.append((_("Fusion"), finding.fusion))
@@ -226,7 +226,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 finding.sample_date, "finding", f"{finding.get_method_display()}: {finding.abnormality}", details
             )
         )
-    treatment = m.Treatment.objects.filter(case=case, **live).select_related("protocol").first()
+    treatment = state.treatment
     if treatment:
         entries.append(
             TimelineEntry(
@@ -236,7 +236,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 _details(treatment, ["arm", "steroid", "steroid_response", "atra"]),
             )
         )
-    for record in m.ResponseAssessment.objects.filter(case=case, **live):
+    for record in state.assessments:
         entries.append(
             TimelineEntry(
                 record.assessment_date,
@@ -252,7 +252,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 ),
             )
         )
-    for record in m.Transplant.objects.filter(case=case, **live):
+    for record in state.transplants:
         entries.append(
             TimelineEntry(
                 record.transplant_date,
@@ -261,7 +261,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 _details(record, ["remission"]),
             )
         )
-    for record in m.SupportiveCare.objects.filter(case=case, **live):
+    for record in state.supportive_care:
         entries.append(
             TimelineEntry(
                 record.start_date,
@@ -270,7 +270,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 _details(record, ["phase", "note"]),
             )
         )
-    for record in m.OutcomeEvent.objects.filter(case=case, **live):
+    for record in state.events:
         entries.append(
             TimelineEntry(
                 record.event_date,
@@ -279,7 +279,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 _details(record, ["relapse_site", "death_cause", "note"]),
             )
         )
-    for record in m.AdverseEvent.objects.filter(case=case, **live).select_related("event_type"):
+    for record in state.adverse_events:
         entries.append(
             TimelineEntry(
                 record.onset_date,
@@ -288,7 +288,7 @@ def case_timeline(case: m.Case) -> list[TimelineEntry]:
                 [(_("CTCAE grade"), str(record.grade)), (_("Treatment phase"), record.get_phase_display())],
             )
         )
-    for record in m.FollowUp.objects.filter(case=case, **live):
+    for record in state.follow_ups:
         entries.append(
             TimelineEntry(
                 record.contact_date,
@@ -360,7 +360,8 @@ def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]
         histories.append((model, model.history.filter(case_id=case.pk)))
     entries = []
     for model, rows in histories:
-        rows = list(rows.select_related("history_user").order_by("id", "history_date", "history_id"))
+        # The author's username only: not every column of the user, for every row.
+        rows = list(rows.annotate(author=F("history_user__username")).order_by("id", "history_date", "history_id"))
         previous_by_id = {}
         for row in rows:
             previous = previous_by_id.get(row.id)
@@ -377,7 +378,7 @@ def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]
             entries.append(
                 AuditEntry(
                     when=row.history_date,
-                    who=getattr(row.history_user, "username", "system"),
+                    who=row.author or "system",
                     what=f"{model._meta.verbose_name}",
                     action=action,
                     reason=_shown_reason(row.history_change_reason or "", dates),
@@ -389,9 +390,10 @@ def case_audit(case: m.Case, user, limit: int | None = None) -> list[AuditEntry]
     return entries[:limit] if limit else entries
 
 
-def case_derived(case: m.Case):
-    """The derived classification and endpoints shown on the case page (never typed, always recomputed)."""
-    return derive_for_case(case)
+def case_derived(case: m.Case, state: CaseState | None = None):
+    """The derived classification and endpoints shown on the case page (never typed, always recomputed), from
+    `state` when the case's live records are already loaded."""
+    return derive_from_state(state) if state is not None else derive_for_case(case)
 
 
 def import_jobs_for(user) -> QuerySet[m.ImportJob]:

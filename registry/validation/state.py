@@ -37,7 +37,20 @@ _MANY = {
 _ONE = {Diagnosis: "diagnosis", Treatment: "treatment"}
 
 
-_RELATED = {CytogeneticFinding: ("abnormality", "gene_5p", "gene_3p"), Treatment: ("protocol",)}
+# The vocabulary entries read with each kind of record (the derivation and the case page's timeline name them).
+_RELATED = {
+    CytogeneticFinding: ("abnormality", "gene_5p", "gene_3p"),
+    Treatment: ("protocol",),
+    MarkerFinding: ("marker",),
+    AdverseEvent: ("event_type",),
+}
+
+
+def _live(model, **where):
+    """The model's live records matching `where`, with their vocabulary entries."""
+    qs = model.objects.filter(archived_at__isnull=True, **where)
+    related = _RELATED.get(model)
+    return qs.select_related(*related) if related else qs  # select_related() alone would follow every foreign key
 
 
 def load_states(cases) -> dict[int, CaseState]:
@@ -47,9 +60,7 @@ def load_states(cases) -> dict[int, CaseState]:
     if not values:
         return {}
     for model, attr in {**_ONE, **_MANY}.items():
-        qs = model.objects.filter(case_id__in=list(values), archived_at__isnull=True).select_related(
-            *_RELATED.get(model, ())
-        )
+        qs = _live(model, case_id__in=list(values))
         found: dict[int, list] = {}
         for record in qs.order_by("pk"):
             found.setdefault(record.case_id, []).append(record)
@@ -83,15 +94,9 @@ class CaseState:
     def load(cls, case: Case) -> CaseState:
         """Read a saved case with every live record (archived records do not count)."""
         values: dict[str, Any] = {"case": case}
-        for model, attr in _ONE.items():
-            values[attr] = model.objects.filter(case=case, archived_at__isnull=True).first()
-        for model, attr in _MANY.items():
-            qs = model.objects.filter(case=case, archived_at__isnull=True)
-            if model is CytogeneticFinding:
-                qs = qs.select_related("abnormality", "gene_5p", "gene_3p")
-            values[attr] = tuple(qs)
-        if values["treatment"] is not None:
-            values["treatment"] = Treatment.objects.select_related("protocol").get(pk=values["treatment"].pk)
+        for model, attr in {**_ONE, **_MANY}.items():
+            qs = _live(model, case=case)
+            values[attr] = qs.first() if model in _ONE else tuple(qs)
         return cls(**values)
 
     def with_record(self, record, *, archived: bool = False) -> CaseState:

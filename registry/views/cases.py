@@ -15,6 +15,7 @@ from registry.presentation import dates_for, dates_policy
 from registry.sections import SECTIONS
 from registry.services.cases import case_archive, case_create, case_lock, case_unlock, case_update
 from registry.services.errors import DuplicateRegistration
+from registry.validation import CaseState
 from registry.views.errors import apply_errors
 
 
@@ -76,6 +77,7 @@ def case_detail(request, pk):
     case, can_write = get_case_for_user(request.user, pk)
     access = access_for(request.user)
     dates = dates_for(request.user, case)
+    state = CaseState.load(case)  # read once for the timeline and the derived values
     return render(
         request,
         "registry/case_detail.html",
@@ -84,9 +86,9 @@ def case_detail(request, pk):
             "can_write": can_write and not case.is_locked,
             "can_lock": access.can_lock_center(case.center_id),
             "dates": dates,
-            "timeline": selectors.case_timeline(case),
+            "timeline": selectors.case_timeline(case, state),
             "audit": selectors.case_audit(case, request.user, limit=30),
-            "derived": selectors.case_derived(case),
+            "derived": selectors.case_derived(case, state),
             "sections": SECTIONS.values(),
         },
     )
