@@ -3,7 +3,7 @@
 Usage::
 
     DATABASE_URL=postgres://USER@HOST:5432/bench_scale_100k python benchmarks/registry_scale.py [--cases 100000]
-        [--repeat 20] [--saves 50] [--sweep-cases 2000] [--run]
+        [--repeat 20] [--saves 50] [--sweep-cases 2000] [--run] [--only pages]
 
 The database must be a scratch PostgreSQL one (its name must contain "bench" or "scratch"). It is filled the way
 ``benchmarks/pooled_run.py`` grows its registry: ``seed_demo`` (through the services, with the quality check)
@@ -16,8 +16,9 @@ for the client: it costs one session lookup, not a query per case), every page i
 times after one warm-up request, and the script prints p50 and p95 in milliseconds and the number of SQL
 queries of the page (counted with ``connection.execute_wrapper``). The pages: the dashboard, the case list
 (plain, filtered, searched), a case page and its edit form (a center's data entry); the case list, the run
-list, a run and its report page (the coordinator); the data-quality dashboard, the findings and the cases
-behind them, filtered by center and by rule, and the open queries (the data manager).
+list, a run and its report page (the coordinator); the dashboard, the data-quality dashboard, the findings and
+the cases behind them, filtered by center and by rule, and the open queries (the data manager). ``--only pages``
+times the pages alone (no save, no sweep).
 
 It also times:
 
@@ -84,6 +85,7 @@ def _parse_args(argv):
     parser.add_argument("--sweep-cases", type=int, default=2000, help="cases the sweep is timed on; 0: all")
     parser.add_argument("--run", action="store_true", help="also time a pooled run end to end")
     parser.add_argument("--fill-only", action="store_true", help="fill the database and stop")
+    parser.add_argument("--only", choices=["pages"], help="pages: time the pages only (no save, no sweep)")
     return parser.parse_args(argv)
 
 
@@ -163,11 +165,13 @@ def _pages(people, run: AnalysisRun | None) -> list[tuple[str, str, str]]:
         (COORDINATOR, "case list", "/cases/"),
         (COORDINATOR, "case list, filtered", "/cases/?lineage=ALL&age_class=early_infant"),
         (COORDINATOR, "run list", "/analyses/"),
+        (DATA_MANAGER, "dashboard", "/"),
         (DATA_MANAGER, "quality dashboard", "/quality/"),
         (DATA_MANAGER, "findings", "/quality/findings/"),
         (DATA_MANAGER, "findings of a center", "/quality/findings/?center=MOW"),
         (DATA_MANAGER, "findings of a rule", f"/quality/findings/?rule={rule}"),
         (DATA_MANAGER, "cases with findings", "/quality/cases/?center=MOW"),
+        (DATA_MANAGER, "cases of a rule", f"/quality/cases/?rule={rule}"),
         (DATA_MANAGER, "queries", "/quality/queries/"),
     ]
     if run is not None:
@@ -264,6 +268,8 @@ def main(argv=None) -> int:
             p50, p95, n_queries = _time_page(clients[role], url, args.repeat)
             print(f"{role:<12}{page:<24}{p50:>8.0f}{p95:>8.0f}{n_queries:>9}", flush=True)
             verdicts.append((f"{page} ({role}) p95 < {TARGET_PAGE_MS:.0f} ms ({p95:.0f})", p95 < TARGET_PAGE_MS))
+        if args.only == "pages":
+            return _verdict(verdicts)
         case = m.Case.objects.filter(center=people.centers["MOW"], locked_at__isnull=True).order_by("-pk").first()
         p50, p95, n_queries = _time_saves(clients[ENTRY], case, args.saves)
         print(f"{ENTRY:<12}{'case save':<24}{p50:>8.0f}{p95:>8.0f}{n_queries:>9}")
@@ -275,6 +281,10 @@ def main(argv=None) -> int:
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     if not args.run:
         print("(pooled run end to end: --run here, or benchmarks/pooled_run.py --sizes 360,10000,100000)")
+    return _verdict(verdicts)
+
+
+def _verdict(verdicts: list[tuple[str, bool]]) -> int:
     print()
     for label, ok in verdicts:
         print(f"{'PASS' if ok else 'FAIL'}  {label}")

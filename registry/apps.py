@@ -10,9 +10,14 @@ class RegistryConfig(AppConfig):
         from django.contrib.auth import models as auth_models
         from django.contrib.auth.signals import user_logged_in
 
-        from registry import checks  # noqa: F401  (registers the deployment checks)
+        from registry import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            figures,
+        )
         from registry.accounts import signals  # noqa: F401  (starts the session clocks at sign-in)
         from registry.api import audit  # noqa: F401  (history rows name the API token)
+
+        figures.connect()  # a change to a center's cases makes its dashboard figures be counted again
 
         # Users have an audit history; a sign-in updates last_login only and is not an edit of the user, so it
         # must not add a history row per sign-in. Django's own receiver is swapped for one that says so.

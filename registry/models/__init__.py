@@ -3,6 +3,7 @@ from registry.models.cases import Case
 from registry.models.centers import Center, Membership
 from registry.models.clinical import Diagnosis, LabPanel, MarkerFinding
 from registry.models.cytogenetics import CytogeneticFinding
+from registry.models.figures import CenterFigures
 from registry.models.imports import ImportJob
 from registry.models.outcomes import AdverseEvent, FollowUp, OutcomeEvent
 from registry.models.preferences import UserPreference
@@ -24,6 +25,7 @@ __all__ = [
     "ApiToken",
     "Case",
     "Center",
+    "CenterFigures",
     "CytogeneticFinding",
     "Diagnosis",
     "FollowUp",

@@ -67,6 +67,18 @@ class Case(CaseRecord):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         permissions = [("lock_case", "Can lock and unlock cases")]
+        indexes = [
+            # The case list's order (newest first) over live cases, for every case and for a center's: a page of
+            # 25 is read from the index instead of sorting 100 000 rows.
+            models.Index(
+                fields=["-created_at", "-id"], condition=models.Q(archived_at__isnull=True), name="case_live_newest"
+            ),
+            models.Index(
+                fields=["center", "-created_at", "-id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="case_live_center_newest",
+            ),
+        ]
         constraints = [
             # The services refuse a second registration of a hospital number at one center with a link to the
             # first; this makes it hold for every other way in and under concurrent saves. An archived case

@@ -31,6 +31,10 @@ class CytogeneticFinding(NumberedRecord):
 
     class Meta:
         ordering = ["sample_date", "pk"]
+        # Whether a case has live cytogenetics (the dashboard's "needs attention"), read from the index alone.
+        indexes = [
+            models.Index(fields=["case"], condition=models.Q(archived_at__isnull=True), name="cytogenetics_live_case")
+        ]
         verbose_name = _("cytogenetic finding")
         verbose_name_plural = _("cytogenetic findings")
 

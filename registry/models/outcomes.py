@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.choices import DeathCause, EventKind, RelapseSite, TreatmentPhase, VitalStatus
+from registry.choices import DEATH_KINDS, DeathCause, EventKind, RelapseSite, TreatmentPhase, VitalStatus
 from registry.models.base import NumberedRecord
 from registry.models.cases import Case
 from registry.models.vocabularies import AdverseEventType
@@ -20,6 +20,14 @@ class OutcomeEvent(NumberedRecord):
 
     class Meta:
         ordering = ["event_date", "pk"]
+        # Whether a case's child died (the dashboard's "needs attention"), read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["case"],
+                condition=models.Q(archived_at__isnull=True, kind__in=sorted(DEATH_KINDS)),
+                name="outcome_live_death_case",
+            )
+        ]
         verbose_name = _("outcome event")
         verbose_name_plural = _("outcome events")
 
@@ -53,6 +61,20 @@ class FollowUp(NumberedRecord):
 
     class Meta:
         ordering = ["contact_date", "pk"]
+        indexes = [
+            # A case's last live contact (the case list), whether one case was seen since a day (a page of cases)...
+            models.Index(
+                fields=["case", "contact_date"],
+                condition=models.Q(archived_at__isnull=True),
+                name="followup_live_case_contact",
+            ),
+            # ... and every case seen since a day (overdue follow-ups, follow-up completeness): a range of the index.
+            models.Index(
+                fields=["contact_date", "case"],
+                condition=models.Q(archived_at__isnull=True),
+                name="followup_live_contact_case",
+            ),
+        ]
         verbose_name = _("follow-up contact")
         verbose_name_plural = _("follow-up contacts")
 

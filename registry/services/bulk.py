@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import connection
 
+from registry.figures import changed_cases
 from registry.services.audit import reason_naming_the_token
 
 __all__ = ["insert_with_history", "update_with_history"]
@@ -41,6 +42,7 @@ def insert_with_history(model, instances: Sequence, *, user, reason: str, when: 
     else:
         model.objects.bulk_create(instances, batch_size=BATCH)
     _history(model, instances, CREATED, user=user, reason=reason, when=when)
+    changed_cases(i.case_id_for_scope() for i in instances)  # no signals here: the dashboard's figures
 
 
 def update_with_history(model, instances: Sequence, fields: list[str], *, user, reason: str, when: datetime) -> None:
@@ -49,6 +51,7 @@ def update_with_history(model, instances: Sequence, fields: list[str], *, user, 
         return
     model.objects.bulk_update(instances, fields, batch_size=BATCH)
     _history(model, instances, CHANGED, user=user, reason=reason, when=when)
+    changed_cases(i.case_id_for_scope() for i in instances)
 
 
 def _history(model, instances: Sequence, kind: str, *, user, reason: str, when: datetime) -> None:

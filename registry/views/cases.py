@@ -30,8 +30,9 @@ def dashboard(request):
 def case_list(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.case_list(request.user, filters), 25).get_page(request.GET.get("page"))
-    page.object_list = dates_policy(request.user).attach(page.object_list)
+    ids = selectors.case_list(request.user, filters).values_list("pk", flat=True)
+    page = Paginator(ids, 25).get_page(request.GET.get("page"))
+    page.object_list = dates_policy(request.user).attach(selectors.case_rows(request.user, list(page.object_list)))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
