@@ -4,13 +4,17 @@ largest part of a join (each figure laid out and rendered as PNG and SVG), and i
 Processes are forked (the report, settings and translations are already in memory; nothing is imported again),
 at most one per CPU this process may use, and never share the database connection: a figure reads nothing. Each
 figure is drawn in the run's language, set explicitly in the child. A worker killed mid-join takes its pool's
-processes with it (they exit when their pipe to it closes); the join's redelivery draws everything again.
+processes with it (on Linux, the kernel kills them when their parent dies); the join's redelivery draws
+everything again.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -23,6 +27,7 @@ from analytics.reports.figures import draw_figure
 __all__ = ["drawing_processes", "figures_drawn_aside"]
 
 Drawn = dict[str, dict[str, bytes]]
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def drawing_processes(n_figures: int) -> int:
@@ -30,6 +35,16 @@ def drawing_processes(n_figures: int) -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     processes = min(cpus, n_figures)
     return processes if processes >= 2 else 0
+
+
+def _die_with(parent: int) -> None:
+    """A drawing process ends when the process that forked it dies (a worker killed mid-join): its siblings hold
+    the pool's pipe open, so it would otherwise wait for work forever."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # died before prctl took effect
+        os._exit(1)
 
 
 def _draw(figure: Figure, language: str | None) -> dict[str, bytes]:
@@ -65,7 +80,9 @@ def figures_drawn_aside(report: Report) -> Iterator[Callable[[], Drawn]]:
     if not processes or "fork" not in multiprocessing.get_all_start_methods():
         yield lambda: render_figures(report)
         return
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        processes, mp_context=multiprocessing.get_context("fork"), initializer=_die_with, initargs=(os.getpid(),)
+    )
     try:
         language = translation.get_language()
         with _may_have_children():  # a fork pool starts its processes at the first submit
