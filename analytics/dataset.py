@@ -2,7 +2,7 @@
 
 The Django side of the analytics. Every case set comes from ``registry.access`` (``cases_for(user)``, or
 ``cases_for_system()`` for the registry's own runs); filters only narrow it. Every case's records are read with
-a fixed number of queries whatever the number of cases (prefetching), then derived with
+a fixed number of queries whatever the number of cases (``analytics.records``, set-based), then derived with
 ``registry.derivation.case_record`` + ``analytics.derive.derive_case``, the one place that decides endpoints.
 
 The rows are plain JSON values (dates as ISO strings), so a worker can store a center's part of a run and the
@@ -17,11 +17,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from analytics import derive as d
+from analytics.records import case_states
 from analytics.runs.options import RunFilters
 from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS, TABLES, Dataset, check_dataset
 from quality.selectors import open_counts_by_case
@@ -66,70 +66,6 @@ def filter_cases(cases: QuerySet[m.Case], filters: RunFilters, *, centers: bool 
     if filters.year_to is not None:
         cases = cases.filter(diagnosis__diagnosis_date__year__lte=filters.year_to)
     return cases
-
-
-# Bookkeeping columns no derivation reads: not loading them saves a third of the time at 10 000 cases.
-_UNREAD = ("created_at", "updated_at", "version", "archived_by")
-
-
-def _live(model, *related: str) -> Prefetch:
-    qs = model.objects.filter(archived_at__isnull=True).defer(*_UNREAD)
-    if related:
-        qs = qs.select_related(*related)
-    return Prefetch(_RELATED_NAME[model], queryset=qs, to_attr=f"_live_{_RELATED_NAME[model]}")
-
-
-_RELATED_NAME = {
-    m.LabPanel: "lab_panels",
-    m.CytogeneticFinding: "findings",
-    m.ResponseAssessment: "assessments",
-    m.Transplant: "transplants",
-    m.OutcomeEvent: "events",
-    m.AdverseEvent: "adverse_events",
-    m.FollowUp: "follow_ups",
-}
-
-
-def _prefetched(cases: QuerySet[m.Case]) -> QuerySet[m.Case]:
-    # One query for the cases (with their one-to-one records joined) and one per kind of record: the number of
-    # queries does not grow with the number of cases.
-    return (
-        cases.select_related("center", "diagnosis", "treatment__protocol")
-        .defer(*_UNREAD, "hospital_number_hash", "locked_by", "created_by", "exclusion_note")
-        .prefetch_related(
-            _live(m.LabPanel),
-            _live(m.CytogeneticFinding, "abnormality", "gene_5p", "gene_3p"),
-            _live(m.ResponseAssessment),
-            _live(m.Transplant),
-            _live(m.OutcomeEvent),
-            _live(m.AdverseEvent, "event_type"),
-            _live(m.FollowUp),
-        )
-        .order_by("registry_id")
-    )
-
-
-def _one(case: m.Case, attr: str):
-    try:
-        record = getattr(case, attr)
-    except ObjectDoesNotExist:
-        return None
-    return None if record.archived_at is not None else record
-
-
-def _state(case: m.Case) -> CaseState:
-    return CaseState(
-        case=case,
-        diagnosis=_one(case, "diagnosis"),
-        treatment=_one(case, "treatment"),
-        labs=tuple(case._live_lab_panels),
-        findings=tuple(case._live_findings),
-        assessments=tuple(case._live_assessments),
-        transplants=tuple(case._live_transplants),
-        events=tuple(case._live_events),
-        adverse_events=tuple(case._live_adverse_events),
-        follow_ups=tuple(case._live_follow_ups),
-    )
 
 
 def _json_value(value: Any) -> Any:
@@ -221,8 +157,16 @@ def dataset_rows(
     data_cut = data_cut or timezone.localdate()
     rows: DatasetRows = {table: [] for table in TABLES}
     open_problems = open_counts_by_case(cases)
-    for case in _prefetched(cases):
-        state = _state(case)
+    labels: dict[tuple[type, int], str] = {}  # a vocabulary entry's label, worked out once per entry
+
+    def label(entry) -> str:
+        key = (type(entry), entry.pk)
+        if key not in labels:
+            labels[key] = _entry_label(entry)
+        return labels[key]
+
+    for state in case_states(cases):
+        case = state.case
         record = case_record(state)
         derived = d.derive_case(record, rules=rules, settings=settings)
         if cal_only and derived.age.age_class != "CAL":
@@ -240,7 +184,7 @@ def dataset_rows(
                     "lineage": lineage,
                     "method": finding.method,
                     "abnormality": finding.abnormality.code,
-                    "abnormality_label": _entry_label(finding.abnormality),
+                    "abnormality_label": label(finding.abnormality),
                     "fusion": plain.fusion,
                 }
             )
@@ -250,7 +194,7 @@ def dataset_rows(
                     "case_key": key,
                     "center": center,
                     "event_type": event.event_type.code,
-                    "event_label": _entry_label(event.event_type),
+                    "event_label": label(event.event_type),
                     "grade": event.grade,
                     "phase": event.phase,
                 }

@@ -68,7 +68,9 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
             or pd.api.types.is_bool_dtype(column)
             or pd.api.types.is_datetime64_any_dtype(column)
         ):
-            out[name] = column.map(csv_cell).astype(object)
+            # Each distinct text is checked once (a column holds few: codes, labels), not every cell.
+            risky = {v: _QUOTE + v for v in pd.unique(column) if isinstance(v, str) and is_formula_like(v)}
+            out[name] = (column.map(lambda v, risky=risky: risky.get(v, v)) if risky else column).astype(object)
     return out
 
 

@@ -14,7 +14,7 @@ import io
 import math
 from typing import Any
 
-from matplotlib import rc_context
+from matplotlib import rc_context, rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Polygon
@@ -194,11 +194,15 @@ def draw_figure(figure: Figure, *, dpi: int = 150) -> dict[str, bytes]:
             _forest(fig, figure)
         else:
             _bar(fig, figure)
+        # The tight box once for both formats: bbox_inches="tight" lays the figure out again for each format.
+        fig.set_dpi(dpi)
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(rcParams["savefig.pad_inches"])
         out = {}
         for fmt in ("png", "svg"):
             buffer = io.BytesIO()
             metadata = {"Date": None} if fmt == "svg" else {}
-            fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+            fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=box, metadata=metadata)
             out[fmt] = buffer.getvalue()
     return out
 

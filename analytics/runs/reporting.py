@@ -21,13 +21,13 @@ from analytics.reports import (
     ReportSettings,
     build_report,
     dataset_csv,
-    render_figures,
     render_html_context,
     render_pdf,
     render_xlsx,
 )
 from analytics.reports.sections.plans import plan_sections
 from analytics.reports.sections.plans.counts import counts_suppressed
+from analytics.runs.drawing import figures_drawn_aside
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.schema import Dataset
 
@@ -100,13 +100,13 @@ CSV_TABLES = {
 
 
 def render_files(report: Report, csv_dataset: Dataset) -> list[RenderedFile]:
-    """PDF, XLSX, the dataset's tables as CSV and every figure as PNG and SVG (figures drawn once)."""
-    figures = render_figures(report)
-    files = [
-        RenderedFile("pdf", "report", render_pdf(report, figures)),
-        RenderedFile("xlsx", "report", render_xlsx(report)),
-    ]
-    files += [RenderedFile("csv", name, dataset_csv(csv_dataset, table)) for name, table in CSV_TABLES.items()]
+    """PDF, XLSX, the dataset's tables as CSV and every figure as PNG and SVG: each figure drawn once, in other
+    processes while the XLSX and CSV are written here; the PDF embeds the PNGs."""
+    with figures_drawn_aside(report) as drawn:
+        xlsx = RenderedFile("xlsx", "report", render_xlsx(report))
+        tables = [RenderedFile("csv", name, dataset_csv(csv_dataset, table)) for name, table in CSV_TABLES.items()]
+        figures = drawn()
+    files = [RenderedFile("pdf", "report", render_pdf(report, figures)), xlsx, *tables]
     for name, formats in figures.items():
         for kind in ("png", "svg"):
             if kind in formats:
