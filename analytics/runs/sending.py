@@ -4,7 +4,9 @@ A run is sent once its request commits. When Redis (the broker) is unreachable t
 ``sent_at``: the page and the API say it waits for the queue, and ``run_send_waiting`` sends it once Redis is
 back (a beat task every minute, and every worker as it starts). A run sent long ago that no worker has taken lost
 its message (Redis restarted without its data): it is sent again. Each send is claimed with a conditional update
-of ``sent_at``, so two senders at once send a run once; a start delivered twice is claimed once (run_execute).
+of ``sent_at``, so two senders at once send a run once. A queue merely longer than RUN_RESEND_AFTER_MINUTES
+still holds the first message when the second is sent: the first of the two a worker takes claims the run
+(run_execute, which keeps that message's id), and the other finds it taken and does nothing (run_resume).
 
     run_send          claim one queued run's send and hand it to the queue on commit
     run_send_waiting  send every run the queue could not take, and every queued run whose message was lost
