@@ -1,7 +1,8 @@
 """Celery tasks of the pooled analyses. Each takes ids and calls one service; the services make a second
 delivery harmless (a run is claimed with a conditional update, a part exists once, the join runs once), and
-a task delivered again because its worker died (acks late) picks up where it stopped: a start resumes its
-claimed run, the join builds any part still missing and replaces the files a killed join left.
+a task delivered again because its worker died (acks late) picks up where it stopped: a start resumes the run
+its own message claimed (a second message of the same run, sent again by the outbox, does nothing), the join
+builds any part still missing and replaces the files a killed join left.
 
     run_start_task(run_id)            claim the run, then fan out: a chord of one part per center ...
       run_part_task(run_id, center)   ... each building that center's rows,
@@ -110,10 +111,13 @@ def _reason(exc: BaseException, task: Task) -> str:
 @shared_task(base=_RunTask, bind=True, name="analytics.run_start")
 def run_start_task(self, run_id: int) -> list[int] | None:
     with self.failures_recorded(run_id):
-        centers = self.call(run_execute, run_id=run_id)
-        if centers is None:  # claimed by an earlier delivery whose worker died before the join: resume
-            centers = self.call(run_resume, run_id=run_id)
-    if centers is None:  # finished or failed
+        # The message's id, kept on the run by the claim, tells this message delivered again (its worker died
+        # after the claim: resume) from a copy the outbox sent again while this one waited in a long queue.
+        message = self.request.id
+        centers = self.call(run_execute, run_id=run_id, message=message)
+        if centers is None:
+            centers = self.call(run_resume, run_id=run_id, message=message)
+    if centers is None:  # taken by another message of the same run, finished or failed
         return None
     join = run_join_task.si(run_id)
     eager = self.request.is_eager

@@ -30,6 +30,7 @@ from analytics.runs.selectors import (
     runs_for,
     runs_with_progress,
 )
+from analytics.runs.sending import run_queue_notice
 from analytics.runs.services import USER_FACING_ERRORS, run_again, run_request
 from audit.models import AccessEvent
 from audit.selectors import report_viewed_recently
@@ -42,10 +43,6 @@ REUSED_MESSAGE = gettext_noop(
     "The same analysis was asked for already and is waiting for a worker (run {pk}): this page follows it."
 )
 QUEUED_MESSAGE = gettext_noop("Run {pk} was started; this page follows it.")
-QUEUE_UNAVAILABLE_MESSAGE = gettext_noop(
-    "The queue of analyses is unavailable just now. Run {pk} is saved and starts by itself once the queue is "
-    "back; this page follows it."
-)
 NO_ROLE = gettext_noop("Your role cannot start analyses.")
 FIGURE_KINDS = (RunArtifact.Kind.PNG, RunArtifact.Kind.SVG)
 
@@ -91,9 +88,9 @@ def run_new(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            run.refresh_from_db(fields=["status", "sent_at"])  # sent, or not, as the request committed
-            if run.waiting_for_queue:
-                messages.warning(request, _(QUEUE_UNAVAILABLE_MESSAGE).format(pk=run.pk))
+            notice = run_queue_notice(run)
+            if notice:
+                messages.warning(request, notice)
             elif run.created_at < asked_at:
                 messages.info(request, _(REUSED_MESSAGE).format(pk=run.pk))
             else:
@@ -174,7 +171,11 @@ def run_again_view(request, pk):
         for message in exc.messages:
             messages.error(request, message)
         return redirect("analytics:run_detail", pk=run.pk)
-    messages.success(request, _(QUEUED_MESSAGE).format(pk=again.pk))
+    notice = run_queue_notice(again)
+    if notice:
+        messages.warning(request, notice)
+    else:
+        messages.success(request, _(QUEUED_MESSAGE).format(pk=again.pk))
     return redirect("analytics:run_detail", pk=again.pk)
 
 

@@ -29,7 +29,7 @@ from analytics.api.plan_writes import (
     plan_update_response,
     version_register_response,
 )
-from analytics.api.runs import run_started
+from analytics.api.runs import run_started, with_queue_state
 from analytics.api.serializers import RunDetailSerializer
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.services import run_request
@@ -219,4 +219,4 @@ class PlanRunApi(APIView):
             raise Http404(NOTHING_TO_RUN)
         asked_at = timezone.now()
         run = run_request(user=request.user, filters=RunFilters(), settings=RunSettings(plans=(plan_ref(latest),)))
-        return run_started(request, run, asked_at)
+        return with_queue_state(request, run_started(request, run, asked_at))

@@ -28,14 +28,22 @@ from analytics.runs.selectors import (
     own_centers,
     runs_with_progress,
 )
+from analytics.runs.sending import run_queue_notice
 from analytics.runs.services import run_request
-from analytics.views import NO_ROLE, QUEUE_UNAVAILABLE_MESSAGE
+from analytics.views import NO_ROLE
 from registry import models as rm
 from registry.access import access_for, centers_for
 from registry.api.idempotency import idempotent
 from registry.choices import Lineage
 
-__all__ = ["RunArtifactDownloadApi", "RunDetailApi", "RunListCreateApi", "RunPlanResultsApi", "run_started"]
+__all__ = [
+    "RunArtifactDownloadApi",
+    "RunDetailApi",
+    "RunListCreateApi",
+    "RunPlanResultsApi",
+    "run_started",
+    "with_queue_state",
+]
 
 NO_RUNS = gettext_noop("No analyses here.")
 UNKNOWN_CENTER = gettext_noop("“{value}” is not a center you may read.")
@@ -59,8 +67,6 @@ def run_started(request, run: AnalysisRun, asked_at) -> Response:
     """202 with the run and its address when it was queued now; 200 when an identical request was still waiting
     for a worker (that run is the answer: nothing new was queued)."""
     data = RunDetailSerializer(run, context={"request": request}).data
-    if run.waiting_for_queue:
-        data["detail"] = gettext(QUEUE_UNAVAILABLE_MESSAGE).format(pk=run.pk)
     code = status.HTTP_202_ACCEPTED if run.created_at >= asked_at else status.HTTP_200_OK
     return Response(data, status=code, headers={"Location": data["url"]})
 
@@ -178,7 +184,7 @@ class RunListCreateApi(GenericAPIView):
         if not (can_request_pooled(request.user) or own_centers(request.user).exists()):
             raise PermissionDenied(gettext(NO_ROLE))
         response = idempotent(request, lambda: self._create(request))
-        return _queue_state(request, response)
+        return with_queue_state(request, response)
 
     def _create(self, request) -> Response:
         given = self.InputSerializer(data=request.data, context={"request": request})
@@ -191,16 +197,18 @@ class RunListCreateApi(GenericAPIView):
         return run_started(request, run, asked_at)
 
 
-def _queue_state(request, response: Response) -> Response:
-    """The run is sent once the request commits, after the answer was built: say whether the queue took it."""
+def with_queue_state(request, response: Response) -> Response:
+    """The answer of a route that started a run, once its request committed (the run is sent then, after the
+    answer was built, or stored for an Idempotency-Key's replay): says whether the queue took it."""
     run_id = response.data.get("id") if status.is_success(response.status_code) else None
     run = AnalysisRun.objects.filter(pk=run_id).first() if run_id else None
     if run is not None:
+        notice = run_queue_notice(run)
         response.data["status"] = run.status
         response.data["waiting_for_queue"] = run.waiting_for_queue
         response.data["progress"] = RunDetailSerializer(run, context={"request": request}).data["progress"]
-        if run.waiting_for_queue:
-            response.data["detail"] = gettext(QUEUE_UNAVAILABLE_MESSAGE).format(pk=run.pk)
+        if notice:
+            response.data["detail"] = notice
     return response
 
 

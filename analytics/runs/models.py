@@ -85,6 +85,12 @@ class AnalysisRun(models.Model):
         help_text="When the run was last handed to the queue (Redis). Empty while the queue could not take it: "
         "it is sent once the queue is back (analytics.runs.sending).",
     )
+    start_message = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The id of the start message (Celery task id) that claimed the run. Only that message, delivered "
+        "again because its worker died, resumes the run; a copy the outbox sent again does nothing.",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,10 +4,13 @@ A run is sent once its request commits. When Redis (the broker) is unreachable t
 ``sent_at``: the page and the API say it waits for the queue, and ``run_send_waiting`` sends it once Redis is
 back (a beat task every minute, and every worker as it starts). A run sent long ago that no worker has taken lost
 its message (Redis restarted without its data): it is sent again. Each send is claimed with a conditional update
-of ``sent_at``, so two senders at once send a run once; a start delivered twice is claimed once (run_execute).
+of ``sent_at``, so two senders at once send a run once. A queue merely longer than RUN_RESEND_AFTER_MINUTES
+still holds the first message when the second is sent: the first of the two a worker takes claims the run
+(run_execute, which keeps that message's id), and the other finds it taken and does nothing (run_resume).
 
     run_send          claim one queued run's send and hand it to the queue on commit
     run_send_waiting  send every run the queue could not take, and every queued run whose message was lost
+    run_queue_notice  what every route that starts a run tells its user when the queue could not take it
 """
 
 from __future__ import annotations
@@ -19,16 +22,20 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from analytics.runs.models import AnalysisRun
 from config.dispatch import queue_on_commit, queue_unavailable
 
-__all__ = ["run_send", "run_send_waiting"]
+__all__ = ["QUEUE_UNAVAILABLE_MESSAGE", "run_queue_notice", "run_send", "run_send_waiting"]
 
 logger = logging.getLogger(__name__)
 
 RUN_NOT_QUEUED = gettext_noop("The run could not be handed to the workers: {error}")
+QUEUE_UNAVAILABLE_MESSAGE = gettext_noop(
+    "The queue of analyses is unavailable just now. Run {pk} is saved, and it is sent to the workers by itself "
+    "once the queue is back."
+)
 
 
 def _resend_after() -> timedelta:
@@ -89,3 +96,13 @@ def run_send_waiting(*, resend_after: timedelta | None = None) -> int:
         if last_sent is not None:
             logger.warning("analysis run %s: sent again, no worker took it since %s", run_id, last_sent)
     return sent
+
+
+def run_queue_notice(run: AnalysisRun) -> str | None:
+    """What the user who just asked for ``run`` is told when the queue could not take it (None when it did): the
+    same words from the run pages, a plan's page and the API. Read from the database, once the request's
+    transaction has committed: the run is sent then, after run_request returned (``run`` is refreshed)."""
+    run.refresh_from_db(fields=["status", "sent_at"])
+    if not run.waiting_for_queue:
+        return None
+    return gettext(QUEUE_UNAVAILABLE_MESSAGE).format(pk=run.pk)

@@ -3,8 +3,9 @@ so that a task delivered twice, or two workers on the same run, do the work once
 
     run_request   who may ask for what, with cheap queries only (no rows are read in the request); an identical
                   request still queued gets that run; otherwise queues a new run, sent on commit (sending.py)
-    run_execute   claims a queued run (queued -> running) and names the centers to fan out to
-    run_resume    a running run's centers still without a part: a start delivered again after its worker died
+    run_execute   claims a queued run (queued -> running) for one start message, names the centers to fan out to
+    run_resume    a running run's centers still without a part, for the message that claimed it only: its start
+                  delivered again after its worker died (a copy sent again by the outbox does nothing)
     run_part_build  one center's rows (the per-center task)
     run_finish    the pooled step (the join): report, files, results; or the identical finished run it reuses
     run_fail      records a failure and its reason
@@ -308,31 +309,42 @@ def _centers(run: AnalysisRun) -> list[int]:
     return sorted(set(_source_cases(run).order_by().values_list("center_id", flat=True)))
 
 
-def run_execute(run_id: int) -> list[int] | None:
-    """Claim a queued run (queued -> running) and return the centers whose parts to build.
+def run_execute(run_id: int, *, message: str = "") -> list[int] | None:
+    """Claim a queued run (queued -> running) for the start message ``message`` (its Celery task id) and return
+    the centers whose parts to build.
 
     Returns None when the run was not queued (already claimed by another delivery, or finished): the caller
-    then does nothing, or resumes it (``run_resume``).
+    then does nothing, or resumes it (``run_resume``) if ``message`` is the one that claimed it.
     """
     run = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).first()
     if run is None:
         return None
     centers = _centers(run)
     claimed = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.QUEUED).update(
-        status=AnalysisRun.Status.RUNNING, started_at=timezone.now(), parts_expected=len(centers)
+        status=AnalysisRun.Status.RUNNING,
+        started_at=timezone.now(),
+        parts_expected=len(centers),
+        start_message=message,
     )
     return centers if claimed else None
 
 
-def run_resume(run_id: int) -> list[int] | None:
-    """The centers of a running run that have no part yet (none: only the join is left); None unless running.
+def run_resume(run_id: int, *, message: str) -> list[int] | None:
+    """The centers still without a part of a run that the start message ``message`` claimed (none: only the
+    join is left); None unless it is running under that message.
 
-    With tasks acknowledged late, a start is delivered again only when its worker died after the claim (or the
-    broker's visibility timeout passed, see README): the run would otherwise stay running until the reaper.
+    With tasks acknowledged late, the same start message is delivered again only when its worker died after the
+    claim: the run would otherwise stay running until the reaper. Another message for the same run is a copy the
+    outbox sent while the first waited in a long queue (RUN_RESEND_AFTER_MINUTES): it finds the run taken and
+    does nothing, or the run would fan out twice while its first worker is still on it.
     """
-    run = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.RUNNING).first()
+    run = AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.RUNNING, start_message=message).first()
     if run is None:
         return None
+    return _centers_without_part(run)
+
+
+def _centers_without_part(run: AnalysisRun) -> list[int]:
     done = set(run.parts.values_list("center_id", flat=True))
     return [center for center in _centers(run) if center not in done]
 
@@ -423,8 +435,7 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
     if run.status != AnalysisRun.Status.RUNNING:
         return None
     # A part delivered twice counts twice in the chord, which can then fire before another part is in.
-    missing = set(run_resume(run_id) or ())
-    for center_id in sorted(missing):
+    for center_id in _centers_without_part(run):
         run_part_build(run_id=run_id, center_id=center_id)
     parts = list(run.parts.all())
     dataset = dataset_from_rows(_concat(parts), data_cut=run.data_cut)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from analytics.plans.spec import Claim
 from analytics.runs.options import RunFilters, RunSettings
+from analytics.runs.sending import run_queue_notice
 from analytics.runs.services import run_request
 from analytics.studies import services
 from analytics.studies.forms import (
@@ -268,8 +269,12 @@ def plan_run(request, pk):
         for message in exc.messages:
             messages.error(request, message)
         return redirect("studies:plan_detail", pk=plan.pk)
-    message = RUN_WAITING if run.created_at < asked_at else RUN_STARTED
-    messages.info(request, message.format(run=run.pk, number=latest.number))
+    notice = run_queue_notice(run)
+    if notice:
+        messages.warning(request, notice)
+    else:
+        message = RUN_WAITING if run.created_at < asked_at else RUN_STARTED
+        messages.info(request, message.format(run=run.pk, number=latest.number))
     return redirect("analytics:run_detail", pk=run.pk)
 
 

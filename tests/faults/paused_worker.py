@@ -1,7 +1,9 @@
 """The Celery app of the workers tests/faults/test_worker_killed.py starts (`celery -A tests.faults.paused_worker
 worker`): the registry's own app, whose tasks stop for good at one step named by FAULTS_PAUSE_AT, after writing
-FAULTS_PAUSED_FILE, so that the test kills the worker there. A worker started without FAULTS_PAUSE_AT is a
-plain worker (with unacknowledged messages looked for every second, not every ~100 s)."""
+FAULTS_PAUSED_FILE (the id of the process that stopped: the worker with the solo pool, a pool process with
+prefork), so that the test kills that process there. Only the first process to reach the step stops: the pool
+process that replaces a killed one goes on. A worker started without FAULTS_PAUSE_AT is a plain worker (with
+unacknowledged messages looked for every second, not every ~100 s)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,12 @@ app.conf.broker_transport_options = {
 
 
 def _stop_here() -> None:
-    Path(os.environ["FAULTS_PAUSED_FILE"]).write_text(str(os.getpid()))
+    paused = Path(os.environ["FAULTS_PAUSED_FILE"])
+    if paused.exists():  # stopped once already, in a pool process since killed
+        return
+    written = paused.with_name(f"{paused.name}.{os.getpid()}")
+    written.write_text(str(os.getpid()))
+    written.replace(paused)  # whole: the test reads the id as soon as the file is there
     while True:  # until SIGKILL
         time.sleep(1)
 

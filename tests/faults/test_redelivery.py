@@ -21,6 +21,9 @@ from tests.canvas import run_canvas
 pytestmark = pytest.mark.django_db
 
 
+START = "start-message-1"  # the id of the run's one start message
+
+
 class Killed(BaseException):
     """What the rest of a task sees of a SIGKILL: nothing after this point runs (not even except Exception)."""
 
@@ -45,15 +48,15 @@ def _done_once(run, case_a, case_b):  # noqa: F811
 
 
 def test_a_start_delivered_again_after_the_claim_resumes_the_run(run, case_a, case_b):  # noqa: F811
-    assert run_execute(run.pk)  # claimed; the worker died before it fanned out
-    run_canvas(run.pk)  # the broker delivers the start again
+    assert run_execute(run.pk, message=START)  # claimed; the worker died before it fanned out
+    run_canvas(run.pk, message=START)  # the broker delivers the same message again
     _done_once(run, case_a, case_b)
 
 
 def test_a_start_delivered_again_after_one_part_builds_only_the_other(run, case_a, case_b):  # noqa: F811
-    run_execute(run.pk)
+    run_execute(run.pk, message=START)
     first = run_part_build(run_id=run.pk, center_id=case_a.center_id)
-    run_canvas(run.pk)
+    run_canvas(run.pk, message=START)
     _done_once(run, case_a, case_b)
     assert run.parts.get(center_id=case_a.center_id).pk == first.pk
 

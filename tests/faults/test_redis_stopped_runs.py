@@ -1,5 +1,6 @@
 """Redis stopped when a run is asked for, and Redis restarted without its data: the run is kept in the database,
-the user is told it waits for the queue, and it is sent (and runs once) when the queue is back; the stale-runs
+the user is told it waits for the queue (in the same words on every route that starts a run: the run pages, a
+plan's page, the runs and plans APIs), and it is sent (and runs once) when the queue is back; the stale-runs
 reaper leaves it alone meanwhile. The broker is pointed at a port where nothing listens; "back" is eager Celery
 again (the run then executes in the test's process). Commits are real (transaction=True): a run is sent when its
 request commits."""
@@ -17,11 +18,12 @@ from rest_framework.test import APIClient
 from analytics.runs.models import AnalysisRun
 from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.progress import STAGE_NOT_SENT
-from analytics.runs.sending import run_send_waiting
-from analytics.runs.services import run_fail_stale, run_request
-from analytics.views import QUEUE_UNAVAILABLE_MESSAGE
+from analytics.runs.sending import QUEUE_UNAVAILABLE_MESSAGE, run_send_waiting
+from analytics.runs.services import run_fail, run_fail_stale, run_request
+from analytics.studies import services as plan_services
 from config.celery import app
 from tests.analytics.fixtures import case_a, case_b, center_a, center_b, media_root, people  # noqa: F401
+from tests.analytics.studies.conftest import make_spec
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -113,6 +115,58 @@ def test_the_api_says_the_queue_is_unavailable_with_the_runs_status(
     worker_ready.send(sender=None)  # a worker starting sends it, beat or no beat
     _done_once(run)
     assert api.get(f"/api/v1/runs/{run.pk}/").data["waiting_for_queue"] is False
+
+
+def _page(client, url: str, data: dict | None = None) -> str:
+    response = client.post(url, data or {}, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _api(api, url: str) -> str:
+    response = api.post(url, {}, format="json")
+    assert response.status_code == 202, response.content
+    assert response.data["waiting_for_queue"] is True and response.data["progress"]["stage"] == STAGE_NOT_SENT
+    return response.data["detail"]
+
+
+def _plan_id(who) -> int:
+    return plan_services.plan_create(user=who.coordinator, spec=make_spec()).plan_id
+
+
+def _failed_run(who) -> int:
+    failed = run_request(user=who.coordinator, filters=RunFilters(), settings=RunSettings())
+    run_fail(run_id=failed.pk, error="no worker came back")
+    return failed.pk
+
+
+# Every route that starts a run, asked for while Redis is stopped: what the user reads in answer.
+STARTS = {
+    "run page": lambda client, api, who: _page(client, reverse("analytics:run_new"), FORM),
+    "run again": lambda client, api, who: _page(client, reverse("analytics:run_again", args=[_failed_run(who)])),
+    "plan page": lambda client, api, who: _page(client, reverse("studies:plan_run", args=[_plan_id(who)])),
+    "runs API": lambda client, api, who: _api(api, "/api/v1/runs/"),
+    "plans API": lambda client, api, who: _api(api, f"/api/v1/plans/{_plan_id(who)}/run/"),
+}
+
+
+@pytest.mark.parametrize("route", list(STARTS))
+def test_every_route_that_starts_a_run_says_the_queue_is_unavailable_in_the_same_words(
+    route,
+    client,
+    people,  # noqa: F811
+    case_a,  # noqa: F811
+    case_b,  # noqa: F811
+    redis,
+):
+    client.force_login(people.coordinator)
+    api = APIClient()
+    api.force_authenticate(people.coordinator)
+    redis.stop()
+    answer = STARTS[route](client, api, people)
+    run = AnalysisRun.objects.order_by("pk").last()
+    assert run.waiting_for_queue
+    assert QUEUE_UNAVAILABLE_MESSAGE.format(pk=run.pk) in answer
 
 
 def test_the_stale_runs_reaper_leaves_a_run_the_queue_never_took(people, case_a, case_b, redis):  # noqa: F811

@@ -1,13 +1,23 @@
-"""A real Celery worker killed with SIGKILL in the middle of a task: a second worker finishes the work once.
+"""A real Celery worker killed with SIGKILL in the middle of a task: the work is finished once.
 
-Each test starts `celery -A tests.faults.paused_worker worker` (one process: the solo pool) against the test
-database and REDIS_URL, lets a task stop at a known step, kills the worker, starts another and waits. The message
+Most tests start `celery -A tests.faults.paused_worker worker` (one process: the solo pool) against the test
+database and REDIS_URL, let a task stop at a known step, kill the worker, start another and wait. The message
 of the killed task was never acknowledged (acks late), so Redis hands it out again once the visibility timeout
 has passed (3 s here, CELERY_VISIBILITY_TIMEOUT). With the solo pool even an early acknowledgement waits for the
-task's end (the worker's event loop sends it), so these tests prove the redelivered work is done once, not that
-acks_late is on: tests/faults/test_visibility_timeout.py checks that. The test database is committed to
-(transaction=True), as the workers are other processes; serialized_rollback puts back the vocabularies the
-migrations seeded.
+task's end (the worker's event loop sends it), so those tests prove the redelivered work is done once, not that
+acks_late is on.
+
+The prefork tests run the worker as docker/worker.sh does (the prefork pool; one process here, so that the
+killed one's replacement is the only taker) and kill only the pool process running the task. The worker itself
+lives on and answers for the lost process: with acks_late and task_reject_on_worker_lost it puts the message back
+in the queue at once, and the new pool process finishes the work. Without acks_late the message was
+acknowledged when the pool process took it; without task_reject_on_worker_lost the worker acknowledges it when
+the process is lost (recording a WorkerLostError): either way it is gone and the run stays running. Those
+workers keep the visibility timeout long, so that only the worker's own requeue can bring the message back
+within the test.
+
+The test database is committed to (transaction=True), as the workers are other processes; serialized_rollback
+puts back the vocabularies the migrations seeded.
 """
 
 from __future__ import annotations
@@ -42,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOT_SECONDS = 30
 FINISH_SECONDS = 40
 VISIBILITY_TIMEOUT = 3
+LONG_VISIBILITY_TIMEOUT = 3600  # longer than any test waits
 QUEUE_KEYS = ("celery", "unacked", "unacked_index", "unacked_mutex")
 
 pytestmark = [
@@ -73,17 +84,19 @@ def broker():
 
 @pytest.fixture
 def workers(tmp_path, settings, broker):
-    """start(pause_at=None) starts a worker; every worker still running is stopped afterwards."""
+    """start(pause_at=None, prefork=False) starts a worker (the solo pool, or the prefork pool with one
+    process); every worker still running is stopped afterwards."""
     settings.MEDIA_ROOT = tmp_path / "media"
     started = []
 
-    def start(pause_at: str | None = None) -> subprocess.Popen:
+    def start(pause_at: str | None = None, *, prefork: bool = False) -> subprocess.Popen:
+        pool = ["--pool=prefork", "--concurrency=1"] if prefork else ["--pool=solo"]
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": _test_database_url(),
             "CELERY_TASK_ALWAYS_EAGER": "0",
-            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "CELERY_VISIBILITY_TIMEOUT": str(LONG_VISIBILITY_TIMEOUT if prefork else VISIBILITY_TIMEOUT),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "LOG_LEVEL": "WARNING",
             "FAULTS_PAUSE_AT": pause_at or "",
@@ -92,7 +105,7 @@ def workers(tmp_path, settings, broker):
         log = tmp_path / f"worker-{len(started)}.log"
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "tests.faults.paused_worker", "worker", "--pool=solo",
+                sys.executable, "-m", "celery", "-A", "tests.faults.paused_worker", "worker", *pool,
                 "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "-n", f"faults-{uuid.uuid4().hex[:8]}@%h",
             ],
@@ -142,6 +155,10 @@ def test_a_pooled_run_whose_worker_is_killed_is_finished_once_by_another(
 
     second = workers()
     _wait(lambda: AnalysisRun.objects.get(pk=run.pk).is_finished, FINISH_SECONDS, "the run did not finish", [second])
+    _finished_once(run, case_a, case_b)
+
+
+def _finished_once(run, case_a, case_b) -> None:  # noqa: F811
     run.refresh_from_db()
     assert run.status == AnalysisRun.Status.DONE, run.error
     assert AnalysisRun.objects.count() == 1 and run.n_cases == 2
@@ -149,6 +166,31 @@ def test_a_pooled_run_whose_worker_is_killed_is_finished_once_by_another(
     assert sorted(centers) == sorted({case_a.center_id, case_b.center_id})
     assert _files(run) == sorted(a.file.name.rsplit("/", 1)[1] for a in run.artifacts.all())
     assert run.artifacts.get(kind="pdf").file.open("rb").read(5) == b"%PDF-"
+
+
+@pytest.mark.parametrize("step", ["start", "part", "join"])
+def test_a_pooled_run_whose_pool_process_is_killed_is_finished_once_by_the_same_worker(
+    step,
+    people,  # noqa: F811
+    case_a,  # noqa: F811
+    case_b,  # noqa: F811
+    workers,
+    not_eager,
+):
+    worker = workers(pause_at=step, prefork=True)
+    run = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
+    _wait(workers.paused.exists, BOOT_SECONDS, "no pool process reached the step", [worker])
+    pool_process = int(workers.paused.read_text())
+    assert pool_process != worker.pid
+    os.kill(pool_process, signal.SIGKILL)
+
+    _wait(
+        lambda: AnalysisRun.objects.get(pk=run.pk).is_finished,
+        FINISH_SECONDS,
+        "the run did not finish: the killed process's message was not put back in the queue",
+        [worker],  # the worker itself lives on, with a new pool process
+    )
+    _finished_once(run, case_a, case_b)
 
 
 def _open_findings():
