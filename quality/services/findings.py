@@ -1,5 +1,6 @@
-"""Running the rules: one case after it is saved, or the whole registry on a schedule. Findings are upserted:
-new ones are created, ones still firing get a new last_seen, ones that stopped firing are resolved."""
+"""Running the rules: one case after it is saved, or the whole registry on a schedule (in batches of cases read,
+checked and stored together). Findings are upserted: new ones are created, ones still firing get a new last_seen,
+ones that stopped firing are resolved."""
 
 from __future__ import annotations
 
