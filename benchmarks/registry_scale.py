@@ -245,7 +245,7 @@ class _CpuSeconds:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
     def __str__(self) -> str:
-        return f"CPU {self.python:.0f} s Python + {self.database:.0f} s PostgreSQL"
+        return f"CPU {self.python:.1f} s Python + {self.database:.1f} s PostgreSQL"
 
 
 def _time_sweep(n: int) -> tuple[str, float]:
