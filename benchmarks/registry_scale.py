@@ -3,7 +3,7 @@
 Usage::
 
     DATABASE_URL=postgres://USER@HOST:5432/bench_scale_100k python benchmarks/registry_scale.py [--cases 100000]
-        [--repeat 20] [--saves 50] [--sweep-cases 2000] [--run] [--only pages]
+        [--repeat 20] [--saves 50] [--sweep-cases 2000] [--run] [--only pages|sweep]
 
 The database must be a scratch PostgreSQL one (its name must contain "bench" or "scratch"). It is filled the way
 ``benchmarks/pooled_run.py`` grows its registry: ``seed_demo`` (through the services, with the quality check)
@@ -24,9 +24,11 @@ It also times:
 
 - ``case save``: ``--saves`` POSTs of a case's edit form by its center's data entry (the form, ``case_update``,
   the audit row and the data-quality check of the case on commit, as in production), p50/p95;
-- ``quality sweep``: ``cases_check`` on ``--sweep-cases`` cases with the registry-wide duplicate index (what the
-  nightly ``registry_sweep`` does per case), extrapolated to the whole registry; ``--sweep-cases 0`` runs the
-  real ``registry_sweep`` on every case instead (at 100 000 cases that takes a long while);
+- ``quality sweep``: the nightly ``registry_sweep``'s own steps (the registry-wide duplicate index, then batches of
+  ``BATCH_SIZE`` cases read, checked and stored together under their locks) on the first ``--sweep-cases`` live
+  cases, extrapolated to the whole registry; ``--sweep-cases 0`` runs the real ``registry_sweep`` on every case
+  instead (what the nightly task calls: every case, the archived ones' findings closed, the snapshot). It prints
+  the milliseconds per case, the SQL queries per batch and the process's peak memory;
 - with ``--run``: a pooled run end to end (``run_request`` by the coordinator, eager). Without it, the report page
   uses the newest finished run, or the script says how to get one (``--run``, or ``benchmarks/pooled_run.py``).
 
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -61,14 +64,18 @@ os.environ.setdefault("REDIS_URL", "")  # no broker needed: Celery is eager here
 import pooled_run  # noqa: E402  (sets Django up: eager Celery, a temporary MEDIA_ROOT)
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from analytics.runs.models import AnalysisRun  # noqa: E402
 from analytics.runs.options import RunFilters, RunSettings  # noqa: E402
 from analytics.runs.services import run_request  # noqa: E402
 from quality.models import Finding  # noqa: E402
-from quality.services.findings import cases_check, registry_sweep  # noqa: E402
+from quality.services import findings  # noqa: E402
+from quality.services.findings import registry_sweep  # noqa: E402
 from registry import models as m  # noqa: E402
+from registry.access import cases_for_system  # noqa: E402
 from registry.demo.people import ensure_people  # noqa: E402
+from registry.derivation import risk_ruleset  # noqa: E402
 from registry.forms import CaseForm  # noqa: E402
 
 TARGET_PAGE_MS = 300.0
@@ -85,7 +92,9 @@ def _parse_args(argv):
     parser.add_argument("--sweep-cases", type=int, default=2000, help="cases the sweep is timed on; 0: all")
     parser.add_argument("--run", action="store_true", help="also time a pooled run end to end")
     parser.add_argument("--fill-only", action="store_true", help="fill the database and stop")
-    parser.add_argument("--only", choices=["pages"], help="pages: time the pages only (no save, no sweep)")
+    parser.add_argument(
+        "--only", choices=["pages", "sweep"], help="pages: the pages only (no save, no sweep); sweep: the sweep only"
+    )
     return parser.parse_args(argv)
 
 
@@ -214,21 +223,67 @@ def _time_saves(client: Client, case: m.Case, saves: int) -> tuple[float, float,
     return statistics.median(timings), _percentile(timings, 0.95), n_queries
 
 
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+class _CpuSeconds:
+    """CPU seconds of this process and of its PostgreSQL backend (same machine: /proc) while active: what the
+    work costs whatever else the machine runs (their sum is about the wall time on an idle machine)."""
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self._backend = cursor.fetchone()[0]
+        self._start = (time.process_time(), self._backend_seconds())
+        return self
+
+    def __exit__(self, *exc):
+        self.python = time.process_time() - self._start[0]
+        self.database = self._backend_seconds() - self._start[1]
+
+    def _backend_seconds(self) -> float:
+        try:
+            fields = Path(f"/proc/{self._backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # PostgreSQL on another machine
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def __str__(self) -> str:
+        return f"CPU {self.python:.1f} s Python + {self.database:.1f} s PostgreSQL"
+
+
 def _time_sweep(n: int) -> tuple[str, float]:
     total = m.Case.objects.filter(archived_at__isnull=True).count()
     if n == 0 or n >= total:
         start = time.perf_counter()
-        result = registry_sweep()
+        with _CpuSeconds() as cpu:
+            result = registry_sweep()
         seconds = time.perf_counter() - start
-        return f"registry_sweep of {result.cases} cases: {seconds:.0f} s", seconds
-    ids = list(m.Case.objects.filter(archived_at__isnull=True).order_by("?").values_list("pk", flat=True)[:n])
+        return (
+            f"registry_sweep of {result.cases} cases: {seconds:.0f} s ({1000 * seconds / result.cases:.2f} ms a "
+            f"case; {cpu}; {result.open_findings} open findings, {result.resolved} resolved; "
+            f"peak {_peak_mb():.0f} MB)",
+            seconds,
+        )
+    # registry_sweep's steps, on the first n live cases (its batches, in its order).
     start = time.perf_counter()
-    cases_check(ids)
-    seconds = time.perf_counter() - start
-    whole = seconds * total / n
+    now, ruleset = timezone.now(), risk_ruleset()
+    index = findings.DuplicateIndex.of(cases_for_system())
+    setup = time.perf_counter() - start
+    done, batches = 0, 0
+    with _CpuSeconds() as cpu, _QueryCount() as queries:
+        for ids in findings._batches(cases_for_system(), min(n, findings.BATCH_SIZE)):
+            done += len(findings._sweep_batch(ids[: n - done], now=now, ruleset=ruleset, index=index))
+            batches += 1
+            if done >= n:
+                break
+    seconds = time.perf_counter() - start - setup
+    whole = setup + seconds * total / done
     return (
-        f"cases_check of {n} cases: {seconds:.1f} s ({1000 * seconds / n:.1f} ms a case); "
-        f"the whole registry ({total}) at that rate: {whole:.0f} s",
+        f"{done} cases in {batches} batches of up to {findings.BATCH_SIZE}: {seconds:.1f} s "
+        f"({1000 * seconds / done:.2f} ms a case, {queries.n / batches:.0f} queries a batch; {cpu}), duplicate index "
+        f"{setup:.1f} s; the whole registry ({total}) at that rate: {whole:.0f} s; peak {_peak_mb():.0f} MB",
         whole,
     )
 
@@ -241,6 +296,9 @@ def main(argv=None) -> int:
     _fill(args.cases)
     if args.fill_only:
         return 0
+    if args.only == "sweep":
+        print(f"registry: {m.Case.objects.count()} cases; load average {os.getloadavg()[0]:.2f}", flush=True)
+        return _report([_sweep_verdict(args.sweep_cases)])
     people = ensure_people()
     users = {name: people.users[name] for name in (ENTRY, COORDINATOR, DATA_MANAGER)}
     n_cases = m.Case.objects.count()
@@ -269,22 +327,26 @@ def main(argv=None) -> int:
             print(f"{role:<12}{page:<24}{p50:>8.0f}{p95:>8.0f}{n_queries:>9}", flush=True)
             verdicts.append((f"{page} ({role}) p95 < {TARGET_PAGE_MS:.0f} ms ({p95:.0f})", p95 < TARGET_PAGE_MS))
         if args.only == "pages":
-            return _verdict(verdicts)
+            return _report(verdicts)
         case = m.Case.objects.filter(center=people.centers["MOW"], locked_at__isnull=True).order_by("-pk").first()
         p50, p95, n_queries = _time_saves(clients[ENTRY], case, args.saves)
         print(f"{ENTRY:<12}{'case save':<24}{p50:>8.0f}{p95:>8.0f}{n_queries:>9}")
         verdicts.append((f"case save p95 < {TARGET_PAGE_MS:.0f} ms ({p95:.0f})", p95 < TARGET_PAGE_MS))
 
-    label, seconds = _time_sweep(args.sweep_cases)
-    print(f"\nquality sweep: {label}")
-    verdicts.append((f"quality sweep < {TARGET_SWEEP_S:.0f} s ({seconds:.0f})", seconds < TARGET_SWEEP_S))
-    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    verdicts.append(_sweep_verdict(args.sweep_cases))
     if not args.run:
         print("(pooled run end to end: --run here, or benchmarks/pooled_run.py --sizes 360,10000,100000)")
-    return _verdict(verdicts)
+    return _report(verdicts)
 
 
-def _verdict(verdicts: list[tuple[str, bool]]) -> int:
+def _sweep_verdict(n: int) -> tuple[str, bool]:
+    label, seconds = _time_sweep(n)
+    print(f"\nquality sweep: {label}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    return (f"quality sweep < {TARGET_SWEEP_S:.0f} s ({seconds:.0f})", seconds < TARGET_SWEEP_S)
+
+
+def _report(verdicts) -> int:
     print()
     for label, ok in verdicts:
         print(f"{'PASS' if ok else 'FAIL'}  {label}")

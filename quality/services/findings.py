@@ -1,5 +1,6 @@
-"""Running the rules: one case after it is saved, or the whole registry on a schedule. Findings are upserted:
-new ones are created, ones still firing get a new last_seen, ones that stopped firing are resolved."""
+"""Running the rules: one case after it is saved, or the whole registry on a schedule (in batches of cases read,
+checked and stored together). Findings are upserted: new ones are created, ones still firing get a new last_seen,
+ones that stopped firing are resolved."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ __all__ = ["SweepResult", "case_check", "case_context", "registry_sweep"]
 logger = logging.getLogger(__name__)
 
 CASE_MODEL = "registry.case"
+# Cases checked together by the sweep and an import's check: one batch's records are in memory at a time.
+BATCH_SIZE = 500
 
 
 class DuplicateIndex:
@@ -70,8 +73,11 @@ class DuplicateIndex:
 
 def case_context(case: Case, *, today: date, ruleset: d.RiskRuleSet, index: DuplicateIndex) -> CheckContext:
     """What the rules read about one saved case."""
-    state = CaseState.load(case)
-    same_hash, same_child = index.peers(case, state)
+    return _context(CaseState.load(case), today=today, ruleset=ruleset, index=index)
+
+
+def _context(state: CaseState, *, today: date, ruleset: d.RiskRuleSet, index: DuplicateIndex) -> CheckContext:
+    same_hash, same_child = index.peers(state.case, state)
     derived = d.derive_case(case_record(state), rules=ruleset)
     return CheckContext(state, derived, today, same_hash=same_hash, same_birth_sex_diagnosis=same_child)
 
@@ -108,46 +114,100 @@ def _wanted(context: CheckContext | None) -> dict[tuple, dict]:
     return wanted
 
 
-def _store(case: Case, wanted: dict[tuple, dict], now: datetime) -> list[Finding]:
+_UPDATED = ("severity", "stage", "message", "message_parts", "details")
+
+
+def _store(wanted_by_case: dict[int, dict[tuple, dict]], now: datetime) -> dict[int, list[Finding]]:
+    """Store the findings wanted for each case (pk -> key -> values) in one transaction: each case's open
+    findings still wanted get last_seen `now`, new ones are created, the others are resolved. Returns each
+    case's open findings."""
     with transaction.atomic():
-        open_findings = {
-            f.key: f for f in Finding.objects.select_for_update().filter(case=case, resolved_at__isnull=True)
-        }
-        kept, created, closed = [], [], []
-        for key, values in wanted.items():
-            finding = open_findings.pop(key, None)
-            if finding is None:
-                rule_id, model, pk, field = key
-                created.append(
-                    Finding(
-                        case=case, rule_id=rule_id, record_model=model, record_pk=pk, field=field,
+        open_findings: dict[int, dict[tuple, Finding]] = defaultdict(dict)
+        found = Finding.objects.select_for_update().filter(case_id__in=list(wanted_by_case), resolved_at__isnull=True)
+        for finding in found.order_by("pk"):
+            open_findings[finding.case_id][finding.key] = finding
+        result: dict[int, list[Finding]] = {}
+        seen, changed, created, closed = [], [], [], []
+        for case_id, wanted in wanted_by_case.items():
+            kept, new, still_open = [], [], open_findings.get(case_id, {})
+            for key, values in wanted.items():
+                finding = still_open.pop(key, None)
+                if finding is None:
+                    rule_id, model, pk, field = key
+                    finding = Finding(
+                        case_id=case_id, rule_id=rule_id, record_model=model, record_pk=pk, field=field,
                         first_seen=now, last_seen=now, **values,
-                    )
-                )  # fmt: skip
-                continue
-            for name, value in values.items():
-                setattr(finding, name, value)
-            finding.last_seen = now
-            kept.append(finding)
-        for finding in open_findings.values():
-            finding.resolved_at = now
-            closed.append(finding)
-        Finding.objects.bulk_update(kept, ["severity", "stage", "message", "message_parts", "details", "last_seen"])
-        Finding.objects.bulk_update(closed, ["resolved_at"])
-        created = Finding.objects.bulk_create(created)
-    return kept + created
+                    )  # fmt: skip
+                    new.append(finding)
+                    continue
+                if any(getattr(finding, name) != values[name] for name in _UPDATED):
+                    for name in _UPDATED:
+                        setattr(finding, name, values[name])
+                    changed.append(finding)
+                else:
+                    seen.append(finding)
+                finding.last_seen = now
+                kept.append(finding)
+            closed.extend(still_open.values())
+            created.extend(new)
+            result[case_id] = kept + new
+        # Most findings are seen again unchanged: one UPDATE moves their last_seen, whatever their number.
+        if seen:
+            Finding.objects.filter(pk__in=[f.pk for f in seen]).update(last_seen=now)
+        Finding.objects.bulk_update(changed, [*_UPDATED, "last_seen"], batch_size=500)
+        if closed:
+            Finding.objects.filter(pk__in=[f.pk for f in closed]).update(resolved_at=now)
+        Finding.objects.bulk_create(created, batch_size=1000)
+    for finding in closed:
+        finding.resolved_at = now
+    return result
 
 
-def _check_one(case: Case, *, now: datetime, ruleset: d.RiskRuleSet, index: DuplicateIndex) -> list[Finding]:
-    context = None
-    if not case.is_archived:  # an archived case leaves the registry: its findings close
-        context = case_context(case, today=timezone.localdate(now), ruleset=ruleset, index=index)
-    wanted = _wanted(context)
+def _check(cases: list[Case], *, now: datetime, ruleset: d.RiskRuleSet, index: DuplicateIndex) -> dict[int, list]:
+    """Check the given cases and store their findings together; returns each case's open findings.
+
+    Their states are read together (`CaseState.load_many`: a query per kind of record, not per case) and their
+    findings stored in one transaction."""
+    today = timezone.localdate(now)
+    # An archived case leaves the registry: nothing is wanted of it, so its findings close.
+    states = CaseState.load_many(c for c in cases if not c.is_archived)
+    wanted = {
+        case.pk: _wanted(_context(states[case.pk], today=today, ruleset=ruleset, index=index))
+        if case.pk in states
+        else {}
+        for case in cases
+    }
     try:
-        return _store(case, wanted, now)
+        return _store(wanted, now)  # a savepoint when the caller holds a transaction (the cases' locks)
     except IntegrityError:
-        # A concurrent check of the same case created the same open finding first: store against its result.
-        return _store(case, wanted, now)
+        # A concurrent check of one of these cases created the same open finding first: store against its result.
+        return _store(wanted, now)
+
+
+def _check_locked(case_ids, *, now: datetime, ruleset: d.RiskRuleSet, index: DuplicateIndex) -> dict[int, list]:
+    """`_check` for a batch of cases read, checked and stored while their rows are locked: a save of one of them
+    (which locks its case) waits, and its own check after it commits sees the saved records. A case being saved
+    right now is left out (skip_locked): that save's check will check it."""
+    with transaction.atomic():
+        cases = list(
+            cases_for_system(include_archived=True)
+            .filter(pk__in=list(case_ids))
+            .select_related("center")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")
+        )
+        return _check(cases, now=now, ruleset=ruleset, index=index)
+
+
+def _batches(cases, size: int):
+    """The pks of `cases` in pk order, `size` at a time, read a batch at a time (keyset: no offset scans)."""
+    last = 0
+    while True:
+        ids = list(cases.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
 
 
 def _peer_ids(findings) -> set[int]:
@@ -161,27 +221,31 @@ def case_check(case: Case | int, *, now: datetime | None = None) -> list[Finding
     sides of a duplicate open and close together.
     """
     now = now or timezone.now()
-    case = cases_for_system(include_archived=True).get(pk=getattr(case, "pk", case))
+    everyone = cases_for_system(include_archived=True).select_related("center")
+    case = everyone.get(pk=getattr(case, "pk", case))
     ruleset = risk_ruleset()
     before = _peer_ids(Finding.objects.filter(case=case, resolved_at__isnull=True, rule_id__startswith="DQ-DUP"))
-    findings = _check_one(case, now=now, ruleset=ruleset, index=DuplicateIndex.around(case))
-    for peer in cases_for_system(include_archived=True).filter(pk__in=(before | _peer_ids(findings)) - {case.pk}):
-        _check_one(peer, now=now, ruleset=ruleset, index=DuplicateIndex.around(peer))
+    findings = _check([case], now=now, ruleset=ruleset, index=DuplicateIndex.around(case))[case.pk]
+    for peer in everyone.filter(pk__in=(before | _peer_ids(findings)) - {case.pk}):
+        _check([peer], now=now, ruleset=ruleset, index=DuplicateIndex.around(peer))
     return findings
 
 
-def cases_check(case_ids, *, now: datetime | None = None) -> int:
-    """`case_check` for many cases at once (an import): one duplicate index for all of them. Returns how many
-    cases were checked, their duplicates' other registrations included."""
+def cases_check(case_ids, *, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """`case_check` for many cases at once (an import): one duplicate index for all of them, checked in batches
+    as the sweep checks them. Returns how many cases were checked, their duplicates' other registrations
+    included."""
     now = now or timezone.now()
     ruleset = risk_ruleset()
     index = DuplicateIndex.of(cases_for_system())
     wanted = set(case_ids)
     peers: set[int] = set()
-    for case in cases_for_system(include_archived=True).filter(pk__in=wanted).order_by("pk"):
-        peers |= _peer_ids(_check_one(case, now=now, ruleset=ruleset, index=index))
-    for case in cases_for_system(include_archived=True).filter(pk__in=peers - wanted):
-        _check_one(case, now=now, ruleset=ruleset, index=index)
+    everyone = cases_for_system(include_archived=True)
+    for ids in _batches(everyone.filter(pk__in=wanted), batch_size):
+        for findings in _check_locked(ids, now=now, ruleset=ruleset, index=index).values():
+            peers |= _peer_ids(findings)
+    for ids in _batches(everyone.filter(pk__in=peers - wanted), batch_size):
+        _check_locked(ids, now=now, ruleset=ruleset, index=index)
     return len(wanted | peers)
 
 
@@ -192,23 +256,25 @@ class SweepResult:
     resolved: int
 
 
-def registry_sweep(*, now: datetime | None = None) -> SweepResult:
+def registry_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Check every case of the registry and write today's snapshot. Safe to run twice: a second run finds the
-    same findings (only last_seen moves) and rewrites the same snapshot rows."""
+    same findings (only last_seen moves) and rewrites the same snapshot rows.
+
+    Cases are checked `batch_size` at a time (`_check_locked`): a batch's queries do not depend on its number
+    of cases, and only one batch's records are held in memory."""
     from quality.services.snapshots import snapshot_write
 
     now = now or timezone.now()
     ruleset = risk_ruleset()
     index = DuplicateIndex.of(cases_for_system())
     resolved_before = Finding.objects.filter(resolved_at__isnull=False).count()
-    live = cases_for_system()
-    # Archived cases with findings still open: close them.
+    # The live cases, then the archived cases with findings still open: their findings close.
     archived = cases_for_system(include_archived=True).filter(archived_at__isnull=False)
-    left = archived.filter(quality_findings__resolved_at__isnull=True).distinct()
+    left = archived.filter(pk__in=Finding.objects.filter(resolved_at__isnull=True).values("case_id"))
     count = 0
-    for case in [*live.order_by("pk"), *left]:
-        _check_one(case, now=now, ruleset=ruleset, index=index)
-        count += 1
+    for cases in (cases_for_system(), left):
+        for ids in _batches(cases, batch_size):
+            count += len(_sweep_batch(ids, now=now, ruleset=ruleset, index=index))
     snapshot_write(day=timezone.localdate(now))
     result = SweepResult(
         cases=count,
@@ -217,3 +283,8 @@ def registry_sweep(*, now: datetime | None = None) -> SweepResult:
     )
     logger.info("quality sweep: %s", result)
     return result
+
+
+def _sweep_batch(ids, *, now: datetime, ruleset: d.RiskRuleSet, index: DuplicateIndex) -> dict[int, list]:
+    # A batch of the sweep under its own name: the fault tests pause a worker after the first one.
+    return _check_locked(ids, now=now, ruleset=ruleset, index=index)

@@ -35,7 +35,6 @@ from registry.transfer.files import ReadResult, Row
 from registry.transfer.problems import Problem
 from registry.transfer.sheets import SHEETS, Kind, Sheet, vocabulary_code
 from registry.validation import CaseState, violations
-from registry.validation.state import load_states
 
 __all__ = ["CasePlan", "ImportPlan", "RowChange", "plan_import", "stored_case_ids"]
 
@@ -607,7 +606,7 @@ def plan_import(user, center: m.Center, read: ReadResult) -> ImportPlan:
     problems = _Problems(read.problems)
     grouped = _group(read, center, problems)
     matched = _match_cases(grouped, center, problems)
-    states = load_states([c for c in matched.values() if c is not None])
+    states = CaseState.load_many([c for c in matched.values() if c is not None])
     ctx = _Context(user=user, center=center, today=center_today(center), vocab=_Vocabularies(), problems=problems)
     plans = []
     for number, case in matched.items():

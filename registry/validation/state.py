@@ -37,39 +37,14 @@ _MANY = {
 _ONE = {Diagnosis: "diagnosis", Treatment: "treatment"}
 
 
-# The vocabulary entries read with each kind of record (the derivation and the case page's timeline name them).
+# The vocabularies read with each kind's records: the rules and the records' names in messages read them, so a
+# check of many cases makes no query per record.
 _RELATED = {
     CytogeneticFinding: ("abnormality", "gene_5p", "gene_3p"),
     Treatment: ("protocol",),
     MarkerFinding: ("marker",),
     AdverseEvent: ("event_type",),
 }
-
-
-def _live(model, **where):
-    """The model's live records matching `where`, with their vocabulary entries."""
-    qs = model.objects.filter(archived_at__isnull=True, **where)
-    related = _RELATED.get(model)
-    return qs.select_related(*related) if related else qs  # select_related() alone would follow every foreign key
-
-
-def load_states(cases) -> dict[int, CaseState]:
-    """`CaseState.load` for many cases at once: one query per kind of record, however many cases."""
-    cases = list(cases)
-    values: dict[int, dict[str, Any]] = {c.pk: {"case": c} for c in cases}
-    if not values:
-        return {}
-    for model, attr in {**_ONE, **_MANY}.items():
-        qs = _live(model, case_id__in=list(values))
-        found: dict[int, list] = {}
-        for record in qs.order_by("pk"):
-            found.setdefault(record.case_id, []).append(record)
-        for pk, entry in values.items():
-            records = found.get(pk, [])
-            for record in records:
-                record.case = entry["case"]
-            entry[attr] = (records[0] if records else None) if model in _ONE else tuple(records)
-    return {pk: CaseState(**entry) for pk, entry in values.items()}
 
 
 @dataclass(frozen=True)
@@ -93,11 +68,31 @@ class CaseState:
     @classmethod
     def load(cls, case: Case) -> CaseState:
         """Read a saved case with every live record (archived records do not count)."""
-        values: dict[str, Any] = {"case": case}
+        return cls.load_many([case])[case.pk]
+
+    @classmethod
+    def load_many(cls, cases) -> dict[int, CaseState]:
+        """`load` for many cases at once, keyed by case pk: one query per kind of record, however many cases.
+
+        Each case's records come in their model's order (pk breaking ties), the same for one case or many, and
+        each record's `case` is the case given, so reading it makes no query."""
+        values: dict[int, dict[str, Any]] = {c.pk: {"case": c} for c in cases}
+        if not values:
+            return {}
         for model, attr in {**_ONE, **_MANY}.items():
-            qs = _live(model, case=case)
-            values[attr] = qs.first() if model in _ONE else tuple(qs)
-        return cls(**values)
+            qs = model.objects.filter(case_id__in=list(values), archived_at__isnull=True)
+            if model in _RELATED:  # select_related() with no names would follow every foreign key
+                qs = qs.select_related(*_RELATED[model])
+            qs = qs.order_by(*model._meta.ordering, "pk")
+            found: dict[int, list] = {}
+            for record in qs:
+                found.setdefault(record.case_id, []).append(record)
+            for pk, entry in values.items():
+                records = found.get(pk, [])
+                for record in records:
+                    record.case = entry["case"]
+                entry[attr] = (records[0] if records else None) if model in _ONE else tuple(records)
+        return {pk: cls(**entry) for pk, entry in values.items()}
 
     def with_record(self, record, *, archived: bool = False) -> CaseState:
         """This state with one record added, replaced (same pk) or, if archived, removed."""

@@ -68,7 +68,7 @@ def _install_pause(**kwargs) -> None:
         "start": lambda: _pause_after(tasks, "run_execute"),  # the run claimed, its parts not sent
         "part": lambda: _pause_after(tasks, "run_part_build"),  # a center's part saved, not acknowledged
         "join": lambda: _pause_after(services, "_save_artifact", calls=2),  # two files written, nothing committed
-        "sweep": lambda: _pause_after(findings, "_check_one"),  # one case of the sweep checked
+        "sweep": lambda: _pause_after(findings, "_sweep_batch"),  # a batch of the sweep checked and stored
         "check": lambda: _pause_after(quality_tasks, "cases_check", before=True),  # an import's check taken
     }
     points[where]()
