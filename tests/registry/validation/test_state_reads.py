@@ -1,5 +1,5 @@
 """A case's records are read with their vocabulary entries and nothing more: CaseState.load (a save, the case
-page, a case's quality check) and load_states (the quality sweep) read each kind of record in one query that
+page, a case's quality check) and CaseState.load_many (the quality sweep) read each kind of record in one query that
 joins no other table than its vocabularies (not the case and its center again, for every record)."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.validation.state import CaseState, load_states
+from registry.validation.state import CaseState
 from tests.factories import make_full_case
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("load", [CaseState.load, lambda case: load_states([case])[case.pk]])
+@pytest.mark.parametrize("load", [CaseState.load, lambda case: CaseState.load_many([case])[case.pk]])
 def test_records_are_read_with_their_vocabularies_only(people, center_a, load):
     case = make_full_case(people.entry_a, center_a)
     with CaptureQueriesContext(connection) as queries:
