@@ -56,6 +56,7 @@ def dashboard(request):
         "quality/dashboard.html",
         {
             "rows": rows,
+            "counted_at": selectors.counted_at(rows),
             "codes": codes,
             "rules": selectors.rule_rows(user, codes),
             "trend": selectors.trend(user),
