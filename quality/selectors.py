@@ -17,7 +17,7 @@ from quality.rules.registry import today_rule_ids
 from registry.access import access_for, cases_for, centers_for
 from registry.choices import DEATH_KINDS
 from registry.figures import kept_for
-from registry.models import Case, FollowUp, OutcomeEvent
+from registry.models import Case, Center, FollowUp, OutcomeEvent
 
 __all__ = [
     "COMPLETENESS_RULES",
@@ -26,6 +26,7 @@ __all__ = [
     "center_rows",
     "counted_at",
     "findings_for",
+    "kept_figures",
     "open_counts_by_case",
     "quality_counts_for_cases",
     "queries_for",
@@ -158,35 +159,17 @@ def center_rows(
 
     For `user`, findings they may not see are left out, and follow-up completeness too where they have no
     exact dates: a living child drops out of "seen in 12 months" on an exact day. With `kept` (registry.figures'
-    kept figures of these centers, counted today), the cases and the living children are read from there
-    instead of counted: three passes over every case."""
+    kept figures of these centers, counted today, and `user`), cases, follow-up and findings are read from there
+    instead of counted: three passes over every case and five over every open finding."""
     today = today or timezone.localdate()
     rows = {c.pk: CenterRow(c.pk, c.code, c.name) for c in centers}
-    if kept is None:
+    if kept is not None:
+        _from_kept(rows, kept, access_for(user))
+    else:
         for pk, n in cases.values_list("center").annotate(n=Count("pk")).order_by():
             if pk in rows:
                 rows[pk].cases = n
-    else:
-        for pk, row in rows.items():
-            figures = kept[pk].figures
-            row.cases, row.living, row.living_seen_12m = figures["total"], figures["living"], figures["seen"]
-            row.counted_at = kept[pk].counted_at
-    findings = Finding.objects.filter(case__in=cases, resolved_at__isnull=True)
-    hidden = None if user is None else _today_hidden(user)
-    if hidden is not None:
-        findings = findings.exclude(hidden)
-    attr = {Severity.ERROR: "open_errors", Severity.WARNING: "open_warnings", Severity.INFO: "open_info"}
-    for pk, severity, n in findings.values_list("case__center", "severity").annotate(n=Count("pk")).order_by():
-        if pk in rows:
-            setattr(rows[pk], attr[severity], n)
-    errors = findings.filter(severity=Severity.ERROR).values_list("case__center")
-    for pk, n in errors.annotate(n=Count("case", distinct=True)).order_by():
-        if pk in rows:
-            rows[pk].cases_with_errors = n
-    missing = findings.filter(rule_id__in=COMPLETENESS_RULES).values_list("case__center", "stage")
-    for pk, stage, n in missing.annotate(n=Count("case", distinct=True)).order_by():
-        if pk in rows:
-            rows[pk].incomplete_by_stage[stage] = n
+        _count_findings(rows, cases, user)
     queries = Query.objects.filter(case__in=cases).exclude(status=QueryStatus.CLOSED).values_list("case__center")
     for pk, n in queries.annotate(n=Count("pk")).order_by():
         if pk in rows:
@@ -209,11 +192,58 @@ def center_rows(
     return list(rows.values())
 
 
-def overview(user) -> list[CenterRow]:
-    """The dashboard's rows: cases and follow-up from the kept figures (registry.figures), the rest counted."""
-    centers = list(centers_for(user))
-    kept = kept_for(user, [c.pk for c in centers])
-    return center_rows(cases_for(user), centers, user=user, kept=kept)
+def _visible_rules(kept_row, access) -> dict[str, list[int]]:
+    """The kept {rule: [findings, cases]} of a center that `access`'s reader may see: without the rules that
+    read today's date where the reader has no exact dates (`_today_hidden`)."""
+    rules = kept_row.figures["findings"]["rules"]
+    if access.can_write_center(kept_row.center_id):
+        return rules
+    today_rules = today_rule_ids()
+    return {rule_id: counts for rule_id, counts in rules.items() if rule_id not in today_rules}
+
+
+def _from_kept(rows: dict[int, CenterRow], kept: dict, access) -> None:
+    attr = {Severity.ERROR: "open_errors", Severity.WARNING: "open_warnings", Severity.INFO: "open_info"}
+    for pk, row in rows.items():
+        figures, findings = kept[pk].figures, kept[pk].figures["findings"]
+        row.cases, row.living, row.living_seen_12m = figures["total"], figures["living"], figures["seen"]
+        row.counted_at = kept[pk].counted_at
+        variant = "all" if access.can_write_center(pk) else "shown"  # (`_today_hidden`)
+        for severity, n in findings["severity"][variant].items():
+            setattr(row, attr[severity], n)
+        row.cases_with_errors = findings["errors"][variant]
+        row.incomplete_by_stage = dict(findings["missing"][variant])
+
+
+def _count_findings(rows: dict[int, CenterRow], cases, user) -> None:
+    findings = Finding.objects.filter(case__in=cases, resolved_at__isnull=True)
+    hidden = None if user is None else _today_hidden(user)
+    if hidden is not None:
+        findings = findings.exclude(hidden)
+    attr = {Severity.ERROR: "open_errors", Severity.WARNING: "open_warnings", Severity.INFO: "open_info"}
+    for pk, severity, n in findings.values_list("case__center", "severity").annotate(n=Count("pk")).order_by():
+        if pk in rows:
+            setattr(rows[pk], attr[severity], n)
+    errors = findings.filter(severity=Severity.ERROR).values_list("case__center")
+    for pk, n in errors.annotate(n=Count("case", distinct=True)).order_by():
+        if pk in rows:
+            rows[pk].cases_with_errors = n
+    missing = findings.filter(rule_id__in=COMPLETENESS_RULES).values_list("case__center", "stage")
+    for pk, stage, n in missing.annotate(n=Count("case", distinct=True)).order_by():
+        if pk in rows:
+            rows[pk].incomplete_by_stage[stage] = n
+
+
+def kept_figures(user) -> dict:
+    """The kept figures of the user's centers (registry.figures), counted again first where out of date."""
+    return kept_for(user, list(centers_for(user).values_list("pk", flat=True)))
+
+
+def overview(user, kept: dict | None = None) -> list[CenterRow]:
+    """The dashboard's rows: cases, follow-up and findings from the kept figures (`kept_figures`), open
+    queries counted."""
+    kept = kept_figures(user) if kept is None else kept
+    return center_rows(cases_for(user), centers_for(user), user=user, kept=kept)
 
 
 def counted_at(rows: list[CenterRow]):
@@ -229,19 +259,19 @@ class RuleRow:
     by_center: list[int]
 
 
-def rule_rows(user, center_codes: list[str]) -> list[RuleRow]:
-    """Every rule with its open findings and cases, and open findings per center (in `center_codes` order)."""
-    findings = findings_for(user)
-    totals = {
-        rule_id: (n, cases)
-        for rule_id, n, cases in findings.values_list("rule_id")
-        .annotate(n=Count("pk"), cases=Count("case", distinct=True))
-        .order_by()
-    }
-    per_center = {
-        (rule_id, code): n
-        for rule_id, code, n in findings.values_list("rule_id", "case__center__code").annotate(n=Count("pk")).order_by()
-    }
+def rule_rows(user, center_codes: list[str], kept: dict | None = None) -> list[RuleRow]:
+    """Every rule with its open findings and cases, and open findings per center (in `center_codes` order);
+    from registry.figures' kept figures of the user's centers (`kept`, read if not given)."""
+    access = access_for(user)
+    kept = kept_figures(user) if kept is None else kept
+    code_of = dict(Center.objects.filter(pk__in=list(kept)).values_list("pk", "code"))
+    totals: dict[str, list[int]] = {}
+    per_center: dict[tuple[str, str], int] = {}
+    for pk, row in kept.items():
+        for rule_id, (n, cases) in _visible_rules(row, access).items():
+            total = totals.setdefault(rule_id, [0, 0])
+            total[0], total[1] = total[0] + n, total[1] + cases  # a case is at one center: its cases add up
+            per_center[rule_id, code_of[pk]] = per_center.get((rule_id, code_of[pk]), 0) + n
     return [
         RuleRow(
             rule,

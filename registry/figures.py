@@ -8,8 +8,9 @@ bulk writes), and figures of an older generation, or of another day (the overdue
 counted again. The reader's generation is read before counting, so figures counted while a change commits are
 stored under the old generation and never used. The dashboard says when its figures were counted.
 
-The data-quality dashboard reads its per-center cases, living children and those seen in the last 12 months
-from the same kept figures (`kept_for`); its findings and queries are counted live (an index each, milliseconds).
+The data-quality dashboard reads its per-center cases, living children and those seen in the last 12 months, and
+its open findings (quality.figures, whose writes move the generation on too), from the same kept figures
+(`kept_for`); its open queries are counted live.
 
 Every count goes through `registry.access.cases_for`: a user's dashboard counts only the centers they may read,
 and the cases counted for a center are that center's live cases whoever counts them.
@@ -34,8 +35,8 @@ ATTENTION_LISTED = 15
 NEWEST_LOOKED_AT = 300
 EXACT, MONTH = "exact", "month"  # the overdue cut of readers with exact dates, and of pseudonymized readers
 # What the kept figures hold; kept figures of another format (counted by an older version) are counted again.
-# 2: the data-quality dashboard's living children and those seen within FOLLOW_UP_DUE_DAYS.
-FORMAT = 2
+# 2: the data-quality dashboard's living children and those seen within FOLLOW_UP_DUE_DAYS; 3: its open findings.
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def changed_cases(case_ids) -> None:
 def _count_centers(user, center_ids: list[int], today: date, variants: list[str]) -> dict[int, dict]:
     """Count the figures of these centers afresh, with the attention counts of `variants` (the overdue cuts of
     the readers asking): a fixed number of queries, whatever the number of cases."""
+    from quality.figures import count_findings
     from quality.rules.follow_up import FOLLOW_UP_DUE_DAYS
     from registry.access import cases_for
     from registry.selectors import _needs_attention_cut, _no_contact_since, _with_flags
@@ -118,6 +120,8 @@ def _count_centers(user, center_ids: list[int], today: date, variants: list[str]
             out[row["center_id"]]["lineage"][row["diagnosis__lineage"] or ""] = row["n"]
         for pk in center_ids:
             out[pk]["ids"] = _newest_needing_attention(qs.filter(center_id=pk), cuts, out[pk])
+        for pk, findings in count_findings(cases_for(user).filter(center_id__in=center_ids), center_ids).items():
+            out[pk]["findings"] = findings
     return out
 
 

@@ -1,16 +1,19 @@
-"""The data-quality dashboard's cases and follow-up completeness per center are read from the figures the registry
-keeps per center (registry.figures): after a new case, a new follow-up, a death, an archived follow-up and an
-archived case, every role's dashboard still shows what a count made case by case gives (tests/crowded.py), says
-when it was counted, and a center's user sees no other center's row."""
+"""The data-quality dashboard's cases, follow-up completeness and open findings per center are read from the figures
+the registry keeps per center (registry.figures, quality.figures): after a new case, a new follow-up, a death, an
+archived follow-up, an archived case, and findings written by a case check and by the sweep, every role's dashboard
+still shows what a count made case by case gives (tests/crowded.py), says when it was counted, and a center's user
+sees no other center's row."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from quality.rules import RULES
+from quality.services import case_check, registry_sweep
 from registry import models as m
 from registry.services.cases import case_archive
 from registry.services.records import RecordChange, records_save
@@ -26,11 +29,20 @@ ROLES = ("entry_a", "lead_a", "entry_b", "coordinator", "manager")
 def _agrees(client, people) -> None:
     for role in ROLES:
         user = getattr(people, role)
-        expected = quality_counts(user)["centers"]
+        expected = quality_counts(user)
         client.force_login(user)
         html = client.get(reverse("quality:dashboard")).content.decode()
-        rendered = {row[0]: row for row in tables(html)["By center"][1:]}
-        assert rendered == {code: _center_row(code, c) for code, c in expected.items()}, role
+        table = tables(html)
+        rendered = {row[0]: row for row in table["By center"][1:]}
+        assert rendered == {code: _center_row(code, c) for code, c in expected["centers"].items()}, role
+        header, *rows = table["By rule"]
+        by_problem = {str(r.problem): rule_id for rule_id, r in RULES.items()}
+        for row in rows:
+            n, cases, per_center = expected["rules"].get(by_problem[row[0]], (0, set(), {}))
+            assert row[4:] == [str(n), str(len(cases)), *(str(per_center.get(code, 0)) for code in header[6:])], (
+                role,
+                row[0],
+            )
         assert "Cases and follow-up counted at" in html, role
 
 
@@ -81,6 +93,22 @@ def test_kept_quality_figures_equal_a_fresh_count_after_every_kind_of_change(
     # An archived case at A: one case fewer.
     with committed():
         case_archive(user=people.entry_a, case=child, reason="Registered twice")
+    _agrees(client, people)
+
+    # Findings written by a case check, then by the sweep, each after a change that sends no signal (a bulk
+    # write): a child last seen two years ago is overdue (DQ-FU-001 opens), then seen again.
+    long_ago = today - timedelta(days=730)
+    seen = m.Case.objects.filter(
+        center=center_a, archived_at__isnull=True, follow_ups__contact_date__gte=today - timedelta(days=300)
+    )
+    quiet = seen.exclude(events__kind="death").first()
+    m.FollowUp.objects.filter(case=quiet).update(contact_date=long_ago)
+    with committed():
+        case_check(quiet)
+    _agrees(client, people)
+    m.FollowUp.objects.filter(case=quiet).update(contact_date=today)
+    with committed():
+        registry_sweep()
     _agrees(client, people)
 
 
