@@ -12,6 +12,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from quality.figures import FindingQuerySet
 from quality.rules import wording
 from quality.rules.base import Severity, Stage
 from registry.models import Case, Center
@@ -48,6 +49,8 @@ class Finding(models.Model):
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FindingQuerySet.as_manager()  # every write moves the kept figures of its center on
 
     class Meta:
         ordering = ["case_id", "rule_id", "pk"]

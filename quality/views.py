@@ -48,7 +48,8 @@ def _page(request, qs):
 @login_required
 def dashboard(request):
     user = request.user
-    rows = selectors.overview(user)
+    kept = selectors.kept_figures(user)
+    rows = selectors.overview(user, kept)
     codes = [row.code for row in rows]
     queries = selectors.queries_for(user).select_related("case__center").exclude(status=QueryStatus.CLOSED)
     return render(
@@ -56,8 +57,9 @@ def dashboard(request):
         "quality/dashboard.html",
         {
             "rows": rows,
+            "counted_at": selectors.counted_at(rows),
             "codes": codes,
-            "rules": selectors.rule_rows(user, codes),
+            "rules": selectors.rule_rows(user, codes, kept),
             "trend": selectors.trend(user),
             "queries": queries[:20],
             "access": access_for(user),

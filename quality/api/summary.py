@@ -77,7 +77,8 @@ class QualitySummaryApi(APIView):
         tags=["quality"],
     )
     def get(self, request):
-        centers = selectors.overview(request.user)
+        kept = selectors.kept_figures(request.user)
+        centers = selectors.overview(request.user, kept)
         codes = [row.code for row in centers]
         rules = [
             {
@@ -86,7 +87,7 @@ class QualitySummaryApi(APIView):
                 "cases": row.cases,
                 "by_center": [{"center": code, "findings": n} for code, n in zip(codes, row.by_center, strict=True)],
             }
-            for row in selectors.rule_rows(request.user, codes)
+            for row in selectors.rule_rows(request.user, codes, kept)
         ]
         data = {"centers": centers, "rules": rules}
         return Response(self.OutputSerializer(data, context={"request": request}).data)
