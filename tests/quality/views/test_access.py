@@ -143,11 +143,15 @@ def test_list_pages_take_a_fixed_number_of_queries(client, people, center_a, cen
         query_open(user=people.manager, case=case, subject=f"q{n}", text="?")
     registry_sweep()
     client.force_login(people.manager)
-    for url, limit in (
-        (reverse("quality:finding_list"), 12),
-        (reverse("quality:query_list"), 10),
-        (reverse("quality:dashboard"), 16),
-        (reverse("registry:dashboard"), 20),
+    # The first dashboard after the sweep counts each center's kept figures again (registry/figures.py): a few
+    # queries a center, none a case; the next one reads them.
+    for url, first, then in (
+        (reverse("quality:finding_list"), 12, 12),
+        (reverse("quality:query_list"), 10, 10),
+        (reverse("quality:dashboard"), 30, 16),
+        (reverse("registry:dashboard"), 20, 20),
     ):
-        with django_assert_max_num_queries(limit):
+        with django_assert_max_num_queries(first):
+            assert client.get(url).status_code == 200, url
+        with django_assert_max_num_queries(then):
             assert client.get(url).status_code == 200, url
