@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from analytics import derive as d
+from analytics.collector import collector_paused
 from analytics.records import case_states
 from analytics.runs.options import RunFilters
 from analytics.schema import LAB_NAMES, PRESENTATION_COLUMNS, TABLES, Dataset, check_dataset
@@ -154,6 +155,18 @@ def dataset_rows(
     cal_only : keep only cases whose derived age class is CAL.
     data_cut : the date follow-up completeness is judged at; today by default.
     """
+    with collector_paused():
+        return _dataset_rows(cases, rules=rules, settings=settings, cal_only=cal_only, data_cut=data_cut)
+
+
+def _dataset_rows(
+    cases: QuerySet[m.Case],
+    *,
+    rules: d.RiskRuleSet,
+    settings: d.EndpointSettings,
+    cal_only: bool,
+    data_cut: date | None,
+) -> DatasetRows:
     data_cut = data_cut or timezone.localdate()
     rows: DatasetRows = {table: [] for table in TABLES}
     open_problems = open_counts_by_case(cases)

@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from analytics.collector import collector_paused
 from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
 from analytics.runs.fingerprint import code_version, fingerprint, request_key
 from analytics.runs.models import AnalysisRun, RunArtifact, RunPart, RunPlan, artifact_folder
@@ -378,6 +379,12 @@ def run_part_build(*, run_id: int, center_id: int) -> RunPart | None:
         return RunPart.objects.get(run=run, center_id=center_id)
 
 
+def _joined_dataset(run: AnalysisRun) -> Dataset:
+    """The Dataset of the run's stored parts; their JSON rows are let go once the frames hold them."""
+    with collector_paused():
+        return dataset_from_rows(_concat(list(run.parts.all())), data_cut=run.data_cut)
+
+
 def _concat(parts: list[RunPart]) -> DatasetRows:
     rows: DatasetRows = {"cases": [], "findings": [], "adverse_events": [], "assessments": []}
     for part in parts:
@@ -437,8 +444,7 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
     # A part delivered twice counts twice in the chord, which can then fire before another part is in.
     for center_id in _centers_without_part(run):
         run_part_build(run_id=run_id, center_id=center_id)
-    parts = list(run.parts.all())
-    dataset = dataset_from_rows(_concat(parts), data_cut=run.data_cut)
+    dataset = _joined_dataset(run)
     if run.scope_center_id is not None and not (dataset.cases["center"] == run.scope_center.code).any():
         # Only the derived rows tell (CAL only), or the center's cases left the selection since the request.
         RunPart.objects.filter(run=run).update(rows={})
