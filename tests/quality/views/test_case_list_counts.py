@@ -142,3 +142,31 @@ def test_the_number_of_queries_does_not_grow_with_cases_or_findings(client, peop
     for who in ("manager", "coordinator", "entry_a"):
         client.force_login(getattr(people, who))
         assert [_queries(client, url) for url in urls] == counts[who], who
+
+
+@pytest.mark.parametrize("who", ["manager", "coordinator", "entry_b"])
+def test_the_findings_list_pages_through_the_centers_in_order(client, people, center_a, center_b, monkeypatch, who):
+    """The findings list is read center by center (quality.selectors.FindingRows): its pages, one of them across
+    the two centers, are those of one ordered list of the findings the user may see."""
+    _world(people, center_a, center_b, 14)
+    user = getattr(people, who)
+    access = access_for(user)
+    expected = [
+        f.pk
+        for f in Finding.objects.filter(resolved_at__isnull=True, case__archived_at__isnull=True)
+        .select_related("case__center")
+        .order_by("case__center__code", "case_id", "rule_id", "pk")
+        if (access.read_all or f.case.center_id in access.write_center_ids)
+        and (f.rule_id not in today_rule_ids() or access.can_write_center(f.case.center_id))
+    ]
+    first_center = Finding.objects.filter(pk__in=expected, case__center=center_a).count()
+    size = next((p for p in (4, 5, 3) if first_center % p), 4)  # a page holds the end of AAA and the start of B-CTR
+    monkeypatch.setattr("quality.views.PAGE_SIZE", size)
+    client.force_login(user)
+    url = reverse("quality:finding_list")
+    shown, counts = [], set()
+    for n in range(1, (len(expected) + size - 1) // size + 1):
+        page = client.get(f"{url}?page={n}").context["page"]
+        shown += [f.pk for f in page]
+        counts.add(page.paginator.count)
+    assert shown == expected and counts == {len(expected)} and len(expected) > 8
