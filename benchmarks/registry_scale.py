@@ -3,7 +3,7 @@
 Usage::
 
     DATABASE_URL=postgres://USER@HOST:5432/bench_scale_100k python benchmarks/registry_scale.py [--cases 100000]
-        [--repeat 20] [--saves 50] [--sweep-cases 2000] [--run] [--only pages|sweep]
+        [--repeat 20] [--saves 50] [--sweep-cases 2000] [--run] [--only pages|sweep] [--findings 120000]
 
 The database must be a scratch PostgreSQL one (its name must contain "bench" or "scratch"). It is filled the way
 ``benchmarks/pooled_run.py`` grows its registry: ``seed_demo`` (through the services, with the quality check)
@@ -11,14 +11,22 @@ for the first 360 cases, then the demo's synthetic case plans with every record,
 and spread over the demo's six centers in the demo's proportions. A database that already holds ``--cases``
 cases is reused as it is (a re-run starts in seconds); one with fewer is grown. The database is ANALYZEd.
 
+The demo's rules leave few open findings (about 300 at 100 000 cases), while a real registry can have one or more
+on most cases. ``--findings N`` makes sure about N are open: the missing ones are written with ``bulk_create``
+over the live cases (0 to 4 a case, most cases with one or two), their rules drawn with the weights of the
+findings already there (every rule with some), each with its rule's severity and stage and the message of a real
+finding of that rule where there is one. They are kept: they are part of the benchmark registry from then on (a
+re-run with the same N adds none), until a sweep closes them (their rules do not fire on these cases: run the
+sweep on a copy). The database is ANALYZEd again after.
+
 Then, with Django's test client signed in as each role (the demo's logins; the second factor is switched off
 for the client: it costs one session lookup, not a query per case), every page is requested ``--repeat``
 times after one warm-up request, and the script prints p50 and p95 in milliseconds and the number of SQL
 queries of the page (counted with ``connection.execute_wrapper``). The pages: the dashboard, the case list
 (plain, filtered, searched), a case page and its edit form (a center's data entry); the case list, the run
 list, a run and its report page (the coordinator); the dashboard, the data-quality dashboard, the findings and
-the cases behind them, filtered by center and by rule, and the open queries (the data manager). ``--only pages``
-times the pages alone (no save, no sweep).
+the cases behind them, plain and filtered by center and by rule, and the open queries (the data manager).
+``--only pages`` times the pages alone (no save, no sweep).
 
 It also times:
 
@@ -44,6 +52,7 @@ import resource
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -91,6 +100,7 @@ def _parse_args(argv):
     parser.add_argument("--saves", type=int, default=50, help="case saves (default 50)")
     parser.add_argument("--sweep-cases", type=int, default=2000, help="cases the sweep is timed on; 0: all")
     parser.add_argument("--run", action="store_true", help="also time a pooled run end to end")
+    parser.add_argument("--findings", type=int, default=0, help="make sure about N findings are open (kept)")
     parser.add_argument("--fill-only", action="store_true", help="fill the database and stop")
     parser.add_argument(
         "--only", choices=["pages", "sweep"], help="pages: the pages only (no save, no sweep); sweep: the sweep only"
@@ -109,6 +119,60 @@ def _fill(n: int) -> None:
         print(f"fill: {have} -> {m.Case.objects.count()} cases in {time.perf_counter() - start:.0f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # a bulk-filled table without statistics gets plans for an empty one
+
+
+FINDINGS_PER_CASE = (0, 1, 1, 1, 1, 2, 2, 2, 3, 4)  # drawn per case: 1.7 on average, most cases one or two
+
+
+def _fill_findings(n: int, *, seed: int = 13) -> None:
+    """About `n` open findings (the module's docstring): the missing ones added over the live cases."""
+    import random
+
+    from django.db.models import Count
+    from django.utils import translation
+
+    from quality.rules import RULES
+
+    have = Finding.objects.filter(resolved_at__isnull=True).count()
+    if have >= 0.95 * n:
+        print(f"findings: {have} open already, kept")
+        return
+    start, rng, now = time.perf_counter(), random.Random(seed), timezone.now()
+    seen = dict(Finding.objects.values_list("rule_id").annotate(n=Count("pk")).order_by())
+    rule_ids = sorted(RULES)
+    weights = [5 + seen.get(rule_id, 0) for rule_id in rule_ids]
+    words = {}  # a real finding's message of each rule, else the rule's problem in English
+    for rule_id, message, parts in Finding.objects.order_by("-pk").values_list("rule_id", "message", "message_parts"):
+        words.setdefault(rule_id, (message, parts))
+    with translation.override("en"):
+        for rule_id, rule in RULES.items():
+            words.setdefault(rule_id, (str(rule.problem or rule.description), []))
+    case_ids = list(m.Case.objects.filter(archived_at__isnull=True).values_list("pk", flat=True))
+    rng.shuffle(case_ids)
+    need, batch, i = n - have, [], 0
+    while need > 0 and case_ids:
+        case_id = case_ids[i % len(case_ids)]
+        i += 1
+        k = min(need, rng.choice(FINDINGS_PER_CASE))
+        for rule_id in dict.fromkeys(rng.choices(rule_ids, weights, k=k)):  # distinct rules on a case
+            rule, (message, parts) = RULES[rule_id], words[rule_id]
+            first = now - timedelta(days=rng.randrange(400))
+            field = rule.fields[0].split(".")[0] if rule.fields else ""
+            batch.append(
+                Finding(
+                    case_id=case_id, rule_id=rule_id, severity=rule.severity, stage=rule.stage,
+                    record_model="registry.case", record_pk=case_id, field=field, message=message,
+                    message_parts=parts, first_seen=first, last_seen=now,
+                )
+            )  # fmt: skip
+            need -= 1
+        if len(batch) >= 5000 or (need <= 0 and batch):
+            Finding.objects.bulk_create(batch, ignore_conflicts=True)  # an open one of that rule: kept
+            batch = []
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    total = Finding.objects.filter(resolved_at__isnull=True).count()
+    print(f"findings: {have} -> {total} open in {time.perf_counter() - start:.0f} s", flush=True)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -179,7 +243,8 @@ def _pages(people, run: AnalysisRun | None) -> list[tuple[str, str, str]]:
         (DATA_MANAGER, "findings", "/quality/findings/"),
         (DATA_MANAGER, "findings of a center", "/quality/findings/?center=MOW"),
         (DATA_MANAGER, "findings of a rule", f"/quality/findings/?rule={rule}"),
-        (DATA_MANAGER, "cases with findings", "/quality/cases/?center=MOW"),
+        (DATA_MANAGER, "cases with findings", "/quality/cases/"),
+        (DATA_MANAGER, "cases of a center", "/quality/cases/?center=MOW"),
         (DATA_MANAGER, "cases of a rule", f"/quality/cases/?rule={rule}"),
         (DATA_MANAGER, "queries", "/quality/queries/"),
     ]
@@ -294,6 +359,8 @@ def main(argv=None) -> int:
 
     call_command("migrate", verbosity=0)
     _fill(args.cases)
+    if args.findings:
+        _fill_findings(args.findings)
     if args.fill_only:
         return 0
     if args.only == "sweep":

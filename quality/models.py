@@ -61,7 +61,19 @@ class Finding(models.Model):
                 name="one_open_finding_per_rule_record_field",
             )
         ]
-        indexes = [models.Index(fields=["resolved_at", "severity"], name="finding_open_severity")]
+        indexes = [
+            models.Index(fields=["resolved_at", "severity"], name="finding_open_severity"),
+            # The open findings by case (the drill-down's counts per case, the findings list's order within a
+            # case) and by rule then case (a rule's cases), read from the index alone: 120 000 open findings.
+            models.Index(
+                fields=["case", "rule_id", "severity"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="finding_open_case",
+            ),
+            models.Index(
+                fields=["rule_id", "case"], condition=models.Q(resolved_at__isnull=True), name="finding_open_rule_case"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_id} on {self.case_id}: {self.message}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,11 +22,13 @@ from registry.models import Case, Center, FollowUp, OutcomeEvent
 
 __all__ = [
     "COMPLETENESS_RULES",
+    "CaseRows",
     "CenterRow",
     "cases_with_findings",
     "center_rows",
     "counted_at",
     "findings_for",
+    "findings_listed",
     "kept_figures",
     "open_counts_by_case",
     "quality_counts_for_cases",
@@ -59,40 +62,139 @@ def shows_today_rules_everywhere(user) -> bool:
 
 
 def findings_for(user, *, open_only: bool = True) -> QuerySet[Finding]:
-    """The findings of the user's cases that the user may see (no date-revealing ones: `_today_hidden`)."""
-    qs = Finding.objects.filter(case__in=cases_for(user))
+    """The findings of the user's cases that the user may see (no date-revealing ones: `_today_hidden`).
+
+    The user's cases are `cases_for`'s: live ones of their centers. For a reader of every center that is "on
+    no archived case", a filter on the few archived cases: a semi-join with every live case made counting
+    120 000 open findings by case three times slower (270 -> 90 ms)."""
+    if access_for(user).read_all:
+        qs = Finding.objects.exclude(case__in=Case.objects.filter(archived_at__isnull=False).values("pk"))
+    else:
+        qs = Finding.objects.filter(case__in=cases_for(user))
     hidden = _today_hidden(user)
     if hidden is not None:
         qs = qs.exclude(hidden)
     return qs.filter(resolved_at__isnull=True) if open_only else qs
 
 
-def cases_with_findings(user, *, center: str = "", rule: str = "", severity: str = "", stage: str = ""):
+def cases_with_findings(user, *, center: str = "", rule: str = "", severity: str = "", stage: str = "") -> CaseRows:
     """The user's cases that have open findings (matching the filters), with their open errors, warnings and
-    info and open queries counted, most errors first: the drill-down from a center or a rule to its cases."""
-    matching = findings_for(user)  # only the findings the user may see (`_today_hidden`)
+    info and open queries counted, most errors first: the drill-down from a center or a rule to its cases.
+
+    One aggregate over the open findings the user may see (`findings_for`), grouped by case, counts them by
+    severity, orders the cases and is cut to the page; the page's cases are read by id. Correlated counts per
+    case counted every matching case before the page was cut: 3.0 s for every case, 0.6 s for a center (120 000
+    open findings on 100 000 cases)."""
+    visible = findings_for(user).order_by()  # only the findings the user may see (`_today_hidden`)
+    if center:
+        visible = visible.filter(case__center__code=center)
+    matching = {lookup: value for lookup, value in (("rule_id", rule), ("severity", severity), ("stage", stage))}
+    matching = {lookup: value for lookup, value in matching.items() if value}
+    if matching:  # the cases with a matching finding, with all their findings counted
+        visible = visible.filter(case__in=visible.filter(**matching).values("case"))
+    by_case = visible.values("case").annotate(
+        n_errors=Count("case", filter=Q(severity=Severity.ERROR)),
+        n_warnings=Count("case", filter=Q(severity=Severity.WARNING)),
+        n_info=Count("case", filter=Q(severity=Severity.INFO)),
+    )
+    return CaseRows(user, by_case)
+
+
+class CaseRows:
+    """`cases_with_findings`' rows as a Paginator reads them: `count()` counts the aggregate's rows; a slice
+    orders them (most errors, then most warnings, then registry id), cuts the page and then reads its cases
+    (with their center and open queries) by id.
+
+    The order needs each case's registry id: the findings are grouped by case first and the cases joined to the
+    groups after (SQL around the aggregate's own: Django has no subquery in FROM). Grouped together with the
+    case's columns, the whole join is hashed and spills to disk: 0.6 s at 120 000 open findings."""
+
+    COUNTS = ("n_errors", "n_warnings", "n_info")
+
+    def __init__(self, user, by_case: QuerySet):
+        self._user, self._by_case = user, by_case
+
+    def count(self) -> int:
+        return self._by_case.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        sql, params = self._by_case.order_by().query.sql_with_params()
+        quote = connection.ops.quote_name
+        page_sql = (
+            f"SELECT f.{quote('case')}, {', '.join(f'f.{name}' for name in self.COUNTS)} FROM ({sql}) f "
+            f"JOIN {quote(Case._meta.db_table)} c ON c.id = f.{quote('case')} "
+            f"ORDER BY f.n_errors DESC, f.n_warnings DESC, c.registry_id "
+            f"LIMIT {'ALL' if stop is None else int(stop - start)} OFFSET {int(start)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(page_sql, params)
+            rows = cursor.fetchall()
+        open_queries = Query.objects.filter(case=OuterRef("pk")).exclude(status=QueryStatus.CLOSED).order_by()
+        cases = cases_for(self._user).filter(pk__in=[row[0] for row in rows]).select_related("center")
+        cases = cases.annotate(
+            n_queries=Coalesce(Subquery(open_queries.values("case").annotate(n=Count("pk")).values("n")), 0)
+        ).in_bulk()
+        page = []
+        for case_id, *counts in rows:
+            case = cases[case_id]
+            for name, n in zip(self.COUNTS, counts, strict=True):
+                setattr(case, name, n)
+            page.append(case)
+        return page
+
+
+def findings_listed(user, *, center: str = "", rule: str = "", severity: str = "", stage: str = "") -> FindingRows:
+    """The open findings the user may see (`findings_for`) matching the filters, by center code, case and rule:
+    the findings list."""
+    qs = findings_for(user)
+    if center:
+        qs = qs.filter(case__center__code=center)
     for value, lookup in ((rule, "rule_id"), (severity, "severity"), (stage, "stage")):
         if value:
-            matching = matching.filter(**{lookup: value})
-    cases = cases_for(user)
-    if center:
-        cases = cases.filter(center__code=center)
-    open_findings = findings_for(user).filter(case=OuterRef("pk"))
+            qs = qs.filter(**{lookup: value})
+    return FindingRows(qs)
 
-    def count(qs):
-        return Subquery(qs.order_by().values("case").annotate(n=Count("pk")).values("n"))
 
-    return (
-        cases.filter(pk__in=matching.values("case"))
-        .select_related("center")
-        .annotate(
-            n_errors=Coalesce(count(open_findings.filter(severity=Severity.ERROR)), 0),
-            n_warnings=Coalesce(count(open_findings.filter(severity=Severity.WARNING)), 0),
-            n_info=Coalesce(count(open_findings.filter(severity=Severity.INFO)), 0),
-            n_queries=Coalesce(count(Query.objects.filter(case=OuterRef("pk")).exclude(status=QueryStatus.CLOSED)), 0),
-        )
-        .order_by("-n_errors", "-n_warnings", "registry_id")
-    )
+class FindingRows:
+    """`findings_listed`' rows as a Paginator reads them, center by center: `count()` counts them by center (in
+    the centers' code order), a slice reads each center's part of the page in case and rule order, walking the
+    open findings' index by case. Ordered by center code over every center, the page was cut from all the open
+    findings joined to their cases and sorted: 0.4 s at 120 000. At most one query a center."""
+
+    def __init__(self, qs: QuerySet[Finding]):
+        self._qs = qs
+        self._by_center: list[tuple[str, int]] | None = None
+
+    def by_center(self) -> list[tuple[str, int]]:
+        if self._by_center is None:
+            counts = self._qs.order_by("case__center__code").values_list("case__center__code").annotate(n=Count("pk"))
+            self._by_center = list(counts)
+        return self._by_center
+
+    def count(self) -> int:
+        return sum(n for _code, n in self.by_center())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, self.count() if index.stop is None else index.stop
+        page, first = [], 0  # first: the position of the center's first finding in the whole list
+        for code, n in self.by_center():
+            lo, hi = max(start - first, 0), min(stop - first, n)
+            if lo < hi:
+                rows = self._qs.filter(case__center__code=code).select_related("case__center")
+                page += rows.order_by("case_id", "rule_id", "pk")[lo:hi]
+            first += n
+        return page
 
 
 def queries_for(user) -> QuerySet[Query]:

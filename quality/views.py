@@ -72,16 +72,8 @@ def dashboard(request):
 def finding_list(request):
     user = request.user
     form = FindingFilterForm(request.GET or None, centers=centers_for(user))
-    qs = (
-        selectors.findings_for(user).select_related("case__center").order_by("case__center__code", "case_id", "rule_id")
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["center"]:
-            qs = qs.filter(case__center__code=data["center"])
-        for name, lookup in (("rule", "rule_id"), ("severity", "severity"), ("stage", "stage")):
-            if data[name]:
-                qs = qs.filter(**{lookup: data[name]})
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    qs = selectors.findings_listed(user, **filters)
     page, query = _page(request, qs)
     findings = present_findings(user, page.object_list)
     return render(
