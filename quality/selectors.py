@@ -142,7 +142,9 @@ class CaseRows:
         ).in_bulk()
         page = []
         for case_id, *counts in rows:
-            case = cases[case_id]
+            case = cases.get(case_id)
+            if case is None:  # archived between the two reads: left out rather than failing the page
+                continue
             for name, n in zip(self.COUNTS, counts, strict=True):
                 setattr(case, name, n)
             page.append(case)
