@@ -61,17 +61,26 @@ def is_true(series: pd.Series) -> pd.Series:
     return series.map(lambda v: v is True).astype(bool)
 
 
+def _label(v: Any) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return UNKNOWN
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    return str(v)
+
+
 def label_of(series: pd.Series) -> pd.Series:
     """Group labels: missing values become "unknown", booleans "yes"/"no", everything else a string."""
-
-    def one(v: Any) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            return UNKNOWN
-        if isinstance(v, (bool, np.bool_)):
-            return "yes" if v else "no"
-        return str(v)
-
-    return series.map(one).astype(str)
+    # A column of text or of flags is labelled once per distinct value, not with a Python call per cell (3.7
+    # million calls, a third of the report's time at 100 000 cases). Only there: elsewhere factorize would take
+    # True, 1 and 1.0 for one value. A missing value other than None, NaN or NA keeps its own text.
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "boolean"):
+        values = series.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values)  # every missing value gets -1
+        if all(_label(v) == UNKNOWN for v in pd.unique(values[codes < 0])):
+            labels = np.array([*(_label(v) for v in uniques), UNKNOWN], dtype=object)
+            return pd.Series(labels[codes], index=series.index, name=series.name).astype(str)
+    return series.map(_label).astype(str)
 
 
 @dataclass

@@ -46,11 +46,66 @@ def test_the_fingerprint_changes_with_any_value_the_settings_or_the_scope():
     assert fp.fingerprint(_dataset(), settings={"x": 1}, scope="X") != base
 
 
-def test_the_canonical_csv_has_every_table_with_the_schemas_columns_first():
-    text = fp.canonical_csv(_dataset()).decode()
-    assert text.startswith("# cases\n" + ",".join(CASE_COLUMNS[:3]))
+def test_the_canonical_bytes_have_every_table_with_the_schemas_columns_first():
+    text = fp.canonical_bytes(_dataset()).decode("latin-1")
+    assert text.startswith('# cases\n[["' + '", "'.join(CASE_COLUMNS[:3]))
     assert "# findings\n" in text and "# adverse_events\n" in text
-    assert "# assessments\n" + ",".join(ASSESSMENT_COLUMNS) in text
+    assert '# assessments\n[["' + '", "'.join(ASSESSMENT_COLUMNS) + '"], ' in text
+
+
+def _findings(rows) -> Dataset:
+    base = _dataset(())
+    findings = pd.DataFrame(
+        [dict(zip(("case_key", "abnormality", "fusion", "score"), row, strict=True)) | {"center": "X"} for row in rows],
+        columns=[*FINDING_COLUMNS, "score"],  # an extra column of numbers and NaN
+    )
+    return Dataset(base.cases, findings, base.adverse_events, base.data_cut, assessments=base.assessments)
+
+
+HOSTILE = [
+    ("A", "t(4;11)", "KMT2A::AFF1", 1.5),
+    ("A", "t(4;11)", "KMT2A::AFF1", 1.5),  # the same finding entered twice
+    ("B", 'a,"b"\nB,c', None, None),
+    ("B", "a", '"b"\nB,c', 2.0),
+    ("C", "", None, 0.0),
+    ("C", None, "", None),
+]
+
+
+def test_no_row_order_changes_the_fingerprint_even_with_duplicate_rows_and_hostile_text():
+    first = fp.fingerprint(_findings(HOSTILE), settings={})
+    for shift in range(1, len(HOSTILE)):
+        rows = HOSTILE[shift:] + HOSTILE[:shift]
+        assert fp.fingerprint(_findings(rows[::-1] if shift % 2 else rows), settings={}) == first
+
+
+def test_rows_whose_hashes_collide_are_still_put_in_one_order(monkeypatch):
+    # The row hash's key is public, so a collision can be crafted: the rows' text must then decide the order.
+    monkeypatch.setattr(pd.util, "hash_pandas_object", lambda frame, index: pd.Series([7] * len(frame), dtype="u8"))
+    first = fp.fingerprint(_findings(HOSTILE), settings={})
+    assert fp.fingerprint(_findings(HOSTILE[::-1]), settings={}) == first
+    assert fp.fingerprint(_findings(HOSTILE[2:] + HOSTILE[:2]), settings={}) == first
+
+
+def test_text_cannot_pass_for_another_value_row_or_column():
+    base = fp.fingerprint(_findings(HOSTILE), settings={})
+    variants = [
+        HOSTILE[:1] + HOSTILE[2:],  # one of the duplicates gone
+        [*HOSTILE[:2], ("B", 'a,"b"', None, None), ("B", "c", None, None), *HOSTILE[3:]],  # cut at the line break
+        [*HOSTILE[:3], ("B", "a,", '"b"\nB,c', 2.0), *HOSTILE[4:]],  # a comma moved from one column to the next
+        [*HOSTILE[:4], ("C", None, None, 0.0), HOSTILE[5]],  # an empty text became missing
+        [*HOSTILE[:4], ("C", "", "", 0.0), HOSTILE[5]],
+        [*HOSTILE[:5], ("C", None, "", 0.0)],  # a missing number became 0
+    ]
+    fingerprints = {fp.fingerprint(_findings(rows), settings={}) for rows in variants}
+    assert len(fingerprints) == len(variants) and base not in fingerprints
+
+
+def test_a_number_changed_in_its_last_bit_or_to_missing_changes_the_fingerprint():
+    base = fp.fingerprint(_dataset(wbc=0.1), settings={})
+    assert fp.fingerprint(_dataset(wbc=0.1 + 2**-56), settings={}) != base
+    assert fp.fingerprint(_dataset(wbc=float("nan")), settings={}) != base
+    assert fp.fingerprint(_dataset(wbc=-0.0), settings={}) != fp.fingerprint(_dataset(wbc=0.0), settings={})
 
 
 def test_the_code_version_comes_from_the_environment_or_the_sources(monkeypatch):
