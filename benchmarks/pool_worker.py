@@ -36,6 +36,7 @@ class Worker:
     name: str
     log: Path
     peaks: dict[int, tuple[str, float]] = field(default_factory=dict)  # pid -> (role, VmHWM in MiB), sampled
+    cpu_marks: list[tuple[float, float]] = field(default_factory=list)  # (Unix time, cpu_seconds()), sampled
 
     def pool(self) -> list[psutil.Process]:
         """The pool's processes (the main process's children)."""
@@ -46,7 +47,8 @@ class Worker:
 
     def sample(self) -> None:
         """Keep the peak memory of the main process, its pool processes and their children (the join's drawing
-        processes, seen only while they live: call this often while a run is under way)."""
+        processes, seen only while they live: call this often while a run is under way), and the CPU time."""
+        self.cpu_marks.append((time.time(), self.cpu_seconds()))
         try:
             main = psutil.Process(self.process.pid)
             found = [(main, "main")]
@@ -59,6 +61,15 @@ class Worker:
             peak = vm_hwm_mib(process.pid)
             if peak is not None:
                 self.peaks[process.pid] = (role, max(peak, self.peaks.get(process.pid, (role, 0.0))[1]))
+
+    def cpu_at(self, moment: float) -> float:
+        """The CPU time of the last sample taken at or before ``moment`` (Unix time); the first sample's before."""
+        seconds = self.cpu_marks[0][1] if self.cpu_marks else 0.0
+        for when, cpu in self.cpu_marks:
+            if when > moment:
+                break
+            seconds = cpu
+        return seconds
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the main process, the pool's processes and their finished children."""

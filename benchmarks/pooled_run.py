@@ -34,9 +34,11 @@ For each size it prints, wall-clock in seconds:
 - with a worker, from the run's and parts' timestamps: ``request -> claimed`` (run_start took it), ``request ->
   last part stored`` (the parts in parallel), ``join`` (last part stored -> run done, including the join's
   delivery), and each part's own ``RunPart.seconds`` (building its rows, not storing them); the CPU time of the
-  worker's processes during the run; the peak RSS (VmHWM) of the worker's main process and of each pool process
-  (read before the worker is stopped: the largest of all the runs so far), and of the largest drawing process
-  the join forked (sampled every 0.1 s while it lived, so a lower bound);
+  worker's processes during the run, and split at the last part stored: on a busy machine it tells what the wall
+  times would shrink to on an idle one (the parts' CPU shared by the pool's processes, the join's on one, its
+  figures drawn aside); the peak RSS (VmHWM) of the worker's main process and of each pool process (read before
+  the worker is stopped: the largest of all the runs so far), and of the largest drawing process the join forked
+  (sampled every 0.1 s while it lived, so a lower bound);
 - eager: the CPU time of this process and of its drawing processes;
 - the steps of the same work, timed one by one in this process (never on the worker): the dataset (queries +
   derivation), the canonical CSV and fingerprint, ``build_report``, then the files as the join makes them: XLSX
@@ -227,6 +229,8 @@ def _worker_run(worker: Worker, coordinator, settings: RunSettings, timeout: flo
     """``run_request`` sent to the worker's queue; done when the row says so (polled every 0.1 s, while the
     worker's processes' memory is sampled)."""
     start, cpu = time.perf_counter(), worker.cpu_seconds()
+    worker.cpu_marks.clear()
+    worker.sample()
     with transaction.atomic():
         run = run_request(user=coordinator, filters=RunFilters(), settings=settings)
     while not AnalysisRun.objects.get(pk=run.pk).is_finished:
@@ -251,6 +255,9 @@ def _worker_run(worker: Worker, coordinator, settings: RunSettings, timeout: flo
     print(f"{'  request -> claimed (run_start)':<34}{since_request(run.started_at):8.2f} s")
     print(f"{'  request -> last part stored':<34}{since_request(last_part):8.2f} s")
     print(f"{'  join (last part -> done)':<34}{(run.finished_at - last_part).total_seconds():8.2f} s")
+    parts_cpu = worker.cpu_at(last_part.timestamp()) - worker.cpu_at(run.created_at.timestamp())
+    join_cpu = worker.cpu_at(run.finished_at.timestamp() + 1) - worker.cpu_at(last_part.timestamp())
+    print(f"{'  CPU: until the last part, join':<34}{parts_cpu:8.2f} s   {join_cpu:.2f} s (sampled every 0.1 s)")
     seconds = [part.seconds for part in parts]
     each = ", ".join(f"{part.center.code} {part.seconds:.2f}" for part in parts)
     print(f"{'  parts own seconds (sum, max)':<34}{sum(seconds):8.2f} s   max {max(seconds):.2f} s: {each}")
