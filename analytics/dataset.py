@@ -12,8 +12,9 @@ hashes: the schema has no column for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
@@ -69,28 +70,39 @@ def filter_cases(cases: QuerySet[m.Case], filters: RunFilters, *, centers: bool 
     return cases
 
 
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def _blank_to_none(value: str | None) -> str | None:
     return value or None
 
 
-def _case_row(state: CaseState, derived: d.DerivedCase, data_cut: date) -> dict[str, Any]:
+# The columns copied from a record as they are, with their getters (one call reads them all) and row keys.
+_PRESENTATION = attrgetter(*PRESENTATION_COLUMNS)
+_NO_PRESENTATION = (None,) * len(PRESENTATION_COLUMNS)
+_LABS = attrgetter(*LAB_NAMES)
+_NO_LABS = (None,) * len(LAB_NAMES)
+_LAB_KEYS = tuple((f"lab_{name}_baseline", f"lab_{name}_post") for name in LAB_NAMES)
+_EVENT_ORDER = attrgetter("event_date", "pk")
+_ASSESSMENT_ORDER = attrgetter("assessment_date", "pk")
+
+
+def _in_order(rows: Iterable, key: Callable) -> list:
+    """Records by ``key`` (date, then pk: their models' order, as ``case_states`` reads them)."""
+    rows = list(rows)
+    return sorted(rows, key=key) if len(rows) > 1 else rows
+
+
+def _case_row(state: CaseState, record: d.CaseRecord, derived: d.DerivedCase, data_cut: date) -> dict[str, Any]:
     case, diagnosis, treatment = state.case, state.diagnosis, state.treatment
     panels = {p.timepoint: p for p in state.labs}
     baseline, post = panels.get(LabTimepoint.BASELINE), panels.get(LabTimepoint.POST_INDUCTION)
-    events = sorted(state.events, key=lambda e: (e.event_date, e.pk))
-    deaths = [e for e in events if e.kind in DEATH_KINDS]
-    relapses = [e for e in events if e.kind == EventKind.RELAPSE]
-    follow_ups = sorted(state.follow_ups, key=lambda f: f.contact_date)
-    last = follow_ups[-1] if follow_ups else None
-    dead = bool(deaths) or (last is not None and last.vital_status == VitalStatus.DEAD)
+    deaths = _in_order((e for e in state.events if e.kind in DEATH_KINDS), _EVENT_ORDER)
+    relapses = _in_order((e for e in state.events if e.kind == EventKind.RELAPSE), _EVENT_ORDER)
+    # The record's last contact and vital status are the latest follow-up's (registry.derivation).
+    last_contact = record.last_contact_date
+    dead = bool(deaths) or record.vital_status == VitalStatus.DEAD
     # Judged from the first day of the data cut's month: a flag judged from the exact day would flip on the day
     # after the anniversary of the last contact, and runs on successive days would give that date exactly (and,
     # with os_time, the diagnosis date). registry.presentation: one anchor per case, to the month.
-    recent = last is not None and last.contact_date >= data_cut.replace(day=1) - timedelta(days=FOLLOWED_DAYS)
+    recent = last_contact is not None and last_contact >= data_cut.replace(day=1) - timedelta(days=FOLLOWED_DAYS)
     followed = None if dead else recent
     wbc = baseline.wbc if baseline else None
     row: dict[str, Any] = {
@@ -116,12 +128,13 @@ def _case_row(state: CaseState, derived: d.DerivedCase, data_cut: date) -> dict[
         "n_open_queries": 0,
         "n_error_findings": 0,
     }
-    row.update({k: _json_value(v) for k, v in derived.as_row().items()})
-    for name in PRESENTATION_COLUMNS:
-        row[name] = getattr(diagnosis, name) if diagnosis else None
-    for name in LAB_NAMES:
-        row[f"lab_{name}_baseline"] = getattr(baseline, name) if baseline else None
-        row[f"lab_{name}_post"] = getattr(post, name) if post else None
+    # Plain values already (no calendar date: see DerivedCase), so the row stays JSON-ready.
+    row.update(derived.as_row())
+    row.update(zip(PRESENTATION_COLUMNS, _PRESENTATION(diagnosis) if diagnosis else _NO_PRESENTATION, strict=True))
+    at_baseline = _LABS(baseline) if baseline else _NO_LABS
+    after_induction = _LABS(post) if post else _NO_LABS
+    for (baseline_key, post_key), first, second in zip(_LAB_KEYS, at_baseline, after_induction, strict=True):
+        row[baseline_key], row[post_key] = first, second
     return row
 
 
@@ -184,7 +197,7 @@ def _dataset_rows(
         derived = d.derive_case(record, rules=rules, settings=settings)
         if cal_only and derived.age.age_class != "CAL":
             continue
-        row = _case_row(state, derived, data_cut)
+        row = _case_row(state, record, derived, data_cut)
         row["n_open_queries"], row["n_error_findings"] = open_problems.get(case.pk, (0, 0))
         rows["cases"].append(row)
         key, center, lineage = row["case_key"], row["center"], row["lineage"]
@@ -196,7 +209,7 @@ def _dataset_rows(
                     "center": center,
                     "lineage": lineage,
                     "method": finding.method,
-                    "abnormality": finding.abnormality.code,
+                    "abnormality": plain.abnormality,
                     "abnormality_label": label(finding.abnormality),
                     "fusion": plain.fusion,
                 }
@@ -213,7 +226,7 @@ def _dataset_rows(
                 }
             )
         diagnosis_date = state.diagnosis.diagnosis_date if state.diagnosis else None
-        for assessment in sorted(state.assessments, key=lambda a: (a.assessment_date, a.pk)):
+        for assessment in _in_order(state.assessments, _ASSESSMENT_ORDER):
             rows["assessments"].append(
                 {"case_key": key, "center": center, **_assessment_row(assessment, diagnosis_date)}
             )

@@ -42,28 +42,38 @@ def _implied_fusion(abnormality: m.Abnormality) -> str | None:
     return expected if "::" in expected else None
 
 
+def _finding(finding: m.CytogeneticFinding) -> d.Finding:
+    abnormality = finding.abnormality
+    return d.Finding(
+        method=finding.method,
+        sample_date=finding.sample_date,
+        abnormality=abnormality.code,
+        fusion=finding.fusion or _implied_fusion(abnormality),
+        kmt2a_rearranged=abnormality.kmt2a_rearranged,
+    )
+
+
+def _last_follow_up(follow_ups) -> m.FollowUp | None:
+    """The latest contact; of several on that day, the one listed last (as a stable sort by date would give)."""
+    last = None
+    for follow_up in follow_ups:
+        if last is None or follow_up.contact_date >= last.contact_date:
+            last = follow_up
+    return last
+
+
 def case_record(state: CaseState) -> d.CaseRecord:
     """The plain record analytics.derive reads, built from a case's live records."""
     diagnosis, treatment = state.diagnosis, state.treatment
     baseline = next((p for p in state.labs if p.timepoint == LabTimepoint.BASELINE), None)
     protocol = treatment.protocol if treatment else None
-    follow_ups = sorted(state.follow_ups, key=lambda f: f.contact_date)
-    last = follow_ups[-1] if follow_ups else None
+    last = _last_follow_up(state.follow_ups)
     return d.CaseRecord(
         birth_date=state.case.birth_date,
         diagnosis_date=diagnosis.diagnosis_date if diagnosis else None,
         lineage=diagnosis.lineage if diagnosis else None,
         wbc_baseline=baseline.wbc if baseline else None,
-        findings=tuple(
-            d.Finding(
-                method=f.method,
-                sample_date=f.sample_date,
-                abnormality=f.abnormality.code,
-                fusion=f.fusion or _implied_fusion(f.abnormality),
-                kmt2a_rearranged=f.abnormality.kmt2a_rearranged,
-            )
-            for f in state.findings
-        ),
+        findings=tuple(_finding(f) for f in state.findings),
         protocol=d.Protocol(protocol.name, protocol.version, protocol.lineage, protocol.induction_day)
         if protocol
         else None,

@@ -3,15 +3,15 @@
 Calendar months, not day counts: "3 months" and "6 months" are read the way a clinician reads a birthday,
 ``birth_date + relativedelta(months=n)``. A child born on 15 January is 6 months old on 15 July, whatever
 the lengths of the months between. When the target month is shorter (born 31 August), dateutil clips to the
-month's last day (28/29 February), so that child is 6 months old on the last day of February.
+month's last day (28/29 February), so that child is 6 months old on the last day of February. ``_months_after``
+does that sum itself: relativedelta's object and addition took about 0.1 s of derive_case's 0.55 s at 10 000 cases.
 """
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
-
-from dateutil.relativedelta import relativedelta
 
 from . import reasons
 
@@ -42,6 +42,14 @@ class AgeResult:
     reason: str | None = None
 
 
+def _months_after(day: date, months: int) -> date:
+    """``day + relativedelta(months=months)``: the same day ``months`` calendar months on, clipped to the end of
+    a shorter month."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
 def derive_age(birth_date: date | None, diagnosis_date: date | None) -> AgeResult:
     """Derive age at diagnosis in days, the age class and the under-6-months flag.
 
@@ -64,11 +72,11 @@ def derive_age(birth_date: date | None, diagnosis_date: date | None) -> AgeResul
 
     if days <= CAL_MAX_DAYS:
         age_class = CAL
-    elif diagnosis_date <= birth_date + relativedelta(months=3):
+    elif diagnosis_date <= _months_after(birth_date, 3):
         age_class = EARLY_INFANT
     elif days <= INFANT_MAX_DAYS:
         age_class = INFANT
     else:
         age_class = OLDER
-    lt_6_months = diagnosis_date < birth_date + relativedelta(months=6)
+    lt_6_months = diagnosis_date < _months_after(birth_date, 6)
     return AgeResult(days, age_class, lt_6_months)

@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from analytics.derive import derive_age, reasons
 
 from .builders import BIRTH, days_after
@@ -57,6 +59,21 @@ def test_six_months_is_calendar_months_not_182_days():
     assert (date(2024, 7, 15) - birth).days == 182
     assert derive_age(birth, birth + timedelta(days=181)).lt_6_months is True
     assert derive_age(birth, birth + timedelta(days=182)).lt_6_months is False
+
+
+def test_calendar_months_are_read_as_dateutil_reads_them_for_every_birthday_of_a_leap_cycle():
+    # The derivation adds the months itself; every birthday of four years (29 February and each month's end
+    # included), diagnosed the day before, on and after 3 and 6 calendar months, gives dateutil's answer.
+    birth = date(2023, 1, 1)
+    while birth < date(2027, 1, 1):
+        for months in (3, 6):
+            boundary = birth + relativedelta(months=months)
+            for diagnosis in (boundary - timedelta(days=1), boundary, boundary + timedelta(days=1)):
+                result = derive_age(birth, diagnosis)
+                assert result.lt_6_months is (diagnosis < birth + relativedelta(months=6)), (birth, diagnosis)
+                early = (diagnosis - birth).days > 28 and diagnosis <= birth + relativedelta(months=3)
+                assert (result.age_class == "early_infant") is early, (birth, diagnosis)
+        birth += timedelta(days=1)
 
 
 def test_diagnosis_before_birth_is_unknown_with_a_reason():

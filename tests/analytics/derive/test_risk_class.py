@@ -93,3 +93,24 @@ def test_a_rule_without_any_criterion_is_refused():
 def test_a_rule_with_an_unknown_class_is_refused():
     with pytest.raises(DerivationInputError):
         RiskRule(abnormality="t(4;11)", risk_class="very bad")
+
+
+def test_rule_sets_asked_in_turn_each_give_their_own_matches():
+    # The rules a kind of finding matches are remembered per rule set: never another set's, nor another kind's.
+    favorable = RiskRuleSet(version="a", rules=(RiskRule(abnormality="hyperdiploidy", risk_class="favorable"),))
+    unfavorable = RiskRuleSet(version="b", rules=(RiskRule(abnormality="hyperdiploidy", risk_class="unfavorable"),))
+    flagged = RiskRuleSet(version="c", rules=(RiskRule(kmt2a_rearranged=False, risk_class="favorable"),))
+    for _ in range(2):
+        assert classify_risk([finding("hyperdiploidy")], favorable).risk_class == "favorable"
+        assert classify_risk([finding("hyperdiploidy")], unfavorable).risk_class == "unfavorable"
+        assert classify_risk([finding("hyperdiploidy")], SEED000_RULES_V1).risk_class == "intermediate"
+        assert classify_risk([finding("no_kmt2a_r", kmt2a=False)], flagged).risk_class == "favorable"
+        assert classify_risk([finding("no_kmt2a_r", kmt2a=None)], flagged).risk_class == "intermediate"
+        assert classify_risk([finding("no_kmt2a_r", kmt2a=True)], flagged).risk_class == "intermediate"
+    for version in range(20):  # more rule sets than are remembered at once
+        rules = RiskRuleSet(
+            version=str(version), rules=(RiskRule(fusion=f"G{version}::KMT2A", risk_class="favorable"),)
+        )
+        assert classify_risk([finding(method="rna_seq", fusion=f"g{version}::kmt2a")], rules).risk_class == "favorable"
+        other = classify_risk([finding(method="rna_seq", fusion="G0::KMT2A")], rules).risk_class
+        assert other == ("favorable" if version == 0 else "intermediate")
