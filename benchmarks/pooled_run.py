@@ -41,7 +41,7 @@ For each size it prints, wall-clock in seconds:
   (sampled every 0.1 s while it lived, so a lower bound);
 - eager: the CPU time of this process and of its drawing processes;
 - the steps of the same work, timed one by one in this process (never on the worker): the dataset (queries +
-  derivation), the canonical CSV and fingerprint, ``build_report``, then the files as the join makes them: XLSX
+  derivation), the fingerprint, ``build_report``, then the files as the join makes them: XLSX
   and CSV while the figures are drawn in other processes (``analytics.runs.drawing``), the wait for the
   figures, the PDF;
 - peak memory of this process: its peak RSS and that of the largest drawing process (``getrusage``), and the
@@ -198,7 +198,7 @@ def _steps(timings: dict[str, float] | None) -> None:
     )
     dataset = dataset_from_rows(rows, data_cut=time.strftime("%Y-%m-%d"))
     rs = report_settings(filters, settings, center_scope=None)
-    timed("canonical CSV + fingerprint", lambda: fingerprint(dataset, settings=rs.as_dict()))
+    timed("fingerprint", lambda: fingerprint(dataset, settings=rs.as_dict()))
     report = timed("build_report (statistics)", lambda: build_report(dataset, settings=rs))
     with figures_drawn_aside(report) as drawn:
         timed(
