@@ -41,9 +41,10 @@ For each size it prints, wall-clock in seconds:
   (sampled every 0.1 s while it lived, so a lower bound);
 - eager: the CPU time of this process and of its drawing processes;
 - the steps of the same work, timed one by one in this process (never on the worker): the dataset (queries +
-  derivation), the fingerprint, ``build_report``, then the files as the join makes them: XLSX
-  and CSV while the figures are drawn in other processes (``analytics.runs.drawing``), the wait for the
-  figures, the PDF;
+  derivation), the fingerprint, then as the join does it: ``build_report`` while the dataset's CSV files are
+  written in another process (``analytics.runs.reporting.dataset_files_aside``), the XLSX while the figures are
+  drawn in other processes (``analytics.runs.drawing``), the waits for the CSV and for the figures, the PDF;
+  and, for comparison, the CSV and the figures done in this process alone;
 - peak memory of this process: its peak RSS and that of the largest drawing process (``getrusage``), and the
   tracemalloc peak of the steps (a separate, traced pass; without ``--no-trace``).
 
@@ -112,7 +113,7 @@ from analytics.runs.drawing import figures_drawn_aside  # noqa: E402
 from analytics.runs.fingerprint import fingerprint  # noqa: E402
 from analytics.runs.models import AnalysisRun  # noqa: E402
 from analytics.runs.options import RunFilters, RunSettings  # noqa: E402
-from analytics.runs.reporting import report_settings  # noqa: E402
+from analytics.runs.reporting import dataset_files_aside, report_settings  # noqa: E402
 from analytics.runs.services import run_request  # noqa: E402
 from analytics.schema import TABLES  # noqa: E402
 from benchmarks.pool_worker import Worker, running_worker, tail  # noqa: E402
@@ -199,13 +200,18 @@ def _steps(timings: dict[str, float] | None) -> None:
     dataset = dataset_from_rows(rows, data_cut=time.strftime("%Y-%m-%d"))
     rs = report_settings(filters, settings, center_scope=None)
     timed("fingerprint", lambda: fingerprint(dataset, settings=rs.as_dict()))
-    report = timed("build_report (statistics)", lambda: build_report(dataset, settings=rs))
-    with figures_drawn_aside(report) as drawn:
-        timed(
-            "XLSX + CSV (figures drawn aside)", lambda: (render_xlsx(report), [dataset_csv(dataset, t) for t in TABLES])
-        )
-        figures = timed("waiting for the figures", drawn)
+    with dataset_files_aside(dataset) as csv_files:
+        report = timed("build_report (CSV written aside)", lambda: build_report(dataset, settings=rs))
+        with figures_drawn_aside(report) as drawn:
+            timed("XLSX (figures drawn aside)", lambda: render_xlsx(report))
+            timed("waiting for the CSV", csv_files)
+            figures = timed("waiting for the figures", drawn)
     timed("PDF", lambda: render_pdf(report, figures))
+    if timings is not None:
+        start = time.perf_counter()
+        for table in TABLES:
+            dataset_csv(dataset, table)
+        timings["(CSV written in one process)"] = time.perf_counter() - start
     if timings is not None:
         start = time.perf_counter()
         render_figures(report)

@@ -21,10 +21,10 @@ from contextlib import contextmanager
 
 from django.utils import translation
 
-from analytics.reports import Figure, Report, render_figures
+from analytics.reports import Report, render_figures
 from analytics.reports.figures import draw_figure
 
-__all__ = ["drawing_processes", "figures_drawn_aside"]
+__all__ = ["done_aside", "drawing_processes", "figures_drawn_aside"]
 
 Drawn = dict[str, dict[str, bytes]]
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -47,13 +47,6 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _draw(figure: Figure, language: str | None) -> dict[str, bytes]:
-    if language:
-        with translation.override(language):
-            return draw_figure(figure)
-    return draw_figure(figure)
-
-
 @contextmanager
 def _may_have_children() -> Iterator[None]:
     """A Celery prefork worker's process is daemonic, and multiprocessing refuses children to a daemonic process
@@ -69,6 +62,33 @@ def _may_have_children() -> Iterator[None]:
 
 
 @contextmanager
+def done_aside(calls: list[tuple[Callable, tuple]], processes: int) -> Iterator[Callable[[], list]]:
+    """Start each ``(function, args)`` of ``calls`` in ``processes`` forked processes, in the active language;
+    yields a function that waits for them and returns their results in order. With no process (one CPU) or no
+    fork, the calls are made here when the function is called."""
+    if not processes or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: [function(*args) for function, args in calls]
+        return
+    pool = ProcessPoolExecutor(
+        processes, mp_context=multiprocessing.get_context("fork"), initializer=_die_with, initargs=(os.getpid(),)
+    )
+    try:
+        language = translation.get_language()
+        with _may_have_children():  # a fork pool starts its processes at the first submit
+            futures = [pool.submit(_in_language, language, function, *args) for function, args in calls]
+        yield lambda: [future.result() for future in futures]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_language(language: str | None, function: Callable, *args):
+    if language:
+        with translation.override(language):
+            return function(*args)
+    return function(*args)
+
+
+@contextmanager
 def figures_drawn_aside(report: Report) -> Iterator[Callable[[], Drawn]]:
     """Start drawing every figure of ``report`` in other processes; yields a function that waits for them and
     returns what ``render_figures`` would (``{name: {"png": ..., "svg": ...}}``, in the report's order).
@@ -80,13 +100,5 @@ def figures_drawn_aside(report: Report) -> Iterator[Callable[[], Drawn]]:
     if not processes or "fork" not in multiprocessing.get_all_start_methods():
         yield lambda: render_figures(report)
         return
-    pool = ProcessPoolExecutor(
-        processes, mp_context=multiprocessing.get_context("fork"), initializer=_die_with, initargs=(os.getpid(),)
-    )
-    try:
-        language = translation.get_language()
-        with _may_have_children():  # a fork pool starts its processes at the first submit
-            futures = [(figure.name, pool.submit(_draw, figure, language)) for figure in figures]
-        yield lambda: {name: future.result() for name, future in futures}
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with done_aside([(draw_figure, (figure,)) for figure in figures], processes) as drawn:
+        yield lambda: dict(zip((figure.name for figure in figures), drawn(), strict=True))

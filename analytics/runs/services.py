@@ -36,6 +36,7 @@ from analytics.runs.options import RunFilters, RunSettings
 from analytics.runs.reporting import (
     add_plan_sections,
     center_rows_only,
+    dataset_files_aside,
     execute_plans,
     make_report,
     plan_files,
@@ -457,12 +458,15 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
     plan_results = []
     if twin is None:
         # Every word of the report and its files in the run's language (the JSON documents stay in codes).
-        with translation.override(run.language):
+        scope = run.scope_center.code if run.scope_center_id else None
+        with (
+            translation.override(run.language),
+            dataset_files_aside(center_rows_only(dataset, scope) if scope else dataset) as csv_files,
+        ):
             report = make_report(dataset, settings=_report_settings(run), metadata=_metadata(run, fp))
             plan_results = execute_plans(settings.plans, dataset, conf_type=settings.ci_transform)
             add_plan_sections(report, plan_results)
-            scope = run.scope_center.code if run.scope_center_id else None
-            files = render_files(report, center_rows_only(dataset, scope) if scope else dataset)
+            files = render_files(report, csv_files)
         files += plan_files(settings.plans, plan_results, threshold=int(report.settings.get("suppress_below", 5)))
 
     try:

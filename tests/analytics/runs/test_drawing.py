@@ -1,5 +1,5 @@
-"""The join draws the report's figures in other processes: the same bytes as drawn in the join's own process,
-in the run's language."""
+"""The join draws the report's figures, and writes the dataset's CSV files, in other processes: the same bytes as
+in the join's own process, in the run's language."""
 
 from __future__ import annotations
 
@@ -34,6 +34,19 @@ def test_figures_drawn_in_other_processes_are_those_drawn_here_in_the_runs_langu
     assert aside == here
     if language == "ru":
         assert any("Годы" in formats["svg"].decode() for formats in aside.values())
+
+
+def test_the_dataset_files_written_aside_are_those_written_here(dataset):
+    from analytics.reports import dataset_csv
+    from analytics.runs.reporting import CSV_TABLES, dataset_files_aside
+
+    here = {name: dataset_csv(dataset, table) for name, table in CSV_TABLES.items()}
+    with dataset_files_aside(dataset) as written:
+        assert len(multiprocessing.active_children()) == (1 if drawing.drawing_processes(2) else 0)
+        aside = written()
+    assert [(f.kind, f.name) for f in aside] == [("csv", name) for name in CSV_TABLES]
+    assert {f.name: f.content for f in aside} == here
+    assert all(len(content) > 1000 for content in here.values())
 
 
 def _alive(pid: int) -> bool:
