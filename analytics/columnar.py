@@ -1,10 +1,12 @@
 """The dataset's tables column-wise: packed small for a run's part, and read back into the dataset's frames.
 
-A part stored as rows (a JSON object of some 80 keys per case, in a jsonb column) made PostgreSQL parse and keep
-every key of every row, and the join held every row of every part as a dict at once (2.7 GB peak RSS at 100 000
-cases). Column-wise, each table names its columns once and lists each column's values; the JSON is compressed
-(zlib at level 1: the fastest, and it still shrinks the repeated codes several times) into bytes the database
-stores as they are. The join decodes one part at a time and makes arrays straight from the columns.
+A part stored as rows (a JSON object of some 110 keys per case, in a jsonb column) made PostgreSQL parse and keep
+every key of every row, and the join held every row of every part as a dict at once. Column-wise, each table
+names its columns once and lists each column's values; the JSON is compressed (zlib at level 1, the fastest) into
+bytes the database stores as they are. The join decodes one part at a time and makes arrays straight from the
+columns. At 10 000 cases the rows' JSON was 37.6 MB, the columns' is 10.5 MB and 1.5 MB compressed; the six
+parts' writes went from 2.8 to 1.3 s, the join's read from 0.9 to 0.45 s; at 100 000 cases the join from 11.0 to
+3.6 s and its peak RSS from 1.56 to 0.78 GB (a loaded machine: load average 4).
 
 The frames are exactly those ``pd.DataFrame.from_records`` makes of all the rows at once (``dataset_from_rows``).
 pandas infers a column's dtype from every value in it (ints with a None become float64 with NaN, bools with a
@@ -127,7 +129,7 @@ def dataset_from_columns(parts: Iterable[Columns], *, data_cut: date | str) -> D
                 for kind in kinds.difference(seen):
                     seen[kind] = next(v for v in values if type(v) is kind)
                 chunks[table][column].append(_part_array(values, kinds))
-        del part
+        del part  # not held while the next part is decoded
     frames = {}
     for table, columns in TABLES.items():
         if not chunks[table][columns[0]]:  # no rows in any part: empty, with its columns, as from_records makes it
