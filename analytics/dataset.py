@@ -5,9 +5,9 @@ The Django side of the analytics. Every case set comes from ``registry.access`` 
 a fixed number of queries whatever the number of cases (``analytics.records``, set-based), then derived with
 ``registry.derivation.case_record`` + ``analytics.derive.derive_case``, the one place that decides endpoints.
 
-The rows are plain JSON values (dates as ISO strings), so a worker can store a center's part of a run and the
-join can rebuild exactly the same DataFrames (``dataset_from_rows``). No dates of birth, no hospital-number
-hashes: the schema has no column for them.
+The rows are plain JSON values (dates as ISO strings), so a worker can store a center's part of a run
+(column-wise, ``analytics.columnar``) and the join can rebuild exactly the DataFrames ``dataset_from_rows`` makes
+of them. No dates of birth, no hospital-number hashes: the schema has no column for them.
 """
 
 from __future__ import annotations

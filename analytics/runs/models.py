@@ -214,11 +214,18 @@ class RunArtifact(models.Model):
 
 class RunPart(models.Model):
     """One center's share of a run, built by its own task: the center's rows until the join has read them,
-    then only a summary (the per-center partial result kept with the run)."""
+    then only a summary (the per-center partial result kept with the run).
+
+    The rows are kept column-wise and compressed in ``tables`` (``analytics.columnar``). ``rows`` held them as
+    JSON objects, one per row, before: the join still reads a part stored that way, and nothing writes it now.
+    """
 
     run = models.ForeignKey(AnalysisRun, on_delete=models.PROTECT, related_name="parts")
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
-    rows = models.JSONField(default=dict, blank=True)
+    rows = models.JSONField(default=dict, blank=True, help_text="The rows of a part stored before tables existed.")
+    tables = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="The rows column-wise, as zlib-compressed JSON."
+    )
     summary = models.JSONField(default=dict, blank=True)
     seconds = models.FloatField(default=0.0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -29,7 +29,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from analytics.collector import collector_paused
-from analytics.dataset import DatasetRows, dataset_from_rows, dataset_rows, filter_cases
+from analytics.columnar import Columns, columns_of_rows, dataset_from_columns, pack_columns, unpack_columns
+from analytics.dataset import DatasetRows, dataset_rows, filter_cases
 from analytics.runs.fingerprint import code_version, fingerprint, request_key
 from analytics.runs.models import AnalysisRun, RunArtifact, RunPart, RunPlan, artifact_folder
 from analytics.runs.options import RunFilters, RunSettings
@@ -371,27 +372,28 @@ def run_part_build(*, run_id: int, center_id: int) -> RunPart | None:
         "findings": len(rows["findings"]),
         "adverse_events": len(rows["adverse_events"]),
     }
+    tables = pack_columns(columns_of_rows(rows))
+    del rows
     try:
         with transaction.atomic():
             return RunPart.objects.create(
-                run=run, center=center, rows=rows, summary=summary, seconds=round(time.monotonic() - started, 3)
+                run=run, center=center, tables=tables, summary=summary, seconds=round(time.monotonic() - started, 3)
             )
     except IntegrityError:  # another delivery of the same part got there first
         return RunPart.objects.get(run=run, center_id=center_id)
 
 
 def _joined_dataset(run: AnalysisRun) -> Dataset:
-    """The Dataset of the run's stored parts; their JSON rows are let go once the frames hold them."""
-    with collector_paused():
-        return dataset_from_rows(_concat(list(run.parts.all())), data_cut=run.data_cut)
+    """The Dataset of the run's stored parts, made from one part's columns at a time (``analytics.columnar``)."""
+    parts = list(run.parts.all())  # compressed: a few MB at 10 000 cases (a part stored as rows: as before)
+    with collector_paused():  # decoding a part makes a Python object per value
+        return dataset_from_columns((_part_columns(part) for part in parts), data_cut=run.data_cut)
 
 
-def _concat(parts: list[RunPart]) -> DatasetRows:
-    rows: DatasetRows = {"cases": [], "findings": [], "adverse_events": [], "assessments": []}
-    for part in parts:
-        for table in rows:
-            rows[table].extend(part.rows.get(table, ()))
-    return rows
+def _part_columns(part: RunPart) -> Columns:
+    if part.tables is not None:
+        return unpack_columns(part.tables)
+    return columns_of_rows(part.rows)  # a part stored before the upgrade
 
 
 def _metadata(run: AnalysisRun, fp: str) -> dict:
@@ -448,7 +450,7 @@ def run_finish(*, run_id: int) -> AnalysisRun | None:
     dataset = _joined_dataset(run)
     if run.scope_center_id is not None and not (dataset.cases["center"] == run.scope_center.code).any():
         # Only the derived rows tell (CAL only), or the center's cases left the selection since the request.
-        RunPart.objects.filter(run=run).update(rows={})
+        RunPart.objects.filter(run=run).update(rows={}, tables=None)
         run_fail(run_id=run_id, error=RUN_NO_OWN_CASES)
         return AnalysisRun.objects.get(pk=run_id)
     fp = _fingerprint(run, dataset)
@@ -485,7 +487,7 @@ def _store(run_id, dataset, fp, twin, report, files, settings, plan_results) -> 
         if locked.status != AnalysisRun.Status.RUNNING:
             return None
         # The parts' rows were only for this join; each part keeps its summary.
-        RunPart.objects.filter(run=locked).update(rows={})
+        RunPart.objects.filter(run=locked).update(rows={}, tables=None)
         if twin is not None:
             locked.reused_from = twin
         else:

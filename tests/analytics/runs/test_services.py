@@ -80,7 +80,7 @@ def test_a_pooled_run_completes_eagerly_on_the_demo_data(demo, people, eager):
     parts = list(run.parts.all())
     assert len(parts) == m.Center.objects.filter(cases__isnull=False).distinct().count() > 1
     assert sum(p.summary["cases"] for p in parts) == DEMO_CASES
-    assert all(p.rows == {} for p in parts)
+    assert all(p.rows == {} and p.tables is None for p in parts)
 
     # Every section, and every file: PDF, XLSX, the dataset CSVs and each figure as PNG and SVG.
     assert [s["number"] for s in run.results["sections"]] == list(range(1, 9))
@@ -195,7 +195,7 @@ def test_the_request_reads_no_rows(people, case_a, case_b, monkeypatch, django_a
         raise AssertionError("the request built the dataset")
 
     monkeypatch.setattr(services, "dataset_rows", no_rows)
-    monkeypatch.setattr(services, "dataset_from_rows", no_rows)
+    monkeypatch.setattr(services, "dataset_from_columns", no_rows)
     with django_assert_max_num_queries(15):  # savepoints and lookups, none per case
         pooled = run_request(user=people.coordinator, filters=RunFilters(), settings=RunSettings())
     with django_assert_max_num_queries(15):  # savepoints and lookups, none per case
@@ -364,7 +364,8 @@ def test_with_cal_only_the_worker_decides_that_the_center_has_no_cases_and_says_
     run.refresh_from_db()
     assert run.status == AnalysisRun.Status.FAILED and run.error == RUN_NO_OWN_CASES
     assert run.finished_at is not None and run.results is None and not run.artifacts.exists()
-    assert all(part.rows == {} for part in run.parts.all())  # the pool's rows are not kept
+    parts = list(run.parts.all())
+    assert parts and all(p.rows == {} and p.tables is None for p in parts)  # the pool's rows are not kept
 
 
 def test_a_center_with_two_sites_must_choose_one(people, center_a, center_b, case_a):
