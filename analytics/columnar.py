@@ -81,13 +81,15 @@ def _values(part: Columns, table: str, column: str) -> list[Any]:
 _COMPACT = {int: np.dtype(np.int64), float: np.dtype(np.float64), bool: np.dtype(np.bool_)}
 
 
-def _objects(values: list[Any]) -> np.ndarray:
+def _objects(values: list[Any], strings: dict[str, str] | None = None) -> np.ndarray:
+    if strings is not None:  # one object for each distinct text (see dataset_from_columns)
+        values = [strings.setdefault(v, v) if type(v) is str else v for v in values]
     array = np.empty(len(values), dtype=object)
     array[:] = values  # the values as they are (np.array would make a string of everything beside a string)
     return array
 
 
-def _part_array(values: list[Any], kinds: set[type]) -> np.ndarray:
+def _part_array(values: list[Any], kinds: set[type], strings: dict[str, str]) -> np.ndarray:
     """A part's column without losing a value: compact when it holds one kind of number (or bools), else as
     objects (a None beside ints, or a string, may still decide the column's dtype in another way)."""
     if len(kinds) == 1 and (kind := next(iter(kinds))) in _COMPACT:
@@ -95,7 +97,7 @@ def _part_array(values: list[Any], kinds: set[type]) -> np.ndarray:
             return np.array(values, dtype=_COMPACT[kind])
         except OverflowError:  # an int beyond 64 bits
             pass
-    return _objects(values)
+    return _objects(values, strings if str in kinds else None)
 
 
 def _dtype(samples: Iterable[Any]) -> np.dtype:
@@ -117,6 +119,10 @@ def dataset_from_columns(parts: Iterable[Columns], *, data_cut: date | str) -> D
     ``parts`` may decode each part when it is asked for the next one: a part's decoded values are let go once its
     arrays hold them.
     """
+    # JSON decodes every text as a new object: a center code or a lineage 100 000 times over. One object for each
+    # distinct text keeps the dataset smaller, and keeps a forked process that reads it (the CSV files, written
+    # aside) from copying the pages of every one of those objects as it counts its references.
+    strings: dict[str, str] = {}
     samples: dict[str, dict[str, dict[type, Any]]] = {t: {c: {} for c in columns} for t, columns in TABLES.items()}
     chunks: dict[str, dict[str, list[np.ndarray]]] = {t: {c: [] for c in columns} for t, columns in TABLES.items()}
     for part in parts:
@@ -128,7 +134,7 @@ def dataset_from_columns(parts: Iterable[Columns], *, data_cut: date | str) -> D
                 kinds, seen = set(map(type, values)), samples[table][column]
                 for kind in kinds.difference(seen):
                     seen[kind] = next(v for v in values if type(v) is kind)
-                chunks[table][column].append(_part_array(values, kinds))
+                chunks[table][column].append(_part_array(values, kinds, strings))
         del part  # not held while the next part is decoded
     frames = {}
     for table, columns in TABLES.items():

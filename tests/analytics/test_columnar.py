@@ -110,3 +110,17 @@ def test_the_check_tells_an_int_from_a_float_and_none_from_nan_in_an_object_colu
     lossy = pd.DataFrame({"value": pd.Series([3.0, math.nan, "x"], dtype=object)})
     with pytest.raises(AssertionError, match="value"):
         assert_same_frame(lossy, expected)
+
+
+def test_a_text_repeated_across_rows_and_parts_is_one_object_in_the_joined_frames():
+    rows = [
+        {"cases": [_case(f"A{i}", lineage="ALL", subtype="KMT2A-r") for i in range(3)]},
+        {"cases": [_case(f"B{i}", lineage="ALL") for i in range(3)]},
+    ]
+    parts = [unpack_columns(pack_columns(columns_of_rows(part))) for part in rows]
+    cases = dataset_from_columns(parts, data_cut=DATA_CUT).cases
+    assert_same_frame(cases, dataset_from_rows({"cases": rows[0]["cases"] + rows[1]["cases"]}, data_cut=DATA_CUT).cases)
+    # Decoded from JSON each text is a new object: 6 lineages, 3 subtypes; shared, one of each.
+    assert len({id(value) for value in cases["lineage"]}) == 1
+    assert len({id(value) for value in cases["subtype"].dropna()}) == 1
+    assert len({id(value) for value in cases["center"]}) == 2
