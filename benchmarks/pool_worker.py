@@ -37,6 +37,10 @@ class Worker:
     log: Path
     peaks: dict[int, tuple[str, float]] = field(default_factory=dict)  # pid -> (role, VmHWM in MiB), sampled
     cpu_marks: list[tuple[float, float]] = field(default_factory=list)  # (Unix time, cpu_seconds()), sampled
+    # The largest sum of PSS over all the worker's processes at one sample, in MiB: the memory the worker held.
+    # RSS counts a page shared by a fork in every process (a drawing process "has" its parent's dataset); PSS
+    # splits it between them, so the sum is what the machine gave the worker at that moment.
+    pss_peak: float = 0.0
 
     def pool(self) -> list[psutil.Process]:
         """The pool's processes (the main process's children)."""
@@ -57,10 +61,13 @@ class Worker:
                 found.extend((child, "drawing") for child in pool_process.children(recursive=True))
         except psutil.NoSuchProcess:
             return
+        pss = 0.0
         for process, role in found:
             peak = vm_hwm_mib(process.pid)
             if peak is not None:
                 self.peaks[process.pid] = (role, max(peak, self.peaks.get(process.pid, (role, 0.0))[1]))
+            pss += pss_mib(process.pid) or 0.0
+        self.pss_peak = max(self.pss_peak, pss)
 
     def cpu_at(self, moment: float) -> float:
         """The CPU time of the last sample taken at or before ``moment`` (Unix time); the first sample's before."""
@@ -85,6 +92,18 @@ class Worker:
                 continue
             total += t.user + t.system + t.children_user + t.children_system
         return total
+
+
+def pss_mib(pid: int) -> float | None:
+    """A live process's proportional set size (Pss in /proc/<pid>/smaps_rollup, Linux), in MiB."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        return None
+    return None
 
 
 def vm_hwm_mib(pid: int) -> float | None:

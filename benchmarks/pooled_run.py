@@ -38,7 +38,9 @@ For each size it prints, wall-clock in seconds:
   times would shrink to on an idle one (the parts' CPU shared by the pool's processes, the join's on one, its
   figures drawn aside); the peak RSS (VmHWM) of the worker's main process and of each pool process (read before
   the worker is stopped: the largest of all the runs so far), and of the largest drawing process the join forked
-  (sampled every 0.1 s while it lived, so a lower bound);
+  (sampled every 0.1 s while it lived, so a lower bound); and the peak memory of the worker as a whole: the
+  largest sum, at one sample, of the proportional set size (PSS) of all its processes (RSS counts the pages a
+  forked drawing process shares with its parent in both, PSS splits them);
 - eager: the CPU time of this process and of its drawing processes;
 - the steps of the same work, timed one by one in this process (never on the worker): the dataset (queries +
   derivation), the fingerprint, then as the join does it: ``build_report`` while the dataset's CSV files are
@@ -285,7 +287,8 @@ def _print_worker_memory(worker: Worker) -> None:
     if drawing:
         print(f"{'peak RSS, largest drawing process':<34}{max(drawing):8.1f} MiB   ({len(drawing)} seen)")
     alive = sum(mib for _role, mib in worker.peaks.values() if _role != "drawing")
-    print(f"{'  sum of main and pool peaks':<34}{alive:8.1f} MiB")
+    print(f"{'  sum of main and pool peaks':<34}{alive:8.1f} MiB   (peaks of different moments)")
+    print(f"{'peak memory of the worker (PSS)':<34}{worker.pss_peak:8.1f} MiB   (all its processes at one sample)")
 
 
 def main() -> None:
