@@ -71,7 +71,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _arguments() -> argparse.Namespace:
+def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="360,10000", help="comma-separated numbers of cases (ascending)")
     parser.add_argument("--no-trace", dest="trace", action="store_false", help="skip the tracemalloc pass")
@@ -83,7 +83,7 @@ def _arguments() -> argparse.Namespace:
         "WORKER_CONCURRENCY or 2 (docker/worker.sh's) with REDIS_URL, 0 without",
     )
     parser.add_argument("--timeout", type=float, default=900, help="seconds a run on the worker may take")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.workers is None:
         args.workers = int(os.environ.get("WORKER_CONCURRENCY", "2")) if os.environ.get("REDIS_URL") else 0
     if args.workers and not os.environ.get("REDIS_URL"):
@@ -91,7 +91,8 @@ def _arguments() -> argparse.Namespace:
     return args
 
 
-ARGS = _arguments()
+# Imported (registry_scale.py grows its registry with this module's functions): eager, whatever the command line.
+ARGS = _arguments() if __name__ == "__main__" else _arguments(["--workers", "0"])
 _SCRATCH = tempfile.mkdtemp(prefix="pooled-bench-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_SCRATCH}/bench.sqlite3")
 os.environ["MEDIA_ROOT"] = f"{_SCRATCH}/media"
