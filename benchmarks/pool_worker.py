@@ -94,28 +94,26 @@ class Worker:
         return total
 
 
-def pss_mib(pid: int) -> float | None:
-    """A live process's proportional set size (Pss in /proc/<pid>/smaps_rollup, Linux), in MiB."""
+def _proc_mib(path: str, field_name: str) -> float | None:
+    """A "Name:  N kB" line of a /proc file (Linux), in MiB; None once the process is gone."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024  # kB
+        with open(path) as lines:
+            for line in lines:
+                if line.startswith(field_name + ":"):
+                    return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def pss_mib(pid: int) -> float | None:
+    """A live process's proportional set size (Pss in /proc/<pid>/smaps_rollup), in MiB."""
+    return _proc_mib(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
 def vm_hwm_mib(pid: int) -> float | None:
-    """The peak resident set size of a live process (VmHWM in /proc/<pid>/status, Linux), in MiB."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        return None
-    return None
+    """The peak resident set size of a live process (VmHWM in /proc/<pid>/status), in MiB."""
+    return _proc_mib(f"/proc/{pid}/status", "VmHWM")
 
 
 def _stop_with_parent(parent: int) -> None:
